@@ -1,0 +1,107 @@
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+export const SolveMode = { Basic: 'basic', Enhanced: 'enhanced' } as const;
+export type SolveMode = (typeof SolveMode)[keyof typeof SolveMode];
+
+export const PROVIDERS = ['simulated', 'openai'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+/** Limits on request fields; a request over them gets a 400 that names the field. */
+export const RequestLimits = {
+  questionMaxChars: 20_000,
+  contextMaxChars: 50_000,
+  maxIters: 50,
+  maxSpecialists: 8,
+} as const;
+
+/** POST /api/v1/solve/basic */
+export class SolveBasicRequest {
+  @IsString({ message: 'question must be a string' })
+  @MinLength(1, { message: 'question must not be empty' })
+  @MaxLength(RequestLimits.questionMaxChars, {
+    message: `question must be at most ${RequestLimits.questionMaxChars} characters`,
+  })
+  question!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(RequestLimits.contextMaxChars, {
+    message: `context must be at most ${RequestLimits.contextMaxChars} characters`,
+  })
+  context?: string;
+
+  @IsOptional()
+  @IsInt({ message: 'n_iters must be a whole number' })
+  @Min(1)
+  @Max(RequestLimits.maxIters)
+  n_iters?: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(2)
+  temperature?: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  model_name?: string;
+
+  @IsOptional()
+  @IsIn(PROVIDERS, { message: `llm_provider must be one of: ${PROVIDERS.join(', ')}` })
+  llm_provider?: ProviderName;
+
+  @IsOptional()
+  @IsBoolean({ message: 'async_mode must be true or false' })
+  async_mode?: boolean;
+}
+
+/** POST /api/v1/solve/enhanced: a professor plans specialists, each self-evolves, the professor synthesises. */
+export class SolveEnhancedRequest extends SolveBasicRequest {
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(RequestLimits.maxSpecialists)
+  num_specialists?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(RequestLimits.maxIters)
+  specialist_max_iters?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(RequestLimits.maxIters)
+  professor_max_iters?: number;
+
+  @IsOptional()
+  @IsBoolean()
+  nested_self_evolve?: boolean;
+
+  @IsOptional()
+  @IsIn(['low', 'medium', 'high'])
+  reasoning_effort?: 'low' | 'medium' | 'high';
+}
+
+/** Path parameter of every /jobs/{id} route: job ids are UUIDs. */
+export class JobIdParam {
+  @IsUUID('all', { message: 'job id must be a UUID' })
+  id!: string;
+}
+
+/** Defaults applied when a request leaves a field out. */
+export const SolveDefaults = { n_iters: 3, num_specialists: 3, specialist_max_iters: 2, professor_max_iters: 1 } as const;

@@ -1,0 +1,20 @@
+/**
+ * Every Redis key Crux uses, built in one place. Only job-state reads or writes Redis;
+ * operators' tools (verify-purge) read these names too, so they are part of the contract.
+ */
+import type { JobStatus } from './job-status.js';
+
+export const RedisKeys = {
+  /** The live state of one job: a hash with the JobView fields. */
+  job: (jobId: string) => `job:${jobId}`,
+  /** Every live job by creation time (ms). */
+  byCreated: 'jobs:by_created',
+  /** One owner's live jobs by creation time (ms). */
+  byOwner: (owner: string) => `jobs:by_owner:${owner}`,
+  /** Live jobs of one status by creation time (ms). */
+  byStatus: (status: JobStatus) => `jobs:by_status:${status}`,
+  /** Expiry bookkeeping: job id → when its key is due to expire (ms); held jobs are absent. */
+  expiry: 'jobs:expiry',
+} as const;
+
+export const JOB_KEY_PREFIX = 'job:';

@@ -1,0 +1,155 @@
+/**
+ * Every environment setting Crux reads, with its default, in one place. Services call
+ * `loadSettings(process.env)` once at start; a bad value stops the service with a message
+ * that names the setting, rather than surfacing later as a strange failure.
+ */
+import { hostname } from 'node:os';
+import { ROLES, type Role } from './actor.js';
+import { PROVIDERS, type ProviderName } from './dto/solve-request.js';
+
+export interface ApiKey {
+  /** The principal: owns jobs and appears as actor in the trail. */
+  name: string;
+  role: Role;
+  secret: string;
+}
+
+export interface Settings {
+  natsUrl: string;
+  redisUrl: string;
+  httpPort: number;
+  httpHost: string;
+  apiKeys: ApiKey[];
+  production: boolean;
+  provider: ProviderName;
+  simulatedLatencyMs: number;
+  openaiBaseUrl: string | null;
+  openaiApiKey: string | null;
+  model: string | null;
+  workerConcurrency: number;
+  workerId: string;
+  revokeGraceMs: number;
+  ttlActiveS: number;
+  ttlCompletedS: number;
+  ttlFailedS: number;
+  ttlCancelledS: number;
+  archiveRetentionS: number;
+  streamReplicas: number;
+  /** Deliveries of one job before it is failed as `worker_lost`. */
+  maxAttempts: number;
+  /** How long a worker may stay silent before JetStream redelivers its job. */
+  ackWaitMs: number;
+  syncTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxBodyBytes: number;
+}
+
+/** Documentation of each setting: the README's configuration table is written from this. */
+export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meaning: string }> = [
+  { name: 'NATS_URL', default: 'nats://127.0.0.1:4222', meaning: 'NATS server(s), comma-separated' },
+  { name: 'REDIS_URL', default: 'redis://127.0.0.1:6379', meaning: 'Redis holding the live job state' },
+  { name: 'CRUX_HTTP_PORT', default: '8000', meaning: 'gateway HTTP port' },
+  { name: 'CRUX_HTTP_HOST', default: '0.0.0.0', meaning: 'gateway bind address' },
+  { name: 'CRUX_API_KEYS', default: '(none)', meaning: 'comma-separated name:role:secret; roles submitter, operator, auditor' },
+  { name: 'NODE_ENV', default: 'development', meaning: 'production refuses to start without API keys' },
+  { name: 'CRUX_PROVIDER', default: 'simulated', meaning: 'default provider (simulated or openai)' },
+  { name: 'CRUX_SIMULATED_LATENCY_MS', default: '200', meaning: 'latency of each simulated model call' },
+  { name: 'OPENAI_BASE_URL', default: '(none)', meaning: 'OpenAI-compatible server, e.g. https://host/v1' },
+  { name: 'OPENAI_API_KEY', default: '(none)', meaning: 'bearer token for that server' },
+  { name: 'CRUX_MODEL', default: '(none)', meaning: 'model name for the openai provider' },
+  { name: 'CRUX_WORKER_CONCURRENCY', default: '4', meaning: "child processes in a worker's pool" },
+  { name: 'CRUX_WORKER_ID', default: '<hostname>-<pid>', meaning: 'worker name in events' },
+  { name: 'CRUX_REVOKE_GRACE_MS', default: '2000', meaning: 'SIGTERM → SIGKILL grace on revoke' },
+  { name: 'CRUX_TTL_ACTIVE_S', default: '86400', meaning: 'safety TTL of pending/running jobs, refreshed on progress' },
+  { name: 'CRUX_TTL_COMPLETED_S', default: '604800', meaning: 'TTL of a completed job' },
+  { name: 'CRUX_TTL_FAILED_S', default: '86400', meaning: 'TTL of a failed job' },
+  { name: 'CRUX_TTL_CANCELLED_S', default: '86400', meaning: 'TTL of a cancelled job' },
+  { name: 'CRUX_ARCHIVE_RETENTION_S', default: '2592000', meaning: 'how long events and deleted jobs are kept (JOBS max_age)' },
+  { name: 'CRUX_STREAM_REPLICAS', default: '1', meaning: 'JetStream replicas (3 in a cluster)' },
+  { name: 'CRUX_MAX_ATTEMPTS', default: '3', meaning: 'deliveries of a job before it fails as worker_lost' },
+  { name: 'CRUX_ACK_WAIT_MS', default: '30000', meaning: 'silence after which a job is redelivered to another worker' },
+  { name: 'CRUX_SYNC_TIMEOUT_MS', default: '600000', meaning: 'how long async_mode=false waits for the result' },
+  { name: 'CRUX_REQUEST_TIMEOUT_MS', default: '5000', meaning: 'gateway → job-state request timeout' },
+  { name: 'CRUX_MAX_BODY_BYTES', default: '262144', meaning: 'largest accepted request body' },
+];
+
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value ? value : fallback;
+}
+
+function optional(env: Env, name: string): string | null {
+  const value = env[name]?.trim();
+  return value ? value : null;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new SettingsError(`${name} must be a whole number from ${min} to ${max}, got '${raw}'`);
+  }
+  return value;
+}
+
+/** Parses `name:role:secret,name:role:secret`. */
+export function parseApiKeys(raw: string | undefined): ApiKey[] {
+  if (!raw?.trim()) return [];
+  return raw.split(',').map((entry, index) => {
+    const parts = entry.trim().split(':');
+    if (parts.length < 3) {
+      throw new SettingsError(`CRUX_API_KEYS entry ${index + 1} must be name:role:secret`);
+    }
+    const [name, role] = parts;
+    const secret = parts.slice(2).join(':');
+    if (!name || !secret) throw new SettingsError(`CRUX_API_KEYS entry ${index + 1} has an empty name or secret`);
+    if (!(ROLES as readonly string[]).includes(role)) {
+      throw new SettingsError(`CRUX_API_KEYS entry '${name}' has role '${role}'; roles are ${ROLES.join(', ')}`);
+    }
+    return { name, role: role as Role, secret };
+  });
+}
+
+export function loadSettings(env: Env = process.env): Settings {
+  const provider = text(env, 'CRUX_PROVIDER', 'simulated');
+  if (!(PROVIDERS as readonly string[]).includes(provider)) {
+    throw new SettingsError(`CRUX_PROVIDER must be one of ${PROVIDERS.join(', ')}, got '${provider}'`);
+  }
+  return {
+    natsUrl: text(env, 'NATS_URL', 'nats://127.0.0.1:4222'),
+    redisUrl: text(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),
+    httpPort: int(env, 'CRUX_HTTP_PORT', 8000, 0, 65535),
+    httpHost: text(env, 'CRUX_HTTP_HOST', '0.0.0.0'),
+    apiKeys: parseApiKeys(env.CRUX_API_KEYS),
+    production: env.NODE_ENV === 'production',
+    provider: provider as ProviderName,
+    simulatedLatencyMs: int(env, 'CRUX_SIMULATED_LATENCY_MS', 200, 0),
+    openaiBaseUrl: optional(env, 'OPENAI_BASE_URL'),
+    openaiApiKey: optional(env, 'OPENAI_API_KEY'),
+    model: optional(env, 'CRUX_MODEL'),
+    workerConcurrency: int(env, 'CRUX_WORKER_CONCURRENCY', 4, 1, 256),
+    workerId: text(env, 'CRUX_WORKER_ID', `${hostname()}-${process.pid}`),
+    revokeGraceMs: int(env, 'CRUX_REVOKE_GRACE_MS', 2000, 0),
+    ttlActiveS: int(env, 'CRUX_TTL_ACTIVE_S', 86_400, 1),
+    ttlCompletedS: int(env, 'CRUX_TTL_COMPLETED_S', 604_800, 1),
+    ttlFailedS: int(env, 'CRUX_TTL_FAILED_S', 86_400, 1),
+    ttlCancelledS: int(env, 'CRUX_TTL_CANCELLED_S', 86_400, 1),
+    archiveRetentionS: int(env, 'CRUX_ARCHIVE_RETENTION_S', 2_592_000, 60),
+    streamReplicas: int(env, 'CRUX_STREAM_REPLICAS', 1, 1, 5),
+    maxAttempts: int(env, 'CRUX_MAX_ATTEMPTS', 3, 1, 100),
+    ackWaitMs: int(env, 'CRUX_ACK_WAIT_MS', 30_000, 1000),
+    syncTimeoutMs: int(env, 'CRUX_SYNC_TIMEOUT_MS', 600_000, 100),
+    requestTimeoutMs: int(env, 'CRUX_REQUEST_TIMEOUT_MS', 5000, 100),
+    maxBodyBytes: int(env, 'CRUX_MAX_BODY_BYTES', 262_144, 1024),
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Durable consumer configurations, in one place, and their provisioning.
+ */
+import { AckPolicy, DeliverPolicy, type ConsumerConfig, type JetStreamManager } from '@nats-io/jetstream';
+import { ConsumerName, Subjects, JobEventType } from '@crux/contracts';
+import { isNotFound } from './streams.js';
+
+const nanos = (ms: number) => ms * 1_000_000;
+
+/** job-state's projection: every job event, in stream order, acknowledged once applied. */
+export function projectorConsumerConfig(): Partial<ConsumerConfig> & { durable_name: string } {
+  return {
+    durable_name: ConsumerName.Projector,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    filter_subject: Subjects.allJobEvents,
+    ack_wait: nanos(30_000),
+    max_ack_pending: 10_000,
+  };
+}
+
+export interface WorkQueueSettings {
+  ackWaitMs: number;
+  maxAttempts: number;
+}
+
+/**
+ * The workers' shared queue of `job.created`. A worker that stops heart-beating loses its
+ * job to another after ack_wait; one delivery more than maxAttempts lets the last
+ * delivery record the job as failed (`worker_lost`) instead of running it again.
+ */
+export function workersConsumerConfig(s: WorkQueueSettings): Partial<ConsumerConfig> & { durable_name: string } {
+  return {
+    durable_name: ConsumerName.Workers,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    filter_subject: Subjects.eventsOfType(JobEventType.Created),
+    ack_wait: nanos(s.ackWaitMs),
+    max_deliver: s.maxAttempts + 1,
+    max_ack_pending: 10_000,
+  };
+}
+
+export async function ensureConsumer(
+  jsm: JetStreamManager,
+  stream: string,
+  config: Partial<ConsumerConfig> & { durable_name: string },
+): Promise<void> {
+  try {
+    await jsm.consumers.info(stream, config.durable_name);
+    await jsm.consumers.update(stream, config.durable_name, {
+      ack_wait: config.ack_wait,
+      max_deliver: config.max_deliver,
+      max_ack_pending: config.max_ack_pending,
+    });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await jsm.consumers.add(stream, config);
+  }
+}
+
