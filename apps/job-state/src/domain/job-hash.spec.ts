@@ -1,0 +1,66 @@
+import { describe, expect, it } from '@jest/globals';
+import type { JobView } from '@crux/contracts';
+import { fromJobHash, JOB_HASH_FIELDS, toJobHash, ttlFromRedis } from './job-hash.js';
+
+const completed: JobView = {
+  job_id: 'job-1',
+  status: 'completed',
+  created_at: '2030-01-01T00:00:00.000Z',
+  started_at: '2030-01-01T00:00:01.000Z',
+  completed_at: '2030-01-01T00:00:09.000Z',
+  progress: 1,
+  current_phase: 'completed',
+  result: {
+    output: 'x',
+    iterations: 1,
+    total_tokens: 3,
+    processing_time: 0.1,
+    converged: false,
+    stop_reason: 'max_iters',
+    metadata: {},
+  },
+  error: null,
+  partial_results: [{ candidate: 'x', score: 0.4 }],
+  request: { question: 'q' },
+  mode: 'enhanced',
+  owner: 'alice',
+  model_name: null,
+  continued_from: 'job-0',
+  version: 41,
+};
+
+describe('job hash conversion', () => {
+  it('given a view, when written and read back, then it is the same view', () => {
+    const hash = toJobHash(completed);
+    expect(Object.keys(hash).sort()).toEqual([...JOB_HASH_FIELDS].sort());
+    expect(Object.values(hash).every((v) => typeof v === 'string')).toBe(true);
+    expect(fromJobHash(hash)).toEqual(completed);
+  });
+
+  it('stores nulls as empty strings and reads empty strings back as null', () => {
+    const hash = toJobHash({ ...completed, result: null, partial_results: null, current_phase: null });
+    expect(hash).toMatchObject({ result: '', partial_results: '', current_phase: '', model_name: '', error: '' });
+    expect(fromJobHash(hash)).toMatchObject({ result: null, partial_results: null, current_phase: null, model_name: null });
+  });
+
+  it('reads numbers and JSON fields as values, not strings', () => {
+    const view = fromJobHash({ ...toJobHash(completed), progress: '0.75', version: '9' });
+    expect(view?.progress).toBe(0.75);
+    expect(view?.version).toBe(9);
+    expect(view?.request).toEqual({ question: 'q' });
+  });
+
+  it('has no job for an empty hash (a missing key)', () => {
+    expect(fromJobHash({})).toBeNull();
+  });
+
+  it('reads a corrupt JSON field as null rather than failing the whole job', () => {
+    expect(fromJobHash({ ...toJobHash(completed), result: '{not json' })?.result).toBeNull();
+  });
+
+  it('adds the TTL when given one, and maps Redis TTL replies', () => {
+    expect(fromJobHash(toJobHash(completed), 60)?.ttl_s).toBe(60);
+    expect(fromJobHash(toJobHash(completed))).not.toHaveProperty('ttl_s');
+    expect([ttlFromRedis(60), ttlFromRedis(-1), ttlFromRedis(-2)]).toEqual([60, null, null]);
+  });
+});

@@ -1,0 +1,101 @@
+import { isJobStatus, type JobStatus, type JobView, type SolveMode, type SolveResult } from '@crux/contracts';
+
+/** Every field of the `job:{id}` hash, in the order the DESIGN lists them. */
+export const JOB_HASH_FIELDS = [
+  'job_id',
+  'status',
+  'created_at',
+  'started_at',
+  'completed_at',
+  'progress',
+  'current_phase',
+  'result',
+  'error',
+  'partial_results',
+  'request',
+  'mode',
+  'owner',
+  'model_name',
+  'continued_from',
+  'version',
+] as const;
+export type JobHashField = (typeof JOB_HASH_FIELDS)[number];
+
+/** The hash as Redis stores it: strings only, '' for "no value". */
+export type JobHash = Record<JobHashField, string>;
+
+const orEmpty = (value: string | null): string => value ?? '';
+const json = (value: unknown): string => (value === null || value === undefined ? '' : JSON.stringify(value));
+
+export function toJobHash(view: JobView): JobHash {
+  return {
+    job_id: view.job_id,
+    status: view.status,
+    created_at: view.created_at,
+    started_at: orEmpty(view.started_at),
+    completed_at: orEmpty(view.completed_at),
+    progress: String(view.progress),
+    current_phase: orEmpty(view.current_phase),
+    result: json(view.result),
+    error: orEmpty(view.error),
+    partial_results: json(view.partial_results),
+    request: JSON.stringify(view.request ?? {}),
+    mode: view.mode,
+    owner: view.owner,
+    model_name: orEmpty(view.model_name),
+    continued_from: orEmpty(view.continued_from),
+    version: String(view.version),
+  };
+}
+
+const orNull = (value: string | undefined): string | null => (value ? value : null);
+
+/** A JSON field; '' or text that is not JSON reads as null rather than failing the whole view. */
+function parseJson(value: string | undefined): unknown {
+  if (!value) return null;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return null;
+  }
+}
+
+function finite(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return value !== undefined && value !== '' && Number.isFinite(n) ? n : fallback;
+}
+
+/**
+ * Reads a hash as HGETALL returns it. Null when there is no job: an empty hash (missing key)
+ * or one without a valid status.
+ */
+export function fromJobHash(hash: Record<string, string>, ttlS?: number | null): JobView | null {
+  const status = hash.status;
+  if (!isJobStatus(status)) return null;
+  const request = parseJson(hash.request);
+  const view: JobView = {
+    job_id: hash.job_id ?? '',
+    status: status as JobStatus,
+    created_at: hash.created_at ?? '',
+    started_at: orNull(hash.started_at),
+    completed_at: orNull(hash.completed_at),
+    progress: finite(hash.progress, 0),
+    current_phase: orNull(hash.current_phase),
+    result: parseJson(hash.result) as SolveResult | null,
+    error: orNull(hash.error),
+    partial_results: parseJson(hash.partial_results),
+    request: request !== null && typeof request === 'object' ? (request as Record<string, unknown>) : {},
+    mode: hash.mode as SolveMode,
+    owner: hash.owner ?? '',
+    model_name: orNull(hash.model_name),
+    continued_from: orNull(hash.continued_from),
+    version: finite(hash.version, 0),
+  };
+  if (ttlS !== undefined) view.ttl_s = ttlS;
+  return view;
+}
+
+/** Redis TTL replies: -1 no TTL, -2 no key. */
+export function ttlFromRedis(ttl: number): number | null {
+  return ttl >= 0 ? ttl : null;
+}

@@ -1,0 +1,65 @@
+import { JOB_EVENT_TYPES, SolveMode, parseJobSubject, type JobEvent, type JobEventType } from '@crux/contracts';
+import { assertNever } from './assert-never.js';
+
+export type ParsedEvent = { ok: true; event: JobEvent } | { ok: false; reason: string };
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+const isOptionalText = (value: unknown) => value === undefined || value === null || typeof value === 'string';
+
+/** Checks the data fields the projection reads; null when they are fine. */
+function dataProblem(type: JobEventType, data: Json): string | null {
+  switch (type) {
+    case 'created':
+      if (!isText(data.owner)) return 'data.owner must be a non-empty string';
+      if (data.mode !== SolveMode.Basic && data.mode !== SolveMode.Enhanced) return 'data.mode must be basic or enhanced';
+      if (!isObject(data.request)) return 'data.request must be an object';
+      if (!isOptionalText(data.model_name)) return 'data.model_name must be a string or null';
+      if (!isOptionalText(data.continued_from)) return 'data.continued_from must be a string or null';
+      return null;
+    case 'progress':
+      if (typeof data.progress !== 'number' || !Number.isFinite(data.progress)) return 'data.progress must be a number';
+      if (typeof data.current_phase !== 'string') return 'data.current_phase must be a string';
+      return null;
+    case 'completed':
+      return isObject(data.result) ? null : 'data.result must be an object';
+    case 'failed':
+      return typeof data.error === 'string' ? null : 'data.error must be a string';
+    case 'started':
+    case 'cancel':
+    case 'revoked':
+    case 'revoke_unconfirmed':
+      return null;
+    default:
+      return assertNever(type, 'event type');
+  }
+}
+
+/**
+ * Reads one JOBS stream message. An event that says something other than its subject, or
+ * lacks what the projection needs, is refused with a reason instead of half-applied.
+ */
+export function parseJobEvent(subject: string, payload: string): ParsedEvent {
+  const where = parseJobSubject(subject);
+  if (!where) return { ok: false, reason: `subject ${subject} is not job.<event>.<id>` };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(payload);
+  } catch {
+    return { ok: false, reason: 'payload is not JSON' };
+  }
+  if (!isObject(raw)) return { ok: false, reason: 'payload is not a JSON object' };
+  if (!isText(raw.id)) return { ok: false, reason: 'id must be a non-empty string' };
+  if (!(JOB_EVENT_TYPES as readonly unknown[]).includes(raw.type)) return { ok: false, reason: `unknown event type ${String(raw.type)}` };
+  if (raw.type !== where.type) return { ok: false, reason: `type ${String(raw.type)} does not match subject ${subject}` };
+  if (raw.job_id !== where.jobId) return { ok: false, reason: `job_id ${String(raw.job_id)} does not match subject ${subject}` };
+  if (typeof raw.occurred_at !== 'string' || !Number.isFinite(Date.parse(raw.occurred_at))) {
+    return { ok: false, reason: 'occurred_at must be an ISO date' };
+  }
+  if (!isObject(raw.data)) return { ok: false, reason: 'data must be an object' };
+  const problem = dataProblem(raw.type as JobEventType, raw.data);
+  if (problem) return { ok: false, reason: problem };
+  return { ok: true, event: raw as unknown as JobEvent };
+}

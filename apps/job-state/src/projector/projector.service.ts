@@ -1,0 +1,171 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConsumerName, StreamName, type Settings } from '@crux/contracts';
+import { jetstream, type JsMsg, type NatsConnection } from '@crux/messaging';
+import type { ConsumerMessages } from '@nats-io/jetstream';
+import { parseJobEvent, planUpdate, type PlannedUpdate } from '../domain/index.js';
+import { ApplyCode } from '../redis/apply-code.js';
+import { JobWriter } from '../redis/job-writer.js';
+import { Tokens } from '../tokens.js';
+
+/** Messages the server may have outstanding to us; acks free room as batches land. */
+const PULL_MESSAGES = 1000;
+/** Events per MULTI/EXEC. */
+const MAX_BATCH = 500;
+const RETRY_MIN_MS = 200;
+const RETRY_MAX_MS = 5000;
+
+/** Counters since start, for tests and metrics. */
+export interface ProjectorStats {
+  applied: number;
+  stale: number;
+  /** Rejected by the state machine or aimed at no job: normal, e.g. a progress after completed. */
+  ignored: number;
+  /** Unreadable messages acked and dropped. */
+  dropped: number;
+  /** Events a script failed on, left unacked for redelivery. */
+  failed: number;
+  /** Batches Redis did not take and that were retried. */
+  retries: number;
+}
+
+interface Pending {
+  msg: JsMsg;
+  plan: PlannedUpdate;
+}
+
+/**
+ * Projects the JOBS stream into Redis through the durable consumer `job-state-projector`.
+ *
+ * Messages are buffered as they arrive and applied in stream order, a batch per MULTI/EXEC,
+ * one batch at a time: while a batch is in flight the next one gathers, so batches grow
+ * with load and an idle stream still sees each event at once. A message is acked only after
+ * Redis has answered for it (applied, stale or rejected). When Redis is down the batch is
+ * retried in place, holding back everything after it, so events are never applied out of
+ * order because an earlier one failed.
+ */
+@Injectable()
+export class Projector {
+  private readonly logger = new Logger(Projector.name);
+  private messages: ConsumerMessages | undefined;
+  private buffer: JsMsg[] = [];
+  private draining: Promise<void> | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  readonly stats: ProjectorStats = { applied: 0, stale: 0, ignored: 0, dropped: 0, failed: 0, retries: 0 };
+
+  constructor(
+    @Inject(Tokens.Nats) private readonly nc: NatsConnection,
+    @Inject(JobWriter) private readonly writer: JobWriter,
+    @Inject(Tokens.Settings) private readonly settings: Settings,
+  ) {}
+
+  get running(): boolean {
+    return this.messages !== undefined;
+  }
+
+  /** Starts consuming; the consumer must exist (ensureConsumer). Safe to call twice. */
+  async start(): Promise<void> {
+    if (this.messages) return;
+    this.stopping = false;
+    const consumer = await jetstream(this.nc).consumers.get(StreamName.Jobs, ConsumerName.Projector);
+    this.messages = await consumer.consume({ max_messages: PULL_MESSAGES, callback: (msg) => this.enqueue(msg) });
+  }
+
+  /** Stops pulling and finishes what was already received (unless Redis is down). Safe twice. */
+  async stop(): Promise<void> {
+    const messages = this.messages;
+    this.messages = undefined;
+    this.stopping = true;
+    this.wake?.();
+    await messages?.close();
+    await this.draining;
+  }
+
+  /** Applies one planned update outside the stream; the same path a batch takes. */
+  apply(plan: PlannedUpdate) {
+    return this.writer.apply(plan);
+  }
+
+  private enqueue(msg: JsMsg): void {
+    this.buffer.push(msg);
+    // Started on a microtask so every message of the same socket read joins the first batch.
+    if (!this.draining) this.draining = Promise.resolve().then(() => this.drain());
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.buffer.length > 0) {
+        await this.applyBatch(this.buffer.splice(0, MAX_BATCH));
+      }
+    } finally {
+      this.draining = null;
+    }
+  }
+
+  private async applyBatch(batch: JsMsg[]): Promise<void> {
+    const pending: Pending[] = [];
+    for (const msg of batch) {
+      const parsed = parseJobEvent(msg.subject, msg.string());
+      if (!parsed.ok) {
+        // Unreadable now means unreadable forever: holding it would block the stream.
+        this.logger.error(`dropping JOBS message ${msg.seq} on ${msg.subject}: ${parsed.reason}`);
+        this.stats.dropped++;
+        msg.ack();
+        continue;
+      }
+      pending.push({ msg, plan: planUpdate(parsed.event, msg.seq, this.settings) });
+    }
+    if (pending.length === 0) return;
+    const outcomes = await this.applyInPlace(pending);
+    if (!outcomes) return;
+    outcomes.forEach((outcome, i) => {
+      const { msg, plan } = pending[i];
+      if (!outcome.ok) {
+        this.stats.failed++;
+        this.logger.error(`could not apply ${plan.eventType} #${plan.seq} to job ${plan.jobId}: ${outcome.error.message}; left for redelivery`);
+        return;
+      }
+      if (outcome.code === ApplyCode.Applied) this.stats.applied++;
+      else if (outcome.code === ApplyCode.Stale) this.stats.stale++;
+      else {
+        this.stats.ignored++;
+        this.logger.debug(
+          `ignored ${plan.eventType} #${plan.seq} for job ${plan.jobId}: ${outcome.previous ? `it is ${outcome.previous}` : 'no such job'}`,
+        );
+      }
+      msg.ack();
+    });
+  }
+
+  /** Retries the whole batch until Redis takes it; null when stopped meanwhile (nothing acked). */
+  private async applyInPlace(pending: Pending[]) {
+    let delay = RETRY_MIN_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcomes = await this.writer.applyBatch(pending.map((p) => p.plan));
+        if (attempt > 1) this.logger.log(`applied a batch of ${pending.length} events after ${attempt} attempts`);
+        return outcomes;
+      } catch (error) {
+        if (this.stopping) {
+          this.logger.warn(`stopping with ${pending.length} events unapplied; JetStream redelivers them`);
+          return null;
+        }
+        if (attempt === 1 || attempt % 10 === 0) {
+          this.logger.warn(`Redis did not take a batch of ${pending.length} events (${(error as Error).message}); retrying`);
+        }
+        this.stats.retries++;
+        // Keeps JetStream from handing these to another replica while we hold them.
+        for (const p of pending) p.msg.working();
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = null;
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
+      }
+    }
+  }
+}

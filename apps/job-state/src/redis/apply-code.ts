@@ -1,0 +1,27 @@
+/** What apply-event-9.lua answered; the script's header lists the same codes. */
+export const ApplyCode = {
+  Applied: 1,
+  /** The hash's version is already at or past this event: a redelivery or duplicate. */
+  Stale: 0,
+  /** The job's status does not allow this event (e.g. a progress after completed). */
+  Rejected: -1,
+  /** The event needs an existing job and there is none (never projected, or deleted). */
+  NoJob: -2,
+} as const;
+export type ApplyCode = (typeof ApplyCode)[keyof typeof ApplyCode];
+
+const CODES = new Set<number>(Object.values(ApplyCode));
+
+export class ScriptReplyError extends Error {
+  constructor(command: string, jobId: string, reply: unknown) {
+    super(`${command} for job ${jobId} answered ${JSON.stringify(reply)}, which is not an ApplyCode`);
+    this.name = 'ScriptReplyError';
+  }
+}
+
+/** Turns the script's `{code, status before}` reply into typed values, or fails naming the job. */
+export function toApplyCode(command: string, jobId: string, reply: unknown): { code: ApplyCode; previous: string | null } {
+  if (!Array.isArray(reply) || !CODES.has(Number(reply[0]))) throw new ScriptReplyError(command, jobId, reply);
+  const previous = reply[1] ? String(reply[1]) : null;
+  return { code: Number(reply[0]) as ApplyCode, previous };
+}

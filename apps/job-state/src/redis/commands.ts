@@ -1,0 +1,38 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Redis, Result } from 'ioredis';
+import { LUA_DIR } from '../lua-dir.js';
+
+/** The Lua scripts, registered under the command name their file is named after. */
+export const ScriptCommand = {
+  ApplyEvent: 'applyEvent',
+  RemoveIndexEntries: 'removeIndexEntries',
+} as const;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    applyEvent(...args: (string | number)[]): Result<unknown, Context>;
+    removeIndexEntries(...args: (string | number)[]): Result<number, Context>;
+  }
+}
+
+const camel = (kebab: string) => kebab.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * Registers every `lua/<command>-<nkeys>.lua` with defineCommand, BullMQ style: the key
+ * count comes from the file name, so a script and its caller cannot disagree silently.
+ */
+export function defineScripts(redis: Redis, dir = LUA_DIR): string[] {
+  const names: string[] = [];
+  for (const file of readdirSync(dir).sort()) {
+    const match = /^([a-z-]+)-(\d+)\.lua$/.exec(file);
+    if (!match) continue;
+    const name = camel(match[1]);
+    redis.defineCommand(name, { numberOfKeys: Number(match[2]), lua: readFileSync(join(dir, file), 'utf8') });
+    names.push(name);
+  }
+  for (const wanted of Object.values(ScriptCommand)) {
+    if (!names.includes(wanted)) throw new Error(`no Lua script for ${wanted} in ${dir}`);
+  }
+  return names;
+}

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { ConsumerName, RedisKeys, StreamName } from '@crux/contracts';
+import { waitFor } from '@crux/test-harness';
+import { jobEvents } from './support/job-events.js';
+import { startJobState, type JobStateRig } from './support/job-state-harness.js';
+
+describe('projecting through faults', () => {
+  let rig: JobStateRig;
+
+  beforeAll(async () => {
+    rig = await startJobState();
+  });
+
+  afterAll(async () => {
+    await rig?.close();
+  });
+
+  it('acks nothing while Redis is gone, then applies the held events in order once it is back', async () => {
+    const id = randomUUID();
+    const events = jobEvents(id, 'alice');
+    await rig.redisServer.crash();
+
+    await rig.publish(events.created());
+    await rig.publish(events.started());
+    const last = await rig.publish(events.progress(0.7));
+    // Delivered to the projector but not acknowledged: nothing was written anywhere.
+    await waitFor(
+      async () => {
+        const info = await rig.jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector);
+        return info.delivered.stream_seq >= last.seq && info.num_ack_pending >= 3;
+      },
+      { what: 'the events to be delivered and held unacked', timeoutMs: 30_000 },
+    );
+    // Redis refused the batch more than once and the projector held on to it.
+    await waitFor(() => rig.projector.stats.retries >= 2, { what: 'the projector to retry the batch', timeoutMs: 30_000 });
+    expect((await rig.jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector)).ack_floor.stream_seq).toBeLessThan(last.seq - 2);
+
+    await rig.redisServer.restart();
+    await rig.projected(last.seq);
+    expect(await rig.redis.hgetall(RedisKeys.job(id))).toMatchObject({
+      status: 'running',
+      progress: '0.7',
+      version: String(last.seq),
+    });
+    // The restarted server lost the notification flags; job-state set them again.
+    await waitFor(async () => {
+      const [, flags] = (await rig.redis.config('GET', 'notify-keyspace-events')) as string[];
+      return ['E', 'x', 'g'].every((f) => flags.includes(f));
+    }, { what: 'keyspace notifications to be on again' });
+  });
+
+  // Last in this suite: the unacked poison message holds the ack floor until its redelivery.
+  it('leaves an event Redis fails on unacked for redelivery, without blocking later events', async () => {
+    const poisoned = randomUUID();
+    // Something else wrote a string where the job's hash belongs: the script fails on it.
+    await rig.redis.set(RedisKeys.job(poisoned), 'not a hash');
+    const failedBefore = rig.projector.stats.failed;
+    const poisonAck = await rig.publish(jobEvents(poisoned).created());
+    const other = randomUUID();
+    const otherAck = await rig.publish(jobEvents(other).created());
+
+    await waitFor(async () => (await rig.redis.hget(RedisKeys.job(other), 'version')) === String(otherAck.seq), {
+      what: 'the event after the poison to apply',
+      timeoutMs: 30_000,
+    });
+    expect(rig.projector.stats.failed).toBeGreaterThan(failedBefore);
+    const info = await rig.jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector);
+    expect(info.ack_floor.stream_seq).toBe(poisonAck.seq - 1);
+    expect(info.num_ack_pending).toBeGreaterThanOrEqual(1);
+    expect(await rig.redis.get(RedisKeys.job(poisoned))).toBe('not a hash');
+  });
+});

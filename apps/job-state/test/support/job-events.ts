@@ -1,0 +1,61 @@
+import {
+  makeEvent,
+  serviceActor,
+  type JobCancelled,
+  type JobCompleted,
+  type JobCreated,
+  type JobFailed,
+  type JobProgressed,
+  type JobRevoked,
+  type JobStarted,
+  type SolveResult,
+} from '@crux/contracts';
+
+/** Events of one job as the gateway and workers publish them, for specs of this app. */
+export function jobEvents(jobId: string, owner = 'alice', createdAt = new Date('2030-01-02T03:04:05.678Z')) {
+  const worker = serviceActor('worker-1');
+  const at = (ms: number) => new Date(createdAt.getTime() + ms);
+  const result: SolveResult = {
+    output: 'forty-two',
+    iterations: 2,
+    total_tokens: 120,
+    processing_time: 1.5,
+    converged: true,
+    stop_reason: 'evaluator_stop',
+    metadata: { provider: 'simulated' },
+  };
+  return {
+    result,
+    created: (): JobCreated =>
+      makeEvent(
+        'created',
+        jobId,
+        { kind: 'user', id: owner },
+        {
+          mode: 'basic',
+          owner,
+          request: { question: 'what is six times seven?', n_iters: 2 },
+          model_name: 'sim-1',
+          llm_provider: 'simulated',
+          continued_from: null,
+        },
+        {},
+        createdAt,
+      ),
+    started: (ms = 1000): JobStarted => makeEvent('started', jobId, worker, { worker_id: 'worker-1', pid: 42, attempt: 1 }, {}, at(ms)),
+    progress: (progress = 0.5, ms = 2000): JobProgressed =>
+      makeEvent('progress', jobId, worker, { progress, current_phase: 'refine', partial_results: { best: 'forty' } }, {}, at(ms)),
+    completed: (ms = 3000): JobCompleted => makeEvent('completed', jobId, worker, { result }, {}, at(ms)),
+    failed: (ms = 3000): JobFailed => makeEvent('failed', jobId, worker, { error: 'model said no', reason: 'error' }, {}, at(ms)),
+    cancel: (ms = 3000): JobCancelled => makeEvent('cancel', jobId, { kind: 'user', id: owner }, { reason: null }, {}, at(ms)),
+    revoked: (ms = 4000): JobRevoked =>
+      makeEvent(
+        'revoked',
+        jobId,
+        worker,
+        { terminated: true, outcome: 'terminated', signal: 'SIGTERM', pid: 42, worker_id: 'worker-1', took_ms: 10 },
+        {},
+        at(ms),
+      ),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * What to do with one delivery of `job.created`, decided from the delivery count and what
+ * job-state knows about the job. Pure, so every branch is tested without a broker.
+ */
+import { JobStatus, isTerminal } from '@crux/contracts';
+
+export type StateLookup =
+  | { kind: 'found'; status: JobStatus }
+  /** job-state has not projected the job yet (it is that new): run it. */
+  | { kind: 'not-found' }
+  /** The job was deleted (purged) before any worker ran it. */
+  | { kind: 'gone' }
+  /** job-state did not answer, or answered with a failure of its own. */
+  | { kind: 'unavailable'; detail: string };
+
+export type DeliveryDecision =
+  | { action: 'run' }
+  /** Acknowledge without running; `revoked` when a cancelled job must be recorded as never started. */
+  | { action: 'skip'; revoked: boolean; why: string }
+  /** The job's earlier deliveries all ended without a result: record it failed. */
+  | { action: 'fail-lost'; previousAttempts: number }
+  | { action: 'retry-later'; why: string };
+
+export interface DeliveryFacts {
+  /** JetStream's delivery count: 1 the first time. */
+  deliveryCount: number;
+  maxAttempts: number;
+  state: StateLookup;
+}
+
+export function decideDelivery({ deliveryCount, maxAttempts, state }: DeliveryFacts): DeliveryDecision {
+  if (state.kind === 'found' && isTerminal(state.status)) {
+    return { action: 'skip', revoked: state.status === JobStatus.Cancelled, why: `the job is already ${state.status}` };
+  }
+  if (state.kind === 'gone') return { action: 'skip', revoked: false, why: 'the job was deleted' };
+  // The last delivery JetStream will make: record the loss rather than leave the job running forever,
+  // even when job-state cannot be asked (a nak now would never be redelivered).
+  if (deliveryCount > maxAttempts) return { action: 'fail-lost', previousAttempts: deliveryCount - 1 };
+  if (state.kind === 'unavailable') return { action: 'retry-later', why: state.detail };
+  return { action: 'run' };
+}
+
+export function workerLostMessage(previousAttempts: number): string {
+  return `the job's worker stopped ${previousAttempts} ${previousAttempts === 1 ? 'time' : 'times'} before it finished`;
+}

@@ -1,0 +1,48 @@
+/**
+ * Publishes one job's events in order, each confirmed by its PubAck. A failed publish is
+ * retried with the same event id, so JetStream stores it once however often it is sent.
+ */
+import type { EventEnvelope, JobEventType } from '@crux/contracts';
+import { publishEvent, type JetStreamClient, type PubAck } from '@crux/messaging';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface PublishRetry {
+  /** Delays between attempts; one attempt more than there are delays. */
+  delaysMs: readonly number[];
+}
+
+export const DEFAULT_PUBLISH_RETRY: PublishRetry = { delaysMs: [250, 500, 1000, 2000, 4000] };
+
+export class JobEventPublisher {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly retry: PublishRetry = DEFAULT_PUBLISH_RETRY,
+    private readonly onRetry: (event: EventEnvelope<JobEventType>, error: unknown) => void = () => undefined,
+  ) {}
+
+  /** Queues `event` after every event queued before it; resolves with its PubAck. */
+  publish(event: EventEnvelope<JobEventType>): Promise<PubAck> {
+    const result = this.tail.then(() => this.send(event));
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Resolves once everything queued so far has been published or has failed. */
+  settled(): Promise<unknown> {
+    return this.tail;
+  }
+
+  private async send(event: EventEnvelope<JobEventType>): Promise<PubAck> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await publishEvent(this.js, event);
+      } catch (error) {
+        if (attempt >= this.retry.delaysMs.length) throw error;
+        this.onRetry(event, error);
+        await sleep(this.retry.delaysMs[attempt]);
+      }
+    }
+  }
+}

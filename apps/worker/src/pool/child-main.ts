@@ -1,0 +1,61 @@
+/**
+ * Entry point of a pool child (run from the built file by `child_process.fork`). It waits
+ * for one job at a time over IPC, solves it, and reports progress, result or error back.
+ * It holds no connections: the parent owns NATS, so killing a child loses nothing but the
+ * job's computation.
+ */
+import { FailureReason, loadSettings } from '@crux/contracts';
+import { InvalidJobError, ProviderError } from '../solving/provider-error.js';
+import { solveJob } from '../solving/solve-job.js';
+import { IGNORE_SIGTERM_FLAG, type ChildMessage, type ParentMessage } from './protocol.js';
+
+if (!process.send) {
+  console.error('crux-worker child: must be started by the worker pool (no IPC channel)');
+  process.exit(2);
+}
+
+if (process.argv.includes(IGNORE_SIGTERM_FLAG)) {
+  process.on('SIGTERM', () => undefined);
+}
+
+// An orphan must not keep computing: when the parent goes away, so does the child.
+process.on('disconnect', () => process.exit(0));
+
+const settings = loadSettings(process.env);
+let busy = false;
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+function failureOf(error: unknown): { reason: FailureReason; error: string } {
+  if (error instanceof ProviderError) return { reason: FailureReason.Provider, error: error.message };
+  if (error instanceof InvalidJobError) return { reason: FailureReason.Error, error: `invalid job: ${error.message}` };
+  const message = error instanceof Error ? error.message : String(error);
+  return { reason: FailureReason.Error, error: `the solver failed: ${message}` };
+}
+
+async function run(message: ParentMessage): Promise<void> {
+  const jobId = message.spec.job_id;
+  if (busy) {
+    send({ type: 'failed', job_id: jobId, reason: FailureReason.Error, error: 'internal: a pool child was given a second job' });
+    return;
+  }
+  busy = true;
+  try {
+    const result = await solveJob(message.spec, settings, {
+      onProgress: (progress) => send({ type: 'progress', job_id: jobId, progress }),
+    });
+    send({ type: 'completed', job_id: jobId, result });
+  } catch (error) {
+    send({ type: 'failed', job_id: jobId, ...failureOf(error) });
+  } finally {
+    busy = false;
+  }
+}
+
+process.on('message', (message: ParentMessage) => {
+  if (message?.type === 'run') void run(message);
+});
+
+send({ type: 'ready', pid: process.pid });

@@ -1,0 +1,37 @@
+import type { FailureReason, RevokeOutcome, SolveResult } from '@crux/contracts';
+import type { SolveProgress } from '../solving/progress.js';
+
+/** How a job handed to the pool ended. */
+export type JobOutcome =
+  | { kind: 'completed'; result: SolveResult }
+  | { kind: 'failed'; reason: FailureReason; error: string }
+  /** The child died under the job without being asked to (crash, OOM, kill -9): run it again elsewhere. */
+  | { kind: 'lost'; pid: number; code: number | null; signal: NodeJS.Signals | null }
+  | { kind: 'revoked'; revoke: RevokeResult };
+
+export interface RunHandlers {
+  /** Called synchronously once a child is assigned, before the child gets the job. */
+  onStart?: (pid: number) => void;
+  onProgress?: (progress: SolveProgress) => void;
+}
+
+export interface RunningJob {
+  pid: number;
+  outcome: Promise<JobOutcome>;
+}
+
+/** What a revoke did to the job's process; the worker adds its id to make `job.revoked`. */
+export interface RevokeResult {
+  /** True once the job's process is gone. */
+  terminated: boolean;
+  outcome: Extract<RevokeOutcome, 'terminated' | 'killed' | 'not-running'>;
+  signal: 'SIGTERM' | 'SIGKILL' | null;
+  pid: number | null;
+  took_ms: number;
+}
+
+export interface PoolLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}

@@ -1,0 +1,306 @@
+/**
+ * A pool of pre-started child processes, one job per child at a time, so a job can be
+ * revoked by killing exactly its process. A child that dies for any reason is replaced.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SolveSpec } from '../solving/solve-spec.js';
+import { defaultChildPath } from './child-path.js';
+import { isChildMessage, type ChildMessage, type ParentMessage } from './protocol.js';
+import type { JobOutcome, PoolLogger, RevokeResult, RunHandlers, RunningJob } from './pool-types.js';
+
+export interface WorkerPoolOptions {
+  /** Number of children (CRUX_WORKER_CONCURRENCY). */
+  size: number;
+  /** The built child entry; defaults to dist/pool/child-main.js of this package. */
+  childPath?: string;
+  /** Extra arguments for every child, e.g. IGNORE_SIGTERM_FLAG in tests. */
+  childArgs?: string[];
+  /** Environment of the children; defaults to this process's. */
+  env?: NodeJS.ProcessEnv;
+  /** How long a new child may take to report ready. @defaultValue 30000 */
+  startTimeoutMs?: number;
+  logger?: PoolLogger;
+}
+
+interface ActiveJob {
+  id: string;
+  handlers: RunHandlers;
+  resolve: (outcome: JobOutcome) => void;
+  revoke?: Promise<RevokeResult>;
+}
+
+interface Slot {
+  child: ChildProcess;
+  pid: number;
+  state: 'starting' | 'idle' | 'busy' | 'exited';
+  job?: ActiveJob;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  ready: Promise<void>;
+}
+
+const silentLogger: PoolLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+export class PoolClosedError extends Error {
+  constructor() {
+    super('the worker pool is closed');
+    this.name = 'PoolClosedError';
+  }
+}
+
+export class WorkerPool {
+  private readonly slots = new Set<Slot>();
+  private readonly waiters: Array<{ resolve: (slot: Slot) => void; reject: (error: Error) => void }> = [];
+  private readonly idleListeners = new Set<() => void>();
+  private readonly childPath: string;
+  private readonly logger: PoolLogger;
+  private closing: Promise<void> | null = null;
+  /** Consecutive children that died before becoming ready: slows respawning down. */
+  private failedStarts = 0;
+  private respawnTimers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly options: WorkerPoolOptions) {
+    if (!Number.isInteger(options.size) || options.size < 1) throw new RangeError(`pool size must be at least 1, got ${options.size}`);
+    this.childPath = options.childPath ?? defaultChildPath();
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  get size(): number {
+    return this.options.size;
+  }
+
+  /** Children ready for a job now. */
+  get idleCount(): number {
+    let n = 0;
+    for (const slot of this.slots) if (slot.state === 'idle') n++;
+    return n;
+  }
+
+  /** Ids of the jobs running now. */
+  runningJobs(): string[] {
+    return [...this.slots].flatMap((slot) => (slot.state === 'busy' && slot.job ? [slot.job.id] : []));
+  }
+
+  pidOf(jobId: string): number | null {
+    return this.slotOf(jobId)?.pid ?? null;
+  }
+
+  /** Children's pids, busy or not. */
+  pids(): number[] {
+    return [...this.slots].filter((s) => s.state !== 'exited').map((s) => s.pid);
+  }
+
+  /** Calls `listener` whenever a child becomes free; returns the unsubscribe function. */
+  onIdle(listener: () => void): () => void {
+    this.idleListeners.add(listener);
+    return () => this.idleListeners.delete(listener);
+  }
+
+  /** Forks every child and waits until all of them are ready. */
+  async start(): Promise<void> {
+    if (!existsSync(this.childPath)) {
+      throw new Error(`worker child entry not found at ${this.childPath}; build the worker first (nx run worker:build)`);
+    }
+    const slots = Array.from({ length: this.options.size }, () => this.spawn());
+    await Promise.all(slots.map((slot) => slot.ready));
+  }
+
+  /** Hands a job to the next free child, waiting for one if all are busy. */
+  async run(spec: SolveSpec, handlers: RunHandlers = {}): Promise<RunningJob> {
+    let slot = await this.acquire();
+    // A child can die between being reserved and being given the job.
+    while (slot.state === 'exited') slot = await this.acquire();
+    let resolve!: (outcome: JobOutcome) => void;
+    const outcome = new Promise<JobOutcome>((r) => (resolve = r));
+    slot.job = { id: spec.job_id, handlers, resolve };
+    handlers.onStart?.(slot.pid);
+    const message: ParentMessage = { type: 'run', spec };
+    slot.child.send(message, (error) => {
+      // The child is dying; its exit reports the job lost.
+      if (error) this.logger.warn(`could not hand job ${spec.job_id} to child ${slot.pid}: ${error.message}`);
+    });
+    return { pid: slot.pid, outcome };
+  }
+
+  /**
+   * Stops one job by killing its child: SIGTERM, then SIGKILL if it is still alive after
+   * `graceMs`. Resolves once the process is gone; a new child takes its place.
+   */
+  revoke(jobId: string, graceMs: number): Promise<RevokeResult> {
+    const slot = this.slotOf(jobId);
+    if (!slot?.job) {
+      return Promise.resolve({ terminated: false, outcome: 'not-running', signal: null, pid: null, took_ms: 0 });
+    }
+    const job = slot.job;
+    job.revoke ??= this.terminate(slot, graceMs).then(({ signal, tookMs }) => {
+      const result: RevokeResult = {
+        terminated: true,
+        outcome: signal === 'SIGTERM' ? 'terminated' : 'killed',
+        signal,
+        pid: slot.pid,
+        took_ms: tookMs,
+      };
+      job.resolve({ kind: 'revoked', revoke: result });
+      return result;
+    });
+    return job.revoke;
+  }
+
+  /** Stops every child (SIGTERM, then SIGKILL after `graceMs`) and spawns no more; safe to call twice. */
+  close(graceMs = 2000): Promise<void> {
+    this.closing ??= (async () => {
+      for (const timer of this.respawnTimers) clearTimeout(timer);
+      this.respawnTimers.clear();
+      for (const waiter of this.waiters.splice(0)) waiter.reject(new PoolClosedError());
+      await Promise.all([...this.slots].map((slot) => this.terminate(slot, graceMs)));
+    })();
+    return this.closing;
+  }
+
+  private slotOf(jobId: string): Slot | undefined {
+    for (const slot of this.slots) if (slot.state === 'busy' && slot.job?.id === jobId) return slot;
+    return undefined;
+  }
+
+  /** A child reserved for the caller (state busy, no job yet). */
+  private acquire(): Promise<Slot> {
+    if (this.closing) return Promise.reject(new PoolClosedError());
+    for (const slot of this.slots) {
+      if (slot.state === 'idle') {
+        // Reserved now, not when the caller resumes, so two callers never share a child.
+        slot.state = 'busy';
+        return Promise.resolve(slot);
+      }
+    }
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  private becameIdle(slot: Slot): void {
+    slot.state = 'idle';
+    slot.job = undefined;
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      // Reserve it for the waiter before anyone else looks.
+      slot.state = 'busy';
+      waiter.resolve(slot);
+      return;
+    }
+    for (const listener of this.idleListeners) listener();
+  }
+
+  private async terminate(slot: Slot, graceMs: number): Promise<{ signal: 'SIGTERM' | 'SIGKILL'; tookMs: number }> {
+    const started = Date.now();
+    if (slot.state === 'exited') return { signal: 'SIGTERM', tookMs: 0 };
+    slot.child.kill('SIGTERM');
+    const ac = new AbortController();
+    const inTime = await Promise.race([
+      slot.exited.then(() => true),
+      sleep(graceMs, false, { signal: ac.signal }).catch(() => false),
+    ]);
+    ac.abort();
+    if (inTime) return { signal: 'SIGTERM', tookMs: Date.now() - started };
+    slot.child.kill('SIGKILL');
+    await slot.exited;
+    return { signal: 'SIGKILL', tookMs: Date.now() - started };
+  }
+
+  private spawn(): Slot {
+    const child = fork(this.childPath, this.options.childArgs ?? [], {
+      env: this.options.env ?? process.env,
+      // The parent may run under flags (Jest's VM modules, inspectors) a child must not inherit.
+      execArgv: [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Its own process group: a signal to the worker's group (Ctrl-C, a service manager's
+      // SIGTERM) reaches only the worker, which decides when children die. A child still
+      // exits when the worker is gone, through its IPC channel closing.
+      detached: true,
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    let ready!: () => void;
+    let notReady!: (error: Error) => void;
+    const slot: Slot = {
+      child,
+      pid: child.pid ?? -1,
+      state: 'starting',
+      exited,
+      ready: new Promise<void>((resolve, reject) => {
+        ready = resolve;
+        notReady = reject;
+      }),
+    };
+    slot.ready.catch(() => undefined);
+    this.slots.add(slot);
+
+    const startTimer = setTimeout(() => {
+      if (slot.state !== 'starting') return;
+      this.logger.error(`pool child ${slot.pid} did not report ready in time; killing it`);
+      child.kill('SIGKILL');
+    }, this.options.startTimeoutMs ?? 30_000);
+
+    child.on('message', (message: unknown) => {
+      if (isChildMessage(message)) this.onChildMessage(slot, message, ready);
+    });
+    child.on('error', (error) => this.logger.warn(`pool child ${slot.pid}: ${error.message}`));
+    void exited.then(({ code, signal }) => {
+      clearTimeout(startTimer);
+      const wasStarting = slot.state === 'starting';
+      slot.state = 'exited';
+      this.slots.delete(slot);
+      if (wasStarting) notReady(new Error(`pool child ${slot.pid} (${this.childPath}) exited before it was ready (code ${code}, signal ${signal})`));
+      const job = slot.job;
+      if (job && !job.revoke) {
+        if (this.closing) this.logger.log(`stopped pool child ${slot.pid}, which was running job ${job.id}`);
+        else this.logger.warn(`pool child ${slot.pid} died under job ${job.id} (code ${code}, signal ${signal})`);
+        job.resolve({ kind: 'lost', pid: slot.pid, code, signal });
+      }
+      slot.job = undefined;
+      this.replace(wasStarting);
+    });
+    return slot;
+  }
+
+  private onChildMessage(slot: Slot, message: ChildMessage, ready: () => void): void {
+    if (message.type === 'ready') {
+      if (slot.state !== 'starting') return;
+      this.failedStarts = 0;
+      ready();
+      this.becameIdle(slot);
+      return;
+    }
+    const job = slot.job;
+    // A revoked job's late words are void: the job was cancelled.
+    if (!job || job.id !== message.job_id || job.revoke) return;
+    switch (message.type) {
+      case 'progress':
+        job.handlers.onProgress?.(message.progress);
+        return;
+      case 'completed':
+        job.resolve({ kind: 'completed', result: message.result });
+        this.becameIdle(slot);
+        return;
+      case 'failed':
+        job.resolve({ kind: 'failed', reason: message.reason, error: message.error });
+        this.becameIdle(slot);
+        return;
+      default: {
+        const unknown: never = message;
+        this.logger.warn(`pool child ${slot.pid} sent an unknown message ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  private replace(afterFailedStart: boolean): void {
+    if (this.closing) return;
+    if (afterFailedStart) this.failedStarts++;
+    // A child that cannot start would otherwise be re-forked in a tight loop.
+    const delay = this.failedStarts === 0 ? 0 : Math.min(5000, 100 * 2 ** Math.min(this.failedStarts, 6));
+    const timer = setTimeout(() => {
+      this.respawnTimers.delete(timer);
+      if (!this.closing) this.spawn();
+    }, delay);
+    this.respawnTimers.add(timer);
+  }
+}

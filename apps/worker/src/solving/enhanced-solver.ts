@@ -1,0 +1,114 @@
+/**
+ * Enhanced mode: a professor plans specialists, each specialist runs its own self-evolve
+ * loop from its angle, and the professor synthesises their answers in a self-evolve loop
+ * of its own.
+ */
+import type { SolveResult } from '@crux/contracts';
+import { historyOf, phaseOf, taskPrompts, unitsBefore, UNITS_PER_ITERATION, type SolveHooks } from './basic-solver.js';
+import { MeteredProvider } from './metered-provider.js';
+import type { ModelProvider } from './model-provider.js';
+import { parsePlan } from './plan.js';
+import { ProgressTracker, type PartialResult } from './progress.js';
+import { evaluateMessages, planMessages, refineMessages, synthesizeMessages, type SolveTask, type SpecialistRole } from './prompts.js';
+import { selfEvolve, type BestCandidate, type EvolveOutcome } from './self-evolve.js';
+
+export interface EnhancedSolveParams {
+  question: string;
+  context?: string;
+  num_specialists: number;
+  specialist_max_iters: number;
+  professor_max_iters: number;
+  temperature?: number;
+  model?: string | null;
+}
+
+const PLANNING_UNITS = 1;
+
+export async function solveEnhanced(provider: ModelProvider, params: EnhancedSolveParams, hooks: SolveHooks = {}): Promise<SolveResult> {
+  const now = hooks.now ?? Date.now;
+  const started = now();
+  const metered = new MeteredProvider(provider);
+  const call = { model: params.model, temperature: params.temperature };
+  const specialistUnits = params.specialist_max_iters * UNITS_PER_ITERATION;
+  const total = PLANNING_UNITS + params.num_specialists * specialistUnits + params.professor_max_iters * UNITS_PER_ITERATION;
+  const tracker = new ProgressTracker(total, hooks.onProgress);
+  const task: SolveTask = { question: params.question, context: params.context };
+  let best: PartialResult | null = null;
+  const consider = (candidate: BestCandidate | null, source: string) => {
+    if (candidate && (!best || candidate.score >= best.score)) best = { ...candidate, source };
+  };
+
+  tracker.report(0, 'planning', null);
+  const planReply = await metered.complete(planMessages(task, params.num_specialists), { ...call, purpose: 'plan' });
+  const roles = parsePlan(planReply.text, params.num_specialists);
+
+  const specialists: Array<{ role: SpecialistRole; outcome: EvolveOutcome }> = [];
+  for (const [index, role] of roles.entries()) {
+    const offset = PLANNING_UNITS + index * specialistUnits;
+    const label = `specialist ${index + 1}/${roles.length} (${role.name})`;
+    const source = `specialist ${index + 1} (${role.name})`;
+    const outcome = await selfEvolve(metered, taskPrompts({ ...task, role }), {
+      maxIters: params.specialist_max_iters,
+      ...call,
+      onStep: (event) => {
+        consider(event.best, source);
+        tracker.report(offset + unitsBefore(event), `${label}: ${phaseOf(event)}`, best);
+      },
+    });
+    consider(outcome.best, source);
+    specialists.push({ role, outcome });
+  }
+
+  const synthesisOffset = PLANNING_UNITS + roles.length * specialistUnits;
+  const findings = specialists.map((s) => ({ role: s.role.name, output: s.outcome.best.output }));
+  const professorTask: SolveTask = { ...task, role: { name: 'professor', focus: 'combining the specialists into one answer' } };
+  // The synthesis is judged afresh: the best partial result from now on is the professor's.
+  let synthesisBest: PartialResult | null = null;
+  const synthesis = await selfEvolve(
+    metered,
+    {
+      first: () => ({ messages: synthesizeMessages(task, findings), purpose: 'synthesize' }),
+      refine: (candidate, feedback) => refineMessages(professorTask, candidate, feedback),
+      evaluate: (candidate) => evaluateMessages(task, candidate),
+    },
+    {
+      maxIters: params.professor_max_iters,
+      ...call,
+      onStep: (event) => {
+        if (event.best) synthesisBest = { ...event.best, source: 'synthesis' };
+        tracker.report(synthesisOffset + unitsBefore(event), `synthesis: ${phaseOf(event)}`, synthesisBest ?? best);
+      },
+    },
+  );
+  const final: PartialResult = { ...synthesis.best, source: 'synthesis' };
+  tracker.done(final);
+
+  return {
+    output: synthesis.best.output,
+    iterations: synthesis.iterations,
+    total_tokens: metered.totalTokens,
+    processing_time: (now() - started) / 1000,
+    converged: synthesis.converged,
+    stop_reason: synthesis.stopReason,
+    metadata: {
+      mode: 'enhanced',
+      provider: provider.name,
+      simulated: provider.simulated,
+      model: params.model ?? null,
+      model_calls: metered.calls,
+      plan: roles,
+      specialists: specialists.map(({ role, outcome }) => ({
+        role: role.name,
+        focus: role.focus,
+        output: outcome.best.output,
+        score: outcome.best.score,
+        iterations: outcome.iterations,
+        converged: outcome.converged,
+        stop_reason: outcome.stopReason,
+        history: historyOf(outcome.history),
+      })),
+      best_score: synthesis.best.score,
+      history: historyOf(synthesis.history),
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from '@jest/globals';
+import { SolveDefaults } from '@crux/contracts';
+import { InvalidJobError, ProviderError } from './provider-error.js';
+import { solveJob } from './solve-job.js';
+import { solveParams, type SolveSpec } from './solve-spec.js';
+
+const settings = { provider: 'simulated', model: null, simulatedLatencyMs: 0, openaiBaseUrl: null };
+const spec = (over: Partial<SolveSpec> = {}): SolveSpec => ({
+  job_id: 'j1',
+  mode: 'basic',
+  request: { question: 'Why is the sky blue?' },
+  llm_provider: null,
+  model_name: null,
+  ...over,
+});
+
+describe('solving one job', () => {
+  it('applies the documented defaults to fields the request left out', () => {
+    expect(solveParams(spec(), null)).toMatchObject({ mode: 'basic', params: { n_iters: SolveDefaults.n_iters } });
+    expect(solveParams(spec({ mode: 'enhanced' }), 'm')).toMatchObject({
+      mode: 'enhanced',
+      params: {
+        num_specialists: SolveDefaults.num_specialists,
+        specialist_max_iters: SolveDefaults.specialist_max_iters,
+        professor_max_iters: SolveDefaults.professor_max_iters,
+        model: 'm',
+      },
+    });
+  });
+
+  it('runs the mode the job asks for with the provider it names, defaulting to the configured one', async () => {
+    const basic = await solveJob(spec({ request: { question: 'q', n_iters: 2 } }), settings);
+    expect(basic.metadata).toMatchObject({ mode: 'basic', provider: 'simulated' });
+    expect(basic.iterations).toBeLessThanOrEqual(2);
+    const enhanced = await solveJob(spec({ mode: 'enhanced', llm_provider: 'simulated', request: { question: 'q', num_specialists: 2 } }), settings);
+    expect(enhanced.metadata).toMatchObject({ mode: 'enhanced', provider: 'simulated' });
+    expect(enhanced.metadata.specialists).toHaveLength(2);
+  });
+
+  it('fails an openai job with a provider error when no OPENAI_BASE_URL is configured', async () => {
+    const run = solveJob(spec({ llm_provider: 'openai' }), settings);
+    await expect(run).rejects.toBeInstanceOf(ProviderError);
+    await expect(run).rejects.toThrow(/OPENAI_BASE_URL/);
+  });
+
+  it('refuses a request it cannot solve with a message that names the problem', async () => {
+    await expect(solveJob(spec({ request: {} }), settings)).rejects.toThrow(new InvalidJobError('the request has no question to solve'));
+    await expect(solveJob(spec({ request: { question: 'q', n_iters: 0 } }), settings)).rejects.toThrow(/n_iters must be a whole number from 1 to 50/);
+    await expect(solveJob(spec({ mode: 'turbo' as never }), settings)).rejects.toThrow(/unknown solve mode 'turbo'/);
+  });
+});

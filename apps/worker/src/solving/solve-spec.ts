@@ -1,0 +1,60 @@
+/**
+ * What a child needs to run one job, and how a stored request becomes solver parameters.
+ * The gateway validated the request; this re-checks the fields the solver relies on, so a
+ * malformed event fails its job with a clear message instead of crashing a child.
+ */
+import { RequestLimits, SolveDefaults, SolveMode, type JobCreatedData } from '@crux/contracts';
+import type { BasicSolveParams } from './basic-solver.js';
+import type { EnhancedSolveParams } from './enhanced-solver.js';
+import { InvalidJobError } from './provider-error.js';
+
+export interface SolveSpec {
+  job_id: string;
+  mode: SolveMode;
+  request: Record<string, unknown>;
+  llm_provider: string | null;
+  model_name: string | null;
+}
+
+export function specFromCreated(jobId: string, data: JobCreatedData): SolveSpec {
+  return { job_id: jobId, mode: data.mode, request: data.request ?? {}, llm_provider: data.llm_provider ?? null, model_name: data.model_name ?? null };
+}
+
+type Params = { mode: 'basic'; params: BasicSolveParams } | { mode: 'enhanced'; params: EnhancedSolveParams };
+
+export function solveParams(spec: SolveSpec, defaultModel: string | null): Params {
+  const r = spec.request;
+  if (typeof r.question !== 'string' || !r.question.trim()) {
+    throw new InvalidJobError('the request has no question to solve');
+  }
+  const common = {
+    question: r.question,
+    context: typeof r.context === 'string' && r.context ? r.context : undefined,
+    temperature: typeof r.temperature === 'number' ? r.temperature : undefined,
+    model: spec.model_name ?? (typeof r.model_name === 'string' ? r.model_name : null) ?? defaultModel,
+  };
+  if (spec.mode === SolveMode.Basic) {
+    return { mode: 'basic', params: { ...common, n_iters: count(r, 'n_iters', SolveDefaults.n_iters, RequestLimits.maxIters) } };
+  }
+  if (spec.mode === SolveMode.Enhanced) {
+    return {
+      mode: 'enhanced',
+      params: {
+        ...common,
+        num_specialists: count(r, 'num_specialists', SolveDefaults.num_specialists, RequestLimits.maxSpecialists),
+        specialist_max_iters: count(r, 'specialist_max_iters', SolveDefaults.specialist_max_iters, RequestLimits.maxIters),
+        professor_max_iters: count(r, 'professor_max_iters', SolveDefaults.professor_max_iters, RequestLimits.maxIters),
+      },
+    };
+  }
+  throw new InvalidJobError(`unknown solve mode '${String(spec.mode)}'; modes are basic and enhanced`);
+}
+
+function count(r: Record<string, unknown>, field: string, fallback: number, max: number): number {
+  const value = r[field];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new InvalidJobError(`${field} must be a whole number from 1 to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,53 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import type { Settings } from '@crux/contracts';
+import { StreamName } from '@crux/contracts';
+import { closeNats, connectNats, ensureConsumer, ensureJobsStream, jetstreamManager, workersConsumerConfig, type NatsConnection } from '@crux/messaging';
+import { JobConsumer } from './consumer/job-consumer.js';
+import { WorkerPool } from './pool/worker-pool.js';
+import { WORKER_SETTINGS } from './worker-settings.js';
+
+/**
+ * Owns the worker's resources: the NATS connection, the pool of children and the queue
+ * consumer. Up once bootstrap returns; on shutdown, stops pulling, lets running jobs finish
+ * within the revoke grace or hands them back, kills the children, drains NATS.
+ */
+@Injectable()
+export class WorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Worker');
+  private nc: NatsConnection | undefined;
+  private pool: WorkerPool | undefined;
+  private consumer: JobConsumer | undefined;
+
+  constructor(@Inject(WORKER_SETTINGS) private readonly settings: Settings) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const s = this.settings;
+    this.nc = await connectNats({ url: s.natsUrl, name: 'crux-worker' });
+    const jsm = await jetstreamManager(this.nc);
+    await ensureJobsStream(jsm, s);
+    await ensureConsumer(jsm, StreamName.Jobs, workersConsumerConfig(s));
+
+    this.pool = new WorkerPool({ size: s.workerConcurrency, logger: this.logger });
+    await this.pool.start();
+    this.consumer = new JobConsumer({
+      nc: this.nc,
+      pool: this.pool,
+      workerId: s.workerId,
+      maxAttempts: s.maxAttempts,
+      ackWaitMs: s.ackWaitMs,
+      requestTimeoutMs: s.requestTimeoutMs,
+      logger: this.logger,
+    });
+    await this.consumer.start();
+    this.logger.log(`worker ${s.workerId}: pool of ${s.workerConcurrency} (pids ${this.pool.pids().join(', ')}), consuming ${StreamName.Jobs}`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const grace = this.settings.revokeGraceMs;
+    await this.consumer?.stop(grace);
+    await this.pool?.close(grace);
+    await this.consumer?.idle();
+    await closeNats(this.nc);
+    this.logger.log('stopped');
+  }
+}

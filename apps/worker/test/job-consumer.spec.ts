@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { closeNats, connectNats, jetstream, jetstreamManager, type NatsConnection } from '@crux/messaging';
+import { ConsumerName, StreamName, type EventEnvelope, type JobProgressData, type JobStartedData, type SolveResult } from '@crux/contracts';
+import { startNats, waitFor, type TestServer } from '@crux/test-harness';
+import { JobConsumer } from '../src/consumer/job-consumer.js';
+import type { WorkerPool } from '../src/pool/worker-pool.js';
+import { EventLog, JobStateStub, provisionQueue, publishCreated } from './nats-helpers.js';
+import { processExists, testPool } from './pool-helpers.js';
+
+const WORKER = 'worker-under-test';
+const ACK_WAIT_MS = 2000;
+
+interface Rig {
+  nats: TestServer;
+  nc: NatsConnection;
+  pool: WorkerPool;
+  consumer: JobConsumer;
+  stub: JobStateStub;
+  log: EventLog;
+}
+
+async function rig(opts: { maxAttempts: number; poolSize: number; latencyMs: number; startConsumer?: boolean }): Promise<Rig> {
+  const nats = await startNats();
+  const nc = await connectNats({ url: nats.url, name: 'worker-spec' });
+  await provisionQueue(nc, { ackWaitMs: ACK_WAIT_MS, maxAttempts: opts.maxAttempts });
+  const pool = testPool(opts.poolSize, opts.latencyMs);
+  await pool.start();
+  const consumer = new JobConsumer({
+    nc,
+    pool,
+    workerId: WORKER,
+    maxAttempts: opts.maxAttempts,
+    ackWaitMs: ACK_WAIT_MS,
+    requestTimeoutMs: 500,
+    retryDelayMs: 300,
+    fetchExpiresMs: 1000,
+  });
+  if (opts.startConsumer !== false) await consumer.start();
+  return { nats, nc, pool, consumer, stub: new JobStateStub(nc), log: await EventLog.open(nc) };
+}
+
+async function teardown(r: Rig | undefined): Promise<void> {
+  if (!r) return;
+  await r.consumer.stop(0);
+  await r.pool.close(500);
+  await r.consumer.idle();
+  r.log.close();
+  r.stub.close();
+  await closeNats(r.nc);
+  await r.nats.stop();
+}
+
+async function queueSettled(nc: NatsConnection): Promise<boolean> {
+  const info = await (await jetstreamManager(nc)).consumers.info(StreamName.Jobs, ConsumerName.Workers);
+  return info.num_pending === 0 && info.num_ack_pending === 0;
+}
+
+function expectEnvelope(event: EventEnvelope, created: EventEnvelope): void {
+  expect(event).toMatchObject({
+    job_id: created.job_id,
+    actor: { kind: 'service', id: WORKER },
+    correlation_id: created.job_id,
+    causation_id: created.id,
+  });
+  expect(event.id).not.toBe(created.id);
+}
+
+describe('consuming jobs from the workers queue', () => {
+  let r: Rig;
+
+  beforeAll(async () => {
+    r = await rig({ maxAttempts: 3, poolSize: 2, latencyMs: 30 });
+  });
+
+  afterAll(async () => {
+    await teardown(r);
+  });
+
+  it('runs a basic job and records started → progress… → completed, each caused by the created event', async () => {
+    const created = await publishCreated(r.nc, { question: 'Explain quicksort.', n_iters: 3 });
+    const events = await waitFor(() => r.log.until(created.job_id, 'completed'), { what: 'the job to complete', timeoutMs: 30_000 });
+
+    expect(events[0].type).toBe('started');
+    expect(events.at(-1)!.type).toBe('completed');
+    expect(events.slice(1, -1).every((e) => e.type === 'progress')).toBe(true);
+    for (const event of events) expectEnvelope(event, created);
+
+    const started = events[0].data as JobStartedData;
+    expect(started).toEqual({ worker_id: WORKER, pid: expect.any(Number), attempt: 1 });
+    expect(r.pool.pids()).toContain(started.pid);
+
+    const progress = events.slice(1, -1).map((e) => e.data as JobProgressData);
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress[0]).toMatchObject({ progress: 0, current_phase: 'iteration 1/3: generating' });
+    for (let i = 1; i < progress.length; i++) expect(progress[i].progress).toBeGreaterThanOrEqual(progress[i - 1].progress);
+    expect(progress.some((p) => (p.partial_results as { score?: number } | undefined)?.score !== undefined)).toBe(true);
+
+    const result = (events.at(-1)!.data as { result: SolveResult }).result;
+    expect(result).toMatchObject({ iterations: 3, stop_reason: 'max_iters', converged: false, metadata: { provider: 'simulated', simulated: true } });
+    expect(result.output).toMatch(/^\[simulated\]/);
+    expect(result.total_tokens).toBeGreaterThan(0);
+    await waitFor(() => queueSettled(r.nc), { what: 'the message to be acknowledged' });
+  });
+
+  it('runs an enhanced job alongside a basic one', async () => {
+    const enhanced = await publishCreated(r.nc, { question: 'Why is the sky blue?', num_specialists: 2, specialist_max_iters: 2 }, { mode: 'enhanced' });
+    const basic = await publishCreated(r.nc, { question: 'Why do cats purr?', n_iters: 2 });
+    const [e, b] = await Promise.all([
+      waitFor(() => r.log.until(enhanced.job_id, 'completed'), { what: 'the enhanced job', timeoutMs: 30_000 }),
+      waitFor(() => r.log.until(basic.job_id, 'completed'), { what: 'the basic job', timeoutMs: 30_000 }),
+    ]);
+    // Progress is throttled, so only the first and the last update are certain to be published.
+    const progress = e.filter((x) => x.type === 'progress').map((x) => x.data as JobProgressData);
+    expect(progress[0]).toMatchObject({ progress: 0, current_phase: 'planning' });
+    expect(progress.at(-1)).toMatchObject({ progress: 1, current_phase: 'done', partial_results: { source: 'synthesis' } });
+    const enhancedResult = (e.at(-1)!.data as { result: SolveResult }).result;
+    expect(enhancedResult.metadata).toMatchObject({ mode: 'enhanced', specialists: [expect.any(Object), expect.any(Object)] });
+    expect((b.at(-1)!.data as { result: SolveResult }).result.metadata).toMatchObject({ mode: 'basic' });
+  });
+
+  it('fails a job that asks for an unconfigured provider, with a reason and a message a person understands', async () => {
+    const created = await publishCreated(r.nc, { question: 'q' }, { llm_provider: 'openai' });
+    const events = await waitFor(() => r.log.until(created.job_id, 'failed'), { what: 'the job to fail', timeoutMs: 30_000 });
+    expect(events.map((e) => e.type)).toEqual(['started', 'failed']);
+    expect(events[1].data).toEqual({ reason: 'provider_error', error: expect.stringMatching(/OPENAI_BASE_URL/) });
+    expectEnvelope(events[1], created);
+  });
+
+  it('does not run a job that was cancelled before a worker got to it, and records it as revoked before it started', async () => {
+    const jobId = crypto.randomUUID();
+    r.stub.statuses.set(jobId, 'cancelled');
+    const created = await publishCreated(r.nc, { question: 'q', n_iters: 1 }, { jobId });
+    const events = await waitFor(() => r.log.until(jobId, 'revoked'), { what: 'the revoke record', timeoutMs: 30_000 });
+    expect(events.map((e) => e.type)).toEqual(['revoked']);
+    expect(events[0].data).toEqual({ terminated: false, outcome: 'not-started', signal: null, pid: null, worker_id: WORKER, took_ms: 0 });
+    expectEnvelope(events[0], created);
+    await waitFor(() => queueSettled(r.nc), { what: 'the message to be acknowledged' });
+  });
+
+  it('does not run a job that is already completed, and records nothing for it', async () => {
+    const jobId = crypto.randomUUID();
+    r.stub.statuses.set(jobId, 'completed');
+    const before = r.stub.requests;
+    await publishCreated(r.nc, { question: 'q', n_iters: 1 }, { jobId });
+    await waitFor(() => r.stub.requests > before, { what: 'the worker to ask job-state' });
+    await waitFor(() => queueSettled(r.nc), { what: 'the message to be acknowledged' });
+    // A later job is run and recorded: had the completed one been run, its events would precede it.
+    const marker = await publishCreated(r.nc, { question: 'q', n_iters: 1 });
+    await waitFor(() => r.log.until(marker.job_id, 'completed'), { what: 'a later job', timeoutMs: 30_000 });
+    expect(r.log.of(jobId)).toEqual([]);
+  });
+
+  it('waits while job-state does not answer, then runs the job once it does', async () => {
+    r.stub.silent = true;
+    const before = r.stub.requests;
+    const created = await publishCreated(r.nc, { question: 'q', n_iters: 1 });
+    await waitFor(() => r.stub.requests > before, { what: 'the worker to ask job-state' });
+    expect(r.log.of(created.job_id)).toEqual([]);
+    r.stub.silent = false;
+    const events = await waitFor(() => r.log.until(created.job_id, 'completed'), { what: 'the job to complete', timeoutMs: 30_000 });
+    expect((events[0].data as JobStartedData).attempt).toBeGreaterThanOrEqual(2);
+  });
+
+  it('runs a job again when its child dies mid-job, as the next attempt', async () => {
+    const created = await publishCreated(r.nc, { question: 'Explain quicksort.', n_iters: 40 });
+    const first = await waitFor(() => r.log.of(created.job_id).find((e) => e.type === 'progress') && r.log.of(created.job_id)[0], {
+      what: 'the job to be under way',
+      timeoutMs: 30_000,
+    });
+    const pid = (first.data as JobStartedData).pid;
+    process.kill(pid, 'SIGKILL');
+    await waitFor(() => !processExists(pid), { what: 'the child to be gone' });
+    const events = await waitFor(() => r.log.until(created.job_id, 'completed'), { what: 'the rerun to complete', timeoutMs: 60_000 });
+    const starts = events.filter((e) => e.type === 'started').map((e) => e.data as JobStartedData);
+    expect(starts.map((s) => s.attempt)).toEqual([1, 2]);
+    expect(starts[1].pid).not.toBe(pid);
+    expect(events.filter((e) => e.type === 'completed')).toHaveLength(1);
+  });
+});
+
+describe('a job whose worker keeps disappearing', () => {
+  let r: Rig;
+
+  beforeAll(async () => {
+    r = await rig({ maxAttempts: 1, poolSize: 1, latencyMs: 0, startConsumer: false });
+  });
+
+  afterAll(async () => {
+    await teardown(r);
+  });
+
+  it('is failed as worker_lost instead of being run again once its deliveries exceed the attempts', async () => {
+    const created = await publishCreated(r.nc, { question: 'q', n_iters: 1 });
+    // A worker takes the job and vanishes without a word: no ack, no nak.
+    const consumer = await jetstream(r.nc).consumers.get(StreamName.Jobs, ConsumerName.Workers);
+    const taken = await consumer.next({ expires: 5000 });
+    expect(taken?.info.deliveryCount).toBe(1);
+
+    await r.consumer.start();
+    const events = await waitFor(() => r.log.until(created.job_id, 'failed'), { what: 'the job to fail', timeoutMs: 30_000 });
+    expect(events.map((e) => e.type)).toEqual(['failed']);
+    expect(events[0].data).toEqual({ reason: 'worker_lost', error: "the job's worker stopped 1 time before it finished" });
+    expectEnvelope(events[0], created);
+    await waitFor(() => queueSettled(r.nc), { what: 'the message to be acknowledged' });
+  });
+});

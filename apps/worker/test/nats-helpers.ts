@@ -1,0 +1,117 @@
+/**
+ * What the integration tests need around a real nats-server: the JOBS stream and the
+ * workers consumer, a way to publish `job.created` as the gateway does, a log of every job
+ * event in the stream, and a stand-in for job-state's `job.state.get` (the real job-state
+ * is another app).
+ */
+import {
+  apiError,
+  JobEventType,
+  makeEvent,
+  QueueGroup,
+  StreamName,
+  Subjects,
+  type EventEnvelope,
+  type JobCreated,
+  type JobCreatedData,
+  type JobStatus,
+  type JobView,
+  type Reply,
+  type SolveMode,
+} from '@crux/contracts';
+import {
+  ensureConsumer,
+  ensureJobsStream,
+  jetstream,
+  jetstreamManager,
+  publishEvent,
+  workersConsumerConfig,
+  type NatsConnection,
+} from '@crux/messaging';
+import type { Subscription } from '@nats-io/transport-node';
+
+export async function provisionQueue(nc: NatsConnection, s: { ackWaitMs: number; maxAttempts: number }): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  await ensureJobsStream(jsm, { archiveRetentionS: 3600, streamReplicas: 1 });
+  await ensureConsumer(jsm, StreamName.Jobs, workersConsumerConfig(s));
+}
+
+export async function publishCreated(
+  nc: NatsConnection,
+  request: Record<string, unknown>,
+  options: { mode?: SolveMode; llm_provider?: string; jobId?: string } = {},
+): Promise<JobCreated> {
+  const event = makeEvent<'created', JobCreatedData>(JobEventType.Created, options.jobId ?? crypto.randomUUID(), { kind: 'user', id: 'alice' }, {
+    mode: options.mode ?? 'basic',
+    owner: 'alice',
+    request,
+    model_name: null,
+    llm_provider: options.llm_provider ?? 'simulated',
+    continued_from: null,
+  });
+  await publishEvent(jetstream(nc), event);
+  return event;
+}
+
+/** Every event in the JOBS stream, in stream order, collected by an ordered consumer. */
+export class EventLog {
+  readonly events: EventEnvelope[] = [];
+  private stopper: (() => void) | undefined;
+
+  static async open(nc: NatsConnection): Promise<EventLog> {
+    const log = new EventLog();
+    const consumer = await jetstream(nc).consumers.get(StreamName.Jobs);
+    const messages = await consumer.consume();
+    log.stopper = () => void messages.close();
+    void (async () => {
+      for await (const m of messages) log.events.push(m.json<EventEnvelope>());
+    })();
+    return log;
+  }
+
+  of(jobId: string): EventEnvelope[] {
+    return this.events.filter((e) => e.job_id === jobId && e.type !== JobEventType.Created);
+  }
+
+  /** The job's events once one of them is of `type`; undefined until then (for waitFor). */
+  until(jobId: string, type: string): EventEnvelope[] | undefined {
+    const events = this.of(jobId);
+    return events.some((e) => e.type === type) ? events : undefined;
+  }
+
+  close(): void {
+    this.stopper?.();
+  }
+}
+
+/**
+ * Answers `job.state.get` as job-state would: the status the test set, or 404 for a job it
+ * has not heard of. `silent` makes it ignore requests, as a job-state that is down.
+ */
+export class JobStateStub {
+  readonly statuses = new Map<string, JobStatus>();
+  silent = false;
+  requests = 0;
+  private readonly sub: Subscription;
+
+  constructor(nc: NatsConnection) {
+    this.sub = nc.subscribe(Subjects.stateGet, {
+      queue: QueueGroup.JobState,
+      callback: (err, msg) => {
+        if (err) return;
+        this.requests++;
+        if (this.silent) return;
+        const { job_id } = msg.json<{ job_id: string }>();
+        const status = this.statuses.get(job_id);
+        const reply: Reply<Partial<JobView>> = status
+          ? { ok: true, value: { job_id, status } }
+          : { ok: false, error: apiError(404, 'Not Found', `job ${job_id} not found`) };
+        msg.respond(JSON.stringify(reply));
+      },
+    });
+  }
+
+  close(): void {
+    this.sub.unsubscribe();
+  }
+}

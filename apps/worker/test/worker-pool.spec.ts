@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { waitFor } from '@crux/test-harness';
+import { IGNORE_SIGTERM_FLAG } from '../src/pool/protocol.js';
+import type { JobOutcome } from '../src/pool/pool-types.js';
+import type { WorkerPool } from '../src/pool/worker-pool.js';
+import type { SolveProgress } from '../src/solving/progress.js';
+import { basicSpec, processExists, testPool } from './pool-helpers.js';
+
+describe('the pool of child processes', () => {
+  const pools: WorkerPool[] = [];
+  const open = (pool: WorkerPool) => (pools.push(pool), pool);
+
+  afterEach(async () => {
+    await Promise.all(pools.splice(0).map((pool) => pool.close(500)));
+  });
+
+  it('runs as many jobs at once as it has children, and the next one when a child frees up', async () => {
+    const pool = open(testPool(2, 300));
+    await pool.start();
+    const log: string[] = [];
+    const progress: Record<string, SolveProgress[]> = { a: [], b: [], c: [] };
+    const submit = (id: string) =>
+      pool.run(basicSpec(id, 3), {
+        onStart: (pid) => log.push(`start ${id} ${pid}`),
+        onProgress: (p) => progress[id].push(p),
+      });
+
+    const [a, b] = await Promise.all([submit('a'), submit('b')]);
+    expect(a.pid).not.toBe(b.pid);
+    expect(pool.runningJobs().sort()).toEqual(['a', 'b']);
+    const c = submit('c');
+    await waitFor(() => progress.a.length > 0 && progress.b.length > 0, { what: 'both jobs to report progress' });
+    expect(log).toHaveLength(2);
+
+    const outcomes = await Promise.all([a.outcome, b.outcome]);
+    for (const outcome of outcomes) expect(outcome.kind).toBe('completed');
+    const third = await c;
+    expect([a.pid, b.pid]).toContain(third.pid);
+    expect(await third.outcome).toMatchObject({ kind: 'completed', result: { metadata: { provider: 'simulated' } } });
+    expect(log[2]).toBe(`start c ${third.pid}`);
+
+    for (const id of ['a', 'b', 'c']) {
+      const values = progress[id].map((p) => p.progress);
+      expect(values[0]).toBe(0);
+      expect(values.at(-1)).toBe(1);
+      for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThanOrEqual(values[i - 1]);
+    }
+  });
+
+  it('reports a provider it cannot use as a failed job and keeps the child', async () => {
+    const pool = open(testPool(1, 0));
+    await pool.start();
+    const failing = await pool.run(basicSpec('f', 2, { llm_provider: 'openai' }));
+    expect(await failing.outcome).toMatchObject({ kind: 'failed', reason: 'provider_error', error: expect.stringMatching(/OPENAI_BASE_URL/) });
+    const next = await pool.run(basicSpec('g', 1));
+    expect(next.pid).toBe(failing.pid);
+    expect((await next.outcome).kind).toBe('completed');
+  });
+
+  it('replaces a child killed with SIGKILL mid-job and reports that job lost', async () => {
+    const pool = open(testPool(2, 200));
+    await pool.start();
+    const seen: SolveProgress[] = [];
+    const job = await pool.run(basicSpec('doomed', 10), { onProgress: (p) => seen.push(p) });
+    await waitFor(() => seen.length > 0, { what: 'the job to start working' });
+
+    process.kill(job.pid, 'SIGKILL');
+    const outcome: JobOutcome = await job.outcome;
+    expect(outcome).toEqual({ kind: 'lost', pid: job.pid, code: null, signal: 'SIGKILL' });
+    expect(processExists(job.pid)).toBe(false);
+    await waitFor(() => pool.pids().length === 2 && pool.idleCount === 2, { what: 'a replacement child', timeoutMs: 30_000 });
+    expect(pool.pids()).not.toContain(job.pid);
+
+    const after = await pool.run(basicSpec('after', 1));
+    expect((await after.outcome).kind).toBe('completed');
+  });
+
+  it('revokes a job whose child stops on SIGTERM, and replaces the child', async () => {
+    const pool = open(testPool(1, 200));
+    await pool.start();
+    const seen: SolveProgress[] = [];
+    const job = await pool.run(basicSpec('cancel-me', 10), { onProgress: (p) => seen.push(p) });
+    await waitFor(() => seen.length > 0, { what: 'the job to start working' });
+
+    const result = await pool.revoke('cancel-me', 10_000);
+    expect(result).toEqual({ terminated: true, outcome: 'terminated', signal: 'SIGTERM', pid: job.pid, took_ms: expect.any(Number) });
+    expect(processExists(job.pid)).toBe(false);
+    expect(await job.outcome).toEqual({ kind: 'revoked', revoke: result });
+    expect(await pool.revoke('cancel-me', 10_000)).toEqual({ terminated: false, outcome: 'not-running', signal: null, pid: null, took_ms: 0 });
+
+    const next = await pool.run(basicSpec('next', 1));
+    expect(next.pid).not.toBe(job.pid);
+    expect((await next.outcome).kind).toBe('completed');
+  });
+
+  it('kills a child that ignores SIGTERM once the grace period is over', async () => {
+    const pool = open(testPool(1, 200, { childArgs: [IGNORE_SIGTERM_FLAG] }));
+    await pool.start();
+    const seen: SolveProgress[] = [];
+    const job = await pool.run(basicSpec('stubborn', 10), { onProgress: (p) => seen.push(p) });
+    await waitFor(() => seen.length > 0, { what: 'the job to start working' });
+
+    const result = await pool.revoke('stubborn', 300);
+    expect(result).toMatchObject({ terminated: true, outcome: 'killed', signal: 'SIGKILL', pid: job.pid });
+    expect(processExists(job.pid)).toBe(false);
+    expect((await job.outcome).kind).toBe('revoked');
+    await waitFor(() => pool.idleCount === 1, { what: 'a replacement child', timeoutMs: 30_000 });
+  });
+
+  it('refuses to start without the built child entry, naming the path', async () => {
+    const pool = testPool(1, 0, { childPath: '/nonexistent/child-main.js' });
+    await expect(pool.start()).rejects.toThrow(/\/nonexistent\/child-main\.js.*build the worker/);
+  });
+});
