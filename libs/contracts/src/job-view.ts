@@ -23,4 +23,6 @@ export interface JobView {
   version: number;
   /** Seconds until Redis expires the live state; null when the job has no TTL. */
   ttl_s?: number | null;
+  /** Under legal hold: no TTL, and no purge plan includes it. */
+  held?: boolean;
 }

@@ -15,6 +15,12 @@ export const RedisKeys = {
   byStatus: (status: JobStatus) => `jobs:by_status:${status}`,
   /** Expiry bookkeeping: job id → when its key is due to expire (ms); held jobs are absent. */
   expiry: 'jobs:expiry',
+  /** Cancelled running jobs awaiting their worker's `revoked`: job id → deadline (ms). */
+  revokePending: 'jobs:revoke_pending',
+  /** A purge plan: hash of its filter, token hash, expiry, progress counters. */
+  purgePlan: (planId: string) => `purge:${planId}`,
+  /** The frozen id list of a purge plan (a list, in plan order). */
+  purgePlanIds: (planId: string) => `purge:${planId}:ids`,
 } as const;
 
 export const JOB_KEY_PREFIX = 'job:';

@@ -42,6 +42,14 @@ export interface Settings {
   syncTimeoutMs: number;
   requestTimeoutMs: number;
   maxBodyBytes: number;
+  /** How long a purge plan's confirm token stays valid. */
+  purgePlanTtlS: number;
+  purgeBatchSize: number;
+  /** Redis's own TTL runs this much longer than job-state's expiry sweep: the backstop. */
+  expiryGraceS: number;
+  expirySweepMs: number;
+  /** A cancelled running job whose worker has not confirmed the kill by then gets revoke_unconfirmed. */
+  revokeConfirmMs: number;
 }
 
 /** Documentation of each setting: the README's configuration table is written from this. */
@@ -71,6 +79,11 @@ export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meanin
   { name: 'CRUX_SYNC_TIMEOUT_MS', default: '600000', meaning: 'how long async_mode=false waits for the result' },
   { name: 'CRUX_REQUEST_TIMEOUT_MS', default: '5000', meaning: 'gateway → job-state request timeout' },
   { name: 'CRUX_MAX_BODY_BYTES', default: '262144', meaning: 'largest accepted request body' },
+  { name: 'CRUX_PURGE_PLAN_TTL_S', default: '600', meaning: "how long a purge plan's confirm token is valid" },
+  { name: 'CRUX_PURGE_BATCH_SIZE', default: '500', meaning: 'jobs deleted per batch when a purge runs' },
+  { name: 'CRUX_EXPIRY_GRACE_S', default: '60', meaning: "Redis's own TTL outlives job-state's expiry by this much (backstop)" },
+  { name: 'CRUX_EXPIRY_SWEEP_MS', default: '250', meaning: 'how often job-state looks for jobs due to expire' },
+  { name: 'CRUX_REVOKE_CONFIRM_MS', default: '5000', meaning: 'a revoke not confirmed by then is recorded as revoke_unconfirmed' },
 ];
 
 export class SettingsError extends Error {
@@ -151,5 +164,10 @@ export function loadSettings(env: Env = process.env): Settings {
     syncTimeoutMs: int(env, 'CRUX_SYNC_TIMEOUT_MS', 600_000, 100),
     requestTimeoutMs: int(env, 'CRUX_REQUEST_TIMEOUT_MS', 5000, 100),
     maxBodyBytes: int(env, 'CRUX_MAX_BODY_BYTES', 262_144, 1024),
+    purgePlanTtlS: int(env, 'CRUX_PURGE_PLAN_TTL_S', 600, 1),
+    purgeBatchSize: int(env, 'CRUX_PURGE_BATCH_SIZE', 500, 1, 10_000),
+    expiryGraceS: int(env, 'CRUX_EXPIRY_GRACE_S', 60, 1),
+    expirySweepMs: int(env, 'CRUX_EXPIRY_SWEEP_MS', 250, 10),
+    revokeConfirmMs: int(env, 'CRUX_REVOKE_CONFIRM_MS', 5000, 100),
   };
 }

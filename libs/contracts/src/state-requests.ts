@@ -1,3 +1,4 @@
+import type { Actor } from './actor.js';
 import type { ApiError } from './api-error.js';
 import type { JobStatus } from './job-status.js';
 import type { JobView } from './job-view.js';
@@ -22,3 +23,60 @@ export interface ListJobsReply {
 }
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+/** Operator commands carry the authenticated actor: every deletion has one. */
+export interface PurgePlanRequest {
+  actor: Actor;
+  job_ids?: string[];
+  status?: JobStatus[];
+  older_than_s?: number;
+  erase?: boolean;
+  reason?: string;
+}
+
+export interface PurgePlanView {
+  plan_id: string;
+  count: number;
+  /** Up to 20 of the frozen ids. */
+  sample: string[];
+  erase: boolean;
+  expires_at: string;
+  /** Present only in the answer to the plan request: it is stored hashed. */
+  confirm_token?: string;
+}
+
+export const PurgePlanStatus = { Planned: 'planned', Running: 'running', Completed: 'completed', Expired: 'expired' } as const;
+export type PurgePlanStatus = (typeof PurgePlanStatus)[keyof typeof PurgePlanStatus];
+
+export interface PurgeProgress extends PurgePlanView {
+  status: PurgePlanStatus;
+  deleted: number;
+  /** Held since planning, or already gone. */
+  skipped: number;
+  failed: number;
+  created_by: string;
+  confirmed_by: string | null;
+}
+
+export interface PurgeConfirmRequest {
+  actor: Actor;
+  plan_id: string;
+  confirm_token: string;
+}
+
+export interface PurgeStatusRequest {
+  plan_id: string;
+}
+
+export interface JobCommandRequest {
+  actor: Actor;
+  job_id: string;
+  reason?: string;
+}
+
+/** The 410 answer for a job the trail knows was deleted. */
+export interface GoneError extends ApiError {
+  deleted_at: string;
+  reason: string;
+  actor: Actor;
+}

@@ -15,9 +15,11 @@ export const ConsumerName = {
   Projector: 'job-state-projector',
   /** The work queue of `job.created` shared by every worker. */
   Workers: 'workers',
+  /** The audit service's reading of every JOBS event it records; shared by audit replicas. */
+  Audit: 'audit-recorder',
 } as const;
 
-export const QueueGroup = { JobState: 'job-state' } as const;
+export const QueueGroup = { JobState: 'job-state', Audit: 'audit' } as const;
 
 export const Subjects = {
   jobEvent: (type: JobEventType, jobId: string) => `job.${type}.${jobId}`,
@@ -28,6 +30,20 @@ export const Subjects = {
   jobsStreamSubjects: () => JOB_EVENT_TYPES.map((type) => `job.${type}.*`),
   stateGet: 'job.state.get',
   stateList: 'job.state.list',
+  statePurgePlan: 'job.state.purge_plan',
+  statePurgeConfirm: 'job.state.purge_confirm',
+  statePurgeStatus: 'job.state.purge_status',
+  stateRestore: 'job.state.restore',
+  stateHold: 'job.state.hold',
+  stateRelease: 'job.state.release',
+  /** Trail records: `audit.<action>.<job_id>`; the AUDIT stream stores exactly `audit.*.*`. */
+  auditRecord: (action: string, jobId: string) => `audit.${action}.${jobId}`,
+  auditStreamSubjects: () => ['audit.*.*'],
+  auditOfJob: (jobId: string) => `audit.*.${jobId}`,
+  auditOfAction: (action: string) => `audit.${action}.*`,
+  /** Requests have two tokens, so the AUDIT stream never captures them. */
+  auditQuery: 'audit.query',
+  auditVerify: 'audit.verify',
 } as const;
 
 /** Splits `job.<event>.<id>` into its parts; null for anything else. */

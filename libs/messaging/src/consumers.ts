@@ -59,3 +59,18 @@ export async function ensureConsumer(
   }
 }
 
+
+/**
+ * The audit service's reading of the JOBS stream. nats-server 2.9 has no multi-subject
+ * filters, so it reads every job event and records the ones the trail keeps.
+ */
+export function auditConsumerConfig(): Partial<ConsumerConfig> & { durable_name: string } {
+  return {
+    durable_name: ConsumerName.Audit,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    filter_subject: Subjects.allJobEvents,
+    ack_wait: nanos(30_000),
+    max_ack_pending: 10_000,
+  };
+}

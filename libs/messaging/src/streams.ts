@@ -66,3 +66,30 @@ export function isNotFound(error: unknown): boolean {
     /not found/i.test(String(e?.message ?? ''))
   );
 }
+
+/**
+ * The permanent trail: no age or size limit, and the server itself refuses message deletes
+ * and purges (deny_delete, deny_purge), so not even a service with stream rights can
+ * rewrite history.
+ */
+export function auditStreamConfig(s: Pick<StreamSettings, 'streamReplicas'>): Partial<StreamConfig> & { name: string; subjects: string[] } {
+  return {
+    name: StreamName.Audit,
+    subjects: Subjects.auditStreamSubjects(),
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.New,
+    max_age: 0,
+    max_msgs: -1,
+    max_bytes: -1,
+    deny_delete: true,
+    deny_purge: true,
+    duplicate_window: nanos(2 * 60 * 1000),
+    num_replicas: s.streamReplicas,
+    allow_direct: true,
+  };
+}
+
+export async function ensureAuditStream(jsm: JetStreamManager, s: Pick<StreamSettings, 'streamReplicas'>): Promise<void> {
+  await ensureStream(jsm, auditStreamConfig(s));
+}

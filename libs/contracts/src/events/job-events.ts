@@ -1,5 +1,7 @@
 import type { Actor } from '../actor.js';
 import type { SolveMode } from '../dto/solve-request.js';
+import type { JobStatus } from '../job-status.js';
+import type { JobView } from '../job-view.js';
 
 /**
  * Job events: facts in the past tense. `type` is the subject token, so an event of type
@@ -14,6 +16,13 @@ export const JobEventType = {
   Cancel: 'cancel',
   Revoked: 'revoked',
   RevokeUnconfirmed: 'revoke_unconfirmed',
+  Deleted: 'deleted',
+  Restored: 'restored',
+  Held: 'held',
+  Released: 'released',
+  /** Purge events are about a plan, not one job: their `job_id` is the plan id. */
+  PurgePlanned: 'purge_planned',
+  PurgeConfirmed: 'purge_confirmed',
 } as const;
 export type JobEventType = (typeof JobEventType)[keyof typeof JobEventType];
 export const JOB_EVENT_TYPES: readonly JobEventType[] = Object.values(JobEventType);
@@ -105,6 +114,63 @@ export interface JobRevokeUnconfirmedData {
   detail: string;
 }
 
+export const DeletionReason = {
+  /** An operator's confirmed purge plan. */
+  Purge: 'purge',
+  /** The job's TTL ran out (job-state's sweep, or Redis's own expiry as the backstop). */
+  Ttl: 'ttl',
+  /** Something outside Crux removed the key (e.g. `redis-cli DEL`). */
+  External: 'external',
+  /** A purge with erase: the job's content is also removed from the JOBS stream. */
+  Erase: 'erase',
+} as const;
+export type DeletionReason = (typeof DeletionReason)[keyof typeof DeletionReason];
+
+export interface JobDeletedData {
+  reason: DeletionReason;
+  /** The job as it was: the archive a restore rebuilds from. Null when erased. */
+  snapshot: JobView | null;
+  /** sha256 of the canonical JSON of the snapshot (kept even when erased). */
+  content_hash: string;
+  plan_id: string | null;
+}
+
+export interface JobRestoredData {
+  snapshot: JobView;
+  /** The `deleted` event whose snapshot was restored. */
+  from_event_id: string;
+  reason: string | null;
+}
+
+export interface JobHoldData {
+  reason: string | null;
+}
+
+export interface PurgeFilter {
+  job_ids?: string[];
+  status?: JobStatus[];
+  /** Only jobs created more than this many seconds before the plan. */
+  older_than_s?: number;
+}
+
+export interface PurgePlannedData {
+  plan_id: string;
+  count: number;
+  filter: PurgeFilter;
+  erase: boolean;
+  expires_at: string;
+  /** sha256 of the frozen, sorted id list: the trail shows exactly which list was confirmed. */
+  ids_hash: string;
+  reason: string | null;
+}
+
+export interface PurgeConfirmedData {
+  plan_id: string;
+  count: number;
+  erase: boolean;
+  ids_hash: string;
+}
+
 export type JobCreated = EventEnvelope<'created', JobCreatedData>;
 export type JobStarted = EventEnvelope<'started', JobStartedData>;
 export type JobProgressed = EventEnvelope<'progress', JobProgressData>;
@@ -113,6 +179,12 @@ export type JobFailed = EventEnvelope<'failed', JobFailedData>;
 export type JobCancelled = EventEnvelope<'cancel', JobCancelData>;
 export type JobRevoked = EventEnvelope<'revoked', JobRevokedData>;
 export type JobRevokeUnconfirmed = EventEnvelope<'revoke_unconfirmed', JobRevokeUnconfirmedData>;
+export type JobDeleted = EventEnvelope<'deleted', JobDeletedData>;
+export type JobRestored = EventEnvelope<'restored', JobRestoredData>;
+export type JobHeld = EventEnvelope<'held', JobHoldData>;
+export type JobReleased = EventEnvelope<'released', JobHoldData>;
+export type PurgePlanned = EventEnvelope<'purge_planned', PurgePlannedData>;
+export type PurgeConfirmed = EventEnvelope<'purge_confirmed', PurgeConfirmedData>;
 
 export type JobEvent =
   | JobCreated
@@ -122,7 +194,13 @@ export type JobEvent =
   | JobFailed
   | JobCancelled
   | JobRevoked
-  | JobRevokeUnconfirmed;
+  | JobRevokeUnconfirmed
+  | JobDeleted
+  | JobRestored
+  | JobHeld
+  | JobReleased
+  | PurgePlanned
+  | PurgeConfirmed;
 
 /** Events after which a job's event stream has nothing more to say (SSE closes, sync waits end). */
 export function isTerminalEvent(type: string): boolean {

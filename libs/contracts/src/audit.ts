@@ -1,0 +1,103 @@
+/**
+ * The permanent deletion trail: record shape, hash chain and offline verification, as
+ * pure functions shared by the audit service (which appends) and the CLI (which verifies
+ * an export offline).
+ */
+import type { Actor } from './actor.js';
+import { canonicalJson, sha256Hex } from './canonical-json.js';
+
+export const AuditAction = {
+  Cancel: 'cancel',
+  Revoked: 'revoked',
+  RevokeUnconfirmed: 'revoke_unconfirmed',
+  Deleted: 'deleted',
+  Restored: 'restored',
+  Held: 'held',
+  Released: 'released',
+  PurgePlanned: 'purge_planned',
+  PurgeConfirmed: 'purge_confirmed',
+} as const;
+export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
+export const AUDIT_ACTIONS: readonly AuditAction[] = Object.values(AuditAction);
+
+/** The hash the first record chains from. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** One record of the trail. Metadata only: never a job's content, only its hash. */
+export interface AuditRecordBody {
+  action: AuditAction;
+  /** The job, or the plan id for purge_planned / purge_confirmed. */
+  job_id: string;
+  actor: Actor;
+  /** Why: the deletion reason (purge, ttl, external, erase), a cancel's reason, … */
+  reason: string | null;
+  occurred_at: string;
+  recorded_at: string;
+  /** The JOBS event this record was made from; a redelivered event never yields a second record. */
+  source_event_id: string;
+  /** sha256 of the job's content where the event carried it (deletions). */
+  content_hash: string | null;
+  /** Small metadata: plan id, counts, signal, pid … never request or result text. */
+  details: Record<string, unknown>;
+  prev_hash: string;
+}
+
+export interface AuditRecord extends AuditRecordBody {
+  hash: string;
+  /** Position in the AUDIT stream; not part of the hash (the chain itself orders records). */
+  sequence?: number;
+}
+
+export function hashRecord(body: AuditRecordBody): string {
+  const { action, job_id, actor, reason, occurred_at, recorded_at, source_event_id, content_hash, details, prev_hash } = body;
+  return sha256Hex(prev_hash + canonicalJson({ action, job_id, actor, reason, occurred_at, recorded_at, source_event_id, content_hash, details }));
+}
+
+export function sealRecord(body: AuditRecordBody): AuditRecord {
+  return { ...body, hash: hashRecord(body) };
+}
+
+export interface ChainVerdict {
+  ok: boolean;
+  records_checked: number;
+  /** Sequence (or 1-based position when records carry none) of the first record that does not verify. */
+  first_bad_sequence: number | null;
+  problem: string | null;
+}
+
+/**
+ * Walks records in order: each must chain from the previous hash and hash to what it
+ * says. `startHash` lets a caller verify a slice that continues an earlier one.
+ */
+export function verifyChain(records: Iterable<AuditRecord>, startHash = GENESIS_HASH): ChainVerdict {
+  let prev = startHash;
+  let checked = 0;
+  for (const record of records) {
+    checked += 1;
+    const where = record.sequence ?? checked;
+    if (record.prev_hash !== prev) {
+      return { ok: false, records_checked: checked, first_bad_sequence: where, problem: `record ${where} does not chain from the record before it` };
+    }
+    if (hashRecord(record) !== record.hash) {
+      return { ok: false, records_checked: checked, first_bad_sequence: where, problem: `record ${where} has been altered: its hash does not match its content` };
+    }
+    prev = record.hash;
+  }
+  return { ok: true, records_checked: checked, first_bad_sequence: null, problem: null };
+}
+
+export interface AuditQuery {
+  job_id?: string;
+  action?: AuditAction;
+  actor?: string;
+  since?: string;
+  until?: string;
+  limit: number;
+  /** Opaque: continue after the last record of the previous page. */
+  cursor?: string;
+}
+
+export interface AuditPage {
+  records: AuditRecord[];
+  next_cursor: string | null;
+}
