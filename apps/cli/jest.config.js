@@ -1,3 +1,9 @@
 import preset from '../../jest.preset.js';
 
-export default { ...preset, displayName: 'cli', rootDir: import.meta.dirname };
+// 'mjs': the tests of `npm start` (test/start/) import scripts/start/*.mjs, which run untranspiled.
+export default {
+  ...preset,
+  displayName: 'cli',
+  rootDir: import.meta.dirname,
+  moduleFileExtensions: [...preset.moduleFileExtensions, 'mjs'],
+};

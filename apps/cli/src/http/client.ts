@@ -1,0 +1,155 @@
+/**
+ * The gateway's HTTP API as the CLI uses it (the contract is "HTTP API" in DESIGN.md):
+ * JSON in and out, `Authorization: Bearer <key>`, errors `{status_code, error, message}`.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { JobStatus, JobView, SolveMode } from '@crux/contracts';
+import { ApiError, CliError, UnreachableError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { errorCode, isAbort, readBody, send, type SendOptions } from './send.js';
+
+export const API_PREFIX = '/api/v1';
+const USER_AGENT = 'crux-cli/0.1';
+
+/** 202 answer of POST /solve/* with async_mode true. */
+export interface SubmitAccepted {
+  job_id: string;
+  status: JobStatus;
+  created_at: string;
+  message: string;
+}
+
+export interface JobPage {
+  jobs: JobView[];
+  next_cursor: string | null;
+}
+
+export interface ListJobsQuery {
+  status?: JobStatus;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface ClientOptions {
+  baseUrl: string;
+  apiKey?: string;
+  /** Added to a 401 message, e.g. how to configure a key. */
+  unauthorisedHint?: string;
+  /** Idle limit of ordinary requests; sync submits and event streams set their own. */
+  timeoutMs?: number;
+}
+
+export class CruxClient {
+  readonly baseUrl: string;
+
+  constructor(private readonly options: ClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+  }
+
+  /** POST /solve/{mode}. With `sync` the gateway answers only when the job has ended, so no time limit applies. */
+  submit(mode: SolveMode, body: Record<string, unknown>, sync = false): Promise<unknown> {
+    return this.json('POST', `/solve/${mode}`, { body, idleTimeoutMs: sync ? undefined : this.options.timeoutMs });
+  }
+
+  getJob(jobId: string): Promise<JobView> {
+    return this.json<JobView>('GET', `/jobs/${encodeURIComponent(jobId)}`);
+  }
+
+  async listJobs(query: ListJobsQuery): Promise<JobPage> {
+    const page = await this.json<JobPage>('GET', '/jobs', {
+      query: { status: query.status, limit: query.limit, cursor: query.cursor },
+    });
+    if (!page || !Array.isArray(page.jobs)) {
+      throw new CliError('the gateway sent a job list without a "jobs" array', ExitCode.GatewayError);
+    }
+    return page;
+  }
+
+  /**
+   * Opens GET /jobs/{id}/events and returns the response once the gateway has accepted
+   * it (a 4xx/5xx becomes an ApiError); the caller reads the body as the stream. Null for
+   * 204: the job has ended and there is nothing (more) to send.
+   */
+  async openEvents(
+    jobId: string,
+    options: { lastEventId?: string; signal?: AbortSignal; idleTimeoutMs?: number } = {},
+  ): Promise<IncomingMessage | null> {
+    const headers: Record<string, string> = { accept: 'text/event-stream', 'cache-control': 'no-cache' };
+    if (options.lastEventId) headers['last-event-id'] = options.lastEventId;
+    const response = await this.exchange(`/jobs/${encodeURIComponent(jobId)}/events`, {
+      method: 'GET',
+      headers,
+      signal: options.signal,
+      idleTimeoutMs: options.idleTimeoutMs,
+    });
+    if (response.statusCode === 204) {
+      response.resume();
+      return null;
+    }
+    if (response.statusCode !== 200) throw await this.apiError(response);
+    return response;
+  }
+
+  url(path: string, query: Record<string, string | number | undefined> = {}): URL {
+    const url = new URL(`${this.baseUrl}${API_PREFIX}${path}`);
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
+    }
+    return url;
+  }
+
+  private async json<T>(
+    method: string,
+    path: string,
+    options: { body?: unknown; query?: Record<string, string | number | undefined>; idleTimeoutMs?: number } = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const response = await this.exchange(path, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      idleTimeoutMs: 'idleTimeoutMs' in options ? options.idleTimeoutMs : this.options.timeoutMs,
+    }, options.query);
+    const status = response.statusCode ?? 0;
+    if (status < 200 || status >= 300) throw await this.apiError(response);
+    const text = await this.readOrUnreachable(response);
+    try {
+      return (text ? JSON.parse(text) : null) as T;
+    } catch {
+      throw new CliError(`the gateway sent an answer that is not JSON to ${method} ${API_PREFIX}${path}`, ExitCode.GatewayError);
+    }
+  }
+
+  private async exchange(path: string, options: SendOptions, query?: Record<string, string | number | undefined>): Promise<IncomingMessage> {
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...options.headers };
+    if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
+    try {
+      return await send(this.url(path, query), { ...options, headers });
+    } catch (error) {
+      throw this.wrapNetworkError(error);
+    }
+  }
+
+  private async apiError(response: IncomingMessage): Promise<ApiError> {
+    const status = response.statusCode ?? 0;
+    const body = await this.readOrUnreachable(response);
+    return ApiError.fromResponse(status, body, status === 401 ? this.options.unauthorisedHint : undefined);
+  }
+
+  private async readOrUnreachable(response: IncomingMessage): Promise<string> {
+    try {
+      return await readBody(response);
+    } catch (error) {
+      throw this.wrapNetworkError(error);
+    }
+  }
+
+  /** Turns a socket-level failure into the one-line "cannot reach" error; aborts pass through. */
+  wrapNetworkError(error: unknown): unknown {
+    if (isAbort(error) || error instanceof CliError) return error;
+    const code = errorCode(error);
+    const detail = code === 'ECONNRESET' ? 'the connection was reset' : (error as Error)?.message || String(error);
+    return new UnreachableError(this.baseUrl, code, detail, { cause: error });
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * A real HTTP server speaking the gateway's documented wire format (DESIGN.md "HTTP API"),
+ * so the CLI's HTTP and SSE client is tested over real sockets: JSON bodies, Bearer keys,
+ * `{status_code, error, message}` errors, cursor pages, and an SSE stream that sends
+ * `id:`/`event:`/`data:` frames, honours Last-Event-ID, closes after the terminal event, and
+ * can be told to drop mid-way or refuse connections. The full system is tested against the
+ * real gateway elsewhere; this stands in for it in the CLI's own suite.
+ */
+import type { Actor, EventEnvelope, JobStatus, JobView } from '@crux/contracts';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { envelope } from './events.js';
+import { jobView, RESULT } from './jobs.js';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+}
+
+interface StoredEvent {
+  seq: number;
+  type: string;
+  envelope: EventEnvelope;
+}
+
+const TERMINAL = new Set(['completed', 'failed', 'cancel']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TERMINAL_STATUSES = new Set(['completed', 'failed', 'cancelled']);
+const STATUS_AFTER: Record<string, JobStatus> = { created: 'pending', started: 'running', progress: 'running', completed: 'completed', failed: 'failed', cancel: 'cancelled' };
+
+export class FakeGateway {
+  readonly requests: RecordedRequest[] = [];
+  readonly keys = new Map<string, { name: string; role: 'submitter' | 'operator' | 'auditor' }>([
+    ['sub-key', { name: 'dev-submitter', role: 'submitter' }],
+    ['op-key', { name: 'dev-operator', role: 'operator' }],
+  ]);
+  readonly jobs = new Map<string, JobView>();
+  readonly deleted = new Map<string, { deleted_at: string; reason: string }>();
+  /** Per job: for each successive event-stream connection, how many events to send before dropping it. */
+  readonly dropAfter = new Map<string, number[]>();
+  /** Answer the next N event-stream requests with 503. */
+  refuseStreams = 0;
+  /** Jobs whose events have left the log (retention): their stream has nothing to replay. */
+  readonly historyGone = new Set<string>();
+  /** Sent as `retry:` when a stream opens (the reconnection delay, ms). */
+  retryMs: number | undefined = 20;
+  /** What a sync submit answers with, given the job; defaults to the job completed with RESULT. */
+  syncAnswer: ((job: JobView) => unknown) | undefined;
+  /** Number of event-stream connections opened so far, per job. */
+  readonly streamConnections = new Map<string, number>();
+  private readonly events = new Map<string, StoredEvent[]>();
+  private readonly listeners = new Map<string, Set<(event: StoredEvent) => void>>();
+  private readonly sockets = new Set<import('node:net').Socket>();
+  private seq = 0;
+  private server: Server | undefined;
+  url = '';
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Adds a job as if it had been submitted by `owner`, with its `created` event. */
+  addJob(overrides: Partial<JobView> = {}): JobView {
+    const job = jobView({ job_id: randomUUID(), created_at: new Date().toISOString(), ...overrides });
+    this.jobs.set(job.job_id, job);
+    this.events.set(job.job_id, []);
+    this.emit(job.job_id, 'created', { mode: job.mode, owner: job.owner, request: job.request }, { kind: 'user', id: job.owner });
+    return job;
+  }
+
+  /** Appends an event to a job's history, updates the job, and pushes it to open streams. */
+  emit(jobId: string, type: string, data: Record<string, unknown>, actor?: Actor): void {
+    const stored: StoredEvent = { seq: ++this.seq, type, envelope: envelope(jobId, type, data, actor) };
+    this.events.get(jobId)?.push(stored);
+    const job = this.jobs.get(jobId);
+    if (job) {
+      job.status = STATUS_AFTER[type] ?? job.status;
+      job.version = stored.seq;
+      if (type === 'progress') {
+        job.progress = data.progress as number;
+        job.current_phase = data.current_phase as string;
+      }
+      if (type === 'completed') {
+        job.progress = 1;
+        job.result = data.result as JobView['result'];
+      }
+      if (type === 'failed') job.error = data.error as string;
+    }
+    for (const listener of this.listeners.get(jobId) ?? []) listener(stored);
+  }
+
+  /** Runs a whole job: started, progress steps, then completed (or failed). */
+  runJob(jobId: string, outcome: 'completed' | 'failed' = 'completed'): void {
+    this.emit(jobId, 'started', { worker_id: 'w1', pid: 1234, attempt: 1 });
+    this.emit(jobId, 'progress', { progress: 0.25, current_phase: 'iteration 1/2: generating' });
+    this.emit(jobId, 'progress', { progress: 0.75, current_phase: 'iteration 2/2: evaluating' });
+    if (outcome === 'completed') this.emit(jobId, 'completed', { result: RESULT });
+    else this.emit(jobId, 'failed', { error: 'the provider answered 500 three times', reason: 'provider_error' });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const text = await readAll(req);
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Kept as text: the request log shows what arrived.
+    }
+    this.requests.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body });
+
+    const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const principal = key ? this.keys.get(key) : undefined;
+    if (!principal) return sendError(res, 401, 'Unauthorized', 'missing or unknown API key');
+
+    const parts = url.pathname.replace(/^\/api\/v1\//, '').split('/');
+    if (req.method === 'POST' && parts[0] === 'solve' && (parts[1] === 'basic' || parts[1] === 'enhanced')) {
+      const request = body as Record<string, unknown>;
+      if (typeof request?.question !== 'string' || !request.question) return sendError(res, 400, 'Bad Request', 'question must not be empty');
+      if (typeof request.n_iters === 'number' && request.n_iters > 50) return sendError(res, 400, 'Bad Request', 'n_iters must not be greater than 50');
+      const { async_mode, ...rest } = request;
+      const job = this.addJob({ mode: parts[1], owner: principal.name, request: rest });
+      if (async_mode === false) {
+        this.runJob(job.job_id);
+        return sendJson(res, 200, this.syncAnswer ? this.syncAnswer(job) : job);
+      }
+      return sendJson(res, 202, { job_id: job.job_id, status: 'pending', created_at: job.created_at, message: 'job accepted' });
+    }
+    if (req.method === 'GET' && parts[0] === 'jobs' && parts.length === 1) return this.list(url.searchParams, principal, res);
+    if (req.method === 'GET' && parts[0] === 'jobs' && parts.length >= 2) {
+      const id = decodeURIComponent(parts[1]);
+      if (!UUID.test(id)) return sendError(res, 400, 'Bad Request', 'job id must be a UUID');
+      const gone = this.deleted.get(id);
+      if (gone) return sendError(res, 410, 'Gone', `job ${id} was deleted at ${gone.deleted_at} (${gone.reason})`);
+      const job = this.jobs.get(id);
+      if (!job || (principal.role === 'submitter' && job.owner !== principal.name)) return sendError(res, 404, 'Not Found', `job ${id} not found`);
+      if (parts.length === 2) return sendJson(res, 200, job);
+      if (parts[2] === 'events') return this.stream(id, req, res);
+    }
+    return sendError(res, 404, 'Not Found', `no route ${req.method} ${url.pathname}`);
+  }
+
+  private list(query: URLSearchParams, principal: { name: string; role: string }, res: ServerResponse): void {
+    const status = query.get('status');
+    const limit = Number(query.get('limit') ?? 50);
+    const offset = query.get('cursor') ? Number(Buffer.from(query.get('cursor') as string, 'base64url').toString()) : 0;
+    const visible = [...this.jobs.values()]
+      .filter((job) => principal.role !== 'submitter' || job.owner === principal.name)
+      .filter((job) => !status || job.status === status)
+      .reverse();
+    const page = visible.slice(offset, offset + limit);
+    const next = offset + limit < visible.length ? Buffer.from(String(offset + limit)).toString('base64url') : null;
+    sendJson(res, 200, { jobs: page, next_cursor: next });
+  }
+
+  private stream(jobId: string, req: IncomingMessage, res: ServerResponse): void {
+    const connection = (this.streamConnections.get(jobId) ?? 0) + 1;
+    this.streamConnections.set(jobId, connection);
+    if (this.refuseStreams > 0) {
+      this.refuseStreams--;
+      return sendError(res, 503, 'Service Unavailable', 'job-state did not answer');
+    }
+    const after = Number(req.headers['last-event-id'] ?? 0);
+    const history = this.historyGone.has(jobId) ? [] : (this.events.get(jobId) ?? []);
+    if (TERMINAL_STATUSES.has(this.jobs.get(jobId)?.status ?? '') && !history.some((event) => event.seq > after)) {
+      // As the gateway does: the job is over and the client has seen all there is, so 204 (EventSource stops retrying).
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    let budget = this.dropAfter.get(jobId)?.[connection - 1] ?? Infinity;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.write(`: stream of job ${jobId}\n${this.retryMs !== undefined ? `retry: ${this.retryMs}\n` : ''}\n`);
+
+    let ended = false;
+    let flushed: Promise<void> = Promise.resolve();
+    const write = (text: string) => {
+      flushed = new Promise((resolve) => res.write(text, () => resolve()));
+    };
+    const send = (event: StoredEvent) => {
+      if (ended || event.seq <= after) return;
+      const frame = `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.envelope)}\n\n`;
+      // Frames are written in two pieces cut mid-line, so they cross TCP packets at awkward places.
+      const cut = Math.floor(frame.length / 2);
+      if (budget-- <= 0) {
+        // A dropped connection, not a clean end: half a frame arrives, then the socket dies.
+        ended = true;
+        write(frame.slice(0, cut));
+        void flushed.then(() => res.destroy());
+        return;
+      }
+      write(frame.slice(0, cut));
+      write(frame.slice(cut));
+      if (TERMINAL.has(event.type)) {
+        ended = true;
+        res.end();
+      }
+    };
+    for (const event of history) send(event);
+    if (ended) return;
+    const listeners = this.listeners.get(jobId) ?? new Set();
+    this.listeners.set(jobId, listeners);
+    listeners.add(send);
+    res.on('close', () => listeners.delete(send));
+  }
+}
+
+function readAll(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (text += chunk));
+    req.on('end', () => resolve(text));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, status: number, error: string, message: string): void {
+  sendJson(res, status, { status_code: status, error, message });
+}
