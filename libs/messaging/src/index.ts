@@ -1,5 +1,6 @@
 export * from './connection.js';
 export * from './consumers.js';
+export * from './job-event-feed.js';
 export * from './publish.js';
 export * from './rpc.js';
 export * from './streams.js';

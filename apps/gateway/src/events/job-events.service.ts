@@ -1,0 +1,132 @@
+import type { ServerResponse } from 'node:http';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { isTerminal, StreamName, Subjects, type JobCreated } from '@crux/contracts';
+import { JobEventFeed } from '@crux/messaging';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
+import { ApiHttpError } from '../errors/api-http-error.js';
+import { clientGone } from '../http/send-json.js';
+import { maySee, ownerScope, type Principal } from '../auth/principal.js';
+import { JobStateClient } from '../jobs/job-state.client.js';
+import { NatsService } from '../nats/nats.service.js';
+import { OpenStreams } from './open-streams.js';
+import { parseLastEventId, ReplayCursor } from './replay-cursor.js';
+import { SSE_HEARTBEAT, SSE_RETRY, sseEvent } from './sse-format.js';
+
+const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache',
+  Connection: 'keep-alive',
+  // nginx and friends would otherwise buffer the stream.
+  'X-Accel-Buffering': 'no',
+};
+
+/** GET /jobs/{id}/events: a job's history from the JOBS stream, then its live events, as SSE. */
+@Injectable()
+export class JobEventsService {
+  private readonly logger = new Logger('JobEvents');
+
+  constructor(
+    private readonly nats: NatsService,
+    private readonly state: JobStateClient,
+    private readonly streams: OpenStreams,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  async stream(jobId: string, principal: Principal, lastEventIdHeader: string | string[] | undefined, res: ServerResponse): Promise<void> {
+    const lastEventId = parseLastEventId(lastEventIdHeader);
+    if (lastEventId === 'invalid') throw new ApiHttpError(400, 'Last-Event-ID must be the id of an event this stream sent (a whole number)');
+    const { startSeq, ended } = await this.locate(jobId, principal);
+    const feed = await this.openFeed(jobId, startSeq);
+
+    const cursor = new ReplayCursor(lastEventId, ended);
+    const tracked = this.streams.track(() => feed.close());
+    const stop = () => feed.close();
+    res.once('close', stop);
+    if (clientGone(res)) stop();
+    try {
+      await this.pump(feed, cursor, res);
+    } finally {
+      res.off('close', stop);
+      feed.close();
+      tracked.done();
+    }
+  }
+
+  /** Writes the job's events until it has ended, the client has gone, or the gateway stops. */
+  private async pump(feed: JobEventFeed, cursor: ReplayCursor, res: ServerResponse): Promise<void> {
+    let heartbeat: NodeJS.Timeout | undefined;
+    const openStream = () => {
+      if (res.headersSent) return;
+      res.writeHead(200, SSE_HEADERS);
+      res.write(SSE_RETRY);
+      heartbeat = setInterval(() => res.write(SSE_HEARTBEAT), this.config.sseHeartbeatMs);
+    };
+    try {
+      for (;;) {
+        let item = await feed.next(false);
+        if (!item) {
+          // Caught up with what is stored: done if the job has ended, otherwise live from here.
+          if (cursor.ended || feed.isClosed) break;
+          openStream();
+          item = await feed.next(true);
+          if (!item) break;
+        }
+        if (cursor.step({ seq: item.seq, type: item.event.type })) {
+          openStream();
+          res.write(sseEvent(item));
+        }
+      }
+    } catch (error) {
+      if (!res.headersSent) throw new ApiHttpError(503, 'the job event log (JetStream) is not answering; try again shortly', undefined, { cause: error });
+      // Mid-stream: end it; the client resumes with Last-Event-ID.
+      this.logger.warn(`event stream of job ${feed.jobId} broke off: ${(error as Error).message}`);
+    } finally {
+      clearInterval(heartbeat);
+    }
+    if (clientGone(res)) return;
+    if (!res.headersSent) {
+      // The job is over and the client had seen all of it. 204 tells an EventSource to stop
+      // reconnecting, where an empty 200 stream would make it retry forever.
+      if (cursor.ended && cursor.nothingNew) res.statusCode = 204;
+      else throw new ApiHttpError(503, 'the gateway is shutting down; reconnect in a moment');
+    }
+    res.end();
+  }
+
+  /**
+   * The stream sequence of the job's first event, once the caller may see the job. The
+   * JOBS stream is the source of truth and knows a job the moment it is submitted, before
+   * job-state has projected it; a job not visible to the caller answers exactly as job-state
+   * answers an unknown one.
+   */
+  private async locate(jobId: string, principal: Principal): Promise<{ startSeq: number; ended: boolean }> {
+    const created = await this.createdEvent(jobId);
+    const owner = ownerScope(principal);
+    if (created && maySee(principal, created.event.data.owner)) return { startSeq: created.seq, ended: false };
+    // Not visible, or no longer in the stream: job-state decides (404, 410, or a view).
+    const view = await this.state.get(owner === undefined ? { job_id: jobId } : { job_id: jobId, owner });
+    if (created) throw new ApiHttpError(404, `job ${jobId} not found`);
+    // Known to job-state, but its history has left the stream: stream whatever is left.
+    return { startSeq: 1, ended: isTerminal(view.status) };
+  }
+
+  private async createdEvent(jobId: string): Promise<{ seq: number; event: JobCreated } | null> {
+    try {
+      const jsm = await this.nats.jsm();
+      const msg = await jsm.streams.getMessage(StreamName.Jobs, { last_by_subj: Subjects.jobEvent('created', jobId) });
+      return msg ? { seq: msg.seq, event: msg.json<JobCreated>() } : null;
+    } catch (error) {
+      throw new ApiHttpError(503, 'the job event log (JetStream) is not answering; try again shortly', undefined, { cause: error });
+    }
+  }
+
+  private async openFeed(jobId: string, startSeq: number): Promise<JobEventFeed> {
+    try {
+      return await JobEventFeed.open(this.nats.nc, await this.nats.jsm(), jobId, startSeq, {
+        onSkip: (seq, subject) => this.logger.warn(`skipping message ${seq} on ${subject}: not a JSON event`),
+      });
+    } catch (error) {
+      throw new ApiHttpError(503, 'cannot follow the job event log (JetStream) right now; try again shortly', undefined, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import type { ServerResponse } from 'node:http';
+import { Controller, Get, Res } from '@nestjs/common';
+import { apiError } from '@crux/contracts';
+import { Public } from '../auth/auth.decorators.js';
+import { API_PREFIX } from '../http/api-paths.js';
+import { sendJson } from '../http/send-json.js';
+import { ReadinessService } from './readiness.service.js';
+
+@Controller()
+@Public()
+export class HealthController {
+  constructor(private readonly readiness: ReadinessService) {}
+
+  /** Liveness: the process is up and serving HTTP. */
+  @Get(['healthz', `${API_PREFIX}/healthz`])
+  health(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get(['readyz', `${API_PREFIX}/readyz`])
+  async ready(@Res() res: ServerResponse): Promise<void> {
+    const { ready, checks } = await this.readiness.check();
+    if (ready) return sendJson(res, 200, { status: 'ready', checks });
+    const failed = Object.entries(checks)
+      .filter(([, result]) => result !== 'ok')
+      .map(([name, result]) => `${name}: ${result}`);
+    sendJson(res, 503, apiError(503, 'Service Unavailable', `not ready: ${failed.join('; ')}`, { checks }));
+  }
+}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { JobsModule } from '../jobs/jobs.module.js';
+import { HealthController } from './health.controller.js';
+import { ReadinessService } from './readiness.service.js';
+
+@Module({ imports: [JobsModule], controllers: [HealthController], providers: [ReadinessService] })
+export class HealthModule {}

@@ -1,0 +1,51 @@
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { closeNats, connectNats, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type NatsConnection } from '@crux/messaging';
+
+/**
+ * The gateway's one NATS connection and its JetStream clients. Tracks whether the connection
+ * is up (for /readyz) and drains it when the app shuts down — after the HTTP server has
+ * closed, so in-flight submits still get their PubAck.
+ */
+export class NatsService implements OnApplicationShutdown {
+  private readonly logger = new Logger('Nats');
+  readonly js: JetStreamClient;
+  private jsmPromise: Promise<JetStreamManager> | undefined;
+  private up = true;
+
+  private constructor(readonly nc: NatsConnection) {
+    this.js = jetstream(nc);
+    void this.watchStatus();
+  }
+
+  static async connect(url: string): Promise<NatsService> {
+    return new NatsService(await connectNats({ url, name: 'crux-gateway' }));
+  }
+
+  get connected(): boolean {
+    return this.up && !this.nc.isClosed();
+  }
+
+  jsm(): Promise<JetStreamManager> {
+    this.jsmPromise ??= jetstreamManager(this.nc).catch((error: unknown) => {
+      this.jsmPromise = undefined;
+      throw error;
+    });
+    return this.jsmPromise;
+  }
+
+  private async watchStatus(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (status.type === 'disconnect') {
+        this.up = false;
+        this.logger.warn(`disconnected from ${status.server}`);
+      } else if (status.type === 'reconnect') {
+        this.up = true;
+        this.logger.log(`reconnected to ${status.server}`);
+      }
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await closeNats(this.nc);
+  }
+}

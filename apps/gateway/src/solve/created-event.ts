@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { makeEvent, type JobCreated, type JobCreatedData, type ProviderName, type SolveBasicRequest, type SolveMode } from '@crux/contracts';
+import { actorOf, type Principal } from '../auth/principal.js';
+
+/** Fields that steer the HTTP exchange, not the job; they are not part of the job's request. */
+const TRANSPORT_FIELDS = new Set(['async_mode']);
+
+/**
+ * The `job.created` event for a validated solve request: the caller owns the job and is its
+ * actor; the request is kept as sent (defaults are the worker's business), minus transport
+ * fields; the provider is the request's or the deployment's default.
+ */
+export function createdEvent(
+  mode: SolveMode,
+  request: SolveBasicRequest,
+  principal: Principal,
+  defaultProvider: ProviderName,
+  jobId: string = randomUUID(),
+  now: Date = new Date(),
+): JobCreated {
+  const sent: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(request)) {
+    // Declared DTO fields the client left out are own properties holding undefined.
+    if (value !== undefined && !TRANSPORT_FIELDS.has(key)) sent[key] = value;
+  }
+  const data: JobCreatedData = {
+    mode,
+    owner: principal.name,
+    request: sent,
+    model_name: request.model_name ?? null,
+    llm_provider: request.llm_provider ?? defaultProvider,
+    continued_from: null,
+  };
+  return makeEvent('created', jobId, actorOf(principal), data, {}, now);
+}

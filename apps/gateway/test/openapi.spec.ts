@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SolveBasicRequest, SolveEnhancedRequest } from '@crux/contracts';
+import { openApiDocument } from '../src/docs/openapi.js';
+import { SOLVE_ROUTES } from '../src/solve/solve-http.handler.js';
+import { dtoFields } from '../src/validation/validate-dto.js';
+import { startTestGateway, startTestNats, type Gateway, type TestNats } from './support/gateway-fixture.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Every route the running app serves, as `METHOD /path/{param}`. */
+function servedRoutes(gateway: Gateway): string[] {
+  const express = gateway.app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } };
+  const routes = express.router.stack
+    .filter((layer) => layer.route)
+    .flatMap(({ route }) => Object.keys(route!.methods).map((method) => `${method.toUpperCase()} ${route!.path.replace(/:(\w+)/g, '{$1}')}`));
+  return [...routes, ...SOLVE_ROUTES.map((route) => `POST ${route.path}`)].sort();
+}
+
+function documentedRoutes(doc: Json): string[] {
+  return Object.entries(doc.paths as Record<string, Json>)
+    .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
+    .sort();
+}
+
+describe('the OpenAPI description', () => {
+  let nats: TestNats;
+  let gateway: Gateway;
+  const doc = openApiDocument() as Json;
+
+  beforeAll(async () => {
+    nats = await startTestNats();
+    gateway = await startTestGateway(nats.server.url);
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await nats?.close();
+  });
+
+  it('is OpenAPI 3.1 and served at /api/v1/openapi.json', async () => {
+    const answer = await gateway.request('/api/v1/openapi.json', { key: null });
+    expect(answer.status).toBe(200);
+    expect(answer.json.openapi).toBe('3.1.0');
+    expect(answer.json).toEqual(JSON.parse(JSON.stringify(doc)));
+  });
+
+  it('describes exactly the routes the gateway serves', () => {
+    expect(documentedRoutes(doc)).toEqual(servedRoutes(gateway));
+  });
+
+  it.each([
+    ['SolveBasicRequest', SolveBasicRequest],
+    ['SolveEnhancedRequest', SolveEnhancedRequest],
+  ] as const)('has every field of the %s DTO, and no other', (name, dto) => {
+    const schema = doc.components.schemas[name];
+    expect(Object.keys(schema.properties).sort()).toEqual(dtoFields(dto).sort());
+    expect(schema.required).toEqual(['question']);
+    expect(schema.additionalProperties).toBe(false);
+  });
+
+  it('resolves every $ref', () => {
+    const refs = JSON.stringify(doc).match(/"\$ref":"#\/components\/schemas\/(\w+)"/g) ?? [];
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) {
+      const name = ref.split('/').pop()!.replace('"', '');
+      expect(doc.components.schemas[name]).toBeDefined();
+    }
+  });
+
+  it('matches what the gateway answers: a 202 has the SubmitAccepted fields, an error the ApiError fields', async () => {
+    const accepted = await gateway.request('/api/v1/solve/basic', { body: { question: 'q' } });
+    expect(Object.keys(accepted.json).sort()).toEqual(Object.keys(doc.components.schemas.SubmitAccepted.properties).sort());
+    const refused = await gateway.request('/api/v1/solve/basic', { body: {} });
+    const errorFields = Object.keys(doc.components.schemas.ApiError.properties);
+    for (const field of Object.keys(refused.json)) expect(errorFields).toContain(field);
+    for (const field of doc.components.schemas.ApiError.required) expect(refused.json).toHaveProperty(field);
+  });
+
+  it('renders a readable page at /api/v1/docs, with no outside resources', async () => {
+    const answer = await gateway.request('/api/v1/docs', { key: null });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = answer.text;
+    expect(html).toContain('<title>Crux jobs API</title>');
+    for (const path of Object.keys(doc.paths)) expect(html).toContain(`<code>${path}</code>`);
+    expect(html).toContain('id="schema-SolveBasicRequest"');
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect(html).not.toContain('<script');
+  });
+});
