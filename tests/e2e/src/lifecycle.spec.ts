@@ -73,17 +73,22 @@ describe('job lifecycle end to end', () => {
     expect([...progress].sort((a, b) => a - b)).toEqual(progress);
   });
 
-  it('runs an enhanced job: specialists, then a synthesis', async () => {
+  it('runs an enhanced job: a professor plans specialists, each self-evolves, then a synthesis', async () => {
     const accepted = await submit(system, alice, 'enhanced', { question: 'Design a bridge', num_specialists: 2, specialist_max_iters: 2 });
     const job = await waitForStatus(system, alice, accepted.job_id, ['completed', 'failed']);
     expect(job.status).toBe('completed');
     expect(job.mode).toBe('enhanced');
     expect(job.result?.output).toEqual(expect.any(String));
-    const phases = (await readSse(await system.request(`/api/v1/jobs/${accepted.job_id}/events`, alice)))
-      .filter((e) => e.event === 'progress')
-      .map((e) => (JSON.parse(e.data) as EventEnvelope<'progress', { current_phase: string }>).data.current_phase);
-    expect(phases.some((p) => /specialist/i.test(p))).toBe(true);
-    expect(phases.some((p) => /synthes/i.test(p))).toBe(true);
+    const metadata = job.result?.metadata as { plan: unknown[]; specialists: Array<{ role: string; iterations: number }> };
+    expect(metadata.plan).toHaveLength(2);
+    expect(metadata.specialists).toHaveLength(2);
+    for (const specialist of metadata.specialists) {
+      expect(specialist.iterations).toBeGreaterThanOrEqual(1);
+      expect(specialist.iterations).toBeLessThanOrEqual(2);
+    }
+    const types = (await readSse(await system.request(`/api/v1/jobs/${accepted.job_id}/events`, alice))).map((e) => e.event);
+    expect(types[0]).toBe('created');
+    expect(types.at(-1)).toBe('completed');
   });
 
   it('answers with the solution when async_mode is false', async () => {
