@@ -4,12 +4,14 @@ import { StreamName } from '@crux/contracts';
 import { closeNats, connectNats, ensureConsumer, ensureJobsStream, jetstreamManager, workersConsumerConfig, type NatsConnection } from '@crux/messaging';
 import { JobConsumer } from './consumer/job-consumer.js';
 import { WorkerPool } from './pool/worker-pool.js';
+import { TEST_CHILD_IGNORES_SIGTERM, childArgsFor, readTestKnobs } from './test-knobs.js';
 import { WORKER_SETTINGS } from './worker-settings.js';
 
 /**
  * Owns the worker's resources: the NATS connection, the pool of children and the queue
  * consumer. Up once bootstrap returns; on shutdown, stops pulling, lets running jobs finish
- * within the revoke grace or hands them back, kills the children, drains NATS.
+ * within the revoke grace or hands them back (a cancelled job is settled, not handed back),
+ * kills the children, records the revokes still due, drains NATS.
  */
 @Injectable()
 export class WorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -27,7 +29,11 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     await ensureJobsStream(jsm, s);
     await ensureConsumer(jsm, StreamName.Jobs, workersConsumerConfig(s));
 
-    this.pool = new WorkerPool({ size: s.workerConcurrency, logger: this.logger });
+    const knobs = readTestKnobs(process.env);
+    if (knobs.childIgnoresSigterm) {
+      this.logger.warn(`TEST KNOB ${TEST_CHILD_IGNORES_SIGTERM}=1: pool children ignore SIGTERM, so every revoke ends in SIGKILL after ${s.revokeGraceMs} ms`);
+    }
+    this.pool = new WorkerPool({ size: s.workerConcurrency, childArgs: childArgsFor(knobs), logger: this.logger });
     await this.pool.start();
     this.consumer = new JobConsumer({
       nc: this.nc,
@@ -36,6 +42,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       maxAttempts: s.maxAttempts,
       ackWaitMs: s.ackWaitMs,
       requestTimeoutMs: s.requestTimeoutMs,
+      revokeGraceMs: s.revokeGraceMs,
       logger: this.logger,
     });
     await this.consumer.start();

@@ -6,12 +6,15 @@
  */
 import {
   apiError,
+  ConsumerName,
   JobEventType,
   makeEvent,
   QueueGroup,
   StreamName,
   Subjects,
   type EventEnvelope,
+  type JobCancelData,
+  type JobCancelled,
   type JobCreated,
   type JobCreatedData,
   type JobStatus,
@@ -36,6 +39,12 @@ export async function provisionQueue(nc: NatsConnection, s: { ackWaitMs: number;
   await ensureConsumer(jsm, StreamName.Jobs, workersConsumerConfig(s));
 }
 
+/** True once the workers queue holds nothing: every job.created was acknowledged (or terminated), none waits for redelivery. */
+export async function queueSettled(nc: NatsConnection): Promise<boolean> {
+  const info = await (await jetstreamManager(nc)).consumers.info(StreamName.Jobs, ConsumerName.Workers);
+  return info.num_pending === 0 && info.num_ack_pending === 0;
+}
+
 export async function publishCreated(
   nc: NatsConnection,
   request: Record<string, unknown>,
@@ -49,6 +58,13 @@ export async function publishCreated(
     llm_provider: options.llm_provider ?? 'simulated',
     continued_from: null,
   });
+  await publishEvent(jetstream(nc), event);
+  return event;
+}
+
+/** Publishes `job.cancel.<id>` to JOBS as the gateway does (every worker hears it through its core subscription). */
+export async function publishCancel(nc: NatsConnection, jobId: string): Promise<JobCancelled> {
+  const event = makeEvent<'cancel', JobCancelData>(JobEventType.Cancel, jobId, { kind: 'user', id: 'alice' }, { reason: 'changed my mind' });
   await publishEvent(jetstream(nc), event);
   return event;
 }
@@ -69,8 +85,9 @@ export class EventLog {
     return log;
   }
 
+  /** The job's events, without those the test itself published as the gateway would (created, cancel). */
   of(jobId: string): EventEnvelope[] {
-    return this.events.filter((e) => e.job_id === jobId && e.type !== JobEventType.Created);
+    return this.events.filter((e) => e.job_id === jobId && e.type !== JobEventType.Created && e.type !== JobEventType.Cancel);
   }
 
   /** The job's events once one of them is of `type`; undefined until then (for waitFor). */
@@ -92,6 +109,8 @@ export class JobStateStub {
   readonly statuses = new Map<string, JobStatus>();
   silent = false;
   requests = 0;
+  /** Job ids asked about, in order. */
+  readonly asked: string[] = [];
   private readonly sub: Subscription;
 
   constructor(nc: NatsConnection) {
@@ -100,8 +119,9 @@ export class JobStateStub {
       callback: (err, msg) => {
         if (err) return;
         this.requests++;
-        if (this.silent) return;
         const { job_id } = msg.json<{ job_id: string }>();
+        this.asked.push(job_id);
+        if (this.silent) return;
         const status = this.statuses.get(job_id);
         const reply: Reply<Partial<JobView>> = status
           ? { ok: true, value: { job_id, status } }

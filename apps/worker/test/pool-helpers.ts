@@ -1,3 +1,4 @@
+import type { PoolLogger } from '../src/pool/pool-types.js';
 import { WorkerPool, type WorkerPoolOptions } from '../src/pool/worker-pool.js';
 import type { SolveSpec } from '../src/solving/solve-spec.js';
 
@@ -22,5 +23,30 @@ export function processExists(pid: number): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
     throw error;
+  }
+}
+
+/** A logger that keeps every line, to show what the pool and consumer did (e.g. a discarded result). */
+export class CapturedLog implements PoolLogger {
+  readonly lines: string[] = [];
+
+  log(message: string): void {
+    this.lines.push(`log: ${message}`);
+  }
+
+  warn(message: string): void {
+    this.lines.push(`warn: ${message}`);
+  }
+
+  error(message: string): void {
+    this.lines.push(`error: ${message}`);
+  }
+
+  has(pattern: RegExp): boolean {
+    return this.lines.some((line) => pattern.test(line));
+  }
+
+  count(pattern: RegExp): number {
+    return this.lines.filter((line) => pattern.test(line)).length;
   }
 }

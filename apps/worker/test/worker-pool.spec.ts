@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { waitFor } from '@crux/test-harness';
 import { IGNORE_SIGTERM_FLAG } from '../src/pool/protocol.js';
 import type { JobOutcome } from '../src/pool/pool-types.js';
-import type { WorkerPool } from '../src/pool/worker-pool.js';
+import { RunAbortedError, type WorkerPool } from '../src/pool/worker-pool.js';
 import type { SolveProgress } from '../src/solving/progress.js';
-import { basicSpec, processExists, testPool } from './pool-helpers.js';
+import { basicSpec, CapturedLog, processExists, testPool } from './pool-helpers.js';
 
 describe('the pool of child processes', () => {
   const pools: WorkerPool[] = [];
@@ -105,6 +105,52 @@ describe('the pool of child processes', () => {
     expect(processExists(job.pid)).toBe(false);
     expect((await job.outcome).kind).toBe('revoked');
     await waitFor(() => pool.idleCount === 1, { what: 'a replacement child', timeoutMs: 30_000 });
+  });
+
+  it('keeps sending SIGKILL, and says so, until a kill that did not take is confirmed by the process being gone', async () => {
+    const log = new CapturedLog();
+    let dropped = 0;
+    const pool = open(
+      testPool(1, 200, {
+        childArgs: [IGNORE_SIGTERM_FLAG],
+        logger: log,
+        killConfirmMs: 100,
+        // Plays a kill that does not take: the first two SIGKILLs never reach the child.
+        sendSignal: (child, signal) => {
+          if (signal === 'SIGKILL' && dropped < 2) {
+            dropped++;
+            return;
+          }
+          child.kill(signal);
+        },
+      }),
+    );
+    await pool.start();
+    const seen: SolveProgress[] = [];
+    const job = await pool.run(basicSpec('hard-to-kill', 10), { onProgress: (p) => seen.push(p) });
+    await waitFor(() => seen.length > 0, { what: 'the job to start working' });
+
+    const result = await pool.revoke('hard-to-kill', 100);
+    expect(dropped).toBe(2);
+    expect(result).toMatchObject({ terminated: true, outcome: 'killed', signal: 'SIGKILL', pid: job.pid });
+    expect(processExists(job.pid)).toBe(false);
+    expect(log.count(new RegExp(`REVOKE NOT CONFIRMED: pool child ${job.pid} \\(job hard-to-kill\\) is still alive`))).toBe(2);
+  });
+
+  it('withdraws a job still waiting for a child: no child ever starts it, and the pool stays whole', async () => {
+    const pool = open(testPool(1, 100));
+    await pool.start();
+    const first = await pool.run(basicSpec('first', 2));
+    const withdraw = new AbortController();
+    let started = false;
+    const waiting = pool.run(basicSpec('withdrawn', 1), { onStart: () => (started = true) }, { signal: withdraw.signal });
+    withdraw.abort();
+    await expect(waiting).rejects.toBeInstanceOf(RunAbortedError);
+    expect((await first.outcome).kind).toBe('completed');
+    const next = await pool.run(basicSpec('next', 1));
+    expect(next.pid).toBe(first.pid);
+    expect((await next.outcome).kind).toBe('completed');
+    expect(started).toBe(false);
   });
 
   it('refuses to start without the built child entry, naming the path', async () => {

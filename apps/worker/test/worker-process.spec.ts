@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import { closeNats, connectNats, type NatsConnection } from '@crux/messaging';
-import type { JobStartedData, SolveResult } from '@crux/contracts';
+import type { JobRevokedData, JobStartedData, SolveResult } from '@crux/contracts';
 import { ManagedProcess, startNats, waitFor, type TestServer } from '@crux/test-harness';
-import { EventLog, JobStateStub, provisionQueue, publishCreated } from './nats-helpers.js';
+import { EventLog, JobStateStub, provisionQueue, publishCancel, publishCreated, queueSettled } from './nats-helpers.js';
 import { processExists } from './pool-helpers.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -103,5 +103,28 @@ describe('the worker process (built dist/main.js)', () => {
     await ready(second);
     const events = await waitFor(() => log.until(created.job_id, 'completed'), { what: 'the job to complete elsewhere', timeoutMs: 60_000 });
     expect(events.filter((e) => e.type === 'started').map((e) => e.actor.id)).toEqual(['worker-three', 'worker-four']);
+  });
+
+  it('with the test knob CRUX_TEST_CHILD_IGNORES_SIGTERM=1, its children ignore SIGTERM, so a cancel ends in SIGKILL after CRUX_REVOKE_GRACE_MS', async () => {
+    const worker = startWorker('worker-stubborn', { CRUX_TEST_CHILD_IGNORES_SIGTERM: '1', CRUX_REVOKE_GRACE_MS: '300' });
+    await ready(worker);
+    expect(worker.log()).toContain('TEST KNOB CRUX_TEST_CHILD_IGNORES_SIGTERM=1');
+    const created = await publishCreated(nc, { question: 'Explain quicksort.', n_iters: 30 });
+    const started = await waitFor(() => log.of(created.job_id).find((e) => e.type === 'progress') && log.of(created.job_id)[0], {
+      what: 'the worker to be under way',
+      timeoutMs: 30_000,
+    });
+    const child = (started.data as JobStartedData).pid;
+
+    stub.statuses.set(created.job_id, 'cancelled');
+    const cancel = await publishCancel(nc, created.job_id);
+    const events = await waitFor(() => log.until(created.job_id, 'revoked'), { what: 'job.revoked', timeoutMs: 30_000 });
+    expect(processExists(child)).toBe(false);
+    const revoked = events.filter((e) => e.type === 'revoked');
+    expect(revoked).toHaveLength(1);
+    expect(revoked[0].causation_id).toBe(cancel.id);
+    expect(revoked[0].data).toMatchObject({ terminated: true, outcome: 'killed', signal: 'SIGKILL', pid: child, worker_id: 'worker-stubborn' });
+    expect((revoked[0].data as JobRevokedData).took_ms).toBeGreaterThanOrEqual(300);
+    await waitFor(() => queueSettled(nc), { what: 'the message to be settled' });
   });
 });

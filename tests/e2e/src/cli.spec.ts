@@ -12,7 +12,7 @@ interface Run {
   stderr: string;
 }
 
-function crux(system: CruxSystem, args: string[], key = TEST_KEYS.alice.secret): Promise<Run> {
+function crux(system: CruxSystem, args: string[], key: string = TEST_KEYS.alice.secret): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(workspaceRoot(), 'apps/cli/bin/crux.js'), ...args], {
       env: { ...process.env, NODE_OPTIONS: '', CRUX_URL: system.url, CRUX_API_KEY: key },

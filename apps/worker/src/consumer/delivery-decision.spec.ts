@@ -10,11 +10,18 @@ describe('deciding what to do with a job.created delivery', () => {
     expect(decideDelivery({ deliveryCount: 3, maxAttempts: max, state: { kind: 'found', status: 'running' } })).toEqual({ action: 'run' });
   });
 
-  it('does not run a job that is already over, and records a cancelled one as revoked before it started', () => {
-    expect(decideDelivery({ deliveryCount: 1, maxAttempts: max, state: { kind: 'found', status: 'cancelled' } })).toMatchObject({ action: 'skip', revoked: true });
-    expect(decideDelivery({ deliveryCount: 2, maxAttempts: max, state: { kind: 'found', status: 'completed' } })).toMatchObject({ action: 'skip', revoked: false });
-    expect(decideDelivery({ deliveryCount: 4, maxAttempts: max, state: { kind: 'found', status: 'failed' } })).toMatchObject({ action: 'skip', revoked: false });
-    expect(decideDelivery({ deliveryCount: 1, maxAttempts: max, state: { kind: 'gone' } })).toMatchObject({ action: 'skip', revoked: false });
+  it('does not run a job that is already over or deleted', () => {
+    expect(decideDelivery({ deliveryCount: 1, maxAttempts: max, state: { kind: 'found', status: 'cancelled' } })).toEqual({ action: 'skip', why: 'the job was cancelled before it started' });
+    expect(decideDelivery({ deliveryCount: 2, maxAttempts: max, state: { kind: 'found', status: 'completed' } })).toEqual({ action: 'skip', why: 'the job is already completed' });
+    expect(decideDelivery({ deliveryCount: 4, maxAttempts: max, state: { kind: 'found', status: 'failed' } })).toMatchObject({ action: 'skip' });
+    expect(decideDelivery({ deliveryCount: 1, maxAttempts: max, state: { kind: 'gone' } })).toEqual({ action: 'skip', why: 'the job was deleted' });
+  });
+
+  it('drops a job whose cancel this worker heard, whatever job-state has recorded so far, even on its last delivery', () => {
+    for (const state of [{ kind: 'not-found' }, { kind: 'found', status: 'pending' }, { kind: 'unavailable', detail: 'x' }] as const) {
+      expect(decideDelivery({ deliveryCount: 1, maxAttempts: max, state, cancelHeard: true })).toEqual({ action: 'skip', why: 'the job was cancelled before it started' });
+    }
+    expect(decideDelivery({ deliveryCount: 4, maxAttempts: max, state: { kind: 'found', status: 'running' }, cancelHeard: true })).toMatchObject({ action: 'skip' });
   });
 
   it('fails the job as worker_lost on the delivery after the last attempt, even when job-state is down', () => {

@@ -15,8 +15,11 @@ export type StateLookup =
 
 export type DeliveryDecision =
   | { action: 'run' }
-  /** Acknowledge without running; `revoked` when a cancelled job must be recorded as never started. */
-  | { action: 'skip'; revoked: boolean; why: string }
+  /**
+   * Acknowledge without running and without recording anything. For a job cancelled before
+   * it started, job-state records the `not-started` revoke itself.
+   */
+  | { action: 'skip'; why: string }
   /** The job's earlier deliveries all ended without a result: record it failed. */
   | { action: 'fail-lost'; previousAttempts: number }
   | { action: 'retry-later'; why: string };
@@ -26,13 +29,16 @@ export interface DeliveryFacts {
   deliveryCount: number;
   maxAttempts: number;
   state: StateLookup;
+  /** This worker heard a cancel for the job (job-state may not have recorded it yet). */
+  cancelHeard?: boolean;
 }
 
-export function decideDelivery({ deliveryCount, maxAttempts, state }: DeliveryFacts): DeliveryDecision {
-  if (state.kind === 'found' && isTerminal(state.status)) {
-    return { action: 'skip', revoked: state.status === JobStatus.Cancelled, why: `the job is already ${state.status}` };
+export function decideDelivery({ deliveryCount, maxAttempts, state, cancelHeard = false }: DeliveryFacts): DeliveryDecision {
+  if (cancelHeard || (state.kind === 'found' && state.status === JobStatus.Cancelled)) {
+    return { action: 'skip', why: 'the job was cancelled before it started' };
   }
-  if (state.kind === 'gone') return { action: 'skip', revoked: false, why: 'the job was deleted' };
+  if (state.kind === 'found' && isTerminal(state.status)) return { action: 'skip', why: `the job is already ${state.status}` };
+  if (state.kind === 'gone') return { action: 'skip', why: 'the job was deleted' };
   // The last delivery JetStream will make: record the loss rather than leave the job running forever,
   // even when job-state cannot be asked (a nak now would never be redelivered).
   if (deliveryCount > maxAttempts) return { action: 'fail-lost', previousAttempts: deliveryCount - 1 };

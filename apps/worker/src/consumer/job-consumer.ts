@@ -6,6 +6,15 @@
  * A message is acknowledged only after the event that settles the job has its PubAck, and
  * kept alive with `working()` while the job runs, so a worker that dies at any point
  * leaves the job to be redelivered to another.
+ *
+ * Cancels: every worker hears every `job.cancel.<id>` (a core subscription with no queue
+ * group; JetStream publishes reach core subscribers too). The worker holding the job acts
+ * at once, with nothing awaited between hearing the cancel and signalling the child: a
+ * running job's child is revoked (SIGTERM, SIGKILL after the grace, retried until the
+ * process is gone) and `job.revoked` is published once it is gone; a job not yet started
+ * is dropped without running or recording anything (job-state records its `not-started`
+ * revoke). Either way the message is acknowledged, never redelivered, and nothing else is
+ * published for the job. Cancels missed while disconnected are caught by CancelWatch.
  */
 import {
   ConsumerName,
@@ -14,29 +23,33 @@ import {
   StreamName,
   Subjects,
   followEvent,
-  isJobStatus,
+  makeEvent,
   serviceActor,
   type Actor,
   type EventEnvelope,
-  type GetJobRequest,
   type JobCompletedData,
   type JobCreated,
   type JobFailedData,
   type JobProgressData,
   type JobRevokedData,
   type JobStartedData,
-  type JobView,
 } from '@crux/contracts';
-import { jetstream, requestJson, type JetStreamClient, type JsMsg, type NatsConnection } from '@crux/messaging';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type JsMsg, type NatsConnection, type PubAck } from '@crux/messaging';
+import type { Msg, Subscription } from '@nats-io/transport-node';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PoolLogger } from '../pool/pool-types.js';
-import type { WorkerPool } from '../pool/worker-pool.js';
+import type { JobOutcome, PoolLogger, RunningJob } from '../pool/pool-types.js';
+import { RunAbortedError, type WorkerPool } from '../pool/worker-pool.js';
 import type { SolveProgress } from '../solving/progress.js';
 import { specFromCreated } from '../solving/solve-spec.js';
-import { decideDelivery, workerLostMessage, type StateLookup } from './delivery-decision.js';
+import { CancelAction, DeliveryPhase, actionOnCancel, revokedData } from './cancel-decision.js';
+import { cancelEventId, findStoredCancel } from './cancel-event.js';
+import { CancelWatch } from './cancel-watch.js';
+import { decideDelivery, workerLostMessage } from './delivery-decision.js';
 import { fitResult } from './fit-result.js';
-import { DEFAULT_PUBLISH_RETRY, JobEventPublisher, type PublishRetry } from './job-event-publisher.js';
+import { DEFAULT_PUBLISH_RETRY, JobEventPublisher, PublisherClosedError, type PublishRetry } from './job-event-publisher.js';
+import { lookupJob } from './job-lookup.js';
 import { ProgressThrottle } from './progress-throttle.js';
+import { RecentCancels } from './recent-cancels.js';
 
 export interface JobConsumerOptions {
   nc: NatsConnection;
@@ -48,6 +61,10 @@ export interface JobConsumerOptions {
   ackWaitMs: number;
   /** How long to wait for job-state's answer. */
   requestTimeoutMs: number;
+  /** CRUX_REVOKE_GRACE_MS: SIGTERM → SIGKILL on a cancelled job's child. */
+  revokeGraceMs: number;
+  /** How often held jobs are checked with job-state for a cancel this worker missed. @defaultValue 3000 */
+  cancelCheckMs?: number;
   /** Redelivery delay when job-state cannot be asked. @defaultValue 2000 */
   retryDelayMs?: number;
   /** Shortest gap between two progress events of one job. @defaultValue 100 */
@@ -58,21 +75,46 @@ export interface JobConsumerOptions {
   logger?: PoolLogger;
 }
 
+interface CancelNotice {
+  /** The cancel event's id when the worker heard the event; null when job-state told of the cancel. */
+  eventId: string | null;
+  via: 'cancel-event' | 'job-state';
+}
+
 interface ActiveDelivery {
   jobId: string;
   msg: JsMsg;
+  phase: DeliveryPhase;
+  /** Set once the job is known to be cancelled; from then on nothing but `job.revoked` is published for it. */
+  cancel: CancelNotice | null;
+  /** Takes the job back from the pool while it waits for a child. */
+  withdraw: AbortController;
+  throttle: ProgressThrottle<SolveProgress> | null;
+  /** Publishes the run's events in order; closed on cancel. */
+  publisher: JobEventPublisher | null;
+  /** The `started` publish, once the child has the job. */
+  started: Promise<unknown>;
+  pid: number | null;
+  /** CancelWatch.epoch when job-state last said the job was still wanted. */
+  checkedEpoch: number;
   /** Set at shutdown once the message has been handed back; the job's outcome is then ignored. */
   abandoned: boolean;
   done: Promise<void>;
 }
 
 const silent: PoolLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
+/** Pause between rounds of publishing a `job.revoked` that will not go out: it is never given up while the worker runs. */
+const REVOKED_REPUBLISH_PAUSE_MS = 1000;
 
 export class JobConsumer {
   private readonly js: JetStreamClient;
+  private jsm: JetStreamManager | undefined;
   private readonly actor: Actor;
   private readonly logger: PoolLogger;
   private readonly active = new Map<JsMsg, ActiveDelivery>();
+  private readonly recentCancels = new RecentCancels();
+  private readonly watch: CancelWatch;
+  private cancelSub: Subscription | undefined;
   /** Messages taken from the queue that have not yet been given a child (or let go). */
   private reserved = 0;
   private stopping = false;
@@ -84,6 +126,7 @@ export class JobConsumer {
     this.js = jetstream(options.nc);
     this.actor = serviceActor(options.workerId);
     this.logger = options.logger ?? silent;
+    this.watch = new CancelWatch(options.nc, options.cancelCheckMs ?? 3000, () => this.checkHeldJobs(), this.logger);
   }
 
   /** Jobs this worker holds now. */
@@ -91,26 +134,39 @@ export class JobConsumer {
     return [...this.active.values()].map((a) => a.jobId);
   }
 
-  /** Starts pulling. The JOBS stream and the `workers` consumer must exist. */
+  /** Starts listening for cancels, then pulling. The JOBS stream and the `workers` consumer must exist. */
   async start(): Promise<void> {
+    this.jsm = await jetstreamManager(this.options.nc);
     const consumer = await this.js.consumers.get(StreamName.Jobs, ConsumerName.Workers);
+    this.cancelSub = this.options.nc.subscribe(Subjects.eventsOfType(JobEventType.Cancel), {
+      callback: (error, msg) => {
+        if (error) this.logger.error(`the cancel subscription failed: ${error.message}`);
+        else this.heardCancel(msg);
+      },
+    });
+    // The subscription is in place on the server before the first job is pulled.
+    await this.options.nc.flush();
+    this.watch.start();
     this.unsubscribeIdle = this.options.pool.onIdle(() => this.wakeLoop());
     this.loopDone = this.pullLoop(consumer);
   }
 
   /**
    * Stops pulling, lets running jobs finish for up to `graceMs`, and hands the rest back
-   * to the queue (nak) so another worker runs them at once. The pool is closed by the caller.
+   * to the queue (nak) so another worker runs them at once. A cancelled job is never
+   * handed back: it settles once its child is gone. The pool is closed by the caller.
    */
   async stop(graceMs: number): Promise<void> {
     if (this.stopping) return this.loopDone;
     this.stopping = true;
     this.wakeLoop();
+    await this.watch.stop();
     const running = [...this.active.values()];
     const ac = new AbortController();
     await Promise.race([Promise.all(running.map((a) => a.done)), sleep(graceMs, undefined, { signal: ac.signal }).catch(() => undefined)]);
     ac.abort();
     for (const delivery of this.active.values()) {
+      if (delivery.cancel) continue;
       delivery.abandoned = true;
       quietly(() => delivery.msg.nak());
       this.logger.log(`handed job ${delivery.jobId} back to the queue at shutdown`);
@@ -119,9 +175,10 @@ export class JobConsumer {
     await this.loopDone;
   }
 
-  /** Resolves once every job this worker held has been settled or handed back. */
+  /** Resolves once every job this worker held has been settled or handed back; then stops hearing cancels. */
   async idle(): Promise<void> {
     await Promise.all([...this.active.values()].map((a) => a.done));
+    this.cancelSub?.unsubscribe();
   }
 
   private async pullLoop(consumer: Awaited<ReturnType<JetStreamClient['consumers']['get']>>): Promise<void> {
@@ -151,11 +208,91 @@ export class JobConsumer {
   }
 
   private track(msg: JsMsg): void {
-    const delivery: ActiveDelivery = { jobId: '?', msg, abandoned: false, done: Promise.resolve() };
+    const delivery: ActiveDelivery = {
+      jobId: '?',
+      msg,
+      phase: DeliveryPhase.Deciding,
+      cancel: null,
+      withdraw: new AbortController(),
+      throttle: null,
+      publisher: null,
+      started: Promise.resolve(),
+      pid: null,
+      checkedEpoch: -1,
+      abandoned: false,
+      done: Promise.resolve(),
+    };
     this.active.set(msg, delivery);
     delivery.done = this.handle(delivery)
       .catch((error: unknown) => this.logger.error(`job ${delivery.jobId}: ${(error as Error).message}`))
       .finally(() => this.active.delete(msg));
+  }
+
+  /**
+   * The hot path of a cancel: synchronous from the message to the signal, so the child is
+   * signalled within the same turn of the event loop that delivered the cancel.
+   */
+  private heardCancel(msg: Msg): void {
+    const jobId = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
+    const eventId = cancelEventId(() => msg.json(), jobId);
+    if (!eventId) {
+      this.logger.warn(`ignoring a message on ${msg.subject} that is not a cancel event for that job`);
+      return;
+    }
+    let held = false;
+    for (const delivery of this.active.values()) {
+      if (delivery.jobId !== jobId) continue;
+      held = true;
+      this.cancel(delivery, { eventId, via: 'cancel-event' });
+    }
+    // Not held (now): remembered in case this worker fetches the job before job-state has recorded the cancel.
+    if (!held) this.recentCancels.remember(jobId, eventId);
+  }
+
+  private cancel(delivery: ActiveDelivery, notice: CancelNotice): void {
+    if (delivery.cancel || delivery.abandoned) return;
+    delivery.cancel = notice;
+    const action = actionOnCancel(delivery.phase);
+    switch (action) {
+      case CancelAction.Revoke:
+        void this.options.pool.revoke(delivery.jobId, this.options.revokeGraceMs);
+        delivery.throttle?.cancel();
+        delivery.publisher?.close();
+        this.logger.log(
+          `job ${delivery.jobId} cancelled (${notice.via}): sent SIGTERM to child ${delivery.pid}, SIGKILL follows after ${this.options.revokeGraceMs} ms if it is still alive`,
+        );
+        return;
+      case CancelAction.Withdraw:
+        delivery.withdraw.abort();
+        return;
+      case CancelAction.Drop:
+      case CancelAction.VoidResult:
+        // Acted on where the delivery next looks at `cancel`: after job-state's answer, or before recording the result.
+        delivery.throttle?.cancel();
+        delivery.publisher?.close();
+        return;
+      default: {
+        const unknown: never = action;
+        throw new Error(`unhandled cancel action ${String(unknown)}`);
+      }
+    }
+  }
+
+  /** CancelWatch's sweep: asks job-state about every held job not yet known to be cancelled. */
+  private async checkHeldJobs(): Promise<void> {
+    const due = [...this.active.values()].filter((d) => !d.cancel && !d.abandoned && d.phase !== DeliveryPhase.Deciding);
+    await Promise.all(due.map((delivery) => this.checkStillWanted(delivery)));
+  }
+
+  private async checkStillWanted(delivery: ActiveDelivery): Promise<void> {
+    const epoch = this.watch.epoch;
+    const state = await lookupJob(this.options.nc, delivery.jobId, this.options.requestTimeoutMs);
+    if (state.kind === 'unavailable') return;
+    delivery.checkedEpoch = epoch;
+    if (state.kind === 'found' && state.status === 'cancelled' && !delivery.cancel) {
+      this.logger.warn(`job ${delivery.jobId} was cancelled without this worker hearing the cancel (job-state says so); stopping it now`);
+      this.cancel(delivery, { eventId: null, via: 'job-state' });
+    }
   }
 
   private async handle(delivery: ActiveDelivery): Promise<void> {
@@ -168,7 +305,7 @@ export class JobConsumer {
       this.wakeLoop();
     };
     // JetStream must hear from us well inside ack_wait for as long as we hold the message,
-    // including while we wait for job-state.
+    // including while we wait for job-state and while a cancelled job's child is killed.
     const heartbeat = setInterval(() => quietly(() => msg.working()), Math.max(250, Math.floor(this.options.ackWaitMs / 4)));
     try {
       const created = parseCreated(msg);
@@ -178,25 +315,18 @@ export class JobConsumer {
         return;
       }
       delivery.jobId = created.job_id;
+      const heard = this.recentCancels.get(created.job_id);
+      if (heard) this.cancel(delivery, { eventId: heard, via: 'cancel-event' });
       const attempt = msg.info.deliveryCount;
-      const state = await this.lookup(created.job_id);
-      const decision = decideDelivery({ deliveryCount: attempt, maxAttempts: this.options.maxAttempts, state });
+      const epoch = this.watch.epoch;
+      const state = delivery.cancel ? ({ kind: 'unavailable', detail: 'not asked: the job is cancelled' } as const) : await lookupJob(this.options.nc, created.job_id, this.options.requestTimeoutMs);
+      if (state.kind !== 'unavailable') delivery.checkedEpoch = epoch;
+      const decision = decideDelivery({ deliveryCount: attempt, maxAttempts: this.options.maxAttempts, state, cancelHeard: delivery.cancel !== null });
       switch (decision.action) {
-        case 'skip': {
-          if (decision.revoked) {
-            await this.publish(created, JobEventType.Revoked, {
-              terminated: false,
-              outcome: 'not-started',
-              signal: null,
-              pid: null,
-              worker_id: this.options.workerId,
-              took_ms: 0,
-            } satisfies JobRevokedData);
-          }
+        case 'skip':
           this.logger.log(`not running job ${created.job_id}: ${decision.why}`);
           await this.ack(msg);
           return;
-        }
         case 'fail-lost':
           await this.publish(created, JobEventType.Failed, {
             error: workerLostMessage(decision.previousAttempts),
@@ -221,8 +351,14 @@ export class JobConsumer {
         }
       }
     } catch (error) {
-      this.logger.error(`job ${delivery.jobId} (stream seq ${msg.seq}): ${(error as Error).message}; handing it back to the queue`);
-      if (!delivery.abandoned) quietly(() => msg.nak(this.options.retryDelayMs ?? 2000));
+      if (delivery.cancel) {
+        // Never redelivered: the job is cancelled.
+        this.logger.error(`job ${delivery.jobId} (stream seq ${msg.seq}), cancelled: ${(error as Error).message}; letting it go`);
+        quietly(() => msg.term());
+      } else {
+        this.logger.error(`job ${delivery.jobId} (stream seq ${msg.seq}): ${(error as Error).message}; handing it back to the queue`);
+        if (!delivery.abandoned) quietly(() => msg.nak(this.options.retryDelayMs ?? 2000));
+      }
     } finally {
       clearInterval(heartbeat);
       release();
@@ -230,37 +366,59 @@ export class JobConsumer {
   }
 
   private async run(delivery: ActiveDelivery, created: JobCreated, attempt: number, release: () => void): Promise<void> {
-    const publisher = this.publisherFor(created.job_id);
-    let started: Promise<unknown> = Promise.resolve();
+    const jobId = created.job_id;
+    const publisher = this.publisherFor(jobId);
+    delivery.publisher = publisher;
     const throttle = new ProgressThrottle<SolveProgress>(this.options.progressIntervalMs ?? 100, (progress) => {
       publisher.publish(followEvent(created, JobEventType.Progress, this.actor, progressData(progress))).catch((error: unknown) => {
-        this.logger.warn(`progress of job ${created.job_id} not published: ${(error as Error).message}`);
+        if (!(error instanceof PublisherClosedError)) this.logger.warn(`progress of job ${jobId} not published: ${(error as Error).message}`);
       });
     });
+    delivery.throttle = throttle;
+    delivery.phase = DeliveryPhase.Starting;
 
-    const running = await this.options.pool.run(specFromCreated(created.job_id, created.data), {
-      onStart: (pid) => {
-        release();
-        const data: JobStartedData = { worker_id: this.options.workerId, pid, attempt };
-        // Queued before any progress can arrive, so `started` is always first.
-        started = publisher.publish(followEvent(created, JobEventType.Started, this.actor, data));
-      },
-      onProgress: (progress) => throttle.offer(progress),
-    });
-    this.logger.log(`running job ${created.job_id} (attempt ${attempt}) in child ${running.pid}`);
+    let running: RunningJob;
+    try {
+      running = await this.options.pool.run(
+        specFromCreated(jobId, created.data),
+        {
+          onStart: (pid) => {
+            // From here a cancel kills this child.
+            delivery.phase = DeliveryPhase.Running;
+            delivery.pid = pid;
+            release();
+            const data: JobStartedData = { worker_id: this.options.workerId, pid, attempt };
+            // Queued before any progress can arrive, so `started` is always first.
+            delivery.started = publisher.publish(followEvent(created, JobEventType.Started, this.actor, data));
+          },
+          onProgress: (progress) => {
+            if (!delivery.cancel) throttle.offer(progress);
+          },
+        },
+        { signal: delivery.withdraw.signal },
+      );
+    } catch (error) {
+      if (!(error instanceof RunAbortedError)) throw error;
+      this.logger.log(`not running job ${jobId}: cancelled while it waited for a child`);
+      await this.ack(delivery.msg);
+      return;
+    }
+    this.logger.log(`running job ${jobId} (attempt ${attempt}) in child ${running.pid}`);
 
     // Without `started` on record job-state would refuse every later event of this run.
-    const startedOk = await started.then(
+    const startedOk = await delivery.started.then(
       () => true,
       (error: unknown) => {
-        this.logger.error(`job ${created.job_id}: job.started not published (${(error as Error).message})`);
+        this.logger.error(`job ${jobId}: job.started not published (${(error as Error).message})`);
         return false;
       },
     );
     if (!startedOk) {
       throttle.cancel();
-      await this.options.pool.revoke(created.job_id, 0);
-      if (!delivery.abandoned) delivery.msg.nak(this.options.retryDelayMs ?? 2000);
+      const outcome = await this.options.pool.revoke(jobId, 0);
+      if (delivery.abandoned) return;
+      if (delivery.cancel) await this.settleCancelled(delivery, created, { kind: 'revoked', revoke: outcome });
+      else delivery.msg.nak(this.options.retryDelayMs ?? 2000);
       return;
     }
 
@@ -269,29 +427,32 @@ export class JobConsumer {
       throttle.cancel();
       return;
     }
+    delivery.phase = DeliveryPhase.Finishing;
+    if (delivery.cancel) {
+      throttle.cancel();
+      await this.settleCancelled(delivery, created, outcome);
+      return;
+    }
     switch (outcome.kind) {
       case 'completed':
         throttle.flush();
-        await this.publishWith(publisher, created, JobEventType.Completed, {
+        await this.finish(delivery, created, publisher, outcome, JobEventType.Completed, {
           result: fitResult(outcome.result, this.options.nc.info?.max_payload ?? 1024 * 1024),
         } satisfies JobCompletedData);
-        await this.ack(delivery.msg);
-        this.logger.log(`job ${created.job_id} completed`);
         return;
       case 'failed':
         throttle.cancel();
-        await this.publishWith(publisher, created, JobEventType.Failed, { error: outcome.error, reason: outcome.reason } satisfies JobFailedData);
-        await this.ack(delivery.msg);
-        this.logger.log(`job ${created.job_id} failed: ${outcome.error}`);
+        await this.finish(delivery, created, publisher, outcome, JobEventType.Failed, { error: outcome.error, reason: outcome.reason } satisfies JobFailedData);
         return;
       case 'lost':
         throttle.cancel();
-        this.logger.warn(`job ${created.job_id} lost its child ${outcome.pid} (signal ${outcome.signal}, code ${outcome.code}); redelivering`);
+        this.logger.warn(`job ${jobId} lost its child ${outcome.pid} (signal ${outcome.signal}, code ${outcome.code}); redelivering`);
         delivery.msg.nak();
         return;
       case 'revoked':
-        // Revoked on cancel: the cancel path records job.revoked; nothing is to be run again.
+        // Only a cancel revokes a job, and a cancelled job was settled above.
         throttle.cancel();
+        this.logger.error(`job ${jobId} was revoked without a cancel; letting it go`);
         await this.ack(delivery.msg);
         return;
       default: {
@@ -301,18 +462,106 @@ export class JobConsumer {
     }
   }
 
-  private async lookup(jobId: string): Promise<StateLookup> {
-    try {
-      const reply = await requestJson<GetJobRequest, JobView>(this.options.nc, Subjects.stateGet, { job_id: jobId }, this.options.requestTimeoutMs);
-      if (reply.ok) {
-        return isJobStatus(reply.value?.status) ? { kind: 'found', status: reply.value.status } : { kind: 'unavailable', detail: 'job-state sent a job without a status' };
-      }
-      if (reply.error.status_code === 404) return { kind: 'not-found' };
-      if (reply.error.status_code === 410) return { kind: 'gone' };
-      return { kind: 'unavailable', detail: `job-state answered ${reply.error.status_code}: ${reply.error.message}` };
-    } catch (error) {
-      return { kind: 'unavailable', detail: (error as Error).message };
+  /** Records a completed or failed job, unless it turns out to be cancelled first. */
+  private async finish<T extends 'completed' | 'failed', D>(
+    delivery: ActiveDelivery,
+    created: JobCreated,
+    publisher: JobEventPublisher,
+    outcome: JobOutcome,
+    type: T,
+    data: D,
+  ): Promise<void> {
+    const jobId = created.job_id;
+    // The connection dropped since job-state last said the job was wanted: a cancel may have been missed.
+    if (delivery.checkedEpoch !== this.watch.epoch) await this.checkStillWanted(delivery);
+    if (delivery.cancel) {
+      await this.settleCancelled(delivery, created, outcome);
+      return;
     }
+    let pubAck: PubAck | null = null;
+    try {
+      pubAck = await this.publishWith(publisher, created, type, data);
+    } catch (error) {
+      // Dropped because a cancel came while it was being sent: recorded as revoked below.
+      if (!(error instanceof PublisherClosedError && delivery.cancel)) throw error;
+    }
+    if (!delivery.cancel) {
+      await this.ack(delivery.msg);
+      this.logger.log(type === 'completed' ? `job ${jobId} completed` : `job ${jobId} failed: ${(data as JobFailedData).error}`);
+      return;
+    }
+    if (pubAck === null || (await this.cancelPrecedes(jobId, pubAck.seq))) {
+      // The cancel crossed the result: job-state applies the cancel and refuses the result.
+      this.logger.log(`job ${jobId}: its ${type} crossed a cancel that came first`);
+      await this.settleCancelled(delivery, created, outcome);
+      return;
+    }
+    // The result was on record before the cancel: job-state refuses the cancel, nothing to revoke.
+    await this.ack(delivery.msg);
+    this.logger.log(`job ${jobId} ${type} before its cancel arrived`);
+  }
+
+  /** Whether the job's cancel is ahead of stream sequence `seq`; when JetStream cannot say, assume it is (a spare revoke record is harmless, a missing one is an alarm). */
+  private async cancelPrecedes(jobId: string, seq: number): Promise<boolean> {
+    try {
+      const stored = await findStoredCancel(this.streams(), jobId);
+      return stored === null ? false : stored.seq < seq;
+    } catch (error) {
+      this.logger.warn(`job ${jobId}: could not read its cancel from ${StreamName.Jobs} (${(error as Error).message})`);
+      return true;
+    }
+  }
+
+  private async settleCancelled(delivery: ActiveDelivery, created: JobCreated, outcome: JobOutcome): Promise<void> {
+    const data = revokedData(outcome, this.options.workerId, delivery.pid);
+    await this.recordRevoke(delivery, created, data);
+    await this.ack(delivery.msg);
+    this.logger.log(`job ${created.job_id} revoked: ${data.outcome}${data.signal ? ` by ${data.signal}` : ''} (child ${data.pid}, ${data.took_ms} ms)`);
+  }
+
+  /**
+   * Publishes `job.revoked`, caused by the cancel event. The run's own publisher is closed
+   * first, so no progress still queued or retrying can delay it or land after it; the
+   * attempts already sent are ahead of it on the same connection. `started` goes first. It
+   * is retried for as long as the worker runs: a revoke that happened must not go
+   * unrecorded because NATS was briefly away.
+   */
+  private async recordRevoke(delivery: ActiveDelivery, created: JobCreated, data: JobRevokedData): Promise<void> {
+    const jobId = created.job_id;
+    delivery.publisher?.close();
+    await delivery.started.catch(() => undefined);
+    const publisher = this.publisherFor(jobId);
+    const causationId = delivery.cancel?.eventId ?? (await this.storedCancelId(jobId));
+    const event = makeEvent(JobEventType.Revoked, jobId, this.actor, data, { correlation_id: created.correlation_id, causation_id: causationId });
+    for (;;) {
+      try {
+        await publisher.publish(event);
+        return;
+      } catch (error) {
+        if (this.stopping) {
+          this.logger.error(`REVOKE NOT RECORDED: job.revoked of job ${jobId} could not be published before shutdown (${(error as Error).message})`);
+          return;
+        }
+        this.logger.error(`job.revoked of job ${jobId} not published yet (${(error as Error).message}); trying again`);
+        await sleep(REVOKED_REPUBLISH_PAUSE_MS);
+      }
+    }
+  }
+
+  private async storedCancelId(jobId: string): Promise<string | null> {
+    try {
+      const stored = await findStoredCancel(this.streams(), jobId);
+      if (!stored) this.logger.warn(`job ${jobId}: no cancel event in ${StreamName.Jobs}; job.revoked has no causation`);
+      return stored?.id ?? null;
+    } catch (error) {
+      this.logger.warn(`job ${jobId}: could not read its cancel from ${StreamName.Jobs} (${(error as Error).message}); job.revoked has no causation`);
+      return null;
+    }
+  }
+
+  private streams(): JetStreamManager {
+    if (!this.jsm) throw new Error('the consumer is not started');
+    return this.jsm;
   }
 
   private publisherFor(jobId: string): JobEventPublisher {
@@ -321,11 +570,11 @@ export class JobConsumer {
     );
   }
 
-  private publish<T extends JobEventType, D>(created: JobCreated, type: T, data: D): Promise<unknown> {
+  private publish<T extends JobEventType, D>(created: JobCreated, type: T, data: D): Promise<PubAck> {
     return this.publishWith(this.publisherFor(created.job_id), created, type, data);
   }
 
-  private publishWith<T extends JobEventType, D>(publisher: JobEventPublisher, created: JobCreated, type: T, data: D): Promise<unknown> {
+  private publishWith<T extends JobEventType, D>(publisher: JobEventPublisher, created: JobCreated, type: T, data: D): Promise<PubAck> {
     return publisher.publish(followEvent(created, type, this.actor, data) as EventEnvelope<JobEventType>);
   }
 

@@ -13,8 +13,17 @@ export interface PublishRetry {
 
 export const DEFAULT_PUBLISH_RETRY: PublishRetry = { delaysMs: [250, 500, 1000, 2000, 4000] };
 
+/** The publisher was closed before this event went out (or before its retry). */
+export class PublisherClosedError extends Error {
+  constructor(event: EventEnvelope<JobEventType>) {
+    super(`job.${event.type} of job ${event.job_id} was dropped: its publisher was closed`);
+    this.name = 'PublisherClosedError';
+  }
+}
+
 export class JobEventPublisher {
   private tail: Promise<unknown> = Promise.resolve();
+  private closed = false;
 
   constructor(
     private readonly js: JetStreamClient,
@@ -29,6 +38,15 @@ export class JobEventPublisher {
     return result;
   }
 
+  /**
+   * Drops every event queued and not yet sent, and every retry still to come; an attempt
+   * already on the wire is not recalled. For a cancelled job: its remaining progress is
+   * moot, and must neither delay `job.revoked` nor land after it.
+   */
+  close(): void {
+    this.closed = true;
+  }
+
   /** Resolves once everything queued so far has been published or has failed. */
   settled(): Promise<unknown> {
     return this.tail;
@@ -36,9 +54,11 @@ export class JobEventPublisher {
 
   private async send(event: EventEnvelope<JobEventType>): Promise<PubAck> {
     for (let attempt = 0; ; attempt++) {
+      if (this.closed) throw new PublisherClosedError(event);
       try {
         return await publishEvent(this.js, event);
       } catch (error) {
+        if (this.closed) throw new PublisherClosedError(event);
         if (attempt >= this.retry.delaysMs.length) throw error;
         this.onRetry(event, error);
         await sleep(this.retry.delaysMs[attempt]);

@@ -15,6 +15,11 @@ export interface RunHandlers {
   onProgress?: (progress: SolveProgress) => void;
 }
 
+export interface RunOptions {
+  /** Aborting it withdraws the job while it still waits for a free child. */
+  signal?: AbortSignal;
+}
+
 export interface RunningJob {
   pid: number;
   outcome: Promise<JobOutcome>;

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SolveSpec } from '../solving/solve-spec.js';
 import { defaultChildPath } from './child-path.js';
 import { isChildMessage, type ChildMessage, type ParentMessage } from './protocol.js';
-import type { JobOutcome, PoolLogger, RevokeResult, RunHandlers, RunningJob } from './pool-types.js';
+import type { JobOutcome, PoolLogger, RevokeResult, RunHandlers, RunningJob, RunOptions } from './pool-types.js';
 
 export interface WorkerPoolOptions {
   /** Number of children (CRUX_WORKER_CONCURRENCY). */
@@ -21,6 +21,17 @@ export interface WorkerPoolOptions {
   env?: NodeJS.ProcessEnv;
   /** How long a new child may take to report ready. @defaultValue 30000 */
   startTimeoutMs?: number;
+  /**
+   * How long to wait for a child to be gone after SIGKILL before sending it again; the wait
+   * doubles on every further attempt, up to 10 s. @defaultValue 500
+   */
+  killConfirmMs?: number;
+  /**
+   * Sends a signal to a child. Tests replace it to play a kill that does not take; the
+   * default signals the child, and SIGKILL also goes to the child's process group (it leads
+   * its own), so anything the solver spawned dies with it.
+   */
+  sendSignal?: (child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL') => void;
   logger?: PoolLogger;
 }
 
@@ -47,6 +58,28 @@ export class PoolClosedError extends Error {
     super('the worker pool is closed');
     this.name = 'PoolClosedError';
   }
+}
+
+/** `run` was called with a signal that was aborted before a child took the job. */
+export class RunAbortedError extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId} was withdrawn before a child took it`);
+    this.name = 'RunAbortedError';
+  }
+}
+
+const MAX_KILL_CONFIRM_MS = 10_000;
+
+function signalChild(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): void {
+  if (signal === 'SIGKILL' && child.pid) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+      return;
+    } catch {
+      // The group is gone or was never ours: signal the child itself.
+    }
+  }
+  child.kill(signal);
 }
 
 export class WorkerPool {
@@ -106,11 +139,21 @@ export class WorkerPool {
     await Promise.all(slots.map((slot) => slot.ready));
   }
 
-  /** Hands a job to the next free child, waiting for one if all are busy. */
-  async run(spec: SolveSpec, handlers: RunHandlers = {}): Promise<RunningJob> {
-    let slot = await this.acquire();
+  /**
+   * Hands a job to the next free child, waiting for one if all are busy. Aborting
+   * `options.signal` before a child takes the job withdraws it: the promise rejects with
+   * RunAbortedError and no child ever sees the job.
+   */
+  async run(spec: SolveSpec, handlers: RunHandlers = {}, options: RunOptions = {}): Promise<RunningJob> {
+    const { signal } = options;
+    let slot = await this.acquire(signal, spec.job_id);
     // A child can die between being reserved and being given the job.
-    while (slot.state === 'exited') slot = await this.acquire();
+    while (slot.state === 'exited') slot = await this.acquire(signal, spec.job_id);
+    if (signal?.aborted) {
+      // Withdrawn while this call was resuming: the reserved child goes back unused.
+      this.becameIdle(slot);
+      throw new RunAbortedError(spec.job_id);
+    }
     let resolve!: (outcome: JobOutcome) => void;
     const outcome = new Promise<JobOutcome>((r) => (resolve = r));
     slot.job = { id: spec.job_id, handlers, resolve };
@@ -124,8 +167,10 @@ export class WorkerPool {
   }
 
   /**
-   * Stops one job by killing its child: SIGTERM, then SIGKILL if it is still alive after
-   * `graceMs`. Resolves once the process is gone; a new child takes its place.
+   * Stops one job by killing its child: SIGTERM at once (before this returns), then SIGKILL
+   * if it is still alive after `graceMs`, sent again with backoff for as long as it survives.
+   * Resolves once the process is gone (never before); a new child takes its place. Calling
+   * it again for the same job returns the same revoke.
    */
   revoke(jobId: string, graceMs: number): Promise<RevokeResult> {
     const slot = this.slotOf(jobId);
@@ -133,7 +178,7 @@ export class WorkerPool {
       return Promise.resolve({ terminated: false, outcome: 'not-running', signal: null, pid: null, took_ms: 0 });
     }
     const job = slot.job;
-    job.revoke ??= this.terminate(slot, graceMs).then(({ signal, tookMs }) => {
+    job.revoke ??= this.terminate(slot, graceMs, `job ${jobId}`).then(({ signal, tookMs }) => {
       const result: RevokeResult = {
         terminated: true,
         outcome: signal === 'SIGTERM' ? 'terminated' : 'killed',
@@ -153,7 +198,7 @@ export class WorkerPool {
       for (const timer of this.respawnTimers) clearTimeout(timer);
       this.respawnTimers.clear();
       for (const waiter of this.waiters.splice(0)) waiter.reject(new PoolClosedError());
-      await Promise.all([...this.slots].map((slot) => this.terminate(slot, graceMs)));
+      await Promise.all([...this.slots].map((slot) => this.terminate(slot, graceMs, 'pool shutdown')));
     })();
     return this.closing;
   }
@@ -164,8 +209,9 @@ export class WorkerPool {
   }
 
   /** A child reserved for the caller (state busy, no job yet). */
-  private acquire(): Promise<Slot> {
+  private acquire(signal: AbortSignal | undefined, jobId: string): Promise<Slot> {
     if (this.closing) return Promise.reject(new PoolClosedError());
+    if (signal?.aborted) return Promise.reject(new RunAbortedError(jobId));
     for (const slot of this.slots) {
       if (slot.state === 'idle') {
         // Reserved now, not when the caller resumes, so two callers never share a child.
@@ -173,7 +219,25 @@ export class WorkerPool {
         return Promise.resolve(slot);
       }
     }
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+        reject(new RunAbortedError(jobId));
+      };
+      const waiter = {
+        resolve: (slot: Slot) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(slot);
+        },
+        reject: (error: Error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+    });
   }
 
   private becameIdle(slot: Slot): void {
@@ -189,20 +253,35 @@ export class WorkerPool {
     for (const listener of this.idleListeners) listener();
   }
 
-  private async terminate(slot: Slot, graceMs: number): Promise<{ signal: 'SIGTERM' | 'SIGKILL'; tookMs: number }> {
+  /**
+   * SIGTERM, SIGKILL after `graceMs`, and SIGKILL again with a growing wait for as long as
+   * the process is not gone: a kill that does not take is retried and reported, never
+   * assumed. "Gone" is the child's exit event, i.e. the process has been reaped.
+   */
+  private async terminate(slot: Slot, graceMs: number, why: string): Promise<{ signal: 'SIGTERM' | 'SIGKILL'; tookMs: number }> {
     const started = Date.now();
     if (slot.state === 'exited') return { signal: 'SIGTERM', tookMs: 0 };
-    slot.child.kill('SIGTERM');
-    const ac = new AbortController();
-    const inTime = await Promise.race([
-      slot.exited.then(() => true),
-      sleep(graceMs, false, { signal: ac.signal }).catch(() => false),
-    ]);
-    ac.abort();
-    if (inTime) return { signal: 'SIGTERM', tookMs: Date.now() - started };
-    slot.child.kill('SIGKILL');
-    await slot.exited;
+    const send = this.options.sendSignal ?? signalChild;
+    send(slot.child, 'SIGTERM');
+    if (await this.exitsWithin(slot, graceMs)) return { signal: 'SIGTERM', tookMs: Date.now() - started };
+    send(slot.child, 'SIGKILL');
+    let wait = this.options.killConfirmMs ?? 500;
+    for (let attempt = 2; !(await this.exitsWithin(slot, wait)); attempt++) {
+      this.logger.error(
+        `REVOKE NOT CONFIRMED: pool child ${slot.pid} (${why}) is still alive ${Date.now() - started} ms after SIGKILL; sending SIGKILL again (attempt ${attempt})`,
+      );
+      send(slot.child, 'SIGKILL');
+      wait = Math.min(wait * 2, MAX_KILL_CONFIRM_MS);
+    }
     return { signal: 'SIGKILL', tookMs: Date.now() - started };
+  }
+
+  private async exitsWithin(slot: Slot, ms: number): Promise<boolean> {
+    if (slot.state === 'exited') return true;
+    const ac = new AbortController();
+    const exited = await Promise.race([slot.exited.then(() => true), sleep(ms, false, { signal: ac.signal }).catch(() => false)]);
+    ac.abort();
+    return exited;
   }
 
   private spawn(): Slot {
@@ -271,8 +350,12 @@ export class WorkerPool {
       return;
     }
     const job = slot.job;
-    // A revoked job's late words are void: the job was cancelled.
-    if (!job || job.id !== message.job_id || job.revoke) return;
+    if (!job || job.id !== message.job_id) return;
+    if (job.revoke) {
+      // A revoked job's late words are void: the job was cancelled.
+      if (message.type !== 'progress') this.logger.log(`discarded the '${message.type}' child ${slot.pid} sent for revoked job ${job.id}`);
+      return;
+    }
     switch (message.type) {
       case 'progress':
         job.handlers.onProgress?.(message.progress);

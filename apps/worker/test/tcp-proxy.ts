@@ -1,0 +1,62 @@
+/**
+ * A TCP proxy in front of the test's nats-server, so one worker can lose its connection
+ * while the server, and everyone else, stays up: `cut()` drops its connections and refuses
+ * new ones until `restore()`. That is how a cancel gets published while a worker is away.
+ */
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+
+export class TcpProxy {
+  private readonly sockets = new Set<Socket>();
+  private readonly server: Server;
+  private refusing = false;
+  private listeningPort = 0;
+
+  private constructor(targetPort: number) {
+    this.server = createServer((client) => {
+      if (this.refusing) {
+        client.destroy();
+        return;
+      }
+      const upstream = createConnection({ port: targetPort, host: '127.0.0.1' });
+      for (const [a, b] of [
+        [client, upstream],
+        [upstream, client],
+      ]) {
+        this.sockets.add(a);
+        a.on('error', () => b.destroy());
+        a.on('close', () => {
+          this.sockets.delete(a);
+          b.destroy();
+        });
+        a.pipe(b);
+      }
+    });
+  }
+
+  static async start(targetPort: number): Promise<TcpProxy> {
+    const proxy = new TcpProxy(targetPort);
+    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
+    const address = proxy.server.address();
+    if (!address || typeof address !== 'object') throw new Error('the proxy has no port');
+    proxy.listeningPort = address.port;
+    return proxy;
+  }
+
+  get url(): string {
+    return `nats://127.0.0.1:${this.listeningPort}`;
+  }
+
+  cut(): void {
+    this.refusing = true;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  restore(): void {
+    this.refusing = false;
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
