@@ -47,12 +47,13 @@ describe('cancel and revoke', () => {
     expect(body.status).toBe('cancelled');
     expect(body.completed_at).toEqual(expect.any(String));
 
-    const revoked = await waitFor(async () => (await jobEvents(sys.nats.url, job_id)).filter((e) => e.type === 'revoked') as Revoked[], {
-      what: 'job.revoked',
-    }).then(async (found) => (found.length ? found : waitFor(async () => {
-      const r = (await jobEvents(sys.nats.url, job_id)).filter((e) => e.type === 'revoked') as Revoked[];
-      return r.length ? r : undefined;
-    }, { what: 'job.revoked' })));
+    const revoked = await waitFor(
+      async () => {
+        const found = (await jobEvents(sys.nats.url, job_id)).filter((e) => e.type === 'revoked') as Revoked[];
+        return found.length > 0 ? found : undefined;
+      },
+      { what: 'job.revoked' },
+    );
     expect(revoked).toHaveLength(1);
     expect(revoked[0].data).toMatchObject({ terminated: true, outcome: 'terminated', signal: 'SIGTERM', pid: started.data.pid });
     expect(pidAlive(started.data.pid)).toBe(false);
