@@ -51,7 +51,7 @@ describe('deletion paths and the trail', () => {
   beforeAll(async () => {
     system = await CruxSystem.start({
       services: { 'job-state': 1, audit: 1, worker: 1, gateway: 1 },
-      env: { CRUX_SIMULATED_LATENCY_MS: '5', CRUX_TTL_COMPLETED_S: '3', CRUX_EXPIRY_SWEEP_MS: '100', CRUX_EXPIRY_GRACE_S: '2' },
+      env: { CRUX_SIMULATED_LATENCY_MS: '5' },
     });
     redis = new Redis(system.redis.url);
   });
@@ -139,30 +139,6 @@ describe('deletion paths and the trail', () => {
     expect(record.reason).toBe('erase');
   });
 
-  it('records a TTL expiry with the last snapshot, and a held job survives its TTL', async () => {
-    const expiring = await completedJob(system, 'short-lived');
-    const held = await completedJob(system, 'held past its TTL');
-    expect((await system.request(`/api/v1/admin/jobs/${held}/hold`, ops, { method: 'PUT', body: '{}' })).status).toBe(200);
-    expect(await redis.ttl(RedisKeys.job(held))).toBe(-1);
-
-    const record = await waitFor(async () => (await trailOf(system, expiring)).find((r) => r.action === 'deleted'), {
-      what: 'ttl record',
-      timeoutMs: 20_000,
-    });
-    expect(record).toMatchObject({ reason: 'ttl', actor: { kind: 'system', id: 'job-state' } });
-    const deleted = (await jobEvents(system.nats.url, expiring)).find((e) => e.type === 'deleted') as EventEnvelope<'deleted', JobDeletedData>;
-    expect(deleted.data.snapshot?.status).toBe('completed');
-    expect((await getJob(system, alice, expiring)).status).toBe(410);
-
-    expect((await getJob(system, ops, held)).status).toBe(200);
-    expect((await system.request(`/api/v1/admin/jobs/${held}/hold`, ops, { method: 'DELETE' })).status).toBe(200);
-    const trail = await waitFor(async () => {
-      const records = await trailOf(system, held);
-      return records.some((r) => r.action === 'deleted') ? records : undefined;
-    }, { what: 'the released job to expire', timeoutMs: 20_000 });
-    expect(trail.map((r) => r.action)).toEqual(['held', 'released', 'deleted']);
-  });
-
   it('records a key removed behind Crux\'s back (redis-cli DEL) as an external deletion', async () => {
     const id = await completedJob(system, 'deleted out of band');
     await redis.del(RedisKeys.job(id));
@@ -193,5 +169,63 @@ describe('deletion paths and the trail', () => {
     expect((await system.request('/api/v1/admin/purges', alice, post({ status: ['completed'] }))).status).toBe(403);
     expect((await system.request('/api/v1/admin/purges', auditor, post({ status: ['completed'] }))).status).toBe(403);
     expect((await getJob(system, alice, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+});
+
+describe('TTL expiry', () => {
+  let ttlSystem: CruxSystem;
+  let ttlRedis: Redis;
+
+  beforeAll(async () => {
+    ttlSystem = await CruxSystem.start({
+      services: { 'job-state': 1, audit: 1, worker: 1, gateway: 1 },
+      env: { CRUX_SIMULATED_LATENCY_MS: '5', CRUX_TTL_COMPLETED_S: '3', CRUX_EXPIRY_SWEEP_MS: '100', CRUX_EXPIRY_GRACE_S: '2' },
+    });
+    ttlRedis = new Redis(ttlSystem.redis.url);
+  });
+
+  afterAll(async () => {
+    ttlRedis?.disconnect();
+    await ttlSystem?.stop();
+  });
+
+  it('records a TTL expiry with the last snapshot, and a held job survives its TTL', async () => {
+    const expiring = await completedJob(ttlSystem, 'short-lived');
+    const held = await completedJob(ttlSystem, 'held past its TTL');
+    expect((await ttlSystem.request(`/api/v1/admin/jobs/${held}/hold`, ops, { method: 'PUT', body: '{}' })).status).toBe(200);
+    expect(await ttlRedis.ttl(RedisKeys.job(held))).toBe(-1);
+
+    const record = await waitFor(async () => (await trailOf(ttlSystem, expiring)).find((r) => r.action === 'deleted'), {
+      what: 'ttl record',
+      timeoutMs: 20_000,
+    });
+    expect(record).toMatchObject({ reason: 'ttl', actor: { kind: 'system', id: 'job-state' } });
+    const deleted = (await jobEvents(ttlSystem.nats.url, expiring)).find((e) => e.type === 'deleted') as EventEnvelope<'deleted', JobDeletedData>;
+    expect(deleted.data.snapshot?.status).toBe('completed');
+    expect((await getJob(ttlSystem, alice, expiring)).status).toBe(410);
+
+    expect((await getJob(ttlSystem, ops, held)).status).toBe(200);
+    expect((await ttlSystem.request(`/api/v1/admin/jobs/${held}/hold`, ops, { method: 'DELETE' })).status).toBe(200);
+    const trail = await waitFor(async () => {
+      const records = await trailOf(ttlSystem, held);
+      return records.some((r) => r.action === 'deleted') ? records : undefined;
+    }, { what: 'the released job to expire', timeoutMs: 20_000 });
+    expect(trail.map((r) => r.action)).toEqual(['held', 'released', 'deleted']);
+  });
+
+  it('records expiries that happened while job-state was stopped once it is back', async () => {
+    const id = await completedJob(ttlSystem, 'expires while job-state is down');
+    await ttlSystem.service('job-state-1').stop();
+    // Redis's own TTL (3 s + 2 s grace) fires while nobody watches.
+    await waitFor(async () => (await ttlRedis.exists(RedisKeys.job(id))) === 0, { what: 'Redis to expire the key', timeoutMs: 20_000 });
+    await ttlSystem.restartService('job-state-1');
+    const record = await waitFor(async () => (await trailOf(ttlSystem, id)).find((r) => r.action === 'deleted'), {
+      what: 'the missed expiry to be recorded',
+      timeoutMs: 30_000,
+    });
+    expect(record.reason).toBe('ttl');
+    const deleted = (await jobEvents(ttlSystem.nats.url, id)).find((e) => e.type === 'deleted') as EventEnvelope<'deleted', JobDeletedData>;
+    expect(deleted.data.snapshot?.status).toBe('completed');
+    expect((await trailOf(ttlSystem, id)).filter((r) => r.action === 'deleted')).toHaveLength(1);
   });
 });
