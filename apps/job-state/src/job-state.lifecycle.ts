@@ -9,7 +9,10 @@ import {
   type NatsConnection,
 } from '@crux/messaging';
 import type { Redis } from 'ioredis';
+import { DeletionDetector, RECONCILE_EVERY_MS } from './expiry/deletion-detector.js';
+import { RevokeWatcher } from './expiry/revoke-watcher.js';
 import { Projector } from './projector/projector.service.js';
+import { PurgeService } from './purge/purge.service.js';
 import { closeRedis } from './redis/connect-redis.js';
 import { enableKeyspaceNotifications } from './redis/keyspace-notifications.js';
 import { StateRequests } from './requests/state-requests.service.js';
@@ -17,12 +20,14 @@ import { Tokens } from './tokens.js';
 
 /**
  * Starts and stops the service in one place, in an order Nest's parallel hooks would not
- * guarantee: provision, consume, serve; then stop serving, stop consuming, close connections.
+ * guarantee: provision, consume, serve, watch; then stop serving and watching, stop
+ * consuming, close connections.
  */
 @Injectable()
 export class JobStateLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('JobState');
   private closed = false;
+  private resumeTimer: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(Tokens.Settings) private readonly settings: Settings,
@@ -32,6 +37,9 @@ export class JobStateLifecycle implements OnApplicationBootstrap, OnModuleDestro
     @Inject(Tokens.QueryRedis) private readonly queryRedis: Redis,
     @Inject(Projector) private readonly projector: Projector,
     @Inject(StateRequests) private readonly requests: StateRequests,
+    @Inject(DeletionDetector) private readonly detector: DeletionDetector,
+    @Inject(RevokeWatcher) private readonly revokes: RevokeWatcher,
+    @Inject(PurgeService) private readonly purges: PurgeService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -42,12 +50,21 @@ export class JobStateLifecycle implements OnApplicationBootstrap, OnModuleDestro
     await ensureConsumer(this.jsm, StreamName.Jobs, projectorConsumerConfig());
     await this.projector.start();
     this.requests.start();
+    await this.detector.start();
+    this.revokes.start();
+    this.purges.start();
+    // Purges confirmed before a restart go on; a replica that died hands its plans over.
+    await this.purges.resume();
+    this.resumeTimer = setInterval(() => void this.purges.resume().catch(() => undefined), RECONCILE_EVERY_MS);
+    this.resumeTimer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.resumeTimer) clearInterval(this.resumeTimer);
     await this.requests.stop();
+    await Promise.all([this.detector.stop(), this.revokes.stop(), this.purges.stop()]);
     await this.projector.stop();
     await closeNats(this.nc);
     await Promise.all([closeRedis(this.projectorRedis), closeRedis(this.queryRedis)]);

@@ -2,18 +2,29 @@ import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import type { Settings } from '@crux/contracts';
 import { connectNats, jetstreamManager, type JetStreamManager, type NatsConnection } from '@crux/messaging';
 import type { Redis } from 'ioredis';
+import { EventPublisher } from './events/event-publisher.js';
+import { JobHistory } from './events/job-history.js';
+import { DeletionDetector } from './expiry/deletion-detector.js';
+import { OwnDeletions } from './expiry/own-deletions.js';
+import { RevokeWatcher } from './expiry/revoke-watcher.js';
 import { JobStateLifecycle } from './job-state.lifecycle.js';
 import { Projector } from './projector/projector.service.js';
+import { PurgeService } from './purge/purge.service.js';
+import { PurgeStore } from './purge/purge-store.js';
 import { connectRedis } from './redis/connect-redis.js';
 import { JobReader } from './redis/job-reader.js';
 import { JobWriter } from './redis/job-writer.js';
+import { JobCommands } from './requests/job-commands.js';
 import { JobQueries } from './requests/job-queries.js';
 import { StateRequests } from './requests/state-requests.service.js';
 import { Tokens } from './tokens.js';
 
 export const SERVICE_NAME = 'crux-job-state';
 
-/** job-state: projects JOBS into Redis and answers state queries over NATS. */
+/**
+ * job-state: projects JOBS into Redis, records every way a job leaves it (expiry, purge,
+ * outside deletion) as events, and answers state queries and operator commands over NATS.
+ */
 @Module({})
 export class JobStateModule {
   static forRoot(settings: Settings): DynamicModule {
@@ -29,18 +40,45 @@ export class JobStateModule {
           useFactory: () => connectRedis({ url: settings.redisUrl, name: `${SERVICE_NAME}-projector`, logger }),
         },
         { provide: Tokens.QueryRedis, useFactory: () => connectRedis({ url: settings.redisUrl, name: SERVICE_NAME, logger }) },
-        { provide: JobWriter, useFactory: (redis: Redis) => new JobWriter(redis), inject: [Tokens.ProjectorRedis] },
+        { provide: EventPublisher, useFactory: (nc: NatsConnection) => new EventPublisher(nc), inject: [Tokens.Nats] },
+        { provide: JobHistory, useFactory: (jsm: JetStreamManager) => new JobHistory(jsm), inject: [Tokens.JetStreamManager] },
+        { provide: JobWriter, useFactory: (redis: Redis) => new JobWriter(redis, settings), inject: [Tokens.ProjectorRedis] },
         { provide: JobReader, useFactory: (redis: Redis) => new JobReader(redis), inject: [Tokens.QueryRedis] },
         {
           provide: JobQueries,
-          useFactory: (reader: JobReader, jsm: JetStreamManager) => new JobQueries(reader, jsm, settings),
-          inject: [JobReader, Tokens.JetStreamManager],
+          useFactory: (reader: JobReader, history: JobHistory, jsm: JetStreamManager) => new JobQueries(reader, history, jsm, settings),
+          inject: [JobReader, JobHistory, Tokens.JetStreamManager],
+        },
+        {
+          provide: JobCommands,
+          useFactory: (reader: JobReader, queries: JobQueries, history: JobHistory, publisher: EventPublisher) =>
+            new JobCommands(reader, queries, history, publisher),
+          inject: [JobReader, JobQueries, JobHistory, EventPublisher],
+        },
+        {
+          provide: PurgeService,
+          useFactory: (redis: Redis, reader: JobReader, history: JobHistory, publisher: EventPublisher, jsm: JetStreamManager) =>
+            new PurgeService(settings, new PurgeStore(redis, settings.archiveRetentionS), reader, history, publisher, jsm),
+          inject: [Tokens.QueryRedis, JobReader, JobHistory, EventPublisher, Tokens.JetStreamManager],
+        },
+        { provide: OwnDeletions, useValue: new OwnDeletions() },
+        {
+          provide: DeletionDetector,
+          useFactory: (redis: Redis, reader: JobReader, writer: JobWriter, history: JobHistory, publisher: EventPublisher, own: OwnDeletions) =>
+            new DeletionDetector(settings, redis, reader, writer, history, publisher, own),
+          inject: [Tokens.QueryRedis, JobReader, JobWriter, JobHistory, EventPublisher, OwnDeletions],
+        },
+        {
+          provide: RevokeWatcher,
+          useFactory: (redis: Redis, reader: JobReader, history: JobHistory, publisher: EventPublisher) =>
+            new RevokeWatcher(settings, redis, reader, history, publisher),
+          inject: [Tokens.QueryRedis, JobReader, JobHistory, EventPublisher],
         },
         Projector,
         StateRequests,
         JobStateLifecycle,
       ],
-      exports: [Projector, JobWriter, JobReader, JobQueries],
+      exports: [Projector, JobWriter, JobReader, JobQueries, PurgeService, DeletionDetector, RevokeWatcher],
     };
   }
 }

@@ -70,4 +70,21 @@ describe('projecting through faults', () => {
     expect(info.num_ack_pending).toBeGreaterThanOrEqual(1);
     expect(await rig.redis.get(RedisKeys.job(poisoned))).toBe('not a hash');
   });
+
+  // After the poison test above: this one leaves an unacked message too, and never waits on the ack floor.
+  it('fails only the poisoned job of a run of deletions; the others in the same call are deleted', async () => {
+    const poisoned = randomUUID();
+    const healthy = randomUUID();
+    const created = await rig.publish(jobEvents(healthy).created());
+    await waitFor(async () => (await rig.redis.hget(RedisKeys.job(healthy), 'version')) === String(created.seq), { what: 'the healthy job' });
+    await rig.redis.set(RedisKeys.job(poisoned), 'not a hash');
+    const failedBefore = rig.projector.stats.failed;
+    // Published back to back, so they travel in one batch and one delete-jobs call.
+    await Promise.all([rig.publish(jobEvents(poisoned).deleted(null, 'external')), rig.publish(jobEvents(healthy).deleted(null, 'external'))]);
+    await waitFor(async () => (await rig.redis.exists(RedisKeys.job(healthy))) === 0, { what: 'the healthy job to be deleted', timeoutMs: 30_000 });
+    expect(await rig.redis.zscore(RedisKeys.byCreated, healthy)).toBeNull();
+    expect(await rig.redis.exists(RedisKeys.tombstone(healthy))).toBe(1);
+    expect(await rig.redis.get(RedisKeys.job(poisoned))).toBe('not a hash');
+    await waitFor(() => rig.projector.stats.failed > failedBefore, { what: 'the poisoned deletion to fail' });
+  });
 });

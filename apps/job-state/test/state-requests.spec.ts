@@ -10,6 +10,7 @@ import {
   type Reply,
 } from '@crux/contracts';
 import { requestJson } from '@crux/messaging';
+import { waitFor } from '@crux/test-harness';
 import { jobEvents } from './support/job-events.js';
 import { startJobState, type JobStateRig } from './support/job-state-harness.js';
 
@@ -125,7 +126,7 @@ describe('job.state.get and job.state.list over NATS', () => {
     expect(await list({ limit: 101 })).toMatchObject({ ok: false, error: { status_code: 400 } });
   });
 
-  it('skips a job whose key is gone and drops it from the listing indexes, not from the expiry index', async () => {
+  it('skips a job whose key was removed outside Crux, then records it as deleted (external) and unindexes it', async () => {
     const id = randomUUID();
     const ack = await rig.publish(jobEvents(id, 'carol').created());
     await rig.projected(ack.seq);
@@ -133,12 +134,18 @@ describe('job.state.get and job.state.list over NATS', () => {
 
     await rig.redis.del(RedisKeys.job(id));
     expect(value(await list({ owner: 'carol', limit: 10 }))).toEqual({ jobs: [], next_cursor: null });
-    expect(await rig.redis.zscore(RedisKeys.byOwner('carol'), id)).toBeNull();
-    expect(await rig.redis.zscore(RedisKeys.byCreated, id)).toBeNull();
-    expect(await rig.redis.zscore(RedisKeys.byStatus('pending'), id)).toBeNull();
-    expect(await rig.redis.zscore(RedisKeys.expiry, id)).not.toBeNull();
-    // Projected and then gone: not found, not a pending ghost from the stream.
-    expect(await get({ job_id: id })).toMatchObject({ ok: false, error: { status_code: 404 } });
+    const [deletion] = await waitFor(async () => {
+      const found = await rig.deletions(id);
+      return found.length > 0 ? found : undefined;
+    }, { what: `the deletion of ${id} to be recorded`, timeoutMs: 30_000 });
+    expect(deletion.event.data).toMatchObject({ reason: 'external', plan_id: null, snapshot: { job_id: id, owner: 'carol', status: 'pending' } });
+    await rig.projected(deletion.seq);
+    for (const index of [RedisKeys.byOwner('carol'), RedisKeys.byCreated, RedisKeys.byStatus('pending'), RedisKeys.expiry]) {
+      expect(await rig.redis.zscore(index, id)).toBeNull();
+    }
+    // Projected and then gone: 410 for whoever may see it, not a pending ghost from the stream.
+    expect(await get({ job_id: id })).toMatchObject({ ok: false, error: { status_code: 410, reason: 'external' } });
+    expect(await get({ job_id: id, owner: 'dave' })).toMatchObject({ ok: false, error: { status_code: 404 } });
   });
 
   it('answers a job created but not yet projected as pending (read-your-writes)', async () => {

@@ -21,6 +21,15 @@ export const RedisKeys = {
   purgePlan: (planId: string) => `purge:${planId}`,
   /** The frozen id list of a purge plan (a list, in plan order). */
   purgePlanIds: (planId: string) => `purge:${planId}:ids`,
+  /** Which job-state replica executes a confirmed plan: a lease, renewed per batch. */
+  purgePlanLease: (planId: string) => `purge:${planId}:lease`,
+  /** Ids of confirmed plans not yet completed: resumed after a restart. */
+  purgesRunning: 'purges:running',
+  /**
+   * Tombstone of a deleted job: the JOBS sequence of its `deleted` event, kept for the archive
+   * retention. A replayed event older than it (e.g. `created`) cannot resurrect the job.
+   */
+  tombstone: (jobId: string) => `jobs:deleted:${jobId}`,
 } as const;
 
 export const JOB_KEY_PREFIX = 'job:';

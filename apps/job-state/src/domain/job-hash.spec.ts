@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { JobView } from '@crux/contracts';
-import { fromJobHash, JOB_HASH_FIELDS, toJobHash, ttlFromRedis } from './job-hash.js';
+import { fromJobHash, JOB_HASH_FIELDS, snapshotOf, toJobHash, ttlFromDeadline, ttlFromRedis } from './job-hash.js';
 
 const completed: JobView = {
   job_id: 'job-1',
@@ -27,6 +27,7 @@ const completed: JobView = {
   model_name: null,
   continued_from: 'job-0',
   version: 41,
+  held: false,
 };
 
 describe('job hash conversion', () => {
@@ -62,5 +63,25 @@ describe('job hash conversion', () => {
     expect(fromJobHash(toJobHash(completed), 60)?.ttl_s).toBe(60);
     expect(fromJobHash(toJobHash(completed))).not.toHaveProperty('ttl_s');
     expect([ttlFromRedis(60), ttlFromRedis(-1), ttlFromRedis(-2)]).toEqual([60, null, null]);
+  });
+
+  it('stores a legal hold as 1 and reads anything else as not held', () => {
+    expect(toJobHash({ ...completed, held: true }).held).toBe('1');
+    expect(fromJobHash({ ...toJobHash(completed), held: '1' })?.held).toBe(true);
+    expect(fromJobHash({ ...toJobHash(completed), held: '' })?.held).toBe(false);
+    const { held: _held, ...withoutField } = toJobHash(completed);
+    expect(fromJobHash(withoutField)?.held).toBe(false);
+  });
+
+  it('counts the TTL a client sees to the deadline in the expiry index, rounding up', () => {
+    expect(ttlFromDeadline(10_500, 1_000)).toBe(10);
+    expect(ttlFromDeadline(10_001, 1_000)).toBe(10);
+    expect(ttlFromDeadline(10_000, 1_000)).toBe(9);
+    expect(ttlFromDeadline(500, 1_000)).toBe(0);
+    expect(ttlFromDeadline(null, 1_000)).toBeNull();
+  });
+
+  it('archives a job without its moving TTL', () => {
+    expect(snapshotOf({ ...completed, ttl_s: 30 })).toEqual(completed);
   });
 });

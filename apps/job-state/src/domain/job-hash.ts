@@ -18,10 +18,11 @@ export const JOB_HASH_FIELDS = [
   'model_name',
   'continued_from',
   'version',
+  'held',
 ] as const;
 export type JobHashField = (typeof JOB_HASH_FIELDS)[number];
 
-/** The hash as Redis stores it: strings only, '' for "no value". */
+/** The hash as Redis stores it: strings only, '' for "no value"; `held` is '1' under legal hold. */
 export type JobHash = Record<JobHashField, string>;
 
 const orEmpty = (value: string | null): string => value ?? '';
@@ -45,6 +46,7 @@ export function toJobHash(view: JobView): JobHash {
     model_name: orEmpty(view.model_name),
     continued_from: orEmpty(view.continued_from),
     version: String(view.version),
+    held: view.held ? '1' : '',
   };
 }
 
@@ -90,6 +92,7 @@ export function fromJobHash(hash: Record<string, string>, ttlS?: number | null):
     model_name: orNull(hash.model_name),
     continued_from: orNull(hash.continued_from),
     version: finite(hash.version, 0),
+    held: hash.held === '1',
   };
   if (ttlS !== undefined) view.ttl_s = ttlS;
   return view;
@@ -98,4 +101,20 @@ export function fromJobHash(hash: Record<string, string>, ttlS?: number | null):
 /** Redis TTL replies: -1 no TTL, -2 no key. */
 export function ttlFromRedis(ttl: number): number | null {
   return ttl >= 0 ? ttl : null;
+}
+
+/**
+ * Seconds until job-state deletes the job: its deadline in the expiry index, which is the
+ * real one (Redis's own TTL runs a grace period longer, as the backstop). Null when the job
+ * has no deadline (held).
+ */
+export function ttlFromDeadline(deadlineMs: number | null, nowMs: number): number | null {
+  if (deadlineMs === null || !Number.isFinite(deadlineMs)) return null;
+  return Math.max(0, Math.ceil((deadlineMs - nowMs) / 1000));
+}
+
+/** The job as archived in a `deleted` event: everything but the moving TTL. */
+export function snapshotOf(view: JobView): JobView {
+  const { ttl_s: _ttl, ...snapshot } = view;
+  return snapshot;
 }

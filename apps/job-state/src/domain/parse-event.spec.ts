@@ -1,9 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseJobEvent } from './parse-event.js';
-import { jobEvents } from '../../test/support/job-events.js';
+import type { JobView } from '@crux/contracts';
+import { jobEvents, purgePlannedEvent } from '../../test/support/job-events.js';
 
 const JOB = 'job-7';
 const events = jobEvents(JOB);
+const snapshot = { job_id: JOB, status: 'completed', owner: 'alice', created_at: '2030-01-01T00:00:00.000Z', mode: 'basic', version: 3 } as JobView;
 
 describe('reading a JOBS message', () => {
   it('reads a well-formed event', () => {
@@ -21,9 +23,21 @@ describe('reading a JOBS message', () => {
     ['a progress without a number', 'job.progress.job-7', JSON.stringify({ ...events.progress(), data: { progress: 'half', current_phase: 'x' } }), /progress/],
     ['a completed without result', 'job.completed.job-7', JSON.stringify({ ...events.completed(), data: {} }), /result/],
     ['a bad date', 'job.cancel.job-7', JSON.stringify({ ...events.cancel(), occurred_at: 'yesterday' }), /occurred_at/],
+    ['a deletion for an unknown reason', 'job.deleted.job-7', JSON.stringify(events.deleted(snapshot, 'boredom' as never)), /data.reason/],
+    ['a deletion archiving another job', 'job.deleted.job-7', JSON.stringify(events.deleted({ ...snapshot, job_id: 'job-8' })), /snapshot job_id/],
+    ['a restore without a snapshot', 'job.restored.job-7', JSON.stringify({ ...events.restored(snapshot), data: { from_event_id: 'x' } }), /snapshot/],
+    ['a restore of a snapshot without status', 'job.restored.job-7', JSON.stringify(events.restored({ ...snapshot, status: 'gone' as never })), /status/],
   ])('refuses %s, saying why', (_what, subject, payload, reason) => {
     const parsed = parseJobEvent(subject, payload);
     expect(parsed.ok).toBe(false);
     expect(parsed.ok ? '' : parsed.reason).toMatch(reason);
+  });
+
+  it('reads the deletion-path events, an erased deletion without snapshot included', () => {
+    for (const event of [events.deleted(snapshot), events.deleted(null, 'erase'), events.restored(snapshot), events.held(), events.released()]) {
+      expect(parseJobEvent(`job.${event.type}.${JOB}`, JSON.stringify(event))).toEqual({ ok: true, event });
+    }
+    const planned = purgePlannedEvent('plan-3');
+    expect(parseJobEvent('job.purge_planned.plan-3', JSON.stringify(planned))).toEqual({ ok: true, event: planned });
   });
 });

@@ -1,4 +1,12 @@
-import { JOB_EVENT_TYPES, SolveMode, parseJobSubject, type JobEvent, type JobEventType } from '@crux/contracts';
+import {
+  DeletionReason,
+  isJobStatus,
+  JOB_EVENT_TYPES,
+  SolveMode,
+  parseJobSubject,
+  type JobEvent,
+  type JobEventType,
+} from '@crux/contracts';
 import { assertNever } from './assert-never.js';
 
 export type ParsedEvent = { ok: true; event: JobEvent } | { ok: false; reason: string };
@@ -9,8 +17,21 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 const isOptionalText = (value: unknown) => value === undefined || value === null || typeof value === 'string';
 
+const DELETION_REASONS: readonly unknown[] = Object.values(DeletionReason);
+
+/** A JobView as an archive carries it: enough to rebuild the live job from. */
+function snapshotProblem(snapshot: unknown, jobId: string): string | null {
+  if (!isObject(snapshot)) return 'must be an object';
+  if (snapshot.job_id !== jobId) return 'job_id must be the job of the event';
+  if (!isJobStatus(snapshot.status)) return 'status must be a job status';
+  if (!isText(snapshot.owner)) return 'owner must be a non-empty string';
+  if (typeof snapshot.created_at !== 'string' || !Number.isFinite(Date.parse(snapshot.created_at))) return 'created_at must be an ISO date';
+  if (snapshot.mode !== SolveMode.Basic && snapshot.mode !== SolveMode.Enhanced) return 'mode must be basic or enhanced';
+  return null;
+}
+
 /** Checks the data fields the projection reads; null when they are fine. */
-function dataProblem(type: JobEventType, data: Json): string | null {
+function dataProblem(type: JobEventType, data: Json, jobId: string): string | null {
   switch (type) {
     case 'created':
       if (!isText(data.owner)) return 'data.owner must be a non-empty string';
@@ -27,10 +48,26 @@ function dataProblem(type: JobEventType, data: Json): string | null {
       return isObject(data.result) ? null : 'data.result must be an object';
     case 'failed':
       return typeof data.error === 'string' ? null : 'data.error must be a string';
+    case 'deleted': {
+      if (!DELETION_REASONS.includes(data.reason)) return `data.reason must be one of ${DELETION_REASONS.join(', ')}`;
+      if (typeof data.content_hash !== 'string') return 'data.content_hash must be a string';
+      if (data.snapshot === null) return null;
+      const problem = snapshotProblem(data.snapshot, jobId);
+      return problem ? `data.snapshot ${problem}` : null;
+    }
+    case 'restored': {
+      if (!isText(data.from_event_id)) return 'data.from_event_id must be a non-empty string';
+      const problem = snapshotProblem(data.snapshot, jobId);
+      return problem ? `data.snapshot ${problem}` : null;
+    }
     case 'started':
     case 'cancel':
     case 'revoked':
     case 'revoke_unconfirmed':
+    case 'held':
+    case 'released':
+    case 'purge_planned':
+    case 'purge_confirmed':
       return null;
     default:
       return assertNever(type, 'event type');
@@ -59,7 +96,7 @@ export function parseJobEvent(subject: string, payload: string): ParsedEvent {
     return { ok: false, reason: 'occurred_at must be an ISO date' };
   }
   if (!isObject(raw.data)) return { ok: false, reason: 'data must be an object' };
-  const problem = dataProblem(raw.type as JobEventType, raw.data);
+  const problem = dataProblem(raw.type as JobEventType, raw.data, where.jobId);
   if (problem) return { ok: false, reason: problem };
   return { ok: true, event: raw as unknown as JobEvent };
 }

@@ -14,12 +14,16 @@ import { ttlFor, type TtlSettings } from './ttl-policy.js';
 /** Hash fields an event writes; `status` and `version` travel apart because the script owns them. */
 export type EventFields = Partial<Omit<JobHash, 'status' | 'version'>>;
 
-/** What the apply script must do for one event. Built without touching Redis. */
-export interface PlannedUpdate {
+interface PlanBase {
   jobId: string;
   eventType: JobEventType;
   /** JOBS stream sequence: becomes the hash's `version`; an event at or below it is stale. */
   seq: number;
+}
+
+/** A lifecycle event (created … revoke_unconfirmed): apply-event-11.lua. */
+export interface ApplyPlan extends PlanBase {
+  kind: 'apply';
   /** Statuses the event may apply from (null: no job yet), straight from STATUS_TRANSITIONS. */
   allowedFrom: readonly (JobStatus | null)[];
   /** The status after the event; null when the event does not change status. */
@@ -27,13 +31,52 @@ export interface PlannedUpdate {
   set: EventFields;
   /** Written only where the hash holds nothing yet (a restarted job keeps its first started_at). */
   setIfEmpty: EventFields;
-  /** New TTL in seconds; null keeps the current one. */
+  /** New TTL in seconds; null keeps the current one. A held job keeps no TTL whatever this says. */
   ttlS: number | null;
   /** Score in the time-ordered indexes, for the event that creates the job. */
   createdMs: number | null;
   /** Whose owner index receives the job, for the event that creates it. */
   owner: string | null;
+  /** A cancel: a job cancelled while running awaits its worker's `revoked` (revoke_pending). */
+  awaitsRevoke: boolean;
+  /** A worker's answer to a cancel (revoked, revoke_unconfirmed): the wait is over. */
+  endsRevokeWait: boolean;
 }
+
+/** `deleted`: the key and every index entry go, a tombstone stays (delete-job-10.lua). */
+export interface DeletePlan extends PlanBase {
+  kind: 'delete';
+  /** From the snapshot, for the owner index when the hash is already gone; null when erased. */
+  owner: string | null;
+}
+
+/** `restored`: the archived snapshot becomes the live job again (restore-job-10.lua). */
+export interface RestorePlan extends PlanBase {
+  kind: 'restore';
+  fields: Omit<JobHash, 'version'>;
+  status: JobStatus;
+  /** The TTL of its status, counted afresh from the restore. */
+  ttlS: number;
+  held: boolean;
+  createdMs: number;
+  owner: string;
+}
+
+/** `held` / `released` (set-hold-2.lua). */
+export interface HoldPlan extends PlanBase {
+  kind: 'hold';
+  held: boolean;
+  /** A release puts back the TTL of whatever status the job has then. */
+  ttlByStatus: Record<JobStatus, number>;
+}
+
+/** Events that are not about one job's state (purge plans): acknowledged, nothing written. */
+export interface SkipPlan extends PlanBase {
+  kind: 'skip';
+}
+
+/** What one event asks of Redis. Built without touching Redis. */
+export type PlannedUpdate = ApplyPlan | DeletePlan | RestorePlan | HoldPlan | SkipPlan;
 
 /** The view a job has right after its `created` event: pending, nothing run yet. */
 function createdView(event: JobCreated, seq: number): JobView {
@@ -55,6 +98,7 @@ function createdView(event: JobCreated, seq: number): JobView {
     model_name: d.model_name ?? null,
     continued_from: d.continued_from ?? null,
     version: seq,
+    held: false,
   };
 }
 
@@ -64,9 +108,10 @@ function statusChange(
   settings: TtlSettings,
   set: EventFields,
   setIfEmpty: EventFields = {},
-): PlannedUpdate {
+): ApplyPlan {
   const rule = STATUS_TRANSITIONS[event.type];
   return {
+    kind: 'apply',
     jobId: event.job_id,
     eventType: event.type,
     seq,
@@ -78,11 +123,18 @@ function statusChange(
     ttlS: ttlFor(rule.to, settings),
     createdMs: null,
     owner: null,
+    awaitsRevoke: event.type === 'cancel',
+    endsRevokeWait: false,
   };
 }
 
-/** Turns one job event at stream sequence `seq` into what the apply script must do. */
+export function ttlTable(settings: TtlSettings): Record<JobStatus, number> {
+  return Object.fromEntries(JOB_STATUSES.map((s) => [s, ttlFor(s, settings)])) as Record<JobStatus, number>;
+}
+
+/** Turns one job event at stream sequence `seq` into what Redis must do. */
 export function planUpdate(event: JobEvent, seq: number, settings: TtlSettings): PlannedUpdate {
+  const base = { jobId: event.job_id, eventType: event.type, seq };
   switch (event.type) {
     case 'created': {
       const { status: _status, version: _version, ...fields } = toJobHash(createdView(event, seq));
@@ -117,9 +169,8 @@ export function planUpdate(event: JobEvent, seq: number, settings: TtlSettings):
     case 'revoke_unconfirmed':
       // Facts about the worker, not the job's state: they only record that the job saw them.
       return {
-        jobId: event.job_id,
-        eventType: event.type,
-        seq,
+        ...base,
+        kind: 'apply',
         allowedFrom: JOB_STATUSES,
         status: null,
         set: {},
@@ -127,7 +178,32 @@ export function planUpdate(event: JobEvent, seq: number, settings: TtlSettings):
         ttlS: null,
         createdMs: null,
         owner: null,
+        awaitsRevoke: false,
+        endsRevokeWait: true,
       };
+    case 'deleted':
+      return { ...base, kind: 'delete', owner: event.data.snapshot?.owner ?? null };
+    case 'restored': {
+      const snapshot = event.data.snapshot;
+      const { version: _version, ...fields } = toJobHash(snapshot);
+      return {
+        ...base,
+        kind: 'restore',
+        fields,
+        status: snapshot.status,
+        ttlS: ttlFor(snapshot.status, settings),
+        held: snapshot.held === true,
+        createdMs: Date.parse(snapshot.created_at),
+        owner: snapshot.owner,
+      };
+    }
+    case 'held':
+    case 'released':
+      return { ...base, kind: 'hold', held: event.type === 'held', ttlByStatus: ttlTable(settings) };
+    case 'purge_planned':
+    case 'purge_confirmed':
+      // Their job_id is a plan id: the jobs they concern are deleted by their own events.
+      return { ...base, kind: 'skip' };
     default:
       return assertNever(event, 'job event');
   }
@@ -138,6 +214,7 @@ export function planUpdate(event: JobEvent, seq: number, settings: TtlSettings):
  * is created but not yet projected, built by the same code the projector uses.
  */
 export function projectedFromNothing(plan: PlannedUpdate): JobView | null {
-  if (!plan.allowedFrom.includes(null) || plan.status === null) return null;
+  if (plan.kind === 'restore') return fromJobHash({ ...plan.fields, version: String(plan.seq) }, plan.held ? null : plan.ttlS);
+  if (plan.kind !== 'apply' || !plan.allowedFrom.includes(null) || plan.status === null) return null;
   return fromJobHash({ ...plan.set, ...plan.setIfEmpty, status: plan.status, version: String(plan.seq) }, plan.ttlS);
 }

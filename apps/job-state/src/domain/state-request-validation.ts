@@ -5,7 +5,7 @@ export const LIST_LIMIT_MAX = 100;
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
-const badRequest = (message: string): { ok: false; error: ApiError } => ({
+export const badRequest = (message: string): { ok: false; error: ApiError } => ({
   ok: false,
   error: apiError(400, 'Bad Request', message),
 });

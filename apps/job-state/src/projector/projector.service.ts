@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConsumerName, StreamName, type Settings } from '@crux/contracts';
+import { ConsumerName, JobStatus, StreamName, type JobCancelled, type JobEvent, type Settings } from '@crux/contracts';
 import { jetstream, type JsMsg, type NatsConnection } from '@crux/messaging';
 import type { ConsumerMessages } from '@nats-io/jetstream';
-import { parseJobEvent, planUpdate, type PlannedUpdate } from '../domain/index.js';
+import { notStartedRevoke, parseJobEvent, planUpdate, type PlannedUpdate } from '../domain/index.js';
+import { EventPublisher } from '../events/event-publisher.js';
+import { OwnDeletions } from '../expiry/own-deletions.js';
 import { ApplyCode } from '../redis/apply-code.js';
-import { JobWriter } from '../redis/job-writer.js';
+import { JobWriter, type ApplyOutcome } from '../redis/job-writer.js';
 import { Tokens } from '../tokens.js';
 
 /** Messages the server may have outstanding to us; acks free room as batches land. */
@@ -20,6 +22,8 @@ export interface ProjectorStats {
   stale: number;
   /** Rejected by the state machine or aimed at no job: normal, e.g. a progress after completed. */
   ignored: number;
+  /** Events not about one job's state (purge plans): acked, nothing written. */
+  skipped: number;
   /** Unreadable messages acked and dropped. */
   dropped: number;
   /** Events a script failed on, left unacked for redelivery. */
@@ -30,6 +34,7 @@ export interface ProjectorStats {
 
 interface Pending {
   msg: JsMsg;
+  event: JobEvent;
   plan: PlannedUpdate;
 }
 
@@ -51,11 +56,13 @@ export class Projector {
   private draining: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
-  readonly stats: ProjectorStats = { applied: 0, stale: 0, ignored: 0, dropped: 0, failed: 0, retries: 0 };
+  readonly stats: ProjectorStats = { applied: 0, stale: 0, ignored: 0, skipped: 0, dropped: 0, failed: 0, retries: 0 };
 
   constructor(
     @Inject(Tokens.Nats) private readonly nc: NatsConnection,
     @Inject(JobWriter) private readonly writer: JobWriter,
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(OwnDeletions) private readonly ownDeletions: OwnDeletions,
     @Inject(Tokens.Settings) private readonly settings: Settings,
   ) {}
 
@@ -113,13 +120,21 @@ export class Projector {
         msg.ack();
         continue;
       }
-      pending.push({ msg, plan: planUpdate(parsed.event, msg.seq, this.settings) });
+      pending.push({ msg, event: parsed.event, plan: planUpdate(parsed.event, msg.seq, this.settings) });
     }
     if (pending.length === 0) return;
+    this.ownDeletions.note(pending.filter((p) => p.plan.kind === 'delete').map((p) => p.plan.jobId));
     const outcomes = await this.applyInPlace(pending);
     if (!outcomes) return;
+    // Before the cancels are acked: once acked, a crash would leave nobody to say it.
+    await this.revokeNotStarted(pending, outcomes);
     outcomes.forEach((outcome, i) => {
       const { msg, plan } = pending[i];
+      if (plan.kind === 'skip') {
+        this.stats.skipped++;
+        msg.ack();
+        return;
+      }
       if (!outcome.ok) {
         this.stats.failed++;
         this.logger.error(`could not apply ${plan.eventType} #${plan.seq} to job ${plan.jobId}: ${outcome.error.message}; left for redelivery`);
@@ -130,10 +145,32 @@ export class Projector {
       else {
         this.stats.ignored++;
         this.logger.debug(
-          `ignored ${plan.eventType} #${plan.seq} for job ${plan.jobId}: ${outcome.previous ? `it is ${outcome.previous}` : 'no such job'}`,
+          `ignored ${plan.eventType} #${plan.seq} for job ${plan.jobId}: ${outcome.code === ApplyCode.Tombstoned ? 'it was deleted' : outcome.previous ? `it is ${outcome.previous}` : 'no such job'}`,
         );
       }
       msg.ack();
+    });
+  }
+
+  /**
+   * A job cancelled while pending will never be run (workers ask job-state first): job-state
+   * says so with `revoked` (not-started), under a deterministic id so that a worker or a
+   * replica saying the same is stored once. A running job's wait for its worker's revoke is
+   * recorded by the apply script itself (revoke_pending).
+   */
+  private async revokeNotStarted(pending: Pending[], outcomes: ApplyOutcome[]): Promise<void> {
+    const revokes = pending
+      .filter(({ event }, i) => {
+        const o = outcomes[i];
+        return event.type === 'cancel' && o.ok && o.code === ApplyCode.Applied && o.previous === JobStatus.Pending;
+      })
+      .map(({ event }) => notStartedRevoke(event as JobCancelled));
+    const results = await Promise.allSettled(revokes.map((revoke) => this.publisher.publish(revoke)));
+    results.forEach((result, i) => {
+      if (result.status === 'rejected') {
+        // The worker that picks the job up skips it and publishes the same revoke.
+        this.logger.error(`could not publish revoked (not-started) for job ${revokes[i].job_id}: ${(result.reason as Error).message}`);
+      }
     });
   }
 

@@ -1,12 +1,14 @@
-/** What apply-event-9.lua answered; the script's header lists the same codes. */
+/** What an apply script answered (apply-event, delete-job, restore-job, set-hold); each header lists its codes. */
 export const ApplyCode = {
   Applied: 1,
   /** The hash's version is already at or past this event: a redelivery or duplicate. */
   Stale: 0,
-  /** The job's status does not allow this event (e.g. a progress after completed). */
+  /** The job's status does not allow this event (e.g. a progress after completed, a restore of a live job). */
   Rejected: -1,
   /** The event needs an existing job and there is none (never projected, or deleted). */
   NoJob: -2,
+  /** The job was deleted: only a restore brings it back (a replayed `created` does not). */
+  Tombstoned: -3,
 } as const;
 export type ApplyCode = (typeof ApplyCode)[keyof typeof ApplyCode];
 

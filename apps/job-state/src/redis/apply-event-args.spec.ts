@@ -1,58 +1,164 @@
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync } from 'node:fs';
 import { JOB_STATUSES, RedisKeys } from '@crux/contracts';
-import { planUpdate } from '../domain/index.js';
+import { fromJobHash, planUpdate, snapshotOf } from '../domain/index.js';
 import { LUA_DIR } from '../lua-dir.js';
-import { jobEvents } from '../../test/support/job-events.js';
-import { applyEventArgs, removeIndexEntriesArgs } from './apply-event-args.js';
+import { jobEvents, purgePlannedEvent } from '../../test/support/job-events.js';
+import { groupScriptCalls, OWNER_INDEX_PREFIX, scriptCall, type ScriptCall } from './apply-event-args.js';
 
 const settings = { ttlActiveS: 100, ttlCompletedS: 700, ttlFailedS: 300, ttlCancelledS: 200 };
-const keyCount = (command: string) => Number(readdirSync(LUA_DIR).find((f) => f.startsWith(`${command}-`))?.match(/-(\d+)\.lua$/)?.[1]);
+const scriptSettings = { expiryGraceS: 60, revokeConfirmMs: 5000, archiveRetentionS: 3600 };
+const scriptFile = (command: string) =>
+  readdirSync(LUA_DIR).find((f) => f.replace(/(-\d+)?\.lua$/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) === command);
+/** The key count a script's file name declares; for a variable one, the count the call passes first. */
+const keyCount = (command: string, c?: ScriptCall) => {
+  const declared = scriptFile(command)?.match(/-(\d+)\.lua$/)?.[1];
+  return declared === undefined ? 1 + Number(c?.args[0]) : Number(declared);
+};
+const statusKeys = JOB_STATUSES.map((s) => RedisKeys.byStatus(s));
 
-describe('apply-event script arguments', () => {
+function call(event: Parameters<typeof planUpdate>[0], seq: number): ScriptCall {
+  const c = scriptCall(planUpdate(event, seq, settings), scriptSettings);
+  if (!c) throw new Error('no script call');
+  return c;
+}
+
+describe('apply script arguments', () => {
   const events = jobEvents('job-1', 'alice');
+  const snapshot = snapshotOf(
+    fromJobHash({ job_id: 'job-1', status: 'completed', created_at: '2030-01-02T03:04:05.678Z', mode: 'basic', owner: 'alice', request: '{}', version: '12' })!,
+  );
 
-  it('passes as many keys as the script file declares, the owner index only when creating', () => {
-    const created = applyEventArgs(planUpdate(events.created(), 5, settings));
-    const started = applyEventArgs(planUpdate(events.started(), 6, settings));
-    const n = keyCount('apply-event');
-    expect(n).toBe(4 + JOB_STATUSES.length);
-    expect(created.slice(0, n)).toEqual([
+  it('passes as many keys as each script file declares', () => {
+    const calls = [
+      call(events.created(), 5),
+      call(events.deleted(snapshot), 6),
+      call(events.restored(snapshot), 7),
+      call(events.held(), 8),
+    ];
+    for (const c of calls) {
+      expect(scriptFile(c.command)).toBeDefined();
+      const argv = c.args.slice(keyCount(c.command, c));
+      // ARGV[1] is the sequence; delete-jobs has three fixed arguments before the jobs'.
+      expect(c.command === 'deleteJobs' ? argv[3] : argv[0]).toMatch(/^\d+$/);
+    }
+  });
+
+  it('lays out apply-event as its header says, the owner index only when creating', () => {
+    const created = call(events.created(), 5);
+    expect(created.command).toBe('applyEvent');
+    const n = keyCount('applyEvent');
+    expect(n).toBe(6 + JOB_STATUSES.length);
+    expect(created.args.slice(0, n)).toEqual([
       RedisKeys.job('job-1'),
       RedisKeys.byCreated,
       RedisKeys.byOwner('alice'),
       RedisKeys.expiry,
-      ...JOB_STATUSES.map((s) => RedisKeys.byStatus(s)),
+      RedisKeys.revokePending,
+      RedisKeys.tombstone('job-1'),
+      ...statusKeys,
     ]);
-    expect(started[2]).toBe(RedisKeys.job('job-1'));
-  });
-
-  it('lays out ARGV as the script header says', () => {
+    const started = call(events.started(), 6);
+    expect(started.args[2]).toBe(RedisKeys.job('job-1'));
     const plan = planUpdate(events.started(), 6, settings);
-    const argv = applyEventArgs(plan).slice(keyCount('apply-event'));
-    expect(argv).toEqual([
+    expect(started.args.slice(n)).toEqual([
       '6',
       'job-1',
       JSON.stringify(JOB_STATUSES),
       JSON.stringify(['pending', 'running']),
       'running',
       '100',
+      '60',
+      '',
+      '',
       '',
       '0',
       'started_at',
-      plan.setIfEmpty.started_at,
+      plan.kind === 'apply' ? plan.setIfEmpty.started_at : 'not an apply plan',
     ]);
   });
 
-  it('passes an empty status and TTL for events that only move the version', () => {
-    const argv = applyEventArgs(planUpdate(events.revoked(), 9, settings)).slice(keyCount('apply-event'));
-    expect(argv.slice(3, 8)).toEqual([JSON.stringify(JOB_STATUSES), '', '', '', '0']);
+  it('asks a cancel to start the revoke wait and a revoke to end it', () => {
+    const n = keyCount('applyEvent');
+    expect(call(events.cancel(), 9).args.slice(n + 8, n + 10)).toEqual(['5000', '']);
+    const revoked = call(events.revoked(), 9).args.slice(n);
+    expect(revoked.slice(3, 11)).toEqual([JSON.stringify(JOB_STATUSES), '', '', '60', '', '', '1', '0']);
   });
 
-  it('names every index a stale job may sit in when cleaning up', () => {
-    const args = removeIndexEntriesArgs('job-1', RedisKeys.byOwner('bob'));
-    expect(args).toHaveLength(keyCount('remove-index-entries') + 1);
-    expect(args.slice(0, 3)).toEqual([RedisKeys.job('job-1'), RedisKeys.byOwner('bob'), RedisKeys.byCreated]);
-    expect(args.at(-1)).toBe('job-1');
+  it('deletes with every index, the owner prefix and the tombstone retention', () => {
+    const deleted = call(events.deleted(snapshot), 20);
+    expect(deleted.command).toBe('deleteJobs');
+    expect(scriptFile('deleteJobs')).toBe('delete-jobs.lua');
+    const n = Number(deleted.args[0]);
+    expect(deleted.args.slice(1, 1 + n)).toEqual([
+      RedisKeys.byCreated,
+      RedisKeys.expiry,
+      RedisKeys.revokePending,
+      ...statusKeys,
+      RedisKeys.job('job-1'),
+      RedisKeys.tombstone('job-1'),
+    ]);
+    expect(deleted.args.slice(1 + n)).toEqual([JSON.stringify(JOB_STATUSES), OWNER_INDEX_PREFIX, '3600', '20', 'job-1', 'alice']);
+    expect(OWNER_INDEX_PREFIX + 'alice').toBe(RedisKeys.byOwner('alice'));
+    expect(call(events.deleted(null, 'erase'), 21).args.at(-1)).toBe('');
+  });
+
+  it('puts a run of consecutive deletions in one call, keeping the order of everything else', () => {
+    const other = jobEvents('job-2', 'bob');
+    const plans = [
+      planUpdate(events.deleted(snapshot), 1, settings),
+      planUpdate(other.deleted(null, 'erase'), 2, settings),
+      planUpdate(other.started(), 3, settings),
+      planUpdate(purgePlannedEvent('p'), 4, settings),
+      planUpdate(events.deleted(snapshot), 5, settings),
+    ];
+    const groups = groupScriptCalls(plans, scriptSettings);
+    expect(groups.map((g) => [g.call.command, g.plans])).toEqual([
+      ['deleteJobs', [0, 1]],
+      ['applyEvent', [2]],
+      ['deleteJobs', [4]],
+    ]);
+    const first = groups[0].call.args;
+    expect(first[0]).toBe(String(8 + 4));
+    expect(first.slice(-6)).toEqual(['1', 'job-1', 'alice', '2', 'job-2', '']);
+  });
+
+  it('restores into the owner and status indexes with the TTL of the status', () => {
+    const restored = call(events.restored(snapshot), 30);
+    expect(restored.command).toBe('restoreJob');
+    const n = keyCount('restoreJob');
+    expect(restored.args.slice(0, 5)).toEqual([
+      RedisKeys.job('job-1'),
+      RedisKeys.byCreated,
+      RedisKeys.byOwner('alice'),
+      RedisKeys.expiry,
+      RedisKeys.tombstone('job-1'),
+    ]);
+    expect(restored.args.slice(n, n + 8)).toEqual([
+      '30',
+      'job-1',
+      JSON.stringify(JOB_STATUSES),
+      'completed',
+      '700',
+      '60',
+      String(Date.parse(snapshot.created_at)),
+      '',
+    ]);
+    const fields = restored.args.slice(n + 8);
+    expect(fields).not.toContain('version');
+    expect(fields[fields.indexOf('owner') + 1]).toBe('alice');
+  });
+
+  it('holds and releases with the TTL table', () => {
+    const held = call(events.held(), 40);
+    expect(held).toEqual({
+      command: 'setHold',
+      args: [RedisKeys.job('job-1'), RedisKeys.expiry, '40', 'job-1', '1', JSON.stringify({ pending: 100, running: 100, completed: 700, failed: 300, cancelled: 200 }), '60'],
+    });
+    expect(call(events.released(), 41).args[4]).toBe('0');
+  });
+
+  it('has nothing for Redis to do for a purge plan event', () => {
+    expect(scriptCall(planUpdate(purgePlannedEvent('p'), 50, settings), scriptSettings)).toBeNull();
   });
 });

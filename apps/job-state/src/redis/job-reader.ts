@@ -1,12 +1,20 @@
 import type { Redis } from 'ioredis';
-import { RedisKeys } from '@crux/contracts';
-import { comesAfter, fromJobHash, ttlFromRedis, type ListPosition } from '../domain/index.js';
-import type { JobView } from '@crux/contracts';
-import { removeIndexEntriesArgs } from './apply-event-args.js';
+import { RedisKeys, type JobView } from '@crux/contracts';
+import { comesAfter, fromJobHash, snapshotOf, ttlFromDeadline, type ListPosition } from '../domain/index.js';
 
 export interface IndexEntry {
   id: string;
   score: number;
+}
+
+/** Whether a job's key is there, and whether the indexes still think it lives. */
+export interface KeyPresence {
+  id: string;
+  exists: boolean;
+  /** Any index entry left (by_created, or a deadline in the expiry index). */
+  indexed: boolean;
+  /** Its deadline in the expiry index (ms), if any. */
+  deadlineMs: number | null;
 }
 
 function entries(withScores: string[]): IndexEntry[] {
@@ -15,34 +23,85 @@ function entries(withScores: string[]): IndexEntry[] {
   return out;
 }
 
-/** Reads job state for queries; never changes a job (its only write drops stale index entries). */
+type PipelineReplies = [Error | null, unknown][];
+
+function reply<T>(replies: PipelineReplies | null, i: number): T {
+  const [error, value] = replies?.[i] ?? [new Error('no reply'), null];
+  if (error) throw error;
+  return value as T;
+}
+
+const score = (value: string | null): number | null => (value === null ? null : Number(value));
+
+/** Reads job state; never changes a job. */
 export class JobReader {
   constructor(private readonly redis: Redis) {}
 
-  /** The job and its remaining TTL, read together; null when there is no key. */
+  /** The job and the seconds to its deadline, read together; null when there is no key. */
   async read(jobId: string): Promise<JobView | null> {
-    const key = RedisKeys.job(jobId);
-    const replies = await this.redis.multi().hgetall(key).ttl(key).exec();
-    if (!replies) throw new Error(`reading job ${jobId} was aborted`);
-    const [[hashError, hash], [ttlError, ttl]] = replies;
-    if (hashError) throw hashError;
-    if (ttlError) throw ttlError;
-    return fromJobHash(hash as Record<string, string>, ttlFromRedis(ttl as number));
+    return (await this.readMany([jobId]))[0];
   }
 
   /** Several jobs in one round trip, in the order asked; null where the key is gone. */
   async readMany(jobIds: readonly string[]): Promise<(JobView | null)[]> {
     if (jobIds.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const id of jobIds) pipeline.hgetall(RedisKeys.job(id)).ttl(RedisKeys.job(id));
-    const replies = (await pipeline.exec()) ?? [];
-    return jobIds.map((id, i) => {
-      const [hashError, hash] = replies[2 * i] ?? [new Error('no reply'), null];
-      const [ttlError, ttl] = replies[2 * i + 1] ?? [new Error('no reply'), null];
-      if (hashError) throw hashError;
-      if (ttlError) throw ttlError;
-      return fromJobHash(hash as Record<string, string>, ttlFromRedis(ttl as number));
+    for (const id of jobIds) pipeline.hgetall(RedisKeys.job(id)).zscore(RedisKeys.expiry, id);
+    const replies = await pipeline.exec();
+    const now = Date.now();
+    return jobIds.map((_, i) => {
+      const hash = reply<Record<string, string>>(replies, 2 * i);
+      const deadline = score(reply<string | null>(replies, 2 * i + 1));
+      return fromJobHash(hash, hash.held === '1' ? null : ttlFromDeadline(deadline, now));
     });
+  }
+
+  /** What a `deleted` event archives for each job: the view without TTL; null where the key is gone. */
+  async snapshots(jobIds: readonly string[]): Promise<(JobView | null)[]> {
+    if (jobIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of jobIds) pipeline.hgetall(RedisKeys.job(id));
+    const replies = await pipeline.exec();
+    return jobIds.map((_, i) => {
+      const view = fromJobHash(reply<Record<string, string>>(replies, i));
+      return view ? snapshotOf(view) : null;
+    });
+  }
+
+  /** Ids of `index` scored at or before `nowMs` (deadlines due), oldest first. */
+  async due(index: string, nowMs: number, limit: number): Promise<IndexEntry[]> {
+    return entries(await this.redis.zrange(index, '-inf', String(nowMs), 'BYSCORE', 'LIMIT', 0, limit, 'WITHSCORES'));
+  }
+
+  /** A slice of the creation index by rank, oldest first (reconciliation walks it). */
+  async createdSlice(start: number, count: number): Promise<string[]> {
+    return this.redis.zrange(RedisKeys.byCreated, String(start), String(start + count - 1));
+  }
+
+  async presence(jobIds: readonly string[]): Promise<KeyPresence[]> {
+    if (jobIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of jobIds) pipeline.exists(RedisKeys.job(id)).zscore(RedisKeys.byCreated, id).zscore(RedisKeys.expiry, id);
+    const replies = await pipeline.exec();
+    return jobIds.map((id, i) => {
+      const deadlineMs = score(reply<string | null>(replies, 3 * i + 2));
+      return {
+        id,
+        exists: reply<number>(replies, 3 * i) === 1,
+        indexed: reply<string | null>(replies, 3 * i + 1) !== null || deadlineMs !== null,
+        deadlineMs,
+      };
+    });
+  }
+
+  async hasTombstone(jobId: string): Promise<boolean> {
+    return (await this.redis.exists(RedisKeys.tombstone(jobId))) === 1;
+  }
+
+  /** Redis's clock, which the scripts stamp deadlines with. */
+  async nowMs(): Promise<number> {
+    const [seconds, micros] = await this.redis.time();
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   }
 
   /**
@@ -55,26 +114,14 @@ export class JobReader {
       const page = entries(await this.redis.zrange(index, '+inf', '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, count, 'WITHSCORES'));
       return { entries: page, done: page.length < count };
     }
-    const score = String(position.score);
+    const s = String(position.score);
     const replies = await this.redis
       .pipeline()
-      .zrange(index, score, score, 'BYSCORE', 'REV', 'WITHSCORES')
-      .zrange(index, `(${score}`, '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, count, 'WITHSCORES')
+      .zrange(index, s, s, 'BYSCORE', 'REV', 'WITHSCORES')
+      .zrange(index, `(${s}`, '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, count, 'WITHSCORES')
       .exec();
-    const [[tieError, tie], [restError, rest]] = replies ?? [[new Error('no reply'), []], [null, []]];
-    if (tieError) throw tieError;
-    if (restError) throw restError;
-    const sameScore = entries(tie as string[]).filter((e) => comesAfter(e.score, e.id, position));
-    const older = entries(rest as string[]);
+    const sameScore = entries(reply<string[]>(replies, 0)).filter((e) => comesAfter(e.score, e.id, position));
+    const older = entries(reply<string[]>(replies, 1));
     return { entries: [...sameScore, ...older], done: older.length < count };
-  }
-
-  /** Drops index entries of jobs whose key is gone (checked atomically per job). */
-  async removeStaleEntries(listedIndex: string, jobIds: readonly string[]): Promise<number> {
-    if (jobIds.length === 0) return 0;
-    const pipeline = this.redis.pipeline();
-    for (const id of jobIds) pipeline.removeIndexEntries(...removeIndexEntriesArgs(id, listedIndex));
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.filter(([error, removed]) => !error && removed === 1).length;
   }
 }

@@ -1,44 +1,71 @@
 import { isJobStatus, type JobStatus } from '@crux/contracts';
 import type { Redis } from 'ioredis';
 import type { PlannedUpdate } from '../domain/index.js';
-import { toApplyCode, type ApplyCode } from './apply-code.js';
-import { applyEventArgs } from './apply-event-args.js';
-import { ScriptCommand } from './commands.js';
+import { ApplyCode, toApplyCode } from './apply-code.js';
+import { groupScriptCalls, type GroupedCall, type ScriptSettings } from './apply-event-args.js';
 
 export type ApplyOutcome =
   | { ok: true; code: ApplyCode; previous: JobStatus | null }
   | { ok: false; error: Error };
 
-function outcome(plan: PlannedUpdate, reply: unknown): ApplyOutcome {
-  const { code, previous } = toApplyCode(ScriptCommand.ApplyEvent, plan.jobId, reply);
-  return { ok: true, code, previous: isJobStatus(previous) ? previous : null };
+/** delete-jobs.lua's answer for one job it could not handle (the others of its call went ahead). */
+const SCRIPT_FAILED = -4;
+
+/** Nothing to write (a purge plan event): answered without Redis, as if already there. */
+const NOTHING_TO_DO: ApplyOutcome = { ok: true, code: ApplyCode.Stale, previous: null };
+
+/** Spreads one call's reply over the outcomes of its plans: `{code, previous}` pairs, in order. */
+function spread(group: GroupedCall, plans: readonly PlannedUpdate[], error: Error | null, reply: unknown, into: ApplyOutcome[]): void {
+  group.plans.forEach((planIndex, k) => {
+    if (error) {
+      into[planIndex] = { ok: false, error };
+      return;
+    }
+    try {
+      const pair = Array.isArray(reply) ? reply.slice(2 * k, 2 * k + 2) : reply;
+      if (Array.isArray(pair) && pair[0] === SCRIPT_FAILED) {
+        into[planIndex] = { ok: false, error: new Error(`${group.call.command} for job ${plans[planIndex].jobId} failed: ${String(pair[1])}`) };
+        return;
+      }
+      const { code, previous } = toApplyCode(group.call.command, plans[planIndex].jobId, pair);
+      into[planIndex] = { ok: true, code, previous: isJobStatus(previous) ? previous : null };
+    } catch (e) {
+      into[planIndex] = { ok: false, error: e as Error };
+    }
+  });
 }
 
-/** Writes job events into Redis through apply-event-9.lua: the only way job state changes. */
+/** Writes job events into Redis through the apply scripts: the only way job state changes. */
 export class JobWriter {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly settings: ScriptSettings,
+  ) {}
 
   async apply(plan: PlannedUpdate): Promise<ApplyOutcome> {
-    return outcome(plan, await this.redis.applyEvent(...applyEventArgs(plan)));
+    const [outcome] = await this.applyBatch([plan]);
+    if (!outcome.ok) throw outcome.error;
+    return outcome;
   }
 
   /**
    * Applies `plans` in order in one MULTI/EXEC: one round trip, and all-or-nothing when the
    * connection fails, so a retried batch never finds a later event applied before an
-   * earlier one. Throws when the transaction did not run; a script error fails only its event.
+   * earlier one. Throws when the transaction did not run; a script error fails only the
+   * events of its call.
    */
   async applyBatch(plans: readonly PlannedUpdate[]): Promise<ApplyOutcome[]> {
+    const groups = groupScriptCalls(plans, this.settings);
+    const outcomes: ApplyOutcome[] = plans.map(() => NOTHING_TO_DO);
+    if (groups.length === 0) return outcomes;
     const multi = this.redis.multi();
-    for (const plan of plans) multi.applyEvent(...applyEventArgs(plan));
+    for (const { call } of groups) multi[call.command](...call.args);
     const replies = await multi.exec();
     if (!replies) throw new Error(`the transaction applying ${plans.length} events was aborted`);
-    return replies.map(([error, reply], i) => {
-      if (error) return { ok: false, error };
-      try {
-        return outcome(plans[i], reply);
-      } catch (e) {
-        return { ok: false, error: e as Error };
-      }
+    groups.forEach((group, g) => {
+      const [error, reply] = replies[g] ?? [new Error('no reply'), null];
+      spread(group, plans, error, reply, outcomes);
     });
+    return outcomes;
   }
 }

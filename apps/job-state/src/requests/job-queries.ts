@@ -1,75 +1,90 @@
-import {
-  apiError,
-  ConsumerName,
-  JobEventType,
-  StreamName,
-  Subjects,
-  type JobView,
-  type ListJobsReply,
-  type Reply,
-} from '@crux/contracts';
+import { apiError, ConsumerName, StreamName, type ApiError, type JobView, type ListJobsReply, type Reply } from '@crux/contracts';
 import type { JetStreamManager } from '@crux/messaging';
 import {
+  assertNever,
   checkGetRequest,
   checkListRequest,
+  classifyMissingJob,
   encodeCursor,
+  goneError,
   listSource,
-  parseJobEvent,
+  needsAckFloor,
   planUpdate,
   projectedFromNothing,
   type ListPosition,
   type TtlSettings,
 } from '../domain/index.js';
+import type { JobHistory } from '../events/job-history.js';
 import type { JobReader } from '../redis/job-reader.js';
 
-const notFound = (jobId: string): Reply<never> => ({
-  ok: false,
-  error: apiError(404, 'Not Found', `job ${jobId} not found`),
-});
-
-/** A job id that can stand in a subject as one token (no wildcards, dots or spaces). */
-const isSubjectToken = (id: string) => !/[.*>\s]/.test(id);
+export const notFound = (jobId: string): ApiError => apiError(404, 'Not Found', `job ${jobId} not found`);
 
 /** Entries read per round trip when a filter may drop many of them. */
 const FILTERED_CHUNK = 100;
+
+/** A job as a request finds it: live (or about to be), deleted, or never seen. */
+export type JobLookup =
+  | { kind: 'live'; view: JobView }
+  | { kind: 'gone'; error: ApiError; owner: string | null }
+  | { kind: 'unknown' };
 
 /** Answers `job.state.get` and `job.state.list`. */
 export class JobQueries {
   constructor(
     private readonly reader: JobReader,
+    private readonly history: JobHistory,
     private readonly jsm: JetStreamManager,
     private readonly settings: TtlSettings,
   ) {}
 
   /**
    * One job. Another owner's job answers exactly like an unknown one, so ids cannot be probed.
-   * A job whose `created` is in JOBS but not yet projected answers as pending (read-your-writes).
+   * A job whose `created` is in JOBS but not yet projected answers as pending (read-your-writes);
+   * one whose history ends in `deleted` answers 410 with when, why and by whom.
    */
   async get(request: unknown): Promise<Reply<JobView>> {
     const checked = checkGetRequest(request);
     if (!checked.ok) return checked;
     const { jobId, owner } = checked.value;
-    const view = (await this.reader.read(jobId)) ?? (await this.unprojected(jobId));
-    if (!view || (owner !== null && view.owner !== owner)) return notFound(jobId);
-    return { ok: true, value: view };
+    const found = await this.lookup(jobId, owner);
+    if (found.kind === 'live') return { ok: true, value: found.view };
+    return { ok: false, error: found.kind === 'gone' ? found.error : notFound(jobId) };
   }
 
-  /** The pending view of a job created in JOBS that the projector has not reached yet. */
-  private async unprojected(jobId: string): Promise<JobView | null> {
-    if (!isSubjectToken(jobId)) return null;
-    const msg = await this.jsm.streams.getMessage(StreamName.Jobs, {
-      last_by_subj: Subjects.jobEvent(JobEventType.Created, jobId),
-    });
-    if (!msg) return null;
-    // At or below the ack floor the projector has been there: the key is gone since (deleted, expired).
-    const projector = await this.jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector);
-    if (msg.seq <= projector.ack_floor.stream_seq) return null;
-    const parsed = parseJobEvent(msg.subject, msg.string());
-    if (!parsed.ok) return null;
-    return projectedFromNothing(planUpdate(parsed.event, msg.seq, this.settings));
+  /**
+   * Finds a job for a request. With `owner` set, a job that is not provably theirs (another
+   * owner's, or erased so that nobody can tell) is unknown.
+   */
+  async lookup(jobId: string, owner: string | null = null): Promise<JobLookup> {
+    const live = await this.reader.read(jobId);
+    const found: JobLookup = live ? { kind: 'live', view: live } : await this.missing(jobId);
+    const jobOwner = found.kind === 'live' ? found.view.owner : found.kind === 'gone' ? found.owner : null;
+    if (found.kind !== 'unknown' && owner !== null && jobOwner !== owner) return { kind: 'unknown' };
+    return found;
   }
 
-  /** A newest-first page; ids whose key is gone are skipped and dropped from the indexes. */
+  /** A job without a key, judged from JOBS: not projected yet, deleted, or unknown. */
+  private async missing(jobId: string): Promise<JobLookup> {
+    const facts = await this.history.facts(jobId);
+    const ackFloor = needsAckFloor(facts)
+      ? (await this.jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector)).ack_floor.stream_seq
+      : 0;
+    const missing = classifyMissingJob(facts, ackFloor);
+    switch (missing.kind) {
+      case 'gone':
+        return { kind: 'gone', error: goneError(jobId, missing.deletion), owner: missing.deletion.event.data.snapshot?.owner ?? null };
+      case 'unprojected': {
+        const view = projectedFromNothing(planUpdate(missing.by.event, missing.by.seq, this.settings));
+        return view ? { kind: 'live', view } : { kind: 'unknown' };
+      }
+      case 'unknown':
+        return { kind: 'unknown' };
+      default:
+        return assertNever(missing, 'missing job');
+    }
+  }
+
+  /** A newest-first page; ids whose key is gone are skipped (deletion detection records and unindexes them). */
   async list(request: unknown): Promise<Reply<ListJobsReply>> {
     const checked = checkListRequest(request);
     if (!checked.ok) return checked;
@@ -78,22 +93,19 @@ export class JobQueries {
     const wanted = query.limit + 1; // one more than a page says whether another page exists
     const chunk = statusFilter ? Math.max(wanted, FILTERED_CHUNK) : wanted;
     const found: { view: JobView; position: ListPosition }[] = [];
-    const stale: string[] = [];
     let position = query.after;
     for (;;) {
       const { entries, done } = await this.reader.entriesAfter(index, position, chunk);
       const views = await this.reader.readMany(entries.map((e) => e.id));
       for (let i = 0; i < entries.length && found.length < wanted; i++) {
         const view = views[i];
-        if (!view) stale.push(entries[i].id);
-        else if (query.status === null || view.status === query.status) {
+        if (view && (query.status === null || view.status === query.status)) {
           found.push({ view, position: { score: entries[i].score, id: entries[i].id } });
         }
       }
       if (done || found.length >= wanted || entries.length === 0) break;
       position = { score: entries[entries.length - 1].score, id: entries[entries.length - 1].id };
     }
-    await this.reader.removeStaleEntries(index, stale);
     const page = found.slice(0, query.limit);
     const last = page[page.length - 1];
     return {

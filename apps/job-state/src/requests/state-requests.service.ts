@@ -2,10 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { QueueGroup, Subjects, type Reply } from '@crux/contracts';
 import { serveJson, type NatsConnection } from '@crux/messaging';
 import type { Subscription } from '@nats-io/transport-node';
+import { PurgeService } from '../purge/purge.service.js';
 import { Tokens } from '../tokens.js';
+import { JobCommands } from './job-commands.js';
 import { JobQueries } from './job-queries.js';
 
-/** Serves `job.state.get` and `job.state.list` in the `job-state` queue group. */
+/** Serves every `job.state.*` request in the `job-state` queue group. */
 @Injectable()
 export class StateRequests {
   private readonly logger = new Logger(StateRequests.name);
@@ -15,14 +17,24 @@ export class StateRequests {
   constructor(
     @Inject(Tokens.Nats) private readonly nc: NatsConnection,
     @Inject(JobQueries) private readonly queries: JobQueries,
+    @Inject(JobCommands) private readonly commands: JobCommands,
+    @Inject(PurgeService) private readonly purges: PurgeService,
   ) {}
 
   start(): void {
     if (this.subscriptions.length > 0) return;
     const onError = (error: unknown) => this.logger.error(`request failed: ${(error as Error)?.stack ?? String(error)}`);
+    const serve = <A>(subject: string, handler: (request: unknown) => Promise<Reply<A>>) =>
+      serveJson<unknown, A>(this.nc, subject, QueueGroup.JobState, (r) => this.track(handler(r)), onError);
     this.subscriptions = [
-      serveJson(this.nc, Subjects.stateGet, QueueGroup.JobState, (r) => this.track(this.queries.get(r)), onError),
-      serveJson(this.nc, Subjects.stateList, QueueGroup.JobState, (r) => this.track(this.queries.list(r)), onError),
+      serve(Subjects.stateGet, (r) => this.queries.get(r)),
+      serve(Subjects.stateList, (r) => this.queries.list(r)),
+      serve(Subjects.statePurgePlan, (r) => this.purges.plan(r)),
+      serve(Subjects.statePurgeConfirm, (r) => this.purges.confirm(r)),
+      serve(Subjects.statePurgeStatus, (r) => this.purges.status(r)),
+      serve(Subjects.stateRestore, (r) => this.commands.restore(r)),
+      serve(Subjects.stateHold, (r) => this.commands.hold(r)),
+      serve(Subjects.stateRelease, (r) => this.commands.release(r)),
     ];
   }
 

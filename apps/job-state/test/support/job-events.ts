@@ -1,7 +1,16 @@
 import {
+  contentHash,
   makeEvent,
   serviceActor,
+  type Actor,
+  type DeletionReason,
   type JobCancelled,
+  type JobDeleted,
+  type JobHeld,
+  type JobReleased,
+  type JobRestored,
+  type JobView,
+  type PurgePlanned,
   type JobCompleted,
   type JobCreated,
   type JobFailed,
@@ -11,7 +20,9 @@ import {
   type SolveResult,
 } from '@crux/contracts';
 
-/** Events of one job as the gateway and workers publish them, for specs of this app. */
+export const operator: Actor = { kind: 'user', id: 'olga' };
+
+/** Events of one job as the gateway, workers and operators publish them, for specs of this app. */
 export function jobEvents(jobId: string, owner = 'alice', createdAt = new Date('2030-01-02T03:04:05.678Z')) {
   const worker = serviceActor('worker-1');
   const at = (ms: number) => new Date(createdAt.getTime() + ms);
@@ -57,5 +68,23 @@ export function jobEvents(jobId: string, owner = 'alice', createdAt = new Date('
         {},
         at(ms),
       ),
+    deleted: (snapshot: JobView | null, reason: DeletionReason = 'purge', ms = 5000): JobDeleted =>
+      makeEvent('deleted', jobId, operator, { reason, snapshot, content_hash: contentHash(snapshot), plan_id: null }, {}, at(ms)),
+    restored: (snapshot: JobView, fromEventId = 'deleted-event', ms = 6000): JobRestored =>
+      makeEvent('restored', jobId, operator, { snapshot, from_event_id: fromEventId, reason: 'oops' }, {}, at(ms)),
+    held: (ms = 3500): JobHeld => makeEvent('held', jobId, operator, { reason: 'litigation' }, {}, at(ms)),
+    released: (ms = 3600): JobReleased => makeEvent('released', jobId, operator, { reason: null }, {}, at(ms)),
   };
+}
+
+export function purgePlannedEvent(planId: string): PurgePlanned {
+  return makeEvent('purge_planned', planId, operator, {
+    plan_id: planId,
+    count: 0,
+    filter: { status: ['completed'] },
+    erase: false,
+    expires_at: '2030-01-01T00:00:00.000Z',
+    ids_hash: contentHash([]),
+    reason: null,
+  });
 }

@@ -1,0 +1,54 @@
+import { JobEventType, StreamName, Subjects, type JobEvent } from '@crux/contracts';
+import type { JetStreamManager } from '@crux/messaging';
+import { isSubjectToken, parseJobEvent, type JobStreamFacts, type Stored, type StoredEvent } from '../domain/index.js';
+
+type EventOfType<T extends JobEventType> = Extract<JobEvent, { type: T }>;
+
+/**
+ * One job's events read back from JOBS with direct gets. Not a consumer: nats-server 2.9
+ * refuses a consumer filter `job.*.<id>` on this stream (see job-event-feed.ts in messaging),
+ * while `next_by_subj` and `last_by_subj` direct gets work.
+ */
+export class JobHistory {
+  constructor(private readonly jsm: JetStreamManager) {}
+
+  /** The job's last event of `type`, or null (none, or not a job id). */
+  async last<T extends JobEventType>(type: T, jobId: string): Promise<Stored<EventOfType<T>> | null> {
+    if (!isSubjectToken(jobId)) return null;
+    const msg = await this.jsm.direct.getMessage(StreamName.Jobs, { last_by_subj: Subjects.jobEvent(type, jobId) });
+    if (!msg) return null;
+    const parsed = parseJobEvent(msg.subject, msg.string());
+    return parsed.ok ? { seq: msg.seq, event: parsed.event as EventOfType<T> } : null;
+  }
+
+  async facts(jobId: string): Promise<JobStreamFacts> {
+    const [created, deleted, restored] = await Promise.all([
+      this.last(JobEventType.Created, jobId),
+      this.last(JobEventType.Deleted, jobId),
+      this.last(JobEventType.Restored, jobId),
+    ]);
+    return { created, deleted, restored };
+  }
+
+  /**
+   * Every stored event of the job, in stream order, from its first `created` on (the
+   * earliest a job's history can start). Unreadable messages are left out, as the projector
+   * drops them too.
+   */
+  async events(jobId: string): Promise<StoredEvent[]> {
+    if (!isSubjectToken(jobId)) return [];
+    const created = await this.jsm.direct.getMessage(StreamName.Jobs, {
+      seq: 1,
+      next_by_subj: Subjects.jobEvent(JobEventType.Created, jobId),
+    });
+    const out: StoredEvent[] = [];
+    let seq = created?.seq ?? 1;
+    for (;;) {
+      const msg = await this.jsm.direct.getMessage(StreamName.Jobs, { seq, next_by_subj: Subjects.jobHistory(jobId) });
+      if (!msg) return out;
+      seq = msg.seq + 1;
+      const parsed = parseJobEvent(msg.subject, msg.string());
+      if (parsed.ok) out.push({ seq: msg.seq, event: parsed.event });
+    }
+  }
+}
