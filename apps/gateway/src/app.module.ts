@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config.js';
 import { DocsModule } from './docs/docs.module.js';
@@ -13,8 +15,9 @@ import { NatsModule } from './nats/nats.module.js';
 import { SolveModule } from './solve/solve.module.js';
 
 /**
- * The gateway: one feature module per part of the API (solve, jobs, events, health, docs),
- * plus the shared pieces every route relies on (config, NATS, auth, metrics, errors).
+ * The gateway: one feature module per part of the API (solve, jobs, events, admin, audit,
+ * health, docs), plus the shared pieces every route relies on (config, NATS, auth, metrics,
+ * errors).
  */
 @Module({})
 export class AppModule {
@@ -22,7 +25,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [NatsModule, AuthModule, MetricsModule, SolveModule, JobsModule, EventsModule, HealthModule, DocsModule],
+      imports: [NatsModule, AuthModule, MetricsModule, SolveModule, JobsModule, EventsModule, AdminModule, AuditModule, HealthModule, DocsModule],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: ApiExceptionFilter }, GracefulClose],
       exports: [GATEWAY_CONFIG],
     };

@@ -7,7 +7,13 @@ import type { Settings } from '@crux/contracts';
 import { ensureJobsStream } from '@crux/messaging';
 import { AppModule } from './app.module.js';
 import { ApiKeyRegistry } from './auth/api-key-registry.js';
-import { DEFAULT_SSE_HEARTBEAT_MS, type GatewayConfig } from './config/gateway-config.js';
+import {
+  commandTimeoutFor,
+  DEFAULT_CANCEL_WAIT_MS,
+  DEFAULT_SSE_HEARTBEAT_MS,
+  verifyTimeoutFor,
+  type GatewayConfig,
+} from './config/gateway-config.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { requestMetrics } from './metrics/request-metrics.middleware.js';
 import { NatsService } from './nats/nats.service.js';
@@ -16,6 +22,10 @@ import { SolveHttpHandler } from './solve/solve-http.handler.js';
 export interface GatewayOptions {
   settings: Settings;
   sseHeartbeatMs?: number;
+  /** Overrides of the derived waits (see GatewayConfig); tests shorten them. */
+  cancelWaitMs?: number;
+  commandTimeoutMs?: number;
+  verifyTimeoutMs?: number;
   /** Nest log levels; tests pass ['error'] to keep output quiet. */
   logLevels?: LogLevel[];
 }
@@ -34,7 +44,13 @@ export async function createGatewayApp(options: GatewayOptions): Promise<NestExp
   const { settings } = options;
   // Validates the keys (any, distinct names and secrets) and throws with what to do.
   new ApiKeyRegistry(settings.apiKeys);
-  const config: GatewayConfig = { settings, sseHeartbeatMs: options.sseHeartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS };
+  const config: GatewayConfig = {
+    settings,
+    sseHeartbeatMs: options.sseHeartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS,
+    cancelWaitMs: options.cancelWaitMs ?? DEFAULT_CANCEL_WAIT_MS,
+    commandTimeoutMs: options.commandTimeoutMs ?? commandTimeoutFor(settings),
+    verifyTimeoutMs: options.verifyTimeoutMs ?? verifyTimeoutFor(settings),
+  };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     logger: options.logLevels ?? ['log', 'warn', 'error'],

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EventEnvelope } from '@crux/contracts';
+import { followEvent, type EventEnvelope } from '@crux/contracts';
+import { publishEvent } from '@crux/messaging';
 import { OpenStreams } from '../src/events/open-streams.js';
 import { errorBody, Keys, startTestGateway, startTestNats, type Gateway, type KeyName, type TestNats } from './support/gateway-fixture.js';
 import { isEvent, openSse, type SseFrame } from './support/sse-reader.js';
-import { jobView, notFound, StateResponder } from './support/state-responder.js';
+import { gone, jobView, notFound, StateResponder } from './support/state-responder.js';
 import { completedResult, publishAsWorker } from './support/worker-double.js';
 
 const auth = (key: KeyName) => ({ authorization: `Bearer ${Keys[key]}` });
@@ -14,7 +15,7 @@ describe('following a job with Server-Sent Events', () => {
   let gateway: Gateway;
   let responder: StateResponder;
   /** What the stand-in job-state knows: job id → owner and status. */
-  const known = new Map<string, { owner: string; status: 'pending' | 'completed' }>();
+  const known = new Map<string, { owner: string; status: 'pending' | 'completed'; deleted?: boolean }>();
 
   const submit = async (key: KeyName = 'alice'): Promise<EventEnvelope> => {
     const answer = await gateway.request('/api/v1/solve/basic', { key, body: { question: 'follow me' } });
@@ -30,6 +31,7 @@ describe('following a job with Server-Sent Events', () => {
     responder = await StateResponder.start(nats.nc, ({ job_id, owner }) => {
       const job = known.get(job_id);
       if (!job || (owner !== undefined && owner !== job.owner)) return notFound(job_id);
+      if (job.deleted) return gone(job_id, 'purge', 'ops');
       return { ok: true, value: jobView({ job_id, owner: job.owner, status: job.status }) };
     });
   });
@@ -144,6 +146,58 @@ describe('following a job with Server-Sent Events', () => {
     known.set(jobId, { owner: 'alice', status: 'completed' });
     const sse = await openSse(eventsUrl(jobId), auth('alice'));
     expect(sse.status).toBe(204);
+  });
+
+  describe('a deleted job', () => {
+    /** A finished job of alice's, purged by ops: its history stays in the stream as the archive. */
+    const purgedJob = async () => {
+      const created = await submit('alice');
+      await publishAsWorker(nats.js, created, [['completed', completedResult]]);
+      const deleted = followEvent(created, 'deleted', { kind: 'user', id: 'ops' }, {
+        reason: 'purge',
+        snapshot: jobView({ job_id: created.job_id, status: 'completed' }),
+        content_hash: 'c'.repeat(64),
+        plan_id: '5a1e2b3c-4d5e-4f60-8a1b-2c3d4e5f6071',
+      });
+      await publishEvent(nats.js, deleted);
+      return { created, deleted };
+    };
+
+    it('answers 410 with when, why and by whom, as job-state says', async () => {
+      const { created } = await purgedJob();
+      known.set(created.job_id, { owner: 'alice', status: 'completed', deleted: true });
+      const sse = await openSse(eventsUrl(created.job_id), auth('alice'));
+      expect(sse.status).toBe(410);
+      expect(JSON.parse(await sse.text())).toEqual((gone(created.job_id, 'purge', 'ops') as { error: unknown }).error);
+    });
+
+    it('answers 410 from the deleted event itself while job-state does not show the deletion yet', async () => {
+      const { created, deleted } = await purgedJob();
+      known.set(created.job_id, { owner: 'alice', status: 'completed' });
+      const sse = await openSse(eventsUrl(created.job_id), auth('ops'));
+      expect(sse.status).toBe(410);
+      expect(JSON.parse(await sse.text())).toEqual({
+        status_code: 410,
+        error: 'Gone',
+        message: `job ${created.job_id} was deleted (purge) at ${deleted.occurred_at} by ops`,
+        deleted_at: deleted.occurred_at,
+        reason: 'purge',
+        actor: { kind: 'user', id: 'ops' },
+      });
+    });
+
+    it('is followed again once restored', async () => {
+      const { created, deleted } = await purgedJob();
+      known.set(created.job_id, { owner: 'alice', status: 'completed' });
+      await publishEvent(
+        nats.js,
+        followEvent(deleted, 'restored', { kind: 'user', id: 'ops' }, { snapshot: jobView({ job_id: created.job_id }), from_event_id: deleted.id, reason: null }),
+      );
+      const sse = await openSse(eventsUrl(created.job_id), auth('alice'));
+      expect(sse.status).toBe(200);
+      await sse.ended;
+      expect(sse.frames.filter(isEvent).map((f) => f.event)).toEqual(['created', 'completed', 'deleted', 'restored']);
+    });
   });
 
   it('keeps an idle stream open with comment heartbeats', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { errorBody, startTestGateway, startTestNats, type Gateway, type TestNats } from './support/gateway-fixture.js';
+import { AuditResponder } from './support/audit-responder.js';
 import { notFound, StateResponder } from './support/state-responder.js';
 
 describe('health, readiness and metrics', () => {
@@ -22,22 +23,54 @@ describe('health, readiness and metrics', () => {
     expect(answer.json).toEqual({ status: 'ok' });
   });
 
-  it.each(['/readyz', '/api/v1/readyz'])('is not ready at %s while job-state does not answer, and says so', async (path) => {
+  it.each(['/readyz', '/api/v1/readyz'])('is not ready at %s while job-state and the audit service do not answer, and says so', async (path) => {
     const answer = await gateway.request(path, { key: null });
     expect(answer.status).toBe(503);
-    expect(errorBody(answer).message).toBe('not ready: job_state: job-state did not answer job.state.get');
-    expect(answer.json.details).toEqual({ checks: { nats: 'ok', job_state: 'job-state did not answer job.state.get' } });
+    expect(errorBody(answer).message).toBe(
+      'not ready: job_state: job-state did not answer job.state.get; audit: the audit service did not answer audit.query',
+    );
+    expect(answer.json.details).toEqual({
+      checks: { nats: 'ok', job_state: 'job-state did not answer job.state.get', audit: 'the audit service did not answer audit.query' },
+    });
   });
 
-  it('is ready once job-state answers — a 404 for the probe job counts', async () => {
+  it('is not ready while only the audit service is away, naming that check alone', async () => {
     const responder = await StateResponder.start(nats.nc, (request) => notFound(request.job_id));
     try {
       const answer = await gateway.request('/readyz', { key: null });
-      expect(answer.status).toBe(200);
-      expect(answer.json).toEqual({ status: 'ready', checks: { nats: 'ok', job_state: 'ok' } });
-      expect(responder.gets).toEqual([{ job_id: '00000000-0000-0000-0000-000000000000' }]);
+      expect(answer.status).toBe(503);
+      expect(errorBody(answer).message).toBe('not ready: audit: the audit service did not answer audit.query');
+      expect(answer.json.details.checks).toEqual({ nats: 'ok', job_state: 'ok', audit: 'the audit service did not answer audit.query' });
     } finally {
       responder.stop();
+    }
+  });
+
+  it('is not ready while only job-state is away, naming that check alone', async () => {
+    const audit = await AuditResponder.start(nats.nc);
+    try {
+      const answer = await gateway.request('/readyz', { key: null });
+      expect(answer.status).toBe(503);
+      expect(errorBody(answer).message).toBe('not ready: job_state: job-state did not answer job.state.get');
+    } finally {
+      audit.stop();
+    }
+  });
+
+  it('is ready once job-state and the audit service answer — a 404 for the probe job and an error reply count', async () => {
+    const responder = await StateResponder.start(nats.nc, (request) => notFound(request.job_id));
+    const audit = await AuditResponder.start(nats.nc, () => ({ ok: false, error: { status_code: 500, error: 'Internal Server Error', message: 'busy' } }));
+    try {
+      const answer = await gateway.request('/readyz', { key: null });
+      expect(answer.status).toBe(200);
+      expect(answer.json).toEqual({ status: 'ready', checks: { nats: 'ok', job_state: 'ok', audit: 'ok' } });
+      expect(responder.gets).toEqual([{ job_id: '00000000-0000-0000-0000-000000000000' }]);
+      // The cheap question, never the whole-chain verify.
+      expect(audit.queries).toEqual([{ limit: 1 }]);
+      expect(audit.verifies).toBe(0);
+    } finally {
+      responder.stop();
+      audit.stop();
     }
   });
 
@@ -76,6 +109,7 @@ describe('health, readiness and metrics', () => {
 
   it('is not ready while NATS is down, and ready again when it is back', async () => {
     const responder = await StateResponder.start(nats.nc, (request) => notFound(request.job_id));
+    const audit = await AuditResponder.start(nats.nc);
     try {
       await nats.server.crash();
       await waitForStatus(gateway, '/readyz', 503);
@@ -85,6 +119,7 @@ describe('health, readiness and metrics', () => {
       await waitForStatus(gateway, '/readyz', 200, 30_000);
     } finally {
       responder.stop();
+      audit.stop();
     }
   });
 });

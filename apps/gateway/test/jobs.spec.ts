@@ -1,21 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Reply, JobView } from '@crux/contracts';
 import { errorBody, startTestGateway, startTestNats, type Gateway, type TestNats } from './support/gateway-fixture.js';
-import { jobView, notFound, StateResponder } from './support/state-responder.js';
+import { gone, jobView, notFound, StateResponder } from './support/state-responder.js';
 
 const ALICES = '11111111-1111-4111-8111-111111111111';
 const DELETED = '22222222-2222-4222-8222-222222222222';
 const BROKEN = '33333333-3333-4333-8333-333333333333';
+const DETAILED = '66666666-6666-4666-8666-666666666666';
 
 /** A little job-state: alice owns one job, one job was deleted, one request makes it fail. */
 function answerGet(request: { job_id: string; owner?: string }): Reply<JobView> {
   if (request.job_id === ALICES && (request.owner === undefined || request.owner === 'alice')) {
     return { ok: true, value: jobView({ job_id: ALICES, owner: 'alice', status: 'running', progress: 0.5 }) };
   }
-  if (request.job_id === DELETED) {
+  if (request.job_id === DELETED) return gone(DELETED, 'ttl', 'job-state');
+  if (request.job_id === DETAILED) {
     return {
       ok: false,
-      error: { status_code: 410, error: 'Gone', message: `job ${DELETED} was deleted`, details: { reason: 'purge', deleted_at: '2026-01-01T00:00:00.000Z' } },
+      error: { status_code: 409, error: 'Conflict', message: `job ${DETAILED} is busy`, details: { retry_after_s: 1 } },
     };
   }
   if (request.job_id === BROKEN) {
@@ -67,15 +69,25 @@ describe('reading jobs', () => {
     expect(responder.gets.at(-1)).toEqual({ job_id: ALICES });
   });
 
+  it('passes the 410 of a deleted job straight through: when, why and by whom', async () => {
+    for (const key of ['ops', 'alice'] as const) {
+      const answer = await gateway.request(`/api/v1/jobs/${DELETED}`, { key });
+      expect(answer.status).toBe(410);
+      expect(answer.json).toEqual({
+        status_code: 410,
+        error: 'Gone',
+        message: `job ${DELETED} was deleted (ttl) at 2026-01-02T03:04:05.000Z by job-state`,
+        deleted_at: '2026-01-02T03:04:05.000Z',
+        reason: 'ttl',
+        actor: { kind: 'user', id: 'job-state' },
+      });
+    }
+  });
+
   it('passes the status and details job-state chose straight through', async () => {
-    const gone = await gateway.request(`/api/v1/jobs/${DELETED}`, { key: 'ops' });
-    expect(gone.status).toBe(410);
-    expect(gone.json).toEqual({
-      status_code: 410,
-      error: 'Gone',
-      message: `job ${DELETED} was deleted`,
-      details: { reason: 'purge', deleted_at: '2026-01-01T00:00:00.000Z' },
-    });
+    const detailed = await gateway.request(`/api/v1/jobs/${DETAILED}`, { key: 'ops' });
+    expect(detailed.status).toBe(409);
+    expect(detailed.json).toEqual({ status_code: 409, error: 'Conflict', message: `job ${DETAILED} is busy`, details: { retry_after_s: 1 } });
     const broken = await gateway.request(`/api/v1/jobs/${BROKEN}`, { key: 'ops' });
     expect(broken.status).toBe(500);
     expect(errorBody(broken).message).toBe('the state service failed to answer');
@@ -122,6 +134,14 @@ describe('reading jobs while job-state is away', () => {
     const answer = await gateway.request(path, { key: 'ops' });
     expect(answer.status).toBe(503);
     expect(errorBody(answer).message).toMatch(/^the job state service did not answer job\.state\.(get|list) within 300 ms; try again shortly$/);
+  });
+
+  it('answers 503 to a cancel, recording nothing', async () => {
+    const before = await nats.messageCount();
+    const answer = await gateway.request('/api/v1/jobs/55555555-5555-4555-8555-555555555555', { key: 'ops', method: 'DELETE' });
+    expect(answer.status).toBe(503);
+    expect(errorBody(answer).message).toBe('the job state service did not answer job.state.get within 300 ms; try again shortly');
+    expect(await nats.messageCount()).toBe(before);
   });
 
   it('answers 503 when job-state answers too slowly', async () => {

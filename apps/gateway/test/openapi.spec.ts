@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SolveBasicRequest, SolveEnhancedRequest } from '@crux/contracts';
+import { PurgeConfirmBody, PurgePlanBody, ReasonBody, SolveBasicRequest, SolveEnhancedRequest } from '@crux/contracts';
 import { openApiDocument } from '../src/docs/openapi.js';
 import { SOLVE_ROUTES } from '../src/solve/solve-http.handler.js';
 import { dtoFields } from '../src/validation/validate-dto.js';
@@ -49,13 +49,39 @@ describe('the OpenAPI description', () => {
   });
 
   it.each([
-    ['SolveBasicRequest', SolveBasicRequest],
-    ['SolveEnhancedRequest', SolveEnhancedRequest],
-  ] as const)('has every field of the %s DTO, and no other', (name, dto) => {
+    ['SolveBasicRequest', SolveBasicRequest, ['question']],
+    ['SolveEnhancedRequest', SolveEnhancedRequest, ['question']],
+    ['ReasonRequest', ReasonBody, undefined],
+    ['PurgePlanRequest', PurgePlanBody, undefined],
+    ['PurgeConfirmRequest', PurgeConfirmBody, ['confirm_token']],
+  ] as const)('has every field of the %s DTO, and no other', (name, dto, required) => {
     const schema = doc.components.schemas[name];
     expect(Object.keys(schema.properties).sort()).toEqual(dtoFields(dto).sort());
-    expect(schema.required).toEqual(['question']);
+    expect(schema.required).toEqual(required);
     expect(schema.additionalProperties).toBe(false);
+  });
+
+  it('names the roles of every route that needs a key, as the guard enforces them', () => {
+    const roles = (method: string, path: string) => doc.paths[`/api/v1${path}`][method]['x-roles'];
+    expect(roles('delete', '/jobs/{id}')).toEqual(['submitter', 'operator']);
+    for (const [method, path] of [
+      ['post', '/admin/purges'],
+      ['get', '/admin/purges/{plan_id}'],
+      ['post', '/admin/purges/{plan_id}/confirm'],
+      ['post', '/admin/jobs/{id}/restore'],
+      ['put', '/admin/jobs/{id}/hold'],
+      ['delete', '/admin/jobs/{id}/hold'],
+    ]) {
+      expect(roles(method, path)).toEqual(['operator']);
+    }
+    expect(roles('get', '/audit')).toEqual(['auditor', 'operator']);
+    expect(roles('get', '/audit/verify')).toEqual(['auditor', 'operator']);
+  });
+
+  it('describes the 410 of a deleted job with the fields job-state sends', () => {
+    const gone = doc.paths['/api/v1/jobs/{id}'].get.responses[410].content['application/json'].schema;
+    expect(gone).toEqual({ $ref: '#/components/schemas/GoneError' });
+    expect(doc.components.schemas.GoneError.required).toEqual(['status_code', 'error', 'message', 'deleted_at', 'reason', 'actor']);
   });
 
   it('resolves every $ref', () => {

@@ -67,6 +67,14 @@ const cases: Case[] = [
   { name: 'an unknown route', path: '/api/v1/nothing-here', options: {}, status: 404, says: ['no route GET /api/v1/nothing-here'] },
   { name: 'a known path with the wrong method', path: basic, options: { method: 'GET' }, status: 404, says: ['no route GET /api/v1/solve/basic'] },
   { name: 'an unknown route without a key', path: '/nope', options: { key: null }, status: 404, says: ['no route GET /nope'] },
+  { name: 'cancel: job id not a UUID', path: '/api/v1/jobs/42', options: { method: 'DELETE' }, status: 400, says: ['job id must be a UUID'] },
+  { name: 'purge: plan id not a UUID', path: '/api/v1/admin/purges/42', options: { key: 'ops' }, status: 400, says: ['plan id must be a UUID'] },
+  { name: 'purge: no filter', path: '/api/v1/admin/purges', options: { key: 'ops', body: {} }, status: 400, says: ['a purge needs at least one filter'] },
+  { name: 'purge: malformed JSON', path: '/api/v1/admin/purges', options: { key: 'ops', raw: '{"status":' }, status: 400, says: ['request body is not valid JSON'] },
+  { name: 'restore: job id not a UUID', path: '/api/v1/admin/jobs/x/restore', options: { key: 'ops', method: 'POST' }, status: 400, says: ['job id must be a UUID'] },
+  { name: 'hold: unknown field', path: '/api/v1/admin/jobs/3f1b7c5e-8f7a-4d0b-9a51-3e4f8a6b2c1d/hold', options: { key: 'ops', method: 'PUT', body: { until: 'x' } }, status: 400, says: ['unknown field until (allowed: reason)'] },
+  { name: 'audit: unknown action', path: '/api/v1/audit?action=purged', options: { key: 'audit' }, status: 400, says: ['action must be one of'] },
+  { name: 'audit: limit 1001', path: '/api/v1/audit?limit=1001', options: { key: 'audit' }, status: 400, says: ['limit must be a whole number from 1 to 1000'] },
   { name: 'a bad Last-Event-ID', path: '/api/v1/jobs/3f1b7c5e-8f7a-4d0b-9a51-3e4f8a6b2c1d/events', options: { headers: { 'last-event-id': 'yesterday' } }, status: 400, says: ['Last-Event-ID'] },
 ];
 
@@ -108,6 +116,15 @@ describe('invalid input', () => {
 
   it.each([basic, enhanced])('answers 413 for a body over CRUX_MAX_BODY_BYTES on %s', async (path) => {
     const answer = await small.request(path, { body: { question: 'x'.repeat(3000) } });
+    expect(answer.status).toBe(413);
+    expect(errorBody(answer).message).toBe('request body is larger than the limit of 2048 bytes (CRUX_MAX_BODY_BYTES)');
+  });
+
+  it.each([
+    ['POST', '/api/v1/admin/purges'],
+    ['DELETE', '/api/v1/jobs/3f1b7c5e-8f7a-4d0b-9a51-3e4f8a6b2c1d'],
+  ])('answers 413 for a body over CRUX_MAX_BODY_BYTES on %s %s', async (method, path) => {
+    const answer = await small.request(path, { key: 'ops', method, body: { reason: 'y'.repeat(3000) } });
     expect(answer.status).toBe(413);
     expect(errorBody(answer).message).toBe('request body is larger than the limit of 2048 bytes (CRUX_MAX_BODY_BYTES)');
   });

@@ -2,6 +2,7 @@ export * from './actor.js';
 export * from './api-error.js';
 export * from './audit.js';
 export * from './canonical-json.js';
+export * from './dto/admin-requests.js';
 export * from './dto/solve-request.js';
 export * from './events/job-events.js';
 export * from './events/make-event.js';

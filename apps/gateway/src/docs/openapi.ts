@@ -4,13 +4,19 @@
  * test/openapi.spec.ts checks that every DTO field and every registered route is here.
  */
 import {
+  AdminLimits,
+  AUDIT_ACTIONS,
   JOB_EVENT_TYPES,
   JOB_STATUSES,
   PROVIDERS,
+  PurgePlanStatus,
   RequestLimits,
   Role,
   SolveDefaults,
+  TERMINAL_STATUSES,
 } from '@crux/contracts';
+import { AuditLimits } from '../audit/audit-query.js';
+import { DEFAULT_CANCEL_WAIT_MS } from '../config/gateway-config.js';
 import { ListLimits } from '../jobs/list-query.js';
 import { API_PREFIX } from '../http/api-paths.js';
 
@@ -28,9 +34,11 @@ const ERRORS = {
   401: errorResponse('No API key, or one that is not recognised'),
   403: errorResponse("The key's role may not use this route; `message` names the role needed"),
   404: errorResponse('No such job — or one owned by someone else, which answers exactly the same'),
-  410: errorResponse('The job was deleted; `details` says when and why'),
-  413: errorResponse('Request body larger than CRUX_MAX_BODY_BYTES'),
-  503: errorResponse('A service the gateway depends on (job-state, JetStream) is not answering'),
+  409: errorResponse('The request conflicts with the state of the job or plan; `message` says how'),
+  410: { description: 'The job was deleted; `deleted_at`, `reason` and `actor` say when, why and by whom', content: json(ref('GoneError')) },
+  413: errorResponse('Request body larger than CRUX_MAX_BODY_BYTES, or too large to pass on in one NATS message (a long purge id list)'),
+  502: errorResponse('A service the gateway depends on answered something the gateway does not understand'),
+  503: errorResponse('A service the gateway depends on (job-state, the audit service, JetStream) is not answering'),
 } as const;
 
 const pick = <K extends keyof typeof ERRORS>(...codes: K[]) => Object.fromEntries(codes.map((code) => [code, ERRORS[code]]));
@@ -121,6 +129,7 @@ const jobView: Schema = {
     continued_from: nullable(uuid),
     version: { type: 'integer', description: 'JOBS stream sequence of the last event applied.' },
     ttl_s: nullable({ type: 'integer', description: 'Seconds until the live state expires; null when it has no TTL.' }),
+    held: { type: 'boolean', description: 'Under legal hold: no TTL, and no purge plan includes it.' },
   },
 };
 
@@ -149,6 +158,114 @@ const jobIdParam = {
   schema: uuid,
   description: 'Job id (a UUID, as returned on submit).',
 };
+
+const planIdParam = {
+  name: 'plan_id',
+  in: 'path',
+  required: true,
+  schema: uuid,
+  description: 'Purge plan id (a UUID, as returned by POST /api/v1/admin/purges).',
+};
+
+const noBody = (what: string) => ({
+  required: false,
+  description: `Optional: ${what}. Send no body at all, or a JSON object.`,
+  content: json(ref('ReasonRequest')),
+});
+
+const actor: Schema = {
+  type: 'object',
+  required: ['kind', 'id'],
+  properties: {
+    kind: { type: 'string', enum: ['user', 'service', 'system'] },
+    id: { type: 'string', description: "For users, the API key's name." },
+  },
+};
+
+const purgePlan: Schema = {
+  type: 'object',
+  required: ['plan_id', 'count', 'sample', 'erase', 'expires_at'],
+  properties: {
+    plan_id: uuid,
+    count: { type: 'integer', description: 'Jobs the plan froze: exactly these are deleted on confirm.' },
+    sample: { type: 'array', items: uuid, maxItems: 20, description: 'Up to 20 of the frozen ids.' },
+    erase: { type: 'boolean', description: "true: the jobs' content is also removed from the event log, so they cannot be restored." },
+    expires_at: { ...timestamp, description: 'The confirm token is refused after this.' },
+    confirm_token: {
+      type: 'string',
+      description: 'Only in the answer to the plan: job-state keeps it hashed. Send it to the confirm route.',
+    },
+  },
+};
+
+const purgeProgress: Schema = {
+  type: 'object',
+  required: [...(purgePlan.required as string[]), 'status', 'deleted', 'skipped', 'failed', 'created_by', 'confirmed_by'],
+  properties: {
+    ...(purgePlan.properties as Record<string, Schema>),
+    status: { type: 'string', enum: Object.values(PurgePlanStatus) },
+    deleted: { type: 'integer' },
+    skipped: { type: 'integer', description: 'Put on hold since the plan, or already gone.' },
+    failed: { type: 'integer' },
+    created_by: { type: 'string' },
+    confirmed_by: nullable({ type: 'string' }),
+  },
+};
+
+const auditRecord: Schema = {
+  type: 'object',
+  required: ['action', 'job_id', 'actor', 'reason', 'occurred_at', 'recorded_at', 'source_event_id', 'content_hash', 'details', 'prev_hash', 'hash'],
+  properties: {
+    action: { type: 'string', enum: [...AUDIT_ACTIONS] },
+    job_id: { type: 'string', description: 'The job, or the plan id for purge_planned and purge_confirmed.' },
+    actor: ref('Actor'),
+    reason: nullable({ type: 'string', description: 'Why: purge, ttl, external, erase, or the reason given.' }),
+    occurred_at: timestamp,
+    recorded_at: timestamp,
+    source_event_id: { ...uuid, description: 'The job event this record was made from.' },
+    content_hash: nullable({ type: 'string', description: "sha256 of the job's content, for deletions. Never the content itself." }),
+    details: { type: 'object', description: 'Small metadata: plan id, counts, signal, pid …' },
+    prev_hash: { type: 'string', description: 'hash of the record before (64 zeros for the first).' },
+    hash: { type: 'string', description: 'sha256(prev_hash + canonical JSON of the record).' },
+    sequence: { type: 'integer', description: 'Position in the AUDIT stream.' },
+  },
+};
+
+const adminOp = (summary: string, description: string, op: Operation): Operation => ({
+  summary,
+  description,
+  tags: ['admin'],
+  'x-roles': [Role.Operator],
+  ...op,
+});
+
+const auditQueryParameters = [
+  { name: 'job_id', in: 'query', required: false, schema: uuid, description: 'Records of this job (or purge plan).' },
+  { name: 'action', in: 'query', required: false, schema: { type: 'string', enum: [...AUDIT_ACTIONS] }, description: 'Records of this action.' },
+  {
+    name: 'actor',
+    in: 'query',
+    required: false,
+    schema: { type: 'string', maxLength: AuditLimits.maxActorChars },
+    description: 'Records by this actor: an id (an API key name, a worker id) or `kind:id`.',
+  },
+  { name: 'since', in: 'query', required: false, schema: timestamp, description: 'Occurred at or after: an ISO 8601 date (00:00 UTC) or date and time with a zone.' },
+  { name: 'until', in: 'query', required: false, schema: timestamp, description: 'Occurred at or before; same forms as `since`.' },
+  {
+    name: 'limit',
+    in: 'query',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: AuditLimits.maxLimit, default: AuditLimits.defaultLimit },
+    description: 'Records per page.',
+  },
+  {
+    name: 'cursor',
+    in: 'query',
+    required: false,
+    schema: { type: 'string', maxLength: AuditLimits.maxCursorChars },
+    description: '`next_cursor` of the previous page.',
+  },
+];
 
 function solveOperation(summary: string, description: string, body: string): Operation {
   return {
@@ -183,10 +300,11 @@ const ready = publicOp(
   'Readiness',
   'operations',
   {
-    200: { description: 'NATS connected and job-state answering.', content: json(ref('Readiness')) },
+    200: { description: 'NATS connected, job-state and the audit service answering.', content: json(ref('Readiness')) },
     503: errorResponse('Not ready; `message` and `details.checks` say which check failed'),
   },
-  'Ready when the NATS connection is up and job-state answers a `job.state.get` (any reply, a 404 included, proves job-state and its Redis answer).',
+  'Ready when the NATS connection is up, job-state answers a `job.state.get` (any reply, a 404 included, proves job-state and its Redis answer) ' +
+    'and the audit service answers an `audit.query` for one record. The audit service is required: without it the deletion trail can be neither read nor verified.',
 );
 const metrics = publicOp('Prometheus metrics', 'operations', {
   200: { description: 'Prometheus text format.', content: { 'text/plain': { schema: { type: 'string' } } } },
@@ -202,14 +320,16 @@ export function openApiDocument(): Record<string, unknown> {
       description:
         'Long-running solve jobs. Submit a job, then poll it or follow its events. Every error answers ' +
         '`{status_code, error, message}` (+ `details`). Authenticate with `Authorization: Bearer <api key>`; ' +
-        'the key\'s role decides what it may do: **submitter** (own jobs), **operator** (every job), ' +
-        '**auditor** (the deletion trail only).',
+        'the key\'s role decides what it may do: **submitter** (submit, read and cancel its own jobs), ' +
+        '**operator** (every job; purge, restore, legal hold; the deletion trail), **auditor** (the deletion trail only).',
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
     tags: [
       { name: 'solve', description: 'Create jobs' },
-      { name: 'jobs', description: 'Read jobs and follow their events' },
+      { name: 'jobs', description: 'Read, cancel and follow jobs' },
+      { name: 'admin', description: 'Operators: purge, restore, legal hold' },
+      { name: 'audit', description: 'The permanent deletion trail' },
       { name: 'operations', description: 'Health, readiness, metrics, this description' },
     ],
     paths: {
@@ -261,6 +381,38 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [jobIdParam],
           responses: { 200: { description: 'The job.', content: json(ref('JobView')) }, ...pick(400, 401, 403, 404, 410, 503) },
         },
+        delete: {
+          summary: 'Cancel a job',
+          description:
+            "The job's owner or an operator. Records a `job.cancel` event with the caller as actor (the worker running the " +
+            'job stops it and records the revoke), then waits up to ' +
+            `${DEFAULT_CANCEL_WAIT_MS / 1000} s for job-state to show the job cancelled. The key is kept: a cancelled job stays ` +
+            'readable until its TTL. The reason goes in the JSON body `{reason}` or as `?reason=`, not both.',
+          tags: ['jobs'],
+          'x-roles': [Role.Submitter, Role.Operator],
+          parameters: [
+            jobIdParam,
+            {
+              name: 'reason',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', maxLength: AdminLimits.reasonMaxChars },
+              description: 'Why, for clients that send no body on DELETE.',
+            },
+          ],
+          requestBody: noBody('why the job is cancelled'),
+          responses: {
+            202: {
+              description:
+                'Cancelled: the job with status `cancelled` and `completed_at` set. Should job-state not have applied the cancel ' +
+                'within the wait, the job as last seen: the cancel is recorded and still takes effect.',
+              content: json(ref('JobView')),
+            },
+            ...pick(400, 401, 403, 404),
+            409: errorResponse('The job is already completed, failed or cancelled — or finished before the cancel reached it: `job <id> is already <status>`'),
+            ...pick(410, 413, 502, 503),
+          },
+        },
       },
       [`${api}/jobs/{id}/events`]: {
         get: {
@@ -291,6 +443,108 @@ export function openApiDocument(): Record<string, unknown> {
             204: { description: 'The job has ended and the client has seen every event (resumed after the last one).' },
             ...pick(400, 401, 403, 404, 410, 503),
           },
+        },
+      },
+      [`${api}/admin/purges`]: {
+        post: adminOp(
+          'Plan a purge',
+          'Step one of two. Freezes the exact list of live jobs matching every filter given (at least one; never a job on hold) ' +
+            'and answers with its count, a sample and a confirm token that expires. Nothing is deleted yet. Pending and running ' +
+            `jobs are never purged: a \`status\` filter naming them is refused (cancel them first), and without one the plan takes only ${TERMINAL_STATUSES.join(', ')} jobs.`,
+          {
+            requestBody: { required: true, content: json(ref('PurgePlanRequest')) },
+            responses: { 201: { description: 'The plan.', content: json(ref('PurgePlan')) }, ...pick(400, 401, 403, 413, 502, 503) },
+          },
+        ),
+      },
+      [`${api}/admin/purges/{plan_id}`]: {
+        get: adminOp('Purge progress', 'The plan and, once confirmed, how far its purge has got.', {
+          parameters: [planIdParam],
+          responses: {
+            200: { description: 'The plan and its progress.', content: json(ref('PurgeProgress')) },
+            ...pick(400, 401, 403),
+            404: errorResponse('No such plan'),
+            ...pick(502, 503),
+          },
+        }),
+      },
+      [`${api}/admin/purges/{plan_id}/confirm`]: {
+        post: adminOp(
+          'Confirm a purge',
+          'Step two. Deletes exactly the jobs the plan froze (skipping any put on hold or already gone since), in batches, in ' +
+            "the background. Each deletion archives the job's snapshot in the event log (unless `erase`) and is recorded in the trail.",
+          {
+            parameters: [planIdParam],
+            requestBody: { required: true, content: json(ref('PurgeConfirmRequest')) },
+            responses: {
+              202: { description: 'Confirmed: the purge runs; follow it with GET on the plan.', content: json(ref('PurgeProgress')) },
+              ...pick(400, 401),
+              403: errorResponse("The key's role is not operator, or the confirm token is not this plan's"),
+              404: errorResponse('No such plan'),
+              409: errorResponse('The plan was already confirmed'),
+              410: errorResponse('The plan expired before it was confirmed: plan again'),
+              ...pick(413, 502, 503),
+            },
+          },
+        ),
+      },
+      [`${api}/admin/jobs/{id}/restore`]: {
+        post: adminOp('Restore a deleted job', "Brings a deleted job back from its archived snapshot, within the archive's retention. Recorded in the trail.", {
+          parameters: [jobIdParam],
+          requestBody: noBody('why the job is restored'),
+          responses: {
+            200: { description: 'The job as restored.', content: json(ref('JobView')) },
+            ...pick(400, 401, 403),
+            404: errorResponse('No archived copy of the job within retention'),
+            409: errorResponse('The job is live: only a deleted job can be restored'),
+            410: errorResponse('The job was erased: its content no longer exists'),
+            ...pick(413, 502, 503),
+          },
+        }),
+      },
+      [`${api}/admin/jobs/{id}/hold`]: {
+        put: adminOp('Put a job on legal hold', 'While on hold the job has no TTL and no purge plan includes it. Recorded in the trail.', {
+          parameters: [jobIdParam],
+          requestBody: noBody('why the job is held'),
+          responses: {
+            200: { description: 'The job, `held: true`.', content: json(ref('JobView')) },
+            ...pick(400, 401, 403, 404),
+            409: errorResponse('The job is already on hold'),
+            ...pick(410, 413, 502, 503),
+          },
+        }),
+        delete: adminOp('Release a legal hold', 'The job gets its TTL back and purges may include it again. Recorded in the trail.', {
+          parameters: [jobIdParam],
+          requestBody: noBody('why the hold ends'),
+          responses: {
+            200: { description: 'The job, `held: false`.', content: json(ref('JobView')) },
+            ...pick(400, 401, 403, 404),
+            409: errorResponse('The job is not on hold'),
+            ...pick(410, 413, 502, 503),
+          },
+        }),
+      },
+      [`${api}/audit`]: {
+        get: {
+          summary: 'Query the deletion trail',
+          description:
+            'Records in the order they were appended: cancels, revokes, deletions (purge, TTL, external), restores, holds, purge ' +
+            'plans and confirmations. Metadata only, never job content. All filters apply together.',
+          tags: ['audit'],
+          'x-roles': [Role.Auditor, Role.Operator],
+          parameters: auditQueryParameters,
+          responses: { 200: { description: 'A page of records.', content: json(ref('AuditPage')) }, ...pick(400, 401, 403, 502, 503) },
+        },
+      },
+      [`${api}/audit/verify`]: {
+        get: {
+          summary: 'Verify the hash chain',
+          description:
+            'Re-hashes every record of the trail and checks each chains from the one before. A broken chain is still a 200: ' +
+            '`ok` is false and `first_bad_sequence` and `problem` say which record and how.',
+          tags: ['audit'],
+          'x-roles': [Role.Auditor, Role.Operator],
+          responses: { 200: { description: 'The verdict.', content: json(ref('ChainVerdict')) }, ...pick(400, 401, 403, 502, 503) },
         },
       },
       '/healthz': { get: health },
@@ -366,6 +620,76 @@ export function openApiDocument(): Record<string, unknown> {
             data: { type: 'object', description: 'Depends on `type`.' },
           },
         },
+        ReasonRequest: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { reason: { type: 'string', maxLength: AdminLimits.reasonMaxChars, description: 'Why; recorded in the trail.' } },
+        },
+        PurgePlanRequest: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'At least one of `job_ids`, `status`, `older_than`; all given apply together.',
+          properties: {
+            job_ids: { type: 'array', items: uuid, minItems: 1, maxItems: AdminLimits.purgeJobIdsMax, description: 'Only these jobs (the body limit bounds the list first).' },
+            status: {
+              type: 'array',
+              items: { type: 'string', enum: [...TERMINAL_STATUSES] },
+              minItems: 1,
+              description: `Only jobs in these statuses; default ${TERMINAL_STATUSES.join(', ')}. pending and running are refused: cancel them first.`,
+            },
+            older_than: {
+              oneOf: [
+                { type: 'string', pattern: '^[0-9]+[smhdw]$', description: 'A duration: "30m", "12h", "7d", "2w".' },
+                { type: 'integer', minimum: 0, maximum: AdminLimits.olderThanMaxS, description: 'Seconds.' },
+              ],
+              description: 'Only jobs created longer ago than this.',
+            },
+            erase: { type: 'boolean', default: false, description: "Also remove the jobs' content from the event log: they can never be restored." },
+            reason: { type: 'string', maxLength: AdminLimits.reasonMaxChars, description: 'Why; recorded in the trail.' },
+          },
+        },
+        PurgeConfirmRequest: {
+          type: 'object',
+          required: ['confirm_token'],
+          additionalProperties: false,
+          properties: {
+            confirm_token: { type: 'string', minLength: 1, maxLength: AdminLimits.confirmTokenMaxChars, description: 'From the plan.' },
+          },
+        },
+        PurgePlan: purgePlan,
+        PurgeProgress: purgeProgress,
+        Actor: actor,
+        AuditRecord: auditRecord,
+        AuditPage: {
+          type: 'object',
+          required: ['records', 'next_cursor'],
+          properties: {
+            records: { type: 'array', items: ref('AuditRecord') },
+            next_cursor: nullable({ type: 'string', description: 'Pass as `cursor` for the next page; null on the last page.' }),
+          },
+        },
+        ChainVerdict: {
+          type: 'object',
+          required: ['ok', 'records_checked', 'first_bad_sequence', 'problem'],
+          properties: {
+            ok: { type: 'boolean' },
+            records_checked: { type: 'integer' },
+            first_bad_sequence: nullable({ type: 'integer', description: 'The first record that does not verify.' }),
+            problem: nullable({ type: 'string', description: 'What is wrong with it.' }),
+          },
+        },
+        GoneError: {
+          type: 'object',
+          required: ['status_code', 'error', 'message', 'deleted_at', 'reason', 'actor'],
+          properties: {
+            status_code: { type: 'integer', const: 410 },
+            error: { type: 'string', const: 'Gone' },
+            message: { type: 'string' },
+            deleted_at: timestamp,
+            reason: { type: 'string', description: 'purge, ttl, external or erase.' },
+            actor: ref('Actor'),
+          },
+        },
         ApiError: {
           type: 'object',
           required: ['status_code', 'error', 'message'],
@@ -384,7 +708,7 @@ export function openApiDocument(): Record<string, unknown> {
             status: { type: 'string', const: 'ready' },
             checks: {
               type: 'object',
-              properties: { nats: { type: 'string' }, job_state: { type: 'string' } },
+              properties: { nats: { type: 'string' }, job_state: { type: 'string' }, audit: { type: 'string' } },
             },
           },
         },

@@ -15,9 +15,14 @@ export class ApiHttpError extends HttpException {
     this.body = body;
   }
 
-  /** Passes an error job-state (or another service) chose straight through to the client. */
+  /**
+   * Passes an error job-state (or another service) chose straight through to the client,
+   * with every field it carries: a 410 says when, why and by whom (GoneError).
+   */
   static fromApiError(error: ApiError): ApiHttpError {
     const forwarded = new ApiHttpError(error.status_code, error.message, error.details);
+    const { status_code: _status, error: reason, message: _message, details: _details, ...extra } = error as ApiError & Record<string, unknown>;
+    Object.assign(forwarded.body, extra, typeof reason === 'string' && reason !== '' ? { error: reason } : {});
     forwarded.forwarded = true;
     return forwarded;
   }

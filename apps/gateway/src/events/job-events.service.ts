@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { isTerminal, StreamName, Subjects, type JobCreated } from '@crux/contracts';
+import { isTerminal, StreamName, Subjects, type EventEnvelope, type GoneError, type JobCreated, type JobDeleted } from '@crux/contracts';
 import { JobEventFeed } from '@crux/messaging';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { ApiHttpError } from '../errors/api-http-error.js';
@@ -102,7 +102,11 @@ export class JobEventsService {
   private async locate(jobId: string, principal: Principal): Promise<{ startSeq: number; ended: boolean }> {
     const created = await this.createdEvent(jobId);
     const owner = ownerScope(principal);
-    if (created && maySee(principal, created.event.data.owner)) return { startSeq: created.seq, ended: false };
+    if (created && maySee(principal, created.event.data.owner)) {
+      const deletion = await this.standingDeletion(jobId);
+      if (deletion) await this.refuseDeleted(jobId, deletion, owner);
+      return { startSeq: created.seq, ended: false };
+    }
     // Not visible, or no longer in the stream: job-state decides (404, 410, or a view).
     const view = await this.state.get(owner === undefined ? { job_id: jobId } : { job_id: jobId, owner });
     if (created) throw new ApiHttpError(404, `job ${jobId} not found`);
@@ -111,10 +115,42 @@ export class JobEventsService {
   }
 
   private async createdEvent(jobId: string): Promise<{ seq: number; event: JobCreated } | null> {
+    return this.lastEvent<JobCreated>(Subjects.jobEvent('created', jobId));
+  }
+
+  /**
+   * The job's latest `deleted` event when no `restored` came after it: its history is still
+   * in the stream (a purge without erase keeps it, as the archive), but the job is gone.
+   */
+  private async standingDeletion(jobId: string): Promise<JobDeleted | null> {
+    const deleted = await this.lastEvent<JobDeleted>(Subjects.jobEvent('deleted', jobId));
+    if (!deleted) return null;
+    const restored = await this.lastEvent(Subjects.jobEvent('restored', jobId));
+    return restored && restored.seq > deleted.seq ? null : deleted.event;
+  }
+
+  /**
+   * Answers a deleted job as GET /jobs/{id} does: job-state's 410 (when, why, by whom). Should
+   * job-state not show the deletion yet, the 410 is made from the event itself.
+   */
+  private async refuseDeleted(jobId: string, deletion: JobDeleted, owner: string | undefined): Promise<never> {
+    await this.state.get(owner === undefined ? { job_id: jobId } : { job_id: jobId, owner });
+    const gone: GoneError = {
+      status_code: 410,
+      error: 'Gone',
+      message: `job ${jobId} was deleted (${deletion.data.reason}) at ${deletion.occurred_at} by ${deletion.actor.id}`,
+      deleted_at: deletion.occurred_at,
+      reason: deletion.data.reason,
+      actor: deletion.actor,
+    };
+    throw ApiHttpError.fromApiError(gone);
+  }
+
+  private async lastEvent<T extends EventEnvelope>(subject: string): Promise<{ seq: number; event: T } | null> {
     try {
       const jsm = await this.nats.jsm();
-      const msg = await jsm.streams.getMessage(StreamName.Jobs, { last_by_subj: Subjects.jobEvent('created', jobId) });
-      return msg ? { seq: msg.seq, event: msg.json<JobCreated>() } : null;
+      const msg = await jsm.streams.getMessage(StreamName.Jobs, { last_by_subj: subject });
+      return msg ? { seq: msg.seq, event: msg.json<T>() } : null;
     } catch (error) {
       throw new ApiHttpError(503, 'the job event log (JetStream) is not answering; try again shortly', undefined, { cause: error });
     }

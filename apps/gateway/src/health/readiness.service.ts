@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Subjects, type GetJobRequest } from '@crux/contracts';
+import { Subjects, type AuditQuery, type GetJobRequest } from '@crux/contracts';
+import { AuditClient } from '../audit/audit.client.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { JobStateClient } from '../jobs/job-state.client.js';
 import { NatsService } from '../nats/nats.service.js';
@@ -8,13 +9,16 @@ export type CheckResult = 'ok' | string;
 
 export interface Readiness {
   ready: boolean;
-  checks: { nats: CheckResult; job_state: CheckResult };
+  checks: { nats: CheckResult; job_state: CheckResult; audit: CheckResult };
 }
 
 /** A job id no job ever has: asking for it exercises job-state and its Redis without touching a job. */
 export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
-/** Longest a readiness probe waits for job-state; probes are polled, and must answer fast. */
+/** The cheapest question the audit service answers from its stream (verify would re-hash the trail). */
+export const AUDIT_PROBE: AuditQuery = { limit: 1 };
+
+/** Longest a readiness probe waits for a service; probes are polled, and must answer fast. */
 const PROBE_TIMEOUT_MS = 2000;
 
 @Injectable()
@@ -22,23 +26,30 @@ export class ReadinessService {
   constructor(
     private readonly nats: NatsService,
     private readonly state: JobStateClient,
+    private readonly audit: AuditClient,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   /**
-   * Ready when NATS is connected and job-state answers `job.state.get`. Any reply counts,
-   * a 404 included: it proves job-state is up and its Redis answered.
+   * Ready when NATS is connected, job-state answers `job.state.get` and the audit service
+   * answers `audit.query`. Any reply counts, an error included: it proves the service is up.
+   * The audit service is required: while it is away the deletion trail cannot be read or
+   * verified, and the deletions this gateway takes would reach the trail only later.
    */
   async check(): Promise<Readiness> {
     if (!this.nats.connected) {
-      return { ready: false, checks: { nats: 'not connected to NATS', job_state: 'not checked (no NATS connection)' } };
+      const skipped = 'not checked (no NATS connection)';
+      return { ready: false, checks: { nats: 'not connected to NATS', job_state: skipped, audit: skipped } };
     }
-    try {
-      const timeout = Math.min(this.config.settings.requestTimeoutMs, PROBE_TIMEOUT_MS);
-      await this.state.reply<GetJobRequest, unknown>(Subjects.stateGet, { job_id: NIL_UUID }, timeout);
-      return { ready: true, checks: { nats: 'ok', job_state: 'ok' } };
-    } catch {
-      return { ready: false, checks: { nats: 'ok', job_state: `job-state did not answer ${Subjects.stateGet}` } };
-    }
+    const timeout = Math.min(this.config.settings.requestTimeoutMs, PROBE_TIMEOUT_MS);
+    const [jobState, audit] = await Promise.all([
+      this.state
+        .reply<GetJobRequest, unknown>(Subjects.stateGet, { job_id: NIL_UUID }, timeout)
+        .then(() => 'ok', () => `job-state did not answer ${Subjects.stateGet}`),
+      this.audit
+        .reply<AuditQuery, unknown>(Subjects.auditQuery, AUDIT_PROBE, timeout)
+        .then(() => 'ok', () => `the audit service did not answer ${Subjects.auditQuery}`),
+    ]);
+    return { ready: jobState === 'ok' && audit === 'ok', checks: { nats: 'ok', job_state: jobState, audit } };
   }
 }

@@ -1,54 +1,76 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Subjects, type GetJobRequest, type JobView, type ListJobsReply, type ListJobsRequest, type Reply } from '@crux/contracts';
-import { requestJson, ServiceUnavailableError } from '@crux/messaging';
+import {
+  Subjects,
+  type GetJobRequest,
+  type JobCommandRequest,
+  type JobView,
+  type ListJobsReply,
+  type ListJobsRequest,
+  type PurgeConfirmRequest,
+  type PurgePlanRequest,
+  type PurgePlanView,
+  type PurgeProgress,
+  type PurgeStatusRequest,
+  type Reply,
+} from '@crux/contracts';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
-import { ApiHttpError } from '../errors/api-http-error.js';
 import { NatsService } from '../nats/nats.service.js';
+import { ServiceClient } from '../nats/service-client.js';
 
 /**
- * Asks job-state (core NATS request/reply, queue group `job-state`) for jobs. An error reply
- * is passed through with the status job-state chose (404, 410, …); no answer is a 503.
+ * Asks job-state (core NATS request/reply, queue group `job-state`) for jobs and gives it
+ * operator commands. An error reply is passed through with the status job-state chose
+ * (404, 409, 410 …); no answer is a 503.
  */
 @Injectable()
 export class JobStateClient {
+  private readonly client: ServiceClient;
+
   constructor(
-    private readonly nats: NatsService,
+    nats: NatsService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+  ) {
+    this.client = new ServiceClient(() => nats.nc, 'job state service');
+  }
 
   get(request: GetJobRequest, timeoutMs?: number): Promise<JobView> {
-    return this.ask<GetJobRequest, JobView>(Subjects.stateGet, request, timeoutMs);
+    return this.client.ask<GetJobRequest, JobView>(Subjects.stateGet, request, timeoutMs ?? this.readTimeout);
   }
 
   list(request: ListJobsRequest): Promise<ListJobsReply> {
-    return this.ask<ListJobsRequest, ListJobsReply>(Subjects.stateList, request);
+    return this.client.ask<ListJobsRequest, ListJobsReply>(Subjects.stateList, request, this.readTimeout);
+  }
+
+  purgePlan(request: PurgePlanRequest): Promise<PurgePlanView> {
+    return this.client.ask<PurgePlanRequest, PurgePlanView>(Subjects.statePurgePlan, request, this.config.commandTimeoutMs);
+  }
+
+  purgeConfirm(request: PurgeConfirmRequest): Promise<PurgeProgress> {
+    return this.client.ask<PurgeConfirmRequest, PurgeProgress>(Subjects.statePurgeConfirm, request, this.config.commandTimeoutMs);
+  }
+
+  purgeStatus(request: PurgeStatusRequest): Promise<PurgeProgress> {
+    return this.client.ask<PurgeStatusRequest, PurgeProgress>(Subjects.statePurgeStatus, request, this.readTimeout);
+  }
+
+  restore(request: JobCommandRequest): Promise<JobView> {
+    return this.client.ask<JobCommandRequest, JobView>(Subjects.stateRestore, request, this.config.commandTimeoutMs);
+  }
+
+  hold(request: JobCommandRequest): Promise<JobView> {
+    return this.client.ask<JobCommandRequest, JobView>(Subjects.stateHold, request, this.config.commandTimeoutMs);
+  }
+
+  release(request: JobCommandRequest): Promise<JobView> {
+    return this.client.ask<JobCommandRequest, JobView>(Subjects.stateRelease, request, this.config.commandTimeoutMs);
   }
 
   /** The raw reply, for callers that only care that job-state answered at all (readiness). */
-  async reply<Q, A>(subject: string, request: Q, timeoutMs?: number): Promise<Reply<A>> {
-    const timeout = timeoutMs ?? this.config.settings.requestTimeoutMs;
-    try {
-      return await requestJson<Q, A>(this.nats.nc, subject, request, timeout);
-    } catch (error) {
-      if (error instanceof ServiceUnavailableError) {
-        throw new ApiHttpError(
-          503,
-          `the job state service did not answer ${subject} within ${timeout} ms; try again shortly`,
-          undefined,
-          { cause: error },
-        );
-      }
-      throw error;
-    }
+  reply<Q, A>(subject: string, request: Q, timeoutMs?: number): Promise<Reply<A>> {
+    return this.client.reply<Q, A>(subject, request, timeoutMs ?? this.readTimeout);
   }
 
-  private async ask<Q, A>(subject: string, request: Q, timeoutMs?: number): Promise<A> {
-    const reply = await this.reply<Q, A>(subject, request, timeoutMs);
-    if (reply?.ok === true) return reply.value;
-    const error = reply?.ok === false ? reply.error : undefined;
-    if (!error || !Number.isInteger(error.status_code) || error.status_code < 400 || error.status_code > 599) {
-      throw new ApiHttpError(502, `the job state service gave an answer the gateway does not understand on ${subject}`);
-    }
-    throw ApiHttpError.fromApiError(error);
+  private get readTimeout(): number {
+    return this.config.settings.requestTimeoutMs;
   }
 }

@@ -1,16 +1,22 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { JobIdParam, Role, type JobView, type ListJobsReply } from '@crux/contracts';
+import { Controller, Delete, Get, HttpCode, Param, Query, Req } from '@nestjs/common';
+import { JobIdParam, ReasonBody, Role, type JobView, type ListJobsReply } from '@crux/contracts';
 import { Roles } from '../auth/auth.decorators.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { API_PREFIX } from '../http/api-paths.js';
+import { optionalBody, type RequestWithBody } from '../http/optional-body.js';
 import { ValidPipe } from '../validation/valid.pipe.js';
+import { cancelReason } from './cancel-reason.js';
+import { JobCancelService } from './job-cancel.service.js';
 import { JobsService } from './jobs.service.js';
 import { parseListQuery } from './list-query.js';
 
 @Controller(`${API_PREFIX}/jobs`)
 @Roles(Role.Submitter, Role.Operator)
 export class JobsController {
-  constructor(private readonly jobs: JobsService) {}
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly cancels: JobCancelService,
+  ) {}
 
   @Get()
   list(@Query() query: Record<string, unknown>, @CurrentPrincipal() principal: Principal): Promise<ListJobsReply> {
@@ -20,5 +26,17 @@ export class JobsController {
   @Get(':id')
   get(@Param(ValidPipe) params: JobIdParam, @CurrentPrincipal() principal: Principal): Promise<JobView> {
     return this.jobs.get(params.id, principal);
+  }
+
+  /** Cancel: the job's owner or an operator. 202 with the job once job-state shows it cancelled. */
+  @Delete(':id')
+  @HttpCode(202)
+  cancel(
+    @Param(ValidPipe) params: JobIdParam,
+    @Query() query: Record<string, unknown>,
+    @Req() req: RequestWithBody,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<JobView> {
+    return this.cancels.cancel(params.id, cancelReason(optionalBody(ReasonBody, req), query), principal);
   }
 }

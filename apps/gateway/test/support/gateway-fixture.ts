@@ -2,7 +2,7 @@ import { loadSettings, StreamName, type EventEnvelope, type Settings } from '@cr
 import { closeNats, connectNats, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type NatsConnection } from '@crux/messaging';
 import { startNats, type TestServer } from '@crux/test-harness';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { startGateway } from '../../src/gateway-app.js';
+import { startGateway, type GatewayOptions } from '../../src/gateway-app.js';
 
 /** The keys every gateway test runs with: name → secret. */
 export const Keys = {
@@ -44,8 +44,16 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** Knobs of GatewayOptions a test may shorten. */
+export type GatewayKnobs = Pick<GatewayOptions, 'cancelWaitMs' | 'commandTimeoutMs' | 'verifyTimeoutMs'>;
+
 /** Starts a gateway in-process on a free port against `natsUrl`; env overrides on top of the test defaults. */
-export async function startTestGateway(natsUrl: string, env: Record<string, string> = {}, sseHeartbeatMs?: number): Promise<Gateway> {
+export async function startTestGateway(
+  natsUrl: string,
+  env: Record<string, string> = {},
+  sseHeartbeatMs?: number,
+  knobs: GatewayKnobs = {},
+): Promise<Gateway> {
   const settings = loadSettings({
     NATS_URL: natsUrl,
     CRUX_HTTP_HOST: '127.0.0.1',
@@ -54,7 +62,7 @@ export async function startTestGateway(natsUrl: string, env: Record<string, stri
     CRUX_REQUEST_TIMEOUT_MS: '1000',
     ...env,
   });
-  const { app, url } = await startGateway({ settings, sseHeartbeatMs, logLevels: ['error'] });
+  const { app, url } = await startGateway({ settings, sseHeartbeatMs, logLevels: ['error'], ...knobs });
   return {
     app,
     url,

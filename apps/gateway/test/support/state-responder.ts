@@ -1,19 +1,63 @@
-import { QueueGroup, Subjects, type GetJobRequest, type ListJobsReply, type ListJobsRequest, type Reply, type JobView } from '@crux/contracts';
+import {
+  QueueGroup,
+  Subjects,
+  type GetJobRequest,
+  type JobCommandRequest,
+  type JobView,
+  type ListJobsReply,
+  type ListJobsRequest,
+  type PurgeConfirmRequest,
+  type PurgePlanRequest,
+  type PurgePlanView,
+  type PurgeProgress,
+  type PurgeStatusRequest,
+  type Reply,
+  type GoneError,
+} from '@crux/contracts';
 import { serveJson, type NatsConnection } from '@crux/messaging';
 
+/** Answers to job-state's operator commands; a command without one is not served (no answer → 503). */
+export interface CommandAnswers {
+  purgePlan?: (request: PurgePlanRequest) => Reply<PurgePlanView>;
+  purgeConfirm?: (request: PurgeConfirmRequest) => Reply<PurgeProgress>;
+  purgeStatus?: (request: PurgeStatusRequest) => Reply<PurgeProgress>;
+  restore?: (request: JobCommandRequest) => Reply<JobView>;
+  hold?: (request: JobCommandRequest) => Reply<JobView>;
+  release?: (request: JobCommandRequest) => Reply<JobView>;
+}
+
+const COMMAND_SUBJECTS: Record<keyof CommandAnswers, string> = {
+  purgePlan: Subjects.statePurgePlan,
+  purgeConfirm: Subjects.statePurgeConfirm,
+  purgeStatus: Subjects.statePurgeStatus,
+  restore: Subjects.stateRestore,
+  hold: Subjects.stateHold,
+  release: Subjects.stateRelease,
+};
+
 /**
- * Stands in for job-state on `job.state.get` / `job.state.list`, recording what the gateway
- * asked, so a test can check the gateway's mapping. (The full-system tests use the real one.)
+ * Stands in for job-state on `job.state.*`, recording what the gateway asked, so a test can
+ * check the gateway's mapping. (The full-system tests use the real one.)
  */
 export class StateResponder {
   readonly gets: GetJobRequest[] = [];
   readonly lists: ListJobsRequest[] = [];
+  /** Every command request, by CommandAnswers name, in arrival order. */
+  readonly commands: { [K in keyof CommandAnswers]-?: Parameters<NonNullable<CommandAnswers[K]>>[0][] } = {
+    purgePlan: [],
+    purgeConfirm: [],
+    purgeStatus: [],
+    restore: [],
+    hold: [],
+    release: [],
+  };
   private readonly subs: { unsubscribe(): void }[] = [];
 
   private constructor(
     nc: NatsConnection,
     private readonly answerGet: (request: GetJobRequest) => Reply<JobView>,
     private readonly answerList: (request: ListJobsRequest) => Reply<ListJobsReply> = () => ({ ok: true, value: { jobs: [], next_cursor: null } }),
+    answers: CommandAnswers = {},
   ) {
     this.subs.push(
       serveJson<GetJobRequest, JobView>(nc, Subjects.stateGet, QueueGroup.JobState, async (request) => {
@@ -25,6 +69,16 @@ export class StateResponder {
         return this.answerList(request);
       }),
     );
+    for (const name of Object.keys(COMMAND_SUBJECTS) as (keyof CommandAnswers)[]) {
+      const answer = answers[name] as ((request: unknown) => Reply<unknown>) | undefined;
+      if (!answer) continue;
+      this.subs.push(
+        serveJson<unknown, unknown>(nc, COMMAND_SUBJECTS[name], QueueGroup.JobState, async (request) => {
+          (this.commands[name] as unknown[]).push(request);
+          return answer(request);
+        }),
+      );
+    }
   }
 
   /** Starts answering; resolves once the server has the subscriptions, so no request finds nobody. */
@@ -32,8 +86,9 @@ export class StateResponder {
     nc: NatsConnection,
     answerGet: (request: GetJobRequest) => Reply<JobView>,
     answerList?: (request: ListJobsRequest) => Reply<ListJobsReply>,
+    commands?: CommandAnswers,
   ): Promise<StateResponder> {
-    const responder = new StateResponder(nc, answerGet, answerList);
+    const responder = new StateResponder(nc, answerGet, answerList, commands);
     await nc.flush();
     return responder;
   }
@@ -45,6 +100,26 @@ export class StateResponder {
 
 export function notFound(jobId: string): Reply<never> {
   return { ok: false, error: { status_code: 404, error: 'Not Found', message: `job ${jobId} not found` } };
+}
+
+/** The 410 job-state gives for a job whose history ends in a deletion. */
+export function gone(jobId: string, reason = 'purge', actorId = 'ops'): Reply<never> {
+  const deletedAt = '2026-01-02T03:04:05.000Z';
+  return {
+    ok: false,
+    error: {
+      status_code: 410,
+      error: 'Gone',
+      message: `job ${jobId} was deleted (${reason}) at ${deletedAt} by ${actorId}`,
+      deleted_at: deletedAt,
+      reason,
+      actor: { kind: 'user', id: actorId },
+    } as GoneError,
+  };
+}
+
+export function refusal(status: number, error: string, message: string): Reply<never> {
+  return { ok: false, error: { status_code: status, error, message } };
 }
 
 export function jobView(overrides: Partial<JobView> & { job_id: string }): JobView {

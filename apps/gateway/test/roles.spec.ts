@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import type { JobCancelled, JobView } from '@crux/contracts';
+import { AuditResponder } from './support/audit-responder.js';
+import { errorBody, startTestGateway, startTestNats, type Gateway, type KeyName, type RequestOptions, type TestNats } from './support/gateway-fixture.js';
+import { jobView, notFound, StateResponder } from './support/state-responder.js';
+
+const PLAN = '8c3a4b5d-6e7f-4a81-9b2c-3d4e5f607182';
+const TOKEN = 'plan-token';
+
+/** Who calls: a key, or no key at all. Submitters appear twice for routes on one job: its owner, and another submitter. */
+type Caller = 'owner' | 'other submitter' | 'operator' | 'auditor' | 'no key';
+
+const KEY_OF: Record<Caller, KeyName | null> = {
+  owner: 'alice',
+  'other submitter': 'bob',
+  operator: 'ops',
+  auditor: 'audit',
+  'no key': null,
+};
+
+interface Route {
+  name: string;
+  /** Path and request for one call; `job` is a fresh job owned by alice. */
+  request: (job: string) => { path: string; options: RequestOptions };
+  expect: Record<Caller, number>;
+}
+
+const OPERATOR_ONLY = { owner: 403, 'other submitter': 403, operator: 0, auditor: 403, 'no key': 401 };
+const TRAIL_READERS = { owner: 403, 'other submitter': 403, operator: 200, auditor: 200, 'no key': 401 };
+
+const routes: Route[] = [
+  {
+    name: 'DELETE /jobs/{id}',
+    request: (job) => ({ path: `/api/v1/jobs/${job}`, options: { method: 'DELETE', body: { reason: 'matrix' } } }),
+    expect: { owner: 202, 'other submitter': 404, operator: 202, auditor: 403, 'no key': 401 },
+  },
+  {
+    name: 'POST /admin/purges',
+    request: (job) => ({ path: '/api/v1/admin/purges', options: { body: { job_ids: [job] } } }),
+    expect: { ...OPERATOR_ONLY, operator: 201 },
+  },
+  {
+    name: 'POST /admin/purges/{plan_id}/confirm',
+    request: () => ({ path: `/api/v1/admin/purges/${PLAN}/confirm`, options: { body: { confirm_token: TOKEN } } }),
+    expect: { ...OPERATOR_ONLY, operator: 202 },
+  },
+  {
+    name: 'GET /admin/purges/{plan_id}',
+    request: () => ({ path: `/api/v1/admin/purges/${PLAN}`, options: {} }),
+    expect: { ...OPERATOR_ONLY, operator: 200 },
+  },
+  {
+    name: 'POST /admin/jobs/{id}/restore',
+    request: (job) => ({ path: `/api/v1/admin/jobs/${job}/restore`, options: { method: 'POST' } }),
+    expect: { ...OPERATOR_ONLY, operator: 200 },
+  },
+  {
+    name: 'PUT /admin/jobs/{id}/hold',
+    request: (job) => ({ path: `/api/v1/admin/jobs/${job}/hold`, options: { method: 'PUT', body: { reason: 'matrix' } } }),
+    expect: { ...OPERATOR_ONLY, operator: 200 },
+  },
+  {
+    name: 'DELETE /admin/jobs/{id}/hold',
+    request: (job) => ({ path: `/api/v1/admin/jobs/${job}/hold`, options: { method: 'DELETE' } }),
+    expect: { ...OPERATOR_ONLY, operator: 200 },
+  },
+  { name: 'GET /audit', request: () => ({ path: '/api/v1/audit?action=deleted', options: {} }), expect: TRAIL_READERS },
+  { name: 'GET /audit/verify', request: () => ({ path: '/api/v1/audit/verify', options: {} }), expect: TRAIL_READERS },
+];
+
+const CALLERS: Caller[] = ['owner', 'other submitter', 'operator', 'auditor', 'no key'];
+const cells = routes.flatMap((route) => CALLERS.map((caller) => ({ route: route.name, caller, status: route.expect[caller], make: route.request })));
+
+describe('who may use the deletion and trail routes', () => {
+  let nats: TestNats;
+  let gateway: Gateway;
+  let state: StateResponder;
+  let audit: AuditResponder;
+  const jobs = new Map<string, JobView>();
+  let cancelWatch: { unsubscribe(): void };
+  /** Requests that reached job-state's commands or the audit service. */
+  const reached = () =>
+    Object.values(state.commands).reduce((n, list) => n + list.length, 0) + audit.queries.length + audit.verifies;
+
+  beforeAll(async () => {
+    nats = await startTestNats();
+    gateway = await startTestGateway(nats.server.url);
+    const view = (id: string): JobView => jobs.get(id) ?? jobView({ job_id: id, status: 'completed' });
+    state = await StateResponder.start(
+      nats.nc,
+      ({ job_id, owner }) => {
+        const job = jobs.get(job_id);
+        return job && (owner === undefined || owner === job.owner) ? { ok: true, value: job } : notFound(job_id);
+      },
+      undefined,
+      {
+        purgePlan: () => ({ ok: true, value: { plan_id: PLAN, count: 1, sample: [], erase: false, expires_at: new Date().toISOString(), confirm_token: TOKEN } }),
+        purgeConfirm: () => ({
+          ok: true,
+          value: { plan_id: PLAN, count: 1, sample: [], erase: false, expires_at: new Date().toISOString(), status: 'running', deleted: 0, skipped: 0, failed: 0, created_by: 'ops', confirmed_by: 'ops' },
+        }),
+        purgeStatus: () => ({
+          ok: true,
+          value: { plan_id: PLAN, count: 1, sample: [], erase: false, expires_at: new Date().toISOString(), status: 'planned', deleted: 0, skipped: 0, failed: 0, created_by: 'ops', confirmed_by: null },
+        }),
+        restore: ({ job_id }) => ({ ok: true, value: view(job_id) }),
+        hold: ({ job_id }) => ({ ok: true, value: { ...view(job_id), held: true } }),
+        release: ({ job_id }) => ({ ok: true, value: { ...view(job_id), held: false } }),
+      },
+    );
+    audit = await AuditResponder.start(nats.nc);
+    cancelWatch = nats.nc.subscribe('job.cancel.*', {
+      callback: (_err, msg) => {
+        const event = msg.json<JobCancelled>();
+        const job = jobs.get(event.job_id);
+        if (job) jobs.set(job.job_id, { ...job, status: 'cancelled', completed_at: event.occurred_at });
+      },
+    });
+    await nats.nc.flush();
+  });
+
+  afterAll(async () => {
+    cancelWatch?.unsubscribe();
+    state?.stop();
+    audit?.stop();
+    await gateway?.close();
+    await nats?.close();
+  });
+
+  it.each(cells)('$route by $caller answers $status', async ({ caller, status, make }) => {
+    const job = randomUUID();
+    jobs.set(job, jobView({ job_id: job, owner: 'alice', status: 'running' }));
+    const { path, options } = make(job);
+    const reachedBefore = reached();
+    const eventsBefore = await nats.messageCount();
+    const answer = await gateway.request(path, { ...options, key: KEY_OF[caller] });
+    expect(answer.status).toBe(status);
+    if (status >= 400) {
+      errorBody(answer);
+      // A refused caller changes nothing and asks nothing.
+      expect(reached()).toBe(reachedBefore);
+      expect(await nats.messageCount()).toBe(eventsBefore);
+    }
+    if (status === 403) expect(answer.json.message).toContain(`the API key '${KEY_OF[caller]}' has the`);
+  });
+});
