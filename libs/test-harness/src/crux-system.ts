@@ -27,7 +27,7 @@ export const TEST_KEYS = {
 } as const satisfies Record<string, TestKey>;
 
 export interface CruxSystemOptions {
-  /** Services to start, with how many replicas; defaults to one gateway, job-state and worker. */
+  /** Services to start, with how many replicas; defaults to one of each. */
   services?: Partial<Record<ServiceName, number>>;
   /** Extra environment for every service (CRUX_* settings). */
   env?: Record<string, string>;
@@ -61,7 +61,7 @@ export class CruxSystem {
       ...options.env,
     };
     const system = new CruxSystem(nats, redis, httpPort, env);
-    const wanted = options.services ?? { 'job-state': 1, worker: 1, gateway: 1 };
+    const wanted = options.services ?? { 'job-state': 1, audit: 1, worker: 1, gateway: 1 };
     // job-state first: the others ask it questions as soon as they are up.
     for (const name of ['job-state', 'audit', 'worker', 'gateway'] as ServiceName[]) {
       for (let i = 1; i <= (wanted[name] ?? 0); i++) await system.startService(name, i);
