@@ -94,3 +94,8 @@ function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
+
+/** Worth trying again: the gateway was unreachable or answered 5xx (used by commands that poll). */
+export function isTransientError(error: unknown): boolean {
+  return error instanceof CliError && (error.exitCode === ExitCode.Unreachable || error.exitCode === ExitCode.GatewayError);
+}

@@ -16,6 +16,12 @@ export const ExitCode = {
   Refused: 6,
   /** 5xx, or an answer the CLI cannot read. */
   GatewayError: 7,
+  /** purge: the operator did not confirm (or could not be asked); nothing was deleted. */
+  NotConfirmed: 8,
+  /** audit verify, verify-purge: the check ran and found a problem. */
+  CheckFailed: 9,
+  /** purge: the plan ran but some jobs could not be deleted. */
+  PurgeIncomplete: 10,
   /** A bug in the CLI itself (EX_SOFTWARE). */
   Internal: 70,
   Interrupted: 130,
@@ -31,6 +37,9 @@ export const EXIT_CODE_DOC: ReadonlyArray<readonly [ExitCode, string]> = [
   [ExitCode.NotFound, 'no such job, or it was deleted (HTTP 404/410)'],
   [ExitCode.Refused, 'the gateway refused the request (other HTTP 4xx)'],
   [ExitCode.GatewayError, 'gateway error (HTTP 5xx) or an unreadable answer'],
+  [ExitCode.NotConfirmed, 'purge not confirmed: nothing was deleted'],
+  [ExitCode.CheckFailed, 'a check failed (audit verify, verify-purge)'],
+  [ExitCode.PurgeIncomplete, 'purge ran, but some jobs could not be deleted'],
   [ExitCode.Internal, 'a bug in crux itself'],
   [ExitCode.Interrupted, 'interrupted (Ctrl-C)'],
 ];

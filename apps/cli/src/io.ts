@@ -1,3 +1,5 @@
+import { createInterface } from 'node:readline';
+
 /**
  * Everything a command touches outside itself. Commands never use `process` directly, so
  * tests run them in-process with captured output, any environment and a fake terminal.
@@ -14,6 +16,12 @@ export interface Io {
   stderr: OutputStream;
   /** Reads all of standard input (for `submit -`). */
   readStdin(): Promise<string>;
+  /**
+   * Asks the person at the terminal and resolves with the line typed ('' on Ctrl-D); rejects
+   * with an AbortError on Ctrl-C. Absent when standard input is not a terminal: a pipe or a
+   * file cannot confirm anything, so commands that need a person refuse instead.
+   */
+  ask?: (question: string) => Promise<string>;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   /** Calls `handler` on Ctrl-C (SIGINT) until the returned function is called. */
@@ -30,6 +38,7 @@ export function processIo(): Io {
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks).toString('utf8');
     },
+    ask: process.stdin.isTTY ? askTerminal : undefined,
     env: process.env,
     cwd: process.cwd(),
     onInterrupt: (handler) => {
@@ -38,4 +47,26 @@ export function processIo(): Io {
     },
     now: () => new Date(),
   };
+}
+
+function askTerminal(question: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // The question goes to stderr, so stdout stays clean for whatever it is piped into.
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: process.stderr.isTTY === true });
+    let settled = false;
+    rl.on('SIGINT', () => {
+      settled = true;
+      rl.close();
+      process.stderr.write('\n');
+      reject(new DOMException('interrupted at the prompt', 'AbortError'));
+    });
+    rl.on('close', () => {
+      if (!settled) resolve('');
+    });
+    rl.question(question, (answer) => {
+      settled = true;
+      rl.close();
+      resolve(answer);
+    });
+  });
 }

@@ -252,12 +252,15 @@ describe('crux commands against a real HTTP server', () => {
     it('has help for crux and for every command, listing the exit codes', async () => {
       const io = fakeIo();
       expect(await run(['--help'], io)).toBe(ExitCode.Ok);
-      expect(io.out()).toMatch(/Commands:\n {2}submit .*\n {2}watch .*\n {2}status .*\n {2}jobs .*\n {2}help /);
-      for (const command of ['submit', 'watch', 'status', 'jobs', 'help']) {
+      const names = ['submit', 'watch', 'status', 'jobs', 'cancel', 'purge', 'verify-purge', 'restore', 'hold', 'release', 'audit', 'help'];
+      expect(io.out()).toMatch(new RegExp(`Commands:\n${names.map((name) => ` {2}${name} +\\S.*\n`).join('')}`));
+      expect(io.out()).toContain('  CRUX_POLL_MS  how often purge progress and audit tail -f poll (default 500)');
+      for (const command of names) {
         const viaFlag = fakeIo();
         expect(await run([command, '--help'], viaFlag)).toBe(ExitCode.Ok);
         expect(viaFlag.out()).toMatch(new RegExp(`^Usage: crux ${command}`));
         expect(viaFlag.out()).toContain('  3  cannot reach the gateway');
+        expect(viaFlag.out()).toContain('  8  purge not confirmed: nothing was deleted');
         const viaHelp = fakeIo();
         expect(await run(['help', command], viaHelp)).toBe(ExitCode.Ok);
         expect(viaHelp.out()).toBe(viaFlag.out());
@@ -267,7 +270,9 @@ describe('crux commands against a real HTTP server', () => {
     it('refuses an unknown command with exit 2', async () => {
       const io = fakeIo();
       expect(await run(['frobnicate'], io)).toBe(ExitCode.Usage);
-      expect(io.err()).toBe("crux: unknown command 'frobnicate'; commands are submit, watch, status, jobs, help (see crux --help)\n");
+      expect(io.err()).toBe(
+        "crux: unknown command 'frobnicate'; commands are submit, watch, status, jobs, cancel, purge, verify-purge, restore, hold, release, audit, help (see crux --help)\n",
+      );
     });
   });
 });

@@ -1,8 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { hasFlag, parseWholeNumber } from '../args.js';
 import { UsageError } from '../errors.js';
+import { parseTailArgs } from './audit-tail.js';
+import { parseJobActionArgs } from './job-action.js';
 import { parseJobsArgs } from './jobs.js';
+import { parsePurgeArgs } from './purge.js';
 import { parseSubmitArgs } from './submit.js';
+import { parseVerifyPurgeArgs } from './verify-purge.js';
 
 function usageMessage(fn: () => unknown): string {
   try {
@@ -74,6 +78,71 @@ describe('jobs arguments', () => {
       "--status must be one of pending, running, completed, failed, cancelled, got 'done'",
     );
     expect(usageMessage(() => parseJobsArgs(['extra']))).toBe("unexpected argument 'extra'");
+  });
+});
+
+describe('purge arguments', () => {
+  it('builds the plan request from every filter, sending the age in seconds', () => {
+    expect(parsePurgeArgs(['--ids', 'a,b', '--ids=c', '--status', 'failed,cancelled', '--older-than', '7d', '--erase', '--reason', ' GDPR 12 ', '-y'], '/')).toEqual({
+      body: { job_ids: ['a', 'b', 'c'], status: ['failed', 'cancelled'], older_than: 604_800, erase: true, reason: 'GDPR 12' },
+      filter: { ids: ['a', 'b', 'c'], status: ['failed', 'cancelled'], olderThanS: 604_800, erase: true, reason: 'GDPR 12' },
+      yes: true,
+    });
+  });
+
+  it('sends only what was given, and asks by default', () => {
+    expect(parsePurgeArgs(['--status', 'failed', '--status', 'failed'], '/')).toEqual({
+      body: { status: ['failed'] },
+      filter: { ids: [], status: ['failed'], olderThanS: undefined, erase: false, reason: undefined },
+      yes: false,
+    });
+    expect(parsePurgeArgs(['--older-than', '3600'], '/').body).toEqual({ older_than: 3600 });
+  });
+
+  it('refuses a purge of everything, unknown statuses, bad ages and stray arguments', () => {
+    expect(usageMessage(() => parsePurgeArgs([], '/'))).toBe('say what to purge: --ids, --ids-file, --status and/or --older-than (there is no "purge everything")');
+    expect(usageMessage(() => parsePurgeArgs(['--erase', '--yes'], '/'))).toMatch(/^say what to purge/);
+    expect(usageMessage(() => parsePurgeArgs(['--status', 'failed,done'], '/'))).toBe(
+      "--status must be one or more of pending, running, completed, failed, cancelled, got 'done'",
+    );
+    expect(usageMessage(() => parsePurgeArgs(['--older-than', '1 week'], '/'))).toMatch(/^--older-than must be a duration/);
+    expect(usageMessage(() => parsePurgeArgs(['--status', 'failed', 'extra'], '/'))).toBe("unexpected argument 'extra'");
+    expect(usageMessage(() => parsePurgeArgs(['--ids-file', 'nope.txt'], '/'))).toBe('cannot read --ids-file nope.txt: no such file');
+  });
+});
+
+describe('one-job command arguments', () => {
+  it('takes one id and an optional reason', () => {
+    expect(parseJobActionArgs('cancel', ['j1', '--reason', 'wrong question'])).toEqual({ jobId: 'j1', reason: 'wrong question' });
+    expect(parseJobActionArgs('hold', ['j1', '--reason', '  '])).toEqual({ jobId: 'j1', reason: undefined });
+    expect(usageMessage(() => parseJobActionArgs('restore', []))).toBe('missing job id');
+    expect(usageMessage(() => parseJobActionArgs('release', ['j1', 'j2']))).toBe("unexpected argument 'j2'");
+  });
+});
+
+describe('audit tail arguments', () => {
+  const now = new Date('2026-11-28T12:00:00.000Z');
+  it('defaults to the newest 20, not following', () => {
+    expect(parseTailArgs([], now)).toEqual({ query: { action: undefined, actor: undefined, since: undefined }, limit: 20, follow: false });
+  });
+
+  it('reads filters, a relative --since and -f', () => {
+    expect(parseTailArgs(['-f', '-n', '5', '--action', 'deleted', '--actor', 'system:job-state', '--since', '1h'], now)).toEqual({
+      query: { action: 'deleted', actor: 'system:job-state', since: '2026-11-28T11:00:00.000Z' },
+      limit: 5,
+      follow: true,
+    });
+  });
+
+  it('refuses an unknown action', () => {
+    expect(usageMessage(() => parseTailArgs(['--action', 'nuked'], now))).toMatch(/^--action must be one of cancel, revoked, .*purge_confirmed, got 'nuked'$/);
+  });
+});
+
+describe('verify-purge arguments', () => {
+  it('takes ids as arguments and needs at least one', () => {
+    expect(parseVerifyPurgeArgs(['a', 'b', 'a'], '/')).toEqual(['a', 'b']);
+    expect(usageMessage(() => parseVerifyPurgeArgs([], '/'))).toBe('missing job ids (as arguments, or --ids-file FILE)');
   });
 });
 

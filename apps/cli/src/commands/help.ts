@@ -3,11 +3,12 @@ import { DEFAULT_URL } from '../config.js';
 import { DEV_KEYS_PATH } from '../dev-keys.js';
 import { UsageError } from '../errors.js';
 import { EXIT_CODE_DOC, ExitCode } from '../exit-codes.js';
+import { DEFAULT_POLL_MS } from '../poll.js';
 import { printJson, type Command } from './command.js';
 
 export function renderGlobalHelp(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((command) => command.name.length));
-  return `crux — submit and follow Crux solve jobs
+  return `crux — submit and follow Crux solve jobs; cancel, purge, restore and audit them
 
 Usage: crux <command> [arguments] [--json] [--help]
 
@@ -21,6 +22,10 @@ Settings (environment):
   CRUX_URL      the gateway (default ${DEFAULT_URL})
   CRUX_API_KEY  your API key; when unset, crux uses the development key that
                 \`npm start\` wrote to ${DEV_KEYS_PATH} (searched from here upwards)
+                for the role the command needs (submitter; operator for purge,
+                verify-purge, restore, hold, release; auditor for audit)
+  CRUX_POLL_MS  how often purge progress and audit tail -f poll (default ${DEFAULT_POLL_MS})
+  REDIS_URL     verify-purge also checks Redis directly when set
 
 ${renderExitCodes()}
 `;

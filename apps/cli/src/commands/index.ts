@@ -1,8 +1,15 @@
+import { auditCommand } from './audit.js';
+import { cancelCommand } from './cancel.js';
 import type { Command } from './command.js';
 import { createHelpCommand } from './help.js';
+import { holdCommand } from './hold.js';
 import { jobsCommand } from './jobs.js';
+import { purgeCommand } from './purge.js';
+import { releaseCommand } from './release.js';
+import { restoreCommand } from './restore.js';
 import { statusCommand } from './status.js';
 import { submitCommand } from './submit.js';
+import { verifyPurgeCommand } from './verify-purge.js';
 import { watchCommand } from './watch.js';
 
 export type { Command, CommandContext } from './command.js';
@@ -13,5 +20,12 @@ export const COMMANDS: readonly Command[] = [
   watchCommand,
   statusCommand,
   jobsCommand,
+  cancelCommand,
+  purgeCommand,
+  verifyPurgeCommand,
+  restoreCommand,
+  holdCommand,
+  releaseCommand,
+  auditCommand,
   createHelpCommand(() => COMMANDS),
 ];

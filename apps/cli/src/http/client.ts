@@ -3,7 +3,7 @@
  * JSON in and out, `Authorization: Bearer <key>`, errors `{status_code, error, message}`.
  */
 import type { IncomingMessage } from 'node:http';
-import type { JobStatus, JobView, SolveMode } from '@crux/contracts';
+import type { AuditPage, ChainVerdict, JobStatus, JobView, PurgePlanView, PurgeProgress, SolveMode } from '@crux/contracts';
 import { ApiError, CliError, UnreachableError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { errorCode, isAbort, readBody, send, type SendOptions } from './send.js';
@@ -26,6 +26,28 @@ export interface JobPage {
 
 export interface ListJobsQuery {
   status?: JobStatus;
+  limit?: number;
+  cursor?: string;
+}
+
+/** POST /admin/purges: what to purge. `older_than` is in seconds. */
+export interface PurgePlanBody {
+  job_ids?: string[];
+  status?: JobStatus[];
+  older_than?: number;
+  erase?: boolean;
+  reason?: string;
+}
+
+/** 201 answer of POST /admin/purges: the frozen plan and the token that confirms it. */
+export type PurgePlan = PurgePlanView & { confirm_token: string };
+
+export interface AuditQueryParams {
+  job_id?: string;
+  action?: string;
+  actor?: string;
+  since?: string;
+  until?: string;
   limit?: number;
   cursor?: string;
 }
@@ -63,6 +85,51 @@ export class CruxClient {
       throw new CliError('the gateway sent a job list without a "jobs" array', ExitCode.GatewayError);
     }
     return page;
+  }
+
+  /** DELETE /jobs/{id}: cancels the job (202, the job now cancelled). */
+  cancelJob(jobId: string, reason?: string): Promise<JobView> {
+    return this.json<JobView>('DELETE', `/jobs/${encodeURIComponent(jobId)}`, { body: { reason } });
+  }
+
+  async createPurgePlan(body: PurgePlanBody): Promise<PurgePlan> {
+    const plan = await this.json<PurgePlan>('POST', '/admin/purges', { body });
+    if (!plan || typeof plan.plan_id !== 'string' || typeof plan.count !== 'number' || typeof plan.confirm_token !== 'string') {
+      throw new CliError('the gateway answered the purge plan without plan_id, count or confirm_token', ExitCode.GatewayError);
+    }
+    return plan;
+  }
+
+  confirmPurge(planId: string, confirmToken: string): Promise<PurgeProgress> {
+    return this.json<PurgeProgress>('POST', `/admin/purges/${encodeURIComponent(planId)}/confirm`, { body: { confirm_token: confirmToken } });
+  }
+
+  getPurge(planId: string): Promise<PurgeProgress> {
+    return this.json<PurgeProgress>('GET', `/admin/purges/${encodeURIComponent(planId)}`);
+  }
+
+  restoreJob(jobId: string, reason?: string): Promise<JobView> {
+    return this.json<JobView>('POST', `/admin/jobs/${encodeURIComponent(jobId)}/restore`, { body: { reason } });
+  }
+
+  /** PUT (hold) or DELETE (release) /admin/jobs/{id}/hold. */
+  setHold(jobId: string, held: boolean, reason?: string): Promise<JobView> {
+    return this.json<JobView>(held ? 'PUT' : 'DELETE', `/admin/jobs/${encodeURIComponent(jobId)}/hold`, { body: { reason } });
+  }
+
+  async queryAudit(params: AuditQueryParams): Promise<AuditPage> {
+    const page = await this.json<AuditPage>('GET', '/audit', { query: { ...params } });
+    if (!page || !Array.isArray(page.records)) {
+      throw new CliError('the gateway sent an audit page without a "records" array', ExitCode.GatewayError);
+    }
+    return page;
+  }
+
+  async verifyAudit(): Promise<ChainVerdict> {
+    // Verifying walks the whole trail on the server: no idle limit, as for a sync submit.
+    const verdict = await this.json<ChainVerdict>('GET', '/audit/verify', { idleTimeoutMs: undefined });
+    if (!verdict || typeof verdict.ok !== 'boolean') throw new CliError('the gateway sent an audit verdict without "ok"', ExitCode.GatewayError);
+    return verdict;
   }
 
   /**

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- scripts/start (npm start) is no Nx project; the cli project owns and tests it
 import { DEV_KEYS_FILE, resolveApiKeys, toApiKeysSetting } from '../../../../scripts/start/dev-keys.mjs';
 import { resolveConfig } from '../../src/config.js';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- tests may load the contracts eagerly; the rule keeps src/ to type-only imports (the CLI loads them lazily)
 import { parseApiKeys } from '@crux/contracts';
 
 describe('npm start: API keys', () => {

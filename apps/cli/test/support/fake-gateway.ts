@@ -6,11 +6,12 @@
  * can be told to drop mid-way or refuse connections. The full system is tested against the
  * real gateway elsewhere; this stands in for it in the CLI's own suite.
  */
-import type { Actor, EventEnvelope, JobStatus, JobView } from '@crux/contracts';
+import type { Actor, EventEnvelope, JobStatus, JobView, PurgeProgress } from '@crux/contracts';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { envelope } from './events.js';
+import { FakeTrail } from './fake-trail.js';
 import { jobView, RESULT } from './jobs.js';
 
 export interface RecordedRequest {
@@ -30,6 +31,28 @@ interface StoredEvent {
 const TERMINAL = new Set(['completed', 'failed', 'cancel']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TERMINAL_STATUSES = new Set(['completed', 'failed', 'cancelled']);
+const DURATION = /^(\d+)([smhd]?)$/;
+const UNIT_S: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 };
+
+type Principal = { name: string; role: 'submitter' | 'operator' | 'auditor' };
+
+export interface DeletedJob {
+  deleted_at: string;
+  reason: string;
+  actor?: Actor;
+  /** The snapshot kept for restore; absent once erased. */
+  snapshot?: JobView;
+}
+
+/** A purge plan as the fake keeps it: the frozen ids, the token, and how far it has run. */
+export interface FakePlan {
+  progress: PurgeProgress;
+  ids: string[];
+  token: string;
+  /** Ids processed so far. */
+  done: number;
+}
+
 const STATUS_AFTER: Record<string, JobStatus> = { created: 'pending', started: 'running', progress: 'running', completed: 'completed', failed: 'failed', cancel: 'cancelled' };
 
 export class FakeGateway {
@@ -37,11 +60,24 @@ export class FakeGateway {
   readonly keys = new Map<string, { name: string; role: 'submitter' | 'operator' | 'auditor' }>([
     ['sub-key', { name: 'dev-submitter', role: 'submitter' }],
     ['op-key', { name: 'dev-operator', role: 'operator' }],
+    ['aud-key', { name: 'dev-auditor', role: 'auditor' }],
   ]);
   readonly jobs = new Map<string, JobView>();
-  readonly deleted = new Map<string, { deleted_at: string; reason: string }>();
+  readonly deleted = new Map<string, DeletedJob>();
+  readonly trail = new FakeTrail();
+  readonly plans = new Map<string, FakePlan>();
+  /** Jobs a purge processes per progress request: a purge advances each time its progress is read. */
+  purgeBatch = 2;
+  /** How long a purge plan waits for its confirmation. */
+  planTtlMs = 10 * 60 * 1000;
+  /** Jobs whose deletion fails when a purge reaches them. */
+  readonly failDeletion = new Set<string>();
   /** Per job: for each successive event-stream connection, how many events to send before dropping it. */
   readonly dropAfter = new Map<string, number[]>();
+  /** When it returns an error for a request, that error is the answer (after the request is recorded). */
+  intercept: ((request: RecordedRequest) => { status: number; error: string; message: string } | undefined) | undefined;
+  /** Answer the next N requests of any kind with 503, as a gateway restarting would. */
+  unavailable = 0;
   /** Answer the next N event-stream requests with 503. */
   refuseStreams = 0;
   /** Jobs whose events have left the log (retention): their stream has nothing to replay. */
@@ -125,11 +161,20 @@ export class FakeGateway {
     }
     this.requests.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body });
 
+    const forced = this.intercept?.(this.requests[this.requests.length - 1]);
+    if (forced) return sendError(res, forced.status, forced.error, forced.message);
+    if (this.unavailable > 0) {
+      this.unavailable--;
+      return sendError(res, 503, 'Service Unavailable', 'the gateway is restarting');
+    }
     const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const principal = key ? this.keys.get(key) : undefined;
     if (!principal) return sendError(res, 401, 'Unauthorized', 'missing or unknown API key');
 
     const parts = url.pathname.replace(/^\/api\/v1\//, '').split('/');
+    if (parts[0] === 'admin') return this.admin(req.method ?? '', parts.slice(1), body, principal, res);
+    if (parts[0] === 'audit') return this.audit(req.method ?? '', parts.slice(1), url.searchParams, principal, res);
+    if (req.method === 'DELETE' && parts[0] === 'jobs' && parts.length === 2) return this.cancel(decodeURIComponent(parts[1]), body, principal, res);
     if (req.method === 'POST' && parts[0] === 'solve' && (parts[1] === 'basic' || parts[1] === 'enhanced')) {
       const request = body as Record<string, unknown>;
       if (typeof request?.question !== 'string' || !request.question) return sendError(res, 400, 'Bad Request', 'question must not be empty');
@@ -147,7 +192,7 @@ export class FakeGateway {
       const id = decodeURIComponent(parts[1]);
       if (!UUID.test(id)) return sendError(res, 400, 'Bad Request', 'job id must be a UUID');
       const gone = this.deleted.get(id);
-      if (gone) return sendError(res, 410, 'Gone', `job ${id} was deleted at ${gone.deleted_at} (${gone.reason})`);
+      if (gone) return this.sendGone(res, id, gone);
       const job = this.jobs.get(id);
       if (!job || (principal.role === 'submitter' && job.owner !== principal.name)) return sendError(res, 404, 'Not Found', `job ${id} not found`);
       if (parts.length === 2) return sendJson(res, 200, job);
@@ -156,7 +201,170 @@ export class FakeGateway {
     return sendError(res, 404, 'Not Found', `no route ${req.method} ${url.pathname}`);
   }
 
-  private list(query: URLSearchParams, principal: { name: string; role: string }, res: ServerResponse): void {
+  /** Deletes a live job as a purge or TTL would: archived (unless erased), recorded in the trail. */
+  deleteJob(jobId: string, options: { reason?: string; actor?: Actor; erase?: boolean; planId?: string } = {}): void {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new Error(`no live job ${jobId}`);
+    const reason = options.reason ?? (options.erase ? 'erase' : 'purge');
+    const actor = options.actor ?? { kind: 'user', id: 'dev-operator' };
+    this.jobs.delete(jobId);
+    this.deleted.set(jobId, { deleted_at: new Date().toISOString(), reason, actor, snapshot: options.erase ? undefined : { ...job } });
+    this.trail.append('deleted', jobId, actor, reason, { plan_id: options.planId ?? null, archived: !options.erase });
+  }
+
+  private sendGone(res: ServerResponse, id: string, gone: DeletedJob): void {
+    sendJson(res, 410, {
+      status_code: 410,
+      error: 'Gone',
+      message: `job ${id} was deleted at ${gone.deleted_at} (${gone.reason})`,
+      deleted_at: gone.deleted_at,
+      reason: gone.reason,
+      actor: gone.actor ?? { kind: 'system', id: 'job-state' },
+    });
+  }
+
+  /** DELETE /jobs/{id}: the owner or an operator cancels a pending or running job. */
+  private cancel(id: string, body: unknown, principal: Principal, res: ServerResponse): void {
+    if (!UUID.test(id)) return sendError(res, 400, 'Bad Request', 'job id must be a UUID');
+    if (principal.role === 'auditor') return sendError(res, 403, 'Forbidden', 'auditors cannot cancel jobs');
+    const gone = this.deleted.get(id);
+    if (gone) return this.sendGone(res, id, gone);
+    const job = this.jobs.get(id);
+    if (!job || (principal.role === 'submitter' && job.owner !== principal.name)) return sendError(res, 404, 'Not Found', `job ${id} not found`);
+    if (TERMINAL_STATUSES.has(job.status)) return sendError(res, 409, 'Conflict', `job ${id} is already ${job.status}`);
+    const reason = reasonOf(body);
+    this.emit(id, 'cancel', { reason }, { kind: 'user', id: principal.name });
+    job.completed_at = new Date().toISOString();
+    this.trail.append('cancel', id, { kind: 'user', id: principal.name }, reason);
+    sendJson(res, 202, job);
+  }
+
+  private admin(method: string, parts: string[], body: unknown, principal: Principal, res: ServerResponse): void {
+    if (principal.role !== 'operator') return sendError(res, 403, 'Forbidden', 'operators only');
+    const actor: Actor = { kind: 'user', id: principal.name };
+    if (parts[0] === 'purges') {
+      if (method === 'POST' && parts.length === 1) return this.plan(body, actor, res);
+      const plan = this.plans.get(decodeURIComponent(parts[1] ?? ''));
+      if (!plan) return sendError(res, 404, 'Not Found', `no purge plan ${parts[1]}`);
+      if (method === 'POST' && parts[2] === 'confirm' && parts.length === 3) return this.confirm(plan, body, actor, res);
+      if (method === 'GET' && parts.length === 2) {
+        this.advance(plan);
+        return sendJson(res, 200, plan.progress);
+      }
+    }
+    if (parts[0] === 'jobs' && parts.length === 3) {
+      const id = decodeURIComponent(parts[1]);
+      const reason = reasonOf(body);
+      if (method === 'POST' && parts[2] === 'restore') {
+        if (this.jobs.has(id)) return sendError(res, 409, 'Conflict', `job ${id} is live: there is nothing to restore`);
+        const gone = this.deleted.get(id);
+        if (!gone) return sendError(res, 404, 'Not Found', `job ${id} not found`);
+        if (!gone.snapshot) return sendError(res, 410, 'Gone', `job ${id} was erased: it cannot be restored`);
+        this.deleted.delete(id);
+        this.jobs.set(id, gone.snapshot);
+        this.trail.append('restored', id, actor, reason);
+        return sendJson(res, 200, gone.snapshot);
+      }
+      if ((method === 'PUT' || method === 'DELETE') && parts[2] === 'hold') {
+        const gone = this.deleted.get(id);
+        if (gone) return this.sendGone(res, id, gone);
+        const job = this.jobs.get(id);
+        if (!job) return sendError(res, 404, 'Not Found', `job ${id} not found`);
+        job.held = method === 'PUT';
+        job.ttl_s = job.held ? null : 86_400;
+        this.trail.append(job.held ? 'held' : 'released', id, actor, reason);
+        return sendJson(res, 200, job);
+      }
+    }
+    return sendError(res, 404, 'Not Found', `no route ${method} /api/v1/admin/${parts.join('/')}`);
+  }
+
+  private plan(body: unknown, actor: Actor, res: ServerResponse): void {
+    const request = (body ?? {}) as { job_ids?: unknown; status?: unknown; older_than?: unknown; erase?: unknown; reason?: unknown };
+    let olderThanS: number | undefined;
+    if (request.older_than !== undefined) {
+      const match = DURATION.exec(String(request.older_than));
+      if (!match) return sendError(res, 400, 'Bad Request', 'older_than must be like 7d, 12h, 30m or a number of seconds');
+      olderThanS = Number(match[1]) * UNIT_S[match[2]];
+    }
+    const ids = Array.isArray(request.job_ids) ? (request.job_ids as string[]) : undefined;
+    const statuses = Array.isArray(request.status) ? (request.status as string[]) : undefined;
+    if (!ids && !statuses && olderThanS === undefined) return sendError(res, 400, 'Bad Request', 'a purge needs job_ids, status or older_than');
+    const cutoff = olderThanS === undefined ? undefined : Date.now() - olderThanS * 1000;
+    const selected = [...this.jobs.values()]
+      .filter((job) => !ids || ids.includes(job.job_id))
+      .filter((job) => !statuses || statuses.includes(job.status))
+      .filter((job) => cutoff === undefined || Date.parse(job.created_at) < cutoff)
+      .filter((job) => !job.held)
+      .map((job) => job.job_id);
+    const planId = randomUUID();
+    const erase = request.erase === true;
+    const expiresAt = new Date(Date.now() + this.planTtlMs).toISOString();
+    const plan: FakePlan = {
+      ids: selected,
+      token: randomUUID(),
+      done: 0,
+      progress: {
+        plan_id: planId,
+        count: selected.length,
+        sample: selected.slice(0, 20),
+        erase,
+        expires_at: expiresAt,
+        status: 'planned',
+        deleted: 0,
+        skipped: 0,
+        failed: 0,
+        created_by: actor.id,
+        confirmed_by: null,
+      },
+    };
+    this.plans.set(planId, plan);
+    this.trail.append('purge_planned', planId, actor, typeof request.reason === 'string' ? request.reason : null, { count: selected.length, erase });
+    const { status: _status, deleted: _d, skipped: _s, failed: _f, created_by: _c, confirmed_by: _b, ...view } = plan.progress;
+    sendJson(res, 201, { ...view, confirm_token: plan.token });
+  }
+
+  private confirm(plan: FakePlan, body: unknown, actor: Actor, res: ServerResponse): void {
+    if ((body as { confirm_token?: unknown } | undefined)?.confirm_token !== plan.token) return sendError(res, 403, 'Forbidden', 'wrong confirm token');
+    if (plan.progress.status !== 'planned') return sendError(res, 409, 'Conflict', `plan ${plan.progress.plan_id} is already ${plan.progress.status}`);
+    if (Date.parse(plan.progress.expires_at) <= Date.now()) {
+      plan.progress.status = 'expired';
+      return sendError(res, 410, 'Gone', `plan ${plan.progress.plan_id} expired at ${plan.progress.expires_at}`);
+    }
+    plan.progress.status = 'running';
+    plan.progress.confirmed_by = actor.id;
+    this.trail.append('purge_confirmed', plan.progress.plan_id, actor, null, { count: plan.progress.count });
+    sendJson(res, 202, plan.progress);
+  }
+
+  /** Runs the next batch of a confirmed plan: held or vanished jobs are skipped, those in failDeletion fail. */
+  private advance(plan: FakePlan): void {
+    if (plan.progress.status !== 'running') return;
+    const batch = plan.ids.slice(plan.done, plan.done + this.purgeBatch);
+    for (const id of batch) {
+      const job = this.jobs.get(id);
+      if (!job || job.held) plan.progress.skipped++;
+      else if (this.failDeletion.has(id)) plan.progress.failed++;
+      else {
+        this.deleteJob(id, { erase: plan.progress.erase, planId: plan.progress.plan_id, actor: { kind: 'user', id: plan.progress.confirmed_by ?? 'dev-operator' } });
+        plan.progress.deleted++;
+      }
+    }
+    plan.done += batch.length;
+    if (plan.done >= plan.ids.length) plan.progress.status = 'completed';
+  }
+
+  private audit(method: string, parts: string[], query: URLSearchParams, principal: Principal, res: ServerResponse): void {
+    if (principal.role === 'submitter') return sendError(res, 403, 'Forbidden', 'auditors and operators only');
+    if (method === 'GET' && parts.length === 0) {
+      const answer = this.trail.query(query);
+      return answer.ok ? sendJson(res, 200, answer.page) : sendError(res, 400, 'Bad Request', answer.message);
+    }
+    if (method === 'GET' && parts.length === 1 && parts[0] === 'verify') return sendJson(res, 200, this.trail.verify());
+    return sendError(res, 404, 'Not Found', `no route ${method} /api/v1/audit/${parts.join('/')}`);
+  }
+
+  private list(query: URLSearchParams, principal: Principal, res: ServerResponse): void {
     const status = query.get('status');
     const limit = Number(query.get('limit') ?? 50);
     const offset = query.get('cursor') ? Number(Buffer.from(query.get('cursor') as string, 'base64url').toString()) : 0;
@@ -219,6 +427,11 @@ export class FakeGateway {
     listeners.add(send);
     res.on('close', () => listeners.delete(send));
   }
+}
+
+function reasonOf(body: unknown): string | null {
+  const reason = (body as { reason?: unknown } | undefined)?.reason;
+  return typeof reason === 'string' && reason ? reason : null;
 }
 
 function readAll(req: IncomingMessage): Promise<string> {

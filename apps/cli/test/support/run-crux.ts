@@ -28,3 +28,39 @@ export function runCrux(args: string[], options: { env?: Record<string, string>;
   );
   return { child, result, stdout: () => stdout };
 }
+
+export interface TerminalRun {
+  child: ChildProcess;
+  /** Everything the terminal showed so far (stdout and stderr together, with the pty's \r\n). */
+  screen(): string;
+  /** Types on the terminal's keyboard. */
+  type(text: string): void;
+  result: Promise<{ code: number | null; screen: string }>;
+}
+
+/**
+ * Runs the built command with a real pseudo-terminal as its stdin, stdout and stderr, via
+ * util-linux `script` (part of every Debian install): what an operator at a terminal sees
+ * and types, which a pipe cannot stand in for since crux refuses to confirm from a pipe.
+ */
+export function runCruxInTerminal(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): TerminalRun {
+  const command = [process.execPath, CRUX_BIN, ...args].map(shellQuote).join(' ');
+  const child = spawn('script', ['--quiet', '--flush', '--return', '--command', command, '/dev/null'], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', TERM: 'xterm', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let screen = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (screen += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (screen += chunk));
+  const result = new Promise<{ code: number | null; screen: string }>((resolve) =>
+    child.once('close', (code) => {
+      resolve({ code, screen });
+    }),
+  );
+  return { child, screen: () => screen, type: (text) => child.stdin?.write(text), result };
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
