@@ -1,0 +1,82 @@
+/**
+ * The Crux system under test: the built services as real processes on private NATS and
+ * Redis servers (CruxSystem from @crux/test-harness, read from libs/test-harness/dist), and
+ * what the benchmarks need around it: the request a user sends, the processes to watch,
+ * and the projection backlog.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ConsumerName, StreamName } from '@crux/contracts';
+import { CruxSystem, TEST_KEYS } from '@crux/test-harness';
+import { childrenOf } from './proc.mjs';
+
+export { CruxSystem };
+
+/** The key every benchmark submits with: a plain submitter, as most clients are. */
+export const SUBMITTER = TEST_KEYS.alice;
+export const AUTH_HEADERS = { authorization: `Bearer ${SUBMITTER.secret}` };
+export const SOLVE_PATH = '/api/v1/solve/basic';
+/** One iteration of the simulated provider: the smallest real job. */
+export const SOLVE_BODY = JSON.stringify({ question: 'What is the sum of the first 100 positive integers?', n_iters: 1 });
+
+/**
+ * Environment for every process a benchmark starts (services and baselines alike): with
+ * BENCH_PROFILE_DIR set, each one writes a CPU profile there (see profiling/preload.mjs).
+ * @param {Record<string, string>} env
+ * @returns {Record<string, string>}
+ */
+export function processEnv(env) {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  if (!dir) return { ...env, NODE_OPTIONS: '' };
+  mkdirSync(dir, { recursive: true });
+  return { ...env, BENCH_PROFILE_DIR: resolve(dir), NODE_OPTIONS: `--import ${pathToFileURL(fileURLToPath(new URL('../profiling/preload.mjs', import.meta.url))).href}` };
+}
+
+/**
+ * @param {import('./proc.mjs').Watched[]} extra
+ * @param {CruxSystem} system
+ * @returns {import('./proc.mjs').Watched[]}
+ */
+export function cruxProcesses(system, extra = []) {
+  /** @type {import('./proc.mjs').Watched[]} */
+  const watched = [];
+  for (const [label, proc] of system.processes) {
+    watched.push({ label, pids: () => (proc.pid ? [proc.pid] : []) });
+    // The pool's children run the solves: their CPU and memory are the worker's too.
+    if (label.startsWith('worker-')) watched.push({ label: `${label} pool children`, pids: () => (proc.pid ? childrenOf(proc.pid) : []) });
+  }
+  watched.push({ label: 'nats-server', pids: () => (system.nats.process.pid ? [system.nats.process.pid] : []) });
+  watched.push({ label: 'redis-server', pids: () => (system.redis.process.pid ? [system.redis.process.pid] : []) });
+  return [...watched, ...extra];
+}
+
+/**
+ * Messages a JOBS consumer has not yet processed (not delivered + delivered, unacknowledged);
+ * null when the consumer does not exist.
+ * @param {import('@crux/messaging').JetStreamManager} jsm
+ * @param {string} consumer
+ */
+export async function backlog(jsm, consumer) {
+  try {
+    const info = await jsm.consumers.info(StreamName.Jobs, consumer);
+    return info.num_pending + info.num_ack_pending;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits (bounded) until job-state has projected every event in JOBS, so one measured run's
+ * projection work does not spill into the next. Returns the backlog left (0 when caught up).
+ * @param {import('@crux/messaging').JetStreamManager} jsm
+ * @param {number} timeoutMs
+ */
+export async function waitForProjection(jsm, timeoutMs) {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const left = (await backlog(jsm, ConsumerName.Projector)) ?? 0;
+    if (left === 0 || performance.now() > deadline) return left;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
