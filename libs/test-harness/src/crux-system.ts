@@ -62,9 +62,15 @@ export class CruxSystem {
     };
     const system = new CruxSystem(nats, redis, httpPort, env);
     const wanted = options.services ?? { 'job-state': 1, audit: 1, worker: 1, gateway: 1 };
-    // job-state first: the others ask it questions as soon as they are up.
-    for (const name of ['job-state', 'audit', 'worker', 'gateway'] as ServiceName[]) {
-      for (let i = 1; i <= (wanted[name] ?? 0); i++) await system.startService(name, i);
+    try {
+      // job-state first: the others ask it questions as soon as they are up.
+      for (const name of ['job-state', 'audit', 'worker', 'gateway'] as ServiceName[]) {
+        for (let i = 1; i <= (wanted[name] ?? 0); i++) await system.startService(name, i);
+      }
+    } catch (error) {
+      // Leave nothing running (servers, data directories) when the system cannot start.
+      await system.stop();
+      throw error;
     }
     return system;
   }
