@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { StreamName, type Settings } from '@crux/contracts';
+import {
+  auditConsumerConfig,
+  closeNats,
+  ensureAuditStream,
+  ensureConsumer,
+  ensureJobsStream,
+  jetstreamManager,
+  type NatsConnection,
+} from '@crux/messaging';
+import { Tokens } from './tokens.js';
+import { Recorder } from './trail/recorder.js';
+import { enforceTrailGuards } from './trail/trail-guards.js';
+import { TrailRequests } from './trail/trail-requests.js';
+import { TrailWriter } from './trail/trail-writer.js';
+
+/**
+ * Starts and stops the service in one place, in an order Nest's parallel hooks would not
+ * guarantee: provision, load the trail's tail, record, serve; then stop serving, finish the
+ * append in flight, drain NATS.
+ */
+@Injectable()
+export class AuditLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Audit');
+  private closed = false;
+
+  constructor(
+    @Inject(Tokens.Settings) private readonly settings: Settings,
+    @Inject(Tokens.Nats) private readonly nc: NatsConnection,
+    @Inject(TrailWriter) private readonly writer: TrailWriter,
+    @Inject(Recorder) private readonly recorder: Recorder,
+    @Inject(TrailRequests) private readonly requests: TrailRequests,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const jsm = await jetstreamManager(this.nc);
+    await ensureJobsStream(jsm, this.settings);
+    await ensureAuditStream(jsm, this.settings);
+    const tightened = await enforceTrailGuards(jsm, this.settings.streamReplicas);
+    if (tightened.length > 0) this.logger.warn(`the AUDIT stream allowed its records to be removed; set ${tightened.join(', ')} back`);
+    await ensureConsumer(jsm, StreamName.Jobs, auditConsumerConfig());
+    await this.writer.open();
+    const tail = this.writer.tail;
+    this.logger.log(`trail loaded: ${tail.seq} records, tail ${tail.hash.slice(0, 12)}…`);
+    await this.recorder.start();
+    this.requests.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.requests.stop();
+    await this.recorder.stop();
+    await closeNats(this.nc);
+    this.logger.log('stopped: requests answered, in-flight records appended, NATS drained');
+  }
+}

@@ -1,0 +1,239 @@
+import { ConsumerName, StreamName } from '@crux/contracts';
+import { jetstream, type JsMsg, type NatsConnection } from '@crux/messaging';
+import type { Consumer } from '@nats-io/jetstream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readJobEvent, type RecordableEvent } from '../domain/index.js';
+import type { TrailWriter, WriterLogger } from './trail-writer.js';
+
+/** Messages asked for per pull, and most held unprocessed before pulling more. */
+const PULL_MESSAGES = 1000;
+/**
+ * How long one pull waits for messages. Messages arrive as they come, so this adds no
+ * latency; it bounds how long stopping waits for the pull to end.
+ */
+const PULL_EXPIRES_MS = 2000;
+/**
+ * The server's heartbeat on an idle pull. Well under half the expiry: the client gives a
+ * pull up after two missed heartbeats, and must never mistake the pull's normal end for that.
+ */
+const PULL_HEARTBEAT_MS = 500;
+/** Messages taken from the buffer per round; the writer pipelines them 100 at a time. */
+const MAX_BATCH = 500;
+const RETRY_MIN_MS = 200;
+const RETRY_MAX_MS = 5000;
+/** Lost races for the tail after which a replica that is not leading steps back. */
+const MAX_CONFLICTS = 1;
+/**
+ * How long a replica that stepped back stays away: doubling from the first to the last
+ * value while the other keeps leading, randomised ±25% so two never return together. The
+ * longest pause bounds how long events wait when the leader dies.
+ */
+const STEP_BACK_MS = [500, 5000] as const;
+
+export interface RecorderStats {
+  /** JOBS messages acked without a record: event types the trail does not keep. */
+  ignored: number;
+  /** Unreadable deletion-path messages, dropped. */
+  malformed: number;
+  /** Batches the writer could not store and that were retried. */
+  retries: number;
+  /** Times this replica handed its events to another writer and paused. */
+  stepBacks: number;
+}
+
+interface Held {
+  msg: JsMsg;
+  event: RecordableEvent;
+}
+
+/**
+ * Feeds the durable consumer `audit-recorder` (every JOBS event, shared by audit replicas)
+ * to the trail writer, in stream order, a batch at a time: while a batch is being appended
+ * the next gathers. A message is acked only once its record is in the trail, so a service
+ * killed at any point leaves its events to be redelivered, and the writer skips those it
+ * had already recorded.
+ *
+ * Replicas share the consumer and race for the trail's tail. A replica that keeps losing
+ * that race, and has lately appended less than the others, hands the events it holds back
+ * (nak: redelivered at once to the winner) and stops pulling for a moment; the one that
+ * leads never yields. So under load one replica writes while the other stands by, instead
+ * of both paying for conflicts, and the standby returns and takes over if the other dies.
+ * Pulls are explicit requests that run to their end (never cut off), so no message is ever
+ * in flight to a replica that stopped listening, which would strand it until ack_wait.
+ */
+export class Recorder {
+  private buffer: JsMsg[] = [];
+  private draining: Promise<void> | null = null;
+  private pulling: Promise<void> | null = null;
+  private stopping = false;
+  private stopSignal = new AbortController();
+  /** Until when this replica stands back: whatever arrives meanwhile goes straight back. */
+  private pausedUntil = 0;
+  /** Step-backs since this replica last recorded a batch without losing the race. */
+  private stepBacksInARow = 0;
+  readonly stats: RecorderStats = { ignored: 0, malformed: 0, retries: 0, stepBacks: 0 };
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly writer: TrailWriter,
+    private readonly logger: WriterLogger,
+  ) {}
+
+  /** Starts consuming; the consumer must exist (ensureConsumer) and the writer be open. */
+  async start(): Promise<void> {
+    if (this.pulling) return;
+    this.stopping = false;
+    this.stopSignal = new AbortController();
+    const consumer = await jetstream(this.nc).consumers.get(StreamName.Jobs, ConsumerName.Audit);
+    this.pulling = this.pullLoop(consumer);
+  }
+
+  /**
+   * Stops pulling and lets the batch being appended finish; what was received but not
+   * started is handed back at once (nak) for another replica or the next start. Safe twice.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.stopSignal.abort();
+    await this.pulling;
+    this.pulling = null;
+    await this.draining;
+    for (const msg of this.buffer.splice(0)) quietly(() => msg.nak());
+  }
+
+  private get paused(): boolean {
+    return Date.now() < this.pausedUntil;
+  }
+
+  private async pullLoop(consumer: Consumer): Promise<void> {
+    while (!this.stopping) {
+      if (this.paused) {
+        await this.pause(this.pausedUntil - Date.now());
+        continue;
+      }
+      if (this.buffer.length >= PULL_MESSAGES) {
+        // The trail is slower than the stream: let the writer catch up before taking more.
+        await this.pause(20);
+        continue;
+      }
+      try {
+        const batch = await consumer.fetch({ max_messages: PULL_MESSAGES, expires: PULL_EXPIRES_MS, idle_heartbeat: PULL_HEARTBEAT_MS });
+        for await (const msg of batch) this.enqueue(msg);
+      } catch (error) {
+        if (this.stopping) break;
+        // A stalled event loop looks like missed heartbeats: pull again at once.
+        if (/heartbeats missed/i.test((error as Error).message)) continue;
+        this.logger.warn(`pulling job events failed (${(error as Error).message}); retrying`);
+        await this.pause(1000);
+      }
+    }
+  }
+
+  private enqueue(msg: JsMsg): void {
+    if (this.stopping || this.paused) {
+      quietly(() => msg.nak());
+      return;
+    }
+    this.buffer.push(msg);
+    // Started on a microtask so every message of the same socket read joins the first batch.
+    if (!this.draining) this.draining = Promise.resolve().then(() => this.drain());
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.buffer.length > 0 && !this.stopping) {
+        await this.handle(this.buffer.splice(0, MAX_BATCH));
+      }
+    } catch (error) {
+      this.logger.error(`recording stopped on an unexpected error: ${(error as Error).stack ?? String(error)}`);
+    } finally {
+      this.draining = null;
+    }
+  }
+
+  private async handle(batch: JsMsg[]): Promise<void> {
+    const held: Held[] = [];
+    for (const msg of batch) {
+      const reading = readJobEvent(msg.subject, msg.string());
+      switch (reading.kind) {
+        case 'ignore':
+          this.stats.ignored++;
+          quietly(() => msg.ack());
+          break;
+        case 'malformed':
+          // Unreadable now means unreadable forever: holding it would block the trail.
+          this.stats.malformed++;
+          this.logger.error(`dropping JOBS message ${msg.seq} on ${msg.subject}, which the trail cannot read: ${reading.reason}`);
+          quietly(() => msg.term());
+          break;
+        case 'record':
+          held.push({ msg, event: reading.event });
+          break;
+      }
+    }
+    if (held.length === 0) return;
+    const settled = await this.recordInPlace(held);
+    if (!settled) return;
+    const left: JsMsg[] = [];
+    for (const h of held) {
+      if (settled.has(h.event.id)) quietly(() => h.msg.ack());
+      else left.push(h.msg);
+    }
+    if (left.length > 0) this.stepBack(left);
+    else this.stepBacksInARow = 0;
+  }
+
+  /** Hands `left` and everything buffered to the other writer and stands back for a while. */
+  private stepBack(left: JsMsg[]): void {
+    this.stats.stepBacks++;
+    const base = Math.min(STEP_BACK_MS[1], STEP_BACK_MS[0] * 2 ** this.stepBacksInARow);
+    this.stepBacksInARow++;
+    const pause = Math.round(base * (0.75 + Math.random() * 0.5));
+    this.pausedUntil = Date.now() + pause;
+    const handBack = [...left, ...this.buffer.splice(0)];
+    for (const msg of handBack) quietly(() => msg.nak());
+    this.logger.log(`another audit replica is appending: handed ${handBack.length} events to it, pulling again in ${pause} ms`);
+  }
+
+  /** Retries until the trail takes the batch; the ids recorded, or null when stopped meanwhile (nothing acked). */
+  private async recordInPlace(held: Held[]): Promise<Set<string> | null> {
+    let delay = RETRY_MIN_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const settled = await this.writer.record(
+          held.map((h) => h.event),
+          { maxConflicts: this.writer.leading() ? Infinity : MAX_CONFLICTS },
+        );
+        if (attempt > 1) this.logger.log(`recorded a batch of ${held.length} events after ${attempt} attempts`);
+        return settled;
+      } catch (error) {
+        if (this.stopping) {
+          this.logger.warn(`stopping with ${held.length} events not recorded; JetStream redelivers them`);
+          return null;
+        }
+        if (attempt === 1 || attempt % 10 === 0) {
+          this.logger.warn(`the trail did not take a batch of ${held.length} events (${(error as Error).message}); retrying`);
+        }
+        this.stats.retries++;
+        // Keeps JetStream from handing these to another replica while we hold them.
+        for (const h of held) quietly(() => h.msg.working());
+        await this.pause(delay);
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
+      }
+    }
+  }
+
+  /** Waits `ms`, or less if the recorder stops meanwhile. */
+  private async pause(ms: number): Promise<void> {
+    await sleep(Math.max(0, ms), undefined, { signal: this.stopSignal.signal }).catch(() => undefined);
+  }
+}
+
+/** Acks fail only when the connection is gone, and then the server redelivers anyway. */
+function quietly(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // see above
+  }
+}

@@ -1,0 +1,56 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { loadSettings, type Settings } from '@crux/contracts';
+import { closeNats, connectNats, type NatsConnection } from '@crux/messaging';
+import { startNats, type TestServer } from '@crux/test-harness';
+import { AuditModule } from '../../src/audit.module.js';
+import { TrailAccess } from './trail-access.js';
+
+/** A private nats-server with the audit service in-process, plus the test's own connection. */
+export interface AuditRig {
+  nats: TestServer;
+  settings: Settings;
+  app: INestApplicationContext | null;
+  nc: NatsConnection;
+  trail: TrailAccess;
+  /** Starts the service (again); it provisions the streams and the consumer itself. */
+  startApp(): Promise<INestApplicationContext>;
+  stopApp(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startAuditRig(options: { app?: boolean } = {}): Promise<AuditRig> {
+  const nats = await startNats();
+  const settings = loadSettings({ NATS_URL: nats.url, CRUX_ARCHIVE_RETENTION_S: '3600' });
+  const nc = await connectNats({ url: nats.url, name: 'audit-spec' });
+  const trail = await TrailAccess.open(nc);
+  let closed = false;
+  const rig: AuditRig = {
+    nats,
+    settings,
+    app: null,
+    nc,
+    trail,
+    async startApp() {
+      rig.app = await NestFactory.createApplicationContext(AuditModule.forRoot(settings), {
+        logger: process.env.CRUX_TEST_VERBOSE ? ['error', 'warn', 'log'] : false,
+      });
+      await rig.app.init();
+      return rig.app;
+    },
+    async stopApp() {
+      const app = rig.app;
+      rig.app = null;
+      await app?.close();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await rig.stopApp();
+      await closeNats(nc);
+      await nats.stop();
+    },
+  };
+  if (options.app !== false) await rig.startApp();
+  return rig;
+}
