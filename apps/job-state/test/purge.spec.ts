@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { contentHash, RedisKeys } from '@crux/contracts';
+import { ConsumerName, contentHash, RedisKeys, StreamName } from '@crux/contracts';
+import { auditConsumerConfig, ensureConsumer, jetstream } from '@crux/messaging';
 import { waitFor } from '@crux/test-harness';
 import { jobEvents, operator } from './support/job-events.js';
 import { startJobState, TEST_TTLS, type JobStateRig } from './support/job-state-harness.js';
@@ -132,6 +133,34 @@ describe('purging jobs: plan, confirm, archive', () => {
     expect(await ops.get(job.id)).toMatchObject({ ok: false, error: { status_code: 410, reason: 'erase' } });
     // An erased job's owner cannot be proven any more: a submitter's view is not found.
     expect(await ops.get(job.id, 'tess')).toMatchObject({ ok: false, error: { status_code: 404 } });
+  });
+
+  it('erases only after the audit service has read what erasing removes', async () => {
+    // An audit consumer that has read nothing yet: the job's cancel/revoke history must
+    // reach the trail before it leaves JOBS.
+    await ensureConsumer(rig.jsm, StreamName.Jobs, auditConsumerConfig());
+    try {
+      const job = await makeJob(rig, 'uma');
+      const plan = value(await ops.plan({ job_ids: [job.id], erase: true }));
+      value(await ops.confirm(plan.plan_id, plan.confirm_token!));
+      await waitFor(async () => (await rig.eventsOf('deleted', job.id)).length === 1, { what: 'the tombstone' });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect((await rig.history(job.id)).length).toBeGreaterThan(1);
+      expect(value(await ops.status(plan.plan_id)).status).toBe('running');
+
+      // The audit service catches up: everything it was sent is acked.
+      const audit = await jetstream(rig.nc).consumers.get(StreamName.Jobs, ConsumerName.Audit);
+      for (;;) {
+        const msg = await audit.next({ expires: 1000 });
+        if (!msg) break;
+        msg.ack();
+        if (msg.info.pending === 0) break;
+      }
+      await untilCompleted(plan.plan_id);
+      expect(await rig.history(job.id)).toHaveLength(1);
+    } finally {
+      await rig.jsm.consumers.delete(StreamName.Jobs, ConsumerName.Audit);
+    }
   });
 
   it('refuses a plan without filters, and answers 404 for plans it does not know', async () => {

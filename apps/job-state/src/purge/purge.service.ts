@@ -297,6 +297,7 @@ export class PurgeService {
     }
     // A job this plan deleted before a restart, whose erasure may not have happened yet.
     const unfinished = await this.deletedByPlan(plan.planId, gone);
+    await this.awaitAudited(Math.max(maxSeq, ...unfinished.map((u) => u.seq)));
     const notErased = new Set(await this.eraseContent(plan.planId, [...stored, ...unfinished]));
     const storedNotErased = stored.filter((s) => notErased.has(s.jobId)).length;
     counts.deleted += stored.length - storedNotErased;
@@ -344,19 +345,37 @@ export class PurgeService {
    * Completed means the keys are gone, not only that the deletions are recorded: waits until
    * the projector has acked the last one, for as long as it keeps making progress.
    */
-  private async awaitProjected(seq: number): Promise<void> {
+  private awaitProjected(seq: number): Promise<void> {
+    return this.awaitConsumer(ConsumerName.Projector, 'projector', seq);
+  }
+
+  /**
+   * Erasing removes a job's earlier events from JOBS; the audit service must have read them
+   * first, or a cancel or revoke it had not yet recorded would vanish from the trail. Waits
+   * while the audit consumer makes progress; an absent or stalled audit service does not
+   * block an erase (the tombstone itself is still recorded when audit is back).
+   */
+  private awaitAudited(seq: number): Promise<void> {
+    return this.awaitConsumer(ConsumerName.Audit, 'audit service', seq);
+  }
+
+  private async awaitConsumer(consumer: string, who: string, seq: number): Promise<void> {
     if (seq === 0) return;
     let floor = -1;
     let movedAt = Date.now();
     while (!this.stopping) {
-      const info = await this.jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector);
+      const info = await this.jsm.consumers.info(StreamName.Jobs, consumer).catch(() => null);
+      if (!info) {
+        this.logger.warn(`no ${who} consumer on JOBS; going on without waiting for it`);
+        return;
+      }
       const now = info.ack_floor.stream_seq;
       if (now >= seq) return;
       if (now !== floor) {
         floor = now;
         movedAt = Date.now();
       } else if (Date.now() - movedAt > PROJECTION_STALL_MS) {
-        this.logger.warn(`the projector is stuck at ${now}, before the last purge deletion ${seq}; completing the plan anyway`);
+        this.logger.warn(`the ${who} is stuck at ${now}, before ${seq}; going on anyway`);
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
