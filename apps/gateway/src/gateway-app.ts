@@ -6,7 +6,8 @@ import type { LogLevel } from '@nestjs/common';
 import type { Settings } from '@crux/contracts';
 import { ensureJobsStream } from '@crux/messaging';
 import { AppModule } from './app.module.js';
-import { ApiKeyRegistry } from './auth/api-key-registry.js';
+import { loadApiKeys } from './auth/load-api-keys.js';
+import { setSecurityHeaders } from './edge/security-headers.js';
 import {
   commandTimeoutFor,
   DEFAULT_CANCEL_WAIT_MS,
@@ -42,10 +43,11 @@ export interface RunningGateway {
  */
 export async function createGatewayApp(options: GatewayOptions): Promise<NestExpressApplication> {
   const { settings } = options;
-  // Validates the keys (any, distinct names and secrets) and throws with what to do.
-  new ApiKeyRegistry(settings.apiKeys);
+  // Loads and validates the keys (any, distinct names and secrets, production rules) and throws with what to do.
+  const keys = loadApiKeys(settings);
   const config: GatewayConfig = {
     settings,
+    keys,
     sseHeartbeatMs: options.sseHeartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS,
     cancelWaitMs: options.cancelWaitMs ?? DEFAULT_CANCEL_WAIT_MS,
     commandTimeoutMs: options.commandTimeoutMs ?? commandTimeoutFor(settings),
@@ -66,7 +68,8 @@ export async function createGatewayApp(options: GatewayOptions): Promise<NestExp
 
 /**
  * Puts the submit routes ahead of Express on the same HTTP server (see SolveHttpHandler for
- * why); every other request goes to Express and Nest as usual.
+ * why); every other request goes to Express and Nest as usual. Every answer, either way, gets
+ * the security headers here, before any handler runs.
  */
 function mountSubmitFastLane(app: NestExpressApplication): void {
   const server = app.getHttpServer() as Server;
@@ -75,6 +78,7 @@ function mountSubmitFastLane(app: NestExpressApplication): void {
   if (!express || others.length > 0) throw new Error('expected exactly one request listener (Express) on the HTTP server');
   server.removeListener('request', express);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    setSecurityHeaders(res);
     const route = solve.match(req);
     if (route) void solve.handle(route, req, res);
     else express(req, res);

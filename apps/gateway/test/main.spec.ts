@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitFor } from '@crux/test-harness';
 import { API_KEYS_ENV, call, Keys, startTestNats, type TestNats } from './support/gateway-fixture.js';
@@ -77,6 +81,53 @@ describe('the built gateway', () => {
       expect(code).toBe(1);
       expect(gateway.output()).toContain("CRUX_API_KEYS entry 'alice' has role 'admin'; roles are submitter, operator, auditor");
       expect(gateway.output()).not.toContain('s3cret');
+    } finally {
+      if (gateway.running()) gateway.kill('SIGKILL');
+    }
+  });
+
+  it('runs in production on CRUX_API_KEYS_FILE alone, accepting the secret whose digest it holds, never printing it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crux-keys-'));
+    const secret = randomBytes(32).toString('base64url');
+    const file = join(dir, 'keys');
+    writeFileSync(file, `# production keys\nprod-alice:submitter:${createHash('sha256').update(secret).digest('hex')}\n`);
+    const port = await freePort();
+    const gateway = run({ NODE_ENV: 'production', NATS_URL: nats.server.url, CRUX_HTTP_HOST: '127.0.0.1', CRUX_HTTP_PORT: String(port), CRUX_API_KEYS_FILE: file });
+    try {
+      await waitFor(() => gateway.output().includes('crux-gateway ready'), { what: `the ready line in: ${gateway.output()}`, timeoutMs: 30_000 });
+      const url = `http://127.0.0.1:${port}`;
+      const accepted = await call(url, '/api/v1/solve/basic', { authorization: `Bearer ${secret}`, body: { question: 'from the key file' } });
+      expect(accepted.status).toBe(202);
+      const refused = await call(url, '/api/v1/solve/basic', { authorization: `Bearer ${secret}x`, body: { question: 'q' } });
+      expect(refused.status).toBe(401);
+      gateway.kill('SIGTERM');
+      await gateway.exited;
+      expect(gateway.output()).not.toContain(secret);
+    } finally {
+      if (gateway.running()) gateway.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start in production with a plain secret shorter than 24 characters, naming the key but not the secret', async () => {
+    const gateway = run({ NODE_ENV: 'production', NATS_URL: nats.server.url, CRUX_HTTP_PORT: String(await freePort()), CRUX_API_KEYS: `ok:operator:${'k'.repeat(32)},weak:submitter:tooshort-secret-123` });
+    try {
+      const { code } = await gateway.exited;
+      expect(code).toBe(1);
+      expect(gateway.output()).toContain("NODE_ENV is production and CRUX_API_KEYS gives 'weak' a secret shorter than 24 characters");
+      expect(gateway.output()).not.toContain('tooshort-secret-123');
+      expect(gateway.output()).not.toContain('k'.repeat(32));
+    } finally {
+      if (gateway.running()) gateway.kill('SIGKILL');
+    }
+  });
+
+  it('refuses to start in production without any key', async () => {
+    const gateway = run({ NODE_ENV: 'production', NATS_URL: nats.server.url, CRUX_HTTP_PORT: String(await freePort()) });
+    try {
+      const { code } = await gateway.exited;
+      expect(code).toBe(1);
+      expect(gateway.output()).toContain('crux-gateway failed to start: no API keys are configured');
     } finally {
       if (gateway.running()) gateway.kill('SIGKILL');
     }

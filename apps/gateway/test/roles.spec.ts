@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { JobCancelled, JobView } from '@crux/contracts';
 import { AuditResponder } from './support/audit-responder.js';
-import { errorBody, startTestGateway, startTestNats, type Gateway, type KeyName, type RequestOptions, type TestNats } from './support/gateway-fixture.js';
+import { errorBody, Keys, startTestGateway, startTestNats, type Answer, type Gateway, type KeyName, type RequestOptions, type TestNats } from './support/gateway-fixture.js';
 import { jobView, notFound, StateResponder } from './support/state-responder.js';
 
 const PLAN = '8c3a4b5d-6e7f-4a81-9b2c-3d4e5f607182';
@@ -24,12 +24,32 @@ interface Route {
   /** Path and request for one call; `job` is a fresh job owned by alice. */
   request: (job: string) => { path: string; options: RequestOptions };
   expect: Record<Caller, number>;
+  /** An SSE stream: only the status and headers are read, then the request is aborted. */
+  stream?: boolean;
+  /** More to check once the route answered 2xx (e.g. whose jobs a list asked for). */
+  check?: (caller: Caller, answer: Answer, state: StateResponder) => void;
 }
 
 const OPERATOR_ONLY = { owner: 403, 'other submitter': 403, operator: 0, auditor: 403, 'no key': 401 };
 const TRAIL_READERS = { owner: 403, 'other submitter': 403, operator: 200, auditor: 200, 'no key': 401 };
 
+const SUBMITTERS = { owner: 202, 'other submitter': 202, operator: 202, auditor: 403, 'no key': 401 };
+const OWN_JOB = { owner: 200, 'other submitter': 404, operator: 200, auditor: 403, 'no key': 401 };
+const ANYONE = { owner: 200, 'other submitter': 200, operator: 200, auditor: 200, 'no key': 200 };
+
+/** The README's authorisation table, row by row: every route of the API. */
 const routes: Route[] = [
+  { name: 'POST /solve/basic', request: () => ({ path: '/api/v1/solve/basic', options: { body: { question: 'matrix' } } }), expect: SUBMITTERS },
+  { name: 'POST /solve/enhanced', request: () => ({ path: '/api/v1/solve/enhanced', options: { body: { question: 'matrix' } } }), expect: SUBMITTERS },
+  { name: 'GET /jobs/{id}', request: (job) => ({ path: `/api/v1/jobs/${job}`, options: {} }), expect: OWN_JOB },
+  {
+    name: 'GET /jobs',
+    request: () => ({ path: '/api/v1/jobs?limit=5', options: {} }),
+    expect: { ...OWN_JOB, 'other submitter': 200 },
+    // A submitter's list is of their own jobs only; an operator's of everyone's.
+    check: (caller, _answer, state) => expect(state.lists.at(-1)?.owner).toBe(caller === 'operator' ? undefined : KEY_OF[caller]),
+  },
+  { name: 'GET /jobs/{id}/events', request: (job) => ({ path: `/api/v1/jobs/${job}/events`, options: {} }), expect: OWN_JOB, stream: true },
   {
     name: 'DELETE /jobs/{id}',
     request: (job) => ({ path: `/api/v1/jobs/${job}`, options: { method: 'DELETE', body: { reason: 'matrix' } } }),
@@ -67,12 +87,27 @@ const routes: Route[] = [
   },
   { name: 'GET /audit', request: () => ({ path: '/api/v1/audit?action=deleted', options: {} }), expect: TRAIL_READERS },
   { name: 'GET /audit/verify', request: () => ({ path: '/api/v1/audit/verify', options: {} }), expect: TRAIL_READERS },
+  { name: 'GET /healthz', request: () => ({ path: '/healthz', options: {} }), expect: ANYONE },
+  { name: 'GET /metrics', request: () => ({ path: '/metrics', options: {} }), expect: ANYONE },
+  { name: 'GET /openapi.json', request: () => ({ path: '/api/v1/openapi.json', options: {} }), expect: ANYONE },
+  { name: 'GET /docs', request: () => ({ path: '/api/v1/docs', options: {} }), expect: ANYONE },
 ];
 
 const CALLERS: Caller[] = ['owner', 'other submitter', 'operator', 'auditor', 'no key'];
-const cells = routes.flatMap((route) => CALLERS.map((caller) => ({ route: route.name, caller, status: route.expect[caller], make: route.request })));
+const cells = routes.flatMap((route) =>
+  CALLERS.map((caller) => ({ route: route.name, caller, status: route.expect[caller], make: route.request, stream: route.stream ?? false, check: route.check })),
+);
 
-describe('who may use the deletion and trail routes', () => {
+/** Opens an SSE stream just long enough to read its status. */
+async function openStream(url: string, caller: Caller): Promise<number> {
+  const abort = new AbortController();
+  const key = KEY_OF[caller];
+  const response = await fetch(url, { headers: key ? { authorization: `Bearer ${Keys[key]}` } : {}, signal: abort.signal });
+  abort.abort();
+  return response.status;
+}
+
+describe('who may use each route (the README authorisation table)', () => {
   let nats: TestNats;
   let gateway: Gateway;
   let state: StateResponder;
@@ -128,14 +163,19 @@ describe('who may use the deletion and trail routes', () => {
     await nats?.close();
   });
 
-  it.each(cells)('$route by $caller answers $status', async ({ caller, status, make }) => {
+  it.each(cells)('$route by $caller answers $status', async ({ caller, status, make, stream, check }) => {
     const job = randomUUID();
     jobs.set(job, jobView({ job_id: job, owner: 'alice', status: 'running' }));
     const { path, options } = make(job);
     const reachedBefore = reached();
     const eventsBefore = await nats.messageCount();
+    if (stream && status < 400) {
+      expect(await openStream(`${gateway.url}${path}`, caller)).toBe(status);
+      return;
+    }
     const answer = await gateway.request(path, { ...options, key: KEY_OF[caller] });
     expect(answer.status).toBe(status);
+    if (status < 400) check?.(caller, answer, state);
     if (status >= 400) {
       errorBody(answer);
       // A refused caller changes nothing and asks nothing.

@@ -1,5 +1,6 @@
 export * from './actor.js';
 export * from './api-error.js';
+export * from './api-key-file.js';
 export * from './audit.js';
 export * from './canonical-json.js';
 export * from './dto/admin-requests.js';

@@ -50,6 +50,12 @@ export interface Settings {
   expirySweepMs: number;
   /** A cancelled running job whose worker has not confirmed the kill by then gets revoke_unconfirmed. */
   revokeConfirmMs: number;
+  /** A file of `name:role:sha256hex` lines: keys held as digests of their secrets (the gateway reads it). */
+  apiKeysFile: string | null;
+  /** Requests per second each API key may make to the gateway, on average (token bucket refill). */
+  rateLimitPerS: number;
+  /** How many requests one API key may make at once before the refill rate applies (token bucket size). */
+  rateLimitBurst: number;
 }
 
 /** Documentation of each setting: the README's configuration table is written from this. */
@@ -84,6 +90,9 @@ export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meanin
   { name: 'CRUX_EXPIRY_GRACE_S', default: '60', meaning: "Redis's own TTL outlives job-state's expiry by this much (backstop)" },
   { name: 'CRUX_EXPIRY_SWEEP_MS', default: '250', meaning: 'how often job-state looks for jobs due to expire' },
   { name: 'CRUX_REVOKE_CONFIRM_MS', default: '5000', meaning: 'a revoke not confirmed by then is recorded as revoke_unconfirmed' },
+  { name: 'CRUX_API_KEYS_FILE', default: '(none)', meaning: 'file of name:role:sha256hex lines (# comments): keys stored as sha256 digests of their secrets' },
+  { name: 'CRUX_RATE_LIMIT_PER_S', default: '50', meaning: 'requests per second per API key (token bucket refill)' },
+  { name: 'CRUX_RATE_LIMIT_BURST', default: '100', meaning: 'requests one API key may make at once (token bucket size)' },
 ];
 
 export class SettingsError extends Error {
@@ -169,5 +178,8 @@ export function loadSettings(env: Env = process.env): Settings {
     expiryGraceS: int(env, 'CRUX_EXPIRY_GRACE_S', 60, 1),
     expirySweepMs: int(env, 'CRUX_EXPIRY_SWEEP_MS', 250, 10),
     revokeConfirmMs: int(env, 'CRUX_REVOKE_CONFIRM_MS', 5000, 100),
+    apiKeysFile: optional(env, 'CRUX_API_KEYS_FILE'),
+    rateLimitPerS: int(env, 'CRUX_RATE_LIMIT_PER_S', 50, 1),
+    rateLimitBurst: int(env, 'CRUX_RATE_LIMIT_BURST', 100, 1),
   };
 }

@@ -10,6 +10,26 @@ export interface GetJobRequest {
   owner?: string;
 }
 
+/** Most ids one `job.state.get_many` may ask about. */
+export const GET_MANY_MAX_IDS = 100;
+
+/** Asks about several jobs at once, as a service (no owner): what `job.state.get` says of each, in brief. */
+export interface GetManyJobsRequest {
+  job_ids: string[];
+}
+
+/**
+ * One job as `job.state.get_many` answers it: its status (a job written to JOBS but not yet
+ * projected is `pending`, as `job.state.get` answers), `gone` once it was deleted (where
+ * `job.state.get` answers 410), null when job-state has never seen it (404).
+ */
+export type JobBrief = { status: JobStatus } | { gone: true } | null;
+
+export interface GetManyJobsReply {
+  /** Every asked id, once. */
+  jobs: Record<string, JobBrief>;
+}
+
 export interface ListJobsRequest {
   status?: JobStatus;
   owner?: string;

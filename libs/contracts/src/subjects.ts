@@ -29,6 +29,8 @@ export const Subjects = {
   /** What the JOBS stream stores: exactly the job event subjects. */
   jobsStreamSubjects: () => JOB_EVENT_TYPES.map((type) => `job.${type}.*`),
   stateGet: 'job.state.get',
+  /** Several jobs' status in one request (the worker, before running the jobs it fetched). */
+  stateGetMany: 'job.state.get_many',
   stateList: 'job.state.list',
   statePurgePlan: 'job.state.purge_plan',
   statePurgeConfirm: 'job.state.purge_confirm',

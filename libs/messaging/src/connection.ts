@@ -1,4 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { parseNatsUrl } from './nats-url.js';
 
 export interface NatsConnectOptions {
   /** Comma-separated server URLs, as in NATS_URL. */
@@ -12,8 +13,9 @@ export interface NatsConnectOptions {
  * stack traces (they make publishing 1.2–1.6× slower with this client).
  */
 export function connectNats({ url, name }: NatsConnectOptions): Promise<NatsConnection> {
+  // Credentials in NATS_URL (user:password@host) become the user and pass options.
   return connect({
-    servers: url.split(',').map((s) => s.trim()).filter(Boolean),
+    ...parseNatsUrl(url),
     name,
     noAsyncTraces: true,
     maxReconnectAttempts: -1,

@@ -7,3 +7,4 @@ export * from './streams.js';
 export { jetstream, jetstreamManager } from '@nats-io/jetstream';
 export type { JetStreamClient, JetStreamManager, JsMsg, PubAck } from '@nats-io/jetstream';
 export type { NatsConnection } from '@nats-io/transport-node';
+export * from './nats-url.js';

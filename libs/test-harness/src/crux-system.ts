@@ -58,6 +58,9 @@ export class CruxSystem {
       CRUX_HTTP_HOST: '127.0.0.1',
       CRUX_API_KEYS: Object.values(TEST_KEYS).map((k) => `${k.name}:${k.role}:${k.secret}`).join(','),
       CRUX_SIMULATED_LATENCY_MS: '5',
+      // Suites and benchmarks drive one key hard; the limiter has its own tests.
+      CRUX_RATE_LIMIT_PER_S: '1000000',
+      CRUX_RATE_LIMIT_BURST: '1000000',
       ...options.env,
     };
     const system = new CruxSystem(nats, redis, httpPort, env);

@@ -4,6 +4,7 @@ import type { Command } from './command.js';
 import { createHelpCommand } from './help.js';
 import { holdCommand } from './hold.js';
 import { jobsCommand } from './jobs.js';
+import { keysCommand } from './keys.js';
 import { purgeCommand } from './purge.js';
 import { releaseCommand } from './release.js';
 import { restoreCommand } from './restore.js';
@@ -27,5 +28,6 @@ export const COMMANDS: readonly Command[] = [
   holdCommand,
   releaseCommand,
   auditCommand,
+  keysCommand,
   createHelpCommand(() => COMMANDS),
 ];

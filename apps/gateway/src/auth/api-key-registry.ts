@@ -1,5 +1,5 @@
 import { hash, timingSafeEqual } from 'node:crypto';
-import type { ApiKey } from '@crux/contracts';
+import type { ApiKey, HashedApiKey } from '@crux/contracts';
 import type { Principal } from './principal.js';
 
 export class ApiKeyConfigError extends Error {
@@ -25,23 +25,28 @@ const sha256 = (text: string): Buffer => hash('sha256', text, 'buffer');
 export class ApiKeyRegistry {
   private readonly entries: Entry[];
 
-  constructor(keys: readonly ApiKey[]) {
-    if (keys.length === 0) {
+  /** `keys` with plain secrets (CRUX_API_KEYS), `hashed` with digests only (CRUX_API_KEYS_FILE). */
+  constructor(keys: readonly ApiKey[], hashed: readonly HashedApiKey[] = []) {
+    if (keys.length + hashed.length === 0) {
       throw new ApiKeyConfigError(
         'no API keys are configured: set CRUX_API_KEYS to comma-separated name:role:secret entries ' +
-          '(roles submitter, operator, auditor); `npm start` creates development keys',
+          '(roles submitter, operator, auditor), or CRUX_API_KEYS_FILE to a file of name:role:sha256 lines ' +
+          '(`npx crux keys add`); `npm start` creates development keys',
       );
     }
+    const all = [
+      ...keys.map((key) => ({ name: key.name, role: key.role, digest: sha256(key.secret) })),
+      ...hashed.map((key) => ({ name: key.name, role: key.role, digest: Buffer.from(key.sha256, 'hex') })),
+    ];
     const names = new Set<string>();
     const digests = new Set<string>();
-    this.entries = keys.map((key) => {
-      const digest = sha256(key.secret);
-      if (names.has(key.name)) throw new ApiKeyConfigError(`CRUX_API_KEYS names '${key.name}' twice; each key needs its own name`);
+    this.entries = all.map(({ name, role, digest }) => {
+      if (names.has(name)) throw new ApiKeyConfigError(`CRUX_API_KEYS names '${name}' twice; each key needs its own name`);
       // Two keys with one secret would make the caller ambiguous.
-      if (digests.has(digest.toString('hex'))) throw new ApiKeyConfigError(`CRUX_API_KEYS gives key '${key.name}' a secret another key already uses`);
-      names.add(key.name);
+      if (digests.has(digest.toString('hex'))) throw new ApiKeyConfigError(`CRUX_API_KEYS gives key '${name}' a secret another key already uses`);
+      names.add(name);
       digests.add(digest.toString('hex'));
-      return { digest, principal: { name: key.name, role: key.role } };
+      return { digest, principal: { name, role } };
     });
   }
 

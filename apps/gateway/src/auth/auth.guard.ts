@@ -1,6 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Role } from '@crux/contracts';
+import { RateLimiter } from '../edge/rate-limiter.js';
 import { ApiKeyRegistry } from './api-key-registry.js';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators.js';
 import { authorize } from './authorize.js';
@@ -15,6 +16,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeyRegistry,
+    private readonly limiter: RateLimiter,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -23,7 +25,7 @@ export class AuthGuard implements CanActivate {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!roles) throw new Error(`route ${context.getClass().name}.${context.getHandler().name} declares neither @Roles() nor @Public()`);
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.principal = authorize(this.keys, request.headers.authorization, roles);
+    request.principal = authorize(this.keys, request.headers.authorization, roles, this.limiter);
     return true;
   }
 }

@@ -1,8 +1,11 @@
 import type { Settings } from '@crux/contracts';
+import type { ApiKeyRegistry } from '../auth/api-key-registry.js';
 
 /** Everything the gateway's providers read: the env settings plus knobs that are not env settings. */
 export interface GatewayConfig {
   settings: Settings;
+  /** The API keys, loaded and checked once at start (CRUX_API_KEYS and CRUX_API_KEYS_FILE). */
+  keys: ApiKeyRegistry;
   /** Interval of the comment line that keeps idle SSE connections open through proxies. */
   sseHeartbeatMs: number;
   /** How long DELETE /jobs/{id} waits for job-state to show the job cancelled before answering with it as it is. */

@@ -36,12 +36,18 @@ const ERRORS = {
   404: errorResponse('No such job — or one owned by someone else, which answers exactly the same'),
   409: errorResponse('The request conflicts with the state of the job or plan; `message` says how'),
   410: { description: 'The job was deleted; `deleted_at`, `reason` and `actor` say when, why and by whom', content: json(ref('GoneError')) },
+  429: {
+    ...errorResponse("The API key is over its rate limit (CRUX_RATE_LIMIT_PER_S, CRUX_RATE_LIMIT_BURST); wait the seconds `Retry-After` gives"),
+    headers: { 'Retry-After': { description: 'Seconds until the key may call again', schema: { type: 'integer', minimum: 1 } } },
+  },
   413: errorResponse('Request body larger than CRUX_MAX_BODY_BYTES, or too large to pass on in one NATS message (a long purge id list)'),
   502: errorResponse('A service the gateway depends on answered something the gateway does not understand'),
   503: errorResponse('A service the gateway depends on (job-state, the audit service, JetStream) is not answering'),
 } as const;
 
-const pick = <K extends keyof typeof ERRORS>(...codes: K[]) => Object.fromEntries(codes.map((code) => [code, ERRORS[code]]));
+/** Every route that authenticates (401) also rate-limits its key (429). */
+const pick = <K extends keyof typeof ERRORS>(...codes: K[]) =>
+  Object.fromEntries([...codes, ...(codes.includes(401 as K) ? [429 as K] : [])].map((code) => [code, ERRORS[code]]));
 
 const basicRequestProperties: Record<string, Schema> = {
   question: { type: 'string', minLength: 1, maxLength: RequestLimits.questionMaxChars, description: 'The problem to solve.' },
@@ -566,7 +572,7 @@ export function openApiDocument(): Record<string, unknown> {
     },
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'An API key from CRUX_API_KEYS (name:role:secret): send the secret.' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key from CRUX_API_KEYS (name:role:secret) or CRUX_API_KEYS_FILE (name:role:sha256 of the secret): send the secret.' },
       },
       schemas: {
         SolveBasicRequest: {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { sendJson } from '../http/send-json.js';
+import { ApiHttpError } from './api-http-error.js';
 import { toApiError } from './to-api-error.js';
 
 /**
@@ -28,6 +29,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return;
     }
     const headers: Record<string, string> = body.status_code === 401 ? { 'WWW-Authenticate': 'Bearer realm="crux"' } : {};
+    if (exception instanceof ApiHttpError && exception.headers) Object.assign(headers, exception.headers);
     sendJson(res, body.status_code, body, headers);
   }
 }

@@ -7,6 +7,8 @@ export class ApiHttpError extends HttpException {
   readonly body: ApiError;
   /** Chosen by another service (job-state) and passed through: its faults are logged there. */
   forwarded = false;
+  /** Headers the answer carries besides the body (Retry-After on a 429). */
+  headers?: Record<string, string>;
 
   constructor(statusCode: number, message: string, details?: unknown, options?: ErrorOptions) {
     const body = apiError(statusCode, STATUS_CODES[statusCode] ?? 'Error', message, details);

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Role, SolveBasicRequest, SolveEnhancedRequest, SolveMode } from '@crux/contracts';
 import { ApiKeyRegistry } from '../auth/api-key-registry.js';
+import { RateLimiter } from '../edge/rate-limiter.js';
 import { authorize } from '../auth/authorize.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { ApiHttpError } from '../errors/api-http-error.js';
@@ -55,6 +56,7 @@ export class SolveHttpHandler {
 
   constructor(
     private readonly keys: ApiKeyRegistry,
+    private readonly limiter: RateLimiter,
     private readonly solve: SolveService,
     private readonly metrics: MetricsService,
     private readonly streams: OpenStreams,
@@ -74,7 +76,7 @@ export class SolveHttpHandler {
       this.metrics.observeRequest('POST', route.path, res.statusCode, Number(process.hrtime.bigint() - start) / 1e9);
     });
     try {
-      const principal = authorize(this.keys, req.headers.authorization, SUBMIT_ROLES);
+      const principal = authorize(this.keys, req.headers.authorization, SUBMIT_ROLES, this.limiter);
       const body = await readJsonBody(req, this.config.settings.maxBodyBytes);
       const request = validateDto(route.dto, body);
       const submitted = await this.solve.submit(route.mode, request, principal);
@@ -147,6 +149,7 @@ export class SolveHttpHandler {
     }
     const headers: Record<string, string> = {};
     if (body.status_code === 401) headers['WWW-Authenticate'] = 'Bearer realm="crux"';
+    if (error instanceof ApiHttpError && error.headers) Object.assign(headers, error.headers);
     // The rest of an oversized body is not worth reading: close instead of draining it.
     if (body.status_code === 413) headers.Connection = 'close';
     sendJson(res, body.status_code, body, headers);
