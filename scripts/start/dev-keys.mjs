@@ -34,12 +34,13 @@ export const DEV_KEY_PRINCIPALS = [
  * @returns {ResolvedKeys}
  */
 export function resolveApiKeys(root, env) {
-  const configured = env.CRUX_API_KEYS?.trim();
-  if (configured) return { source: 'env', setting: configured, keys: [] };
+  const configured = env.CRUX_API_KEYS?.trim() ?? '';
+  // A key file (hashed secrets) counts as configured keys too; the gateway reads it itself.
+  if (configured || env.CRUX_API_KEYS_FILE?.trim()) return { source: 'env', setting: configured, keys: [] };
   if (env.NODE_ENV === 'production') {
     throw new StartError(
-      'NODE_ENV is production and CRUX_API_KEYS is not set: production never runs on development keys.\n' +
-        'Set CRUX_API_KEYS=name:role:secret,... (roles submitter, operator, auditor).',
+      'NODE_ENV is production and neither CRUX_API_KEYS nor CRUX_API_KEYS_FILE is set: production never runs on development keys.\n' +
+        'Set CRUX_API_KEYS=name:role:secret,... (roles submitter, operator, auditor), or CRUX_API_KEYS_FILE (npx crux keys add).',
     );
   }
   const file = join(root, DEV_KEYS_FILE);
