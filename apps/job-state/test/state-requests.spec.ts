@@ -4,6 +4,8 @@ import {
   RedisKeys,
   Subjects,
   type GetJobRequest,
+  type GetManyJobsReply,
+  type GetManyJobsRequest,
   type JobView,
   type ListJobsReply,
   type ListJobsRequest,
@@ -21,6 +23,7 @@ describe('job.state.get and job.state.list over NATS', () => {
   let lastSeq = 0;
 
   const get = (request: GetJobRequest) => requestJson<GetJobRequest, JobView>(rig.nc, Subjects.stateGet, request, 10_000);
+  const getMany = (request: GetManyJobsRequest) => requestJson<GetManyJobsRequest, GetManyJobsReply>(rig.nc, Subjects.stateGetMany, request, 10_000);
   const list = (request: ListJobsRequest) => requestJson<ListJobsRequest, ListJobsReply>(rig.nc, Subjects.stateList, request, 10_000);
   const value = <T>(reply: Reply<T>): T => {
     if (!reply.ok) throw new Error(`expected ok, got ${JSON.stringify(reply.error)}`);
@@ -178,5 +181,40 @@ describe('job.state.get and job.state.list over NATS', () => {
     } finally {
       await rig.projector.start();
     }
+  });
+
+  it('answers several jobs at once, as job.state.get would for each: live, not yet projected, deleted, never seen', async () => {
+    const goneId = randomUUID();
+    const gone = jobEvents(goneId, 'frank');
+    await rig.projected((await rig.publish(gone.created())).seq);
+    const snapshot = value(await get({ job_id: goneId }));
+    await rig.projected((await rig.publish(gone.deleted(snapshot))).seq);
+    expect(await get({ job_id: goneId })).toMatchObject({ ok: false, error: { status_code: 410 } });
+
+    await rig.projector.stop();
+    try {
+      const newId = randomUUID();
+      await rig.publish(jobEvents(newId, 'frank').created());
+      const unknownId = randomUUID();
+      const aliceStatus = value(await get({ job_id: alice[0] })).status;
+
+      const reply = value(await getMany({ job_ids: [bobId, newId, goneId, unknownId, bobId, alice[0]] }));
+      expect(reply).toEqual({
+        jobs: {
+          [bobId]: { status: 'completed' },
+          [newId]: { status: 'pending' },
+          [goneId]: { gone: true },
+          [unknownId]: null,
+          [alice[0]]: { status: aliceStatus },
+        },
+      });
+    } finally {
+      await rig.projector.start();
+    }
+  });
+
+  it('refuses a get_many without ids, or with too many, with a 400', async () => {
+    expect(await getMany({ job_ids: [] })).toMatchObject({ ok: false, error: { status_code: 400 } });
+    expect(await getMany({ job_ids: Array.from({ length: 101 }, () => randomUUID()) })).toMatchObject({ ok: false, error: { status_code: 400 } });
   });
 });

@@ -10,7 +10,8 @@ import { WorkerModule } from './worker.module.js';
 
 async function main(): Promise<void> {
   const settings = loadSettings(process.env);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(settings));
+  // Per-job lines (running, completed) are debug and not printed: at hundreds of short jobs a second, writing them costs more than the jobs.
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(settings), { logger: ['fatal', 'error', 'warn', 'log'] });
   app.enableShutdownHooks();
   console.log(`crux-worker ready (worker ${settings.workerId}, pool of ${settings.workerConcurrency})`);
 }

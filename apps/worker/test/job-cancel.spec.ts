@@ -26,6 +26,8 @@ interface WorkerOptions {
   cancelCheckMs?: number;
   /** Connect through this URL instead of the server's (a proxy that can cut the worker off). */
   url?: string;
+  /** Take jobs ahead of a free child while runs are shorter than this. */
+  prefetchBelowMs?: number;
 }
 
 describe('cancelling jobs on workers (real nats-server, real child processes)', () => {
@@ -55,6 +57,7 @@ describe('cancelling jobs on workers (real nats-server, real child processes)', 
       cancelCheckMs: o.cancelCheckMs ?? 60_000,
       retryDelayMs: 300,
       fetchExpiresMs: 1000,
+      prefetchBelowMs: o.prefetchBelowMs,
       logger: log,
     });
     const worker = { id, nc: wnc, pool, consumer, log };
@@ -268,5 +271,39 @@ describe('cancelling jobs on workers (real nats-server, real child processes)', 
     expect(processExists(pid)).toBe(false);
     expect(revokedOf(created.job_id)[0]).toMatchObject({ causation_id: cancelled.id, data: { terminated: true, outcome: 'terminated', pid, worker_id: 'w-late-news' } });
     await waitFor(() => queueSettled(nc), { what: 'the message to be settled' });
+  });
+
+  it('does not start a job taken ahead once NATS dropped while it waited, until job-state says it is still wanted: here it was cancelled meanwhile', async () => {
+    const proxy = await TcpProxy.start(nats.port);
+    try {
+      // Taking ahead is on for runs this long only because the test says so.
+      const w = await startWorker('w-ahead-cut-off', { url: proxy.url, prefetchBelowMs: 600_000 });
+      await markerCompletes();
+      const long = await publishCreated(nc, { question: 'Explain quicksort.', n_iters: 15 });
+      await underWay(long.job_id);
+      const ahead = await publishCreated(nc, { question: 'q', n_iters: 1 });
+      await waitFor(() => stub.asked.includes(ahead.job_id), { what: 'the worker to take the second job ahead' });
+      expect(events.until(long.job_id, 'completed')).toBeUndefined();
+
+      // Cut off, the worker does not hear the cancel; back, it cannot ask job-state (silent) before its child is free.
+      proxy.cut();
+      await waitFor(() => w.log.has(/disconnected from NATS/), { what: 'the worker to notice it is cut off' });
+      stub.silent = true;
+      await cancel(ahead.job_id);
+      proxy.restore();
+      await waitFor(() => events.until(long.job_id, 'completed'), { what: 'the long job to complete', timeoutMs: 30_000 });
+      await waitFor(() => w.log.has(new RegExp(`job ${ahead.job_id} waits: job-state cannot say whether it was cancelled`)), {
+        what: 'the worker to hold the second job back',
+        timeoutMs: 30_000,
+      });
+      stub.silent = false;
+
+      await waitFor(() => queueSettled(nc), { what: 'the cancelled job to be settled', timeoutMs: 30_000 });
+      await markerCompletes();
+      expect(events.of(ahead.job_id)).toEqual([]);
+    } finally {
+      await Promise.all(workers.splice(0).map(stopWorker));
+      await proxy.close();
+    }
   });
 });

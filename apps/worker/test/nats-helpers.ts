@@ -1,8 +1,8 @@
 /**
  * What the integration tests need around a real nats-server: the JOBS stream and the
  * workers consumer, a way to publish `job.created` as the gateway does, a log of every job
- * event in the stream, and a stand-in for job-state's `job.state.get` (the real job-state
- * is another app).
+ * event in the stream, and a stand-in for job-state's `job.state.get` and
+ * `job.state.get_many` (the real job-state is another app).
  */
 import {
   apiError,
@@ -13,6 +13,9 @@ import {
   StreamName,
   Subjects,
   type EventEnvelope,
+  type GetManyJobsReply,
+  type GetManyJobsRequest,
+  type JobBrief,
   type JobCancelData,
   type JobCancelled,
   type JobCreated,
@@ -102,36 +105,58 @@ export class EventLog {
 }
 
 /**
- * Answers `job.state.get` as job-state would: the status the test set, or 404 for a job it
- * has not heard of. `silent` makes it ignore requests, as a job-state that is down.
+ * Answers `job.state.get` and `job.state.get_many` as job-state would: the status the test
+ * set, or not found for a job it has not heard of. `silent` makes it ignore requests, as a
+ * job-state that is down; `{ many: false }` leaves get_many unserved, as an older job-state.
  */
 export class JobStateStub {
   readonly statuses = new Map<string, JobStatus>();
   silent = false;
+  /** Requests of either kind. */
   requests = 0;
-  /** Job ids asked about, in order. */
+  /** Job ids asked about, in order, by either kind of request. */
   readonly asked: string[] = [];
-  private readonly sub: Subscription;
+  /** The ids of each get_many, in order. */
+  readonly askedMany: string[][] = [];
+  private readonly subs: Subscription[];
 
-  constructor(nc: NatsConnection) {
-    this.sub = nc.subscribe(Subjects.stateGet, {
-      queue: QueueGroup.JobState,
-      callback: (err, msg) => {
-        if (err) return;
-        this.requests++;
-        const { job_id } = msg.json<{ job_id: string }>();
-        this.asked.push(job_id);
-        if (this.silent) return;
-        const status = this.statuses.get(job_id);
-        const reply: Reply<Partial<JobView>> = status
-          ? { ok: true, value: { job_id, status } }
-          : { ok: false, error: apiError(404, 'Not Found', `job ${job_id} not found`) };
-        msg.respond(JSON.stringify(reply));
-      },
-    });
+  constructor(nc: NatsConnection, options: { many?: boolean } = {}) {
+    this.subs = [
+      nc.subscribe(Subjects.stateGet, {
+        queue: QueueGroup.JobState,
+        callback: (err, msg) => {
+          if (err) return;
+          this.requests++;
+          const { job_id } = msg.json<{ job_id: string }>();
+          this.asked.push(job_id);
+          if (this.silent) return;
+          const status = this.statuses.get(job_id);
+          const reply: Reply<Partial<JobView>> = status
+            ? { ok: true, value: { job_id, status } }
+            : { ok: false, error: apiError(404, 'Not Found', `job ${job_id} not found`) };
+          msg.respond(JSON.stringify(reply));
+        },
+      }),
+    ];
+    if (options.many === false) return;
+    this.subs.push(
+      nc.subscribe(Subjects.stateGetMany, {
+        queue: QueueGroup.JobState,
+        callback: (err, msg) => {
+          if (err) return;
+          this.requests++;
+          const { job_ids } = msg.json<GetManyJobsRequest>();
+          this.asked.push(...job_ids);
+          this.askedMany.push(job_ids);
+          if (this.silent) return;
+          const jobs = Object.fromEntries(job_ids.map((id): [string, JobBrief] => [id, this.statuses.has(id) ? { status: this.statuses.get(id)! } : null]));
+          msg.respond(JSON.stringify({ ok: true, value: { jobs } } satisfies Reply<GetManyJobsReply>));
+        },
+      }),
+    );
   }
 
   close(): void {
-    this.sub.unsubscribe();
+    for (const sub of this.subs) sub.unsubscribe();
   }
 }

@@ -30,6 +30,10 @@ export function processExists(pid: number): boolean {
 export class CapturedLog implements PoolLogger {
   readonly lines: string[] = [];
 
+  debug(message: string): void {
+    this.lines.push(`debug: ${message}`);
+  }
+
   log(message: string): void {
     this.lines.push(`log: ${message}`);
   }

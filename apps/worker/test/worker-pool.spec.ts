@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { waitFor } from '@crux/test-harness';
 import { IGNORE_SIGTERM_FLAG } from '../src/pool/protocol.js';
 import type { JobOutcome } from '../src/pool/pool-types.js';
-import { RunAbortedError, type WorkerPool } from '../src/pool/worker-pool.js';
+import { RunAbortedError, RunDeferredError, type WorkerPool } from '../src/pool/worker-pool.js';
 import type { SolveProgress } from '../src/solving/progress.js';
 import { basicSpec, CapturedLog, processExists, testPool } from './pool-helpers.js';
 
@@ -45,6 +45,27 @@ describe('the pool of child processes', () => {
       expect(values.at(-1)).toBe(1);
       for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThanOrEqual(values[i - 1]);
     }
+  });
+
+  it('sends the progress of a run over IPC at most once per interval, and none of what is held back when the job ends', async () => {
+    const pool = open(testPool(1, 0));
+    await pool.start();
+    const seen: SolveProgress[] = [];
+    const job = await pool.run(basicSpec('throttled', 3), { onProgress: (p) => seen.push(p) }, { progressIntervalMs: 60_000 });
+    expect(await job.outcome).toMatchObject({ kind: 'completed' });
+    // Seven reports (two per iteration and `done`); the interval outlasts the run, so only the first crosses.
+    expect(seen).toEqual([{ progress: 0, current_phase: 'iteration 1/3: generating', partial_results: null }]);
+  });
+
+  it('hands the child back unused when mayStart says no at the moment a child is free', async () => {
+    const pool = open(testPool(1, 0));
+    await pool.start();
+    const started: number[] = [];
+    await expect(pool.run(basicSpec('not-yet', 1), { onStart: (pid) => started.push(pid) }, { mayStart: () => false })).rejects.toBeInstanceOf(RunDeferredError);
+    expect(started).toEqual([]);
+    expect(pool.idleCount).toBe(1);
+    const next = await pool.run(basicSpec('next', 1));
+    expect((await next.outcome).kind).toBe('completed');
   });
 
   it('reports a provider it cannot use as a failed job and keeps the child', async () => {

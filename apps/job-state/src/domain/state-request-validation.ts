@@ -1,4 +1,4 @@
-import { apiError, isJobStatus, JOB_STATUSES, type ApiError, type JobStatus } from '@crux/contracts';
+import { apiError, GET_MANY_MAX_IDS, isJobStatus, JOB_STATUSES, type ApiError, type JobStatus } from '@crux/contracts';
 import { decodeCursor, type ListPosition } from './list-cursor.js';
 
 export const LIST_LIMIT_MAX = 100;
@@ -20,6 +20,16 @@ export function checkGetRequest(request: unknown): Checked<GetQuery> {
   if (typeof r.job_id !== 'string' || r.job_id === '') return badRequest('job_id must be a non-empty string');
   if (r.owner !== undefined && r.owner !== null && typeof r.owner !== 'string') return badRequest('owner must be a string');
   return { ok: true, value: { jobId: r.job_id, owner: typeof r.owner === 'string' ? r.owner : null } };
+}
+
+/** The distinct ids of a `job.state.get_many`, in the order first asked. */
+export function checkGetManyRequest(request: unknown): Checked<string[]> {
+  const ids = ((request ?? {}) as Record<string, unknown>).job_ids;
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > GET_MANY_MAX_IDS) {
+    return badRequest(`job_ids must be a list of 1 to ${GET_MANY_MAX_IDS} job ids`);
+  }
+  if (!ids.every((id): id is string => typeof id === 'string' && id !== '')) return badRequest('every job id must be a non-empty string');
+  return { ok: true, value: [...new Set(ids)] };
 }
 
 export interface ListQuery {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RedisKeys, type JobView } from '@crux/contracts';
+import { isJobStatus, RedisKeys, type JobStatus, type JobView } from '@crux/contracts';
 import { comesAfter, fromJobHash, snapshotOf, ttlFromDeadline, type ListPosition } from '../domain/index.js';
 
 export interface IndexEntry {
@@ -53,6 +53,18 @@ export class JobReader {
       const hash = reply<Record<string, string>>(replies, 2 * i);
       const deadline = score(reply<string | null>(replies, 2 * i + 1));
       return fromJobHash(hash, hash.held === '1' ? null : ttlFromDeadline(deadline, now));
+    });
+  }
+
+  /** Only the status of each job, in one round trip, in the order asked; null where there is no job (as `read` finds none). */
+  async statuses(jobIds: readonly string[]): Promise<(JobStatus | null)[]> {
+    if (jobIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of jobIds) pipeline.hget(RedisKeys.job(id), 'status');
+    const replies = await pipeline.exec();
+    return jobIds.map((_, i) => {
+      const status = reply<string | null>(replies, i);
+      return isJobStatus(status) ? status : null;
     });
   }
 

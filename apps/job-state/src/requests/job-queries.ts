@@ -1,7 +1,8 @@
-import { apiError, ConsumerName, StreamName, type ApiError, type JobView, type ListJobsReply, type Reply } from '@crux/contracts';
+import { apiError, ConsumerName, StreamName, type ApiError, type GetManyJobsReply, type JobBrief, type JobView, type ListJobsReply, type Reply } from '@crux/contracts';
 import type { JetStreamManager } from '@crux/messaging';
 import {
   assertNever,
+  checkGetManyRequest,
   checkGetRequest,
   checkListRequest,
   classifyMissingJob,
@@ -28,7 +29,7 @@ export type JobLookup =
   | { kind: 'gone'; error: ApiError; owner: string | null }
   | { kind: 'unknown' };
 
-/** Answers `job.state.get` and `job.state.list`. */
+/** Answers `job.state.get`, `job.state.get_many` and `job.state.list`. */
 export class JobQueries {
   constructor(
     private readonly reader: JobReader,
@@ -52,6 +53,29 @@ export class JobQueries {
   }
 
   /**
+   * What `get` (no owner) would say of each job, in brief: the statuses of the live ones read
+   * in one round trip, each of the others judged from JOBS as `get` judges it.
+   */
+  async getMany(request: unknown): Promise<Reply<GetManyJobsReply>> {
+    const checked = checkGetManyRequest(request);
+    if (!checked.ok) return checked;
+    const ids = checked.value;
+    const statuses = await this.reader.statuses(ids);
+    // Jobs asked about together are mostly just created: one reading of the projection's ack floor serves them all.
+    let ackFloor: Promise<number> | undefined;
+    const sharedAckFloor = () => (ackFloor ??= this.ackFloor());
+    const briefs = await Promise.all(
+      ids.map(async (jobId, i): Promise<JobBrief> => {
+        const status = statuses[i];
+        if (status) return { status };
+        const found = await this.missing(jobId, sharedAckFloor);
+        return found.kind === 'live' ? { status: found.view.status } : found.kind === 'gone' ? { gone: true } : null;
+      }),
+    );
+    return { ok: true, value: { jobs: Object.fromEntries(ids.map((id, i) => [id, briefs[i]])) } };
+  }
+
+  /**
    * Finds a job for a request. With `owner` set, a job that is not provably theirs (another
    * owner's, or erased so that nobody can tell) is unknown.
    */
@@ -64,12 +88,10 @@ export class JobQueries {
   }
 
   /** A job without a key, judged from JOBS: not projected yet, deleted, or unknown. */
-  private async missing(jobId: string): Promise<JobLookup> {
+  private async missing(jobId: string, ackFloor: () => Promise<number> = () => this.ackFloor()): Promise<JobLookup> {
     const facts = await this.history.facts(jobId);
-    const ackFloor = needsAckFloor(facts)
-      ? (await this.jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector)).ack_floor.stream_seq
-      : 0;
-    const missing = classifyMissingJob(facts, ackFloor);
+    const floor = needsAckFloor(facts) ? await ackFloor() : 0;
+    const missing = classifyMissingJob(facts, floor);
     switch (missing.kind) {
       case 'gone':
         return { kind: 'gone', error: goneError(jobId, missing.deletion), owner: missing.deletion.event.data.snapshot?.owner ?? null };
@@ -82,6 +104,11 @@ export class JobQueries {
       default:
         return assertNever(missing, 'missing job');
     }
+  }
+
+  /** The last JOBS sequence up to which the projection has applied every event. */
+  private async ackFloor(): Promise<number> {
+    return (await this.jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector)).ack_floor.stream_seq;
   }
 
   /** A newest-first page; ids whose key is gone are skipped (deletion detection records and unindexes them). */

@@ -28,6 +28,7 @@ export class StateRequests {
       serveJson<unknown, A>(this.nc, subject, QueueGroup.JobState, (r) => this.track(handler(r)), onError);
     this.subscriptions = [
       serve(Subjects.stateGet, (r) => this.queries.get(r)),
+      serve(Subjects.stateGetMany, (r) => this.queries.getMany(r)),
       serve(Subjects.stateList, (r) => this.queries.list(r)),
       serve(Subjects.statePurgePlan, (r) => this.purges.plan(r)),
       serve(Subjects.statePurgeConfirm, (r) => this.purges.confirm(r)),

@@ -1,7 +1,14 @@
 /**
  * The worker's side of the work queue: pulls `job.created` from the durable `workers`
- * consumer, never more messages than it has free children, and turns each into a run in
- * the pool and the job's events (`started`, `progress`…, `completed` | `failed`).
+ * consumer and turns each into a run in the pool and the job's events (`started`,
+ * `progress`…, `completed` | `failed`). It takes no more messages than it has free children,
+ * except while runs are short: then up to `prefetch` more wait for a child, so that one
+ * pull brings several jobs instead of one (a pull costs the client and the server far more
+ * than a short job's message). A job taken ahead heart-beats like any other, and is checked
+ * against cancels like any other until the moment a child takes it.
+ *
+ * Before a job runs, job-state is asked whether it is still wanted; the questions of jobs
+ * pulled together go in one request (StateLookups).
  *
  * A message is acknowledged only after the event that settles the job has its PubAck, and
  * kept alive with `working()` while the job runs, so a worker that dies at any point
@@ -38,7 +45,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import type { Msg, Subscription } from '@nats-io/transport-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobOutcome, PoolLogger, RunningJob } from '../pool/pool-types.js';
-import { RunAbortedError, type WorkerPool } from '../pool/worker-pool.js';
+import { RunAbortedError, RunDeferredError, type WorkerPool } from '../pool/worker-pool.js';
 import type { SolveProgress } from '../solving/progress.js';
 import { specFromCreated } from '../solving/solve-spec.js';
 import { CancelAction, DeliveryPhase, actionOnCancel, revokedData } from './cancel-decision.js';
@@ -47,9 +54,9 @@ import { CancelWatch } from './cancel-watch.js';
 import { decideDelivery, workerLostMessage } from './delivery-decision.js';
 import { fitResult } from './fit-result.js';
 import { DEFAULT_PUBLISH_RETRY, JobEventPublisher, PublisherClosedError, type PublishRetry } from './job-event-publisher.js';
-import { lookupJob } from './job-lookup.js';
 import { ProgressThrottle } from './progress-throttle.js';
 import { RecentCancels } from './recent-cancels.js';
+import { StateLookups } from './state-lookups.js';
 
 export interface JobConsumerOptions {
   nc: NatsConnection;
@@ -71,6 +78,14 @@ export interface JobConsumerOptions {
   progressIntervalMs?: number;
   /** How long one pull waits for messages. @defaultValue 2000 */
   fetchExpiresMs?: number;
+  /** Most jobs taken ahead of free children while runs are short. @defaultValue the pool's size */
+  prefetch?: number;
+  /**
+   * Jobs are taken ahead only while recent runs took less than this on average: a job taken
+   * ahead waits for a child of this worker while another worker may be free, and that wait
+   * must stay short. @defaultValue 50
+   */
+  prefetchBelowMs?: number;
   publishRetry?: PublishRetry;
   logger?: PoolLogger;
 }
@@ -114,6 +129,9 @@ export class JobConsumer {
   private readonly active = new Map<JsMsg, ActiveDelivery>();
   private readonly recentCancels = new RecentCancels();
   private readonly watch: CancelWatch;
+  private readonly lookups: StateLookups;
+  /** Moving average of how long runs took (ms); null before the first. */
+  private runMs: number | null = null;
   private cancelSub: Subscription | undefined;
   /** Messages taken from the queue that have not yet been given a child (or let go). */
   private reserved = 0;
@@ -126,6 +144,7 @@ export class JobConsumer {
     this.js = jetstream(options.nc);
     this.actor = serviceActor(options.workerId);
     this.logger = options.logger ?? silent;
+    this.lookups = new StateLookups(options.nc, { timeoutMs: options.requestTimeoutMs, logger: this.logger });
     this.watch = new CancelWatch(options.nc, options.cancelCheckMs ?? 3000, () => this.checkHeldJobs(), this.logger);
   }
 
@@ -160,6 +179,8 @@ export class JobConsumer {
     if (this.stopping) return this.loopDone;
     this.stopping = true;
     this.wakeLoop();
+    // Jobs taken ahead that no child has yet are handed back at once, not run during the grace.
+    for (const delivery of this.active.values()) if (delivery.phase === DeliveryPhase.Starting && !delivery.cancel) delivery.withdraw.abort();
     await this.watch.stop();
     const running = [...this.active.values()];
     const ac = new AbortController();
@@ -183,13 +204,15 @@ export class JobConsumer {
 
   private async pullLoop(consumer: Awaited<ReturnType<JetStreamClient['consumers']['get']>>): Promise<void> {
     while (!this.stopping) {
-      const free = this.options.pool.idleCount - this.reserved;
-      if (free <= 0) {
+      const ahead = this.aheadNow();
+      const room = this.options.pool.idleCount + ahead - this.reserved;
+      // Taking ahead, pull only once the jobs waiting for a child fit in the free ones: a pull then brings `ahead` or more.
+      if (room < Math.max(1, ahead)) {
         await new Promise<void>((resolve) => (this.wakeLoop = resolve));
         continue;
       }
       try {
-        const batch = await consumer.fetch({ max_messages: free, expires: this.options.fetchExpiresMs ?? 2000 });
+        const batch = await consumer.fetch({ max_messages: room, expires: this.options.fetchExpiresMs ?? 2000 });
         for await (const msg of batch) {
           if (this.stopping) {
             // Pulled as the worker began to stop: give it straight back.
@@ -205,6 +228,16 @@ export class JobConsumer {
         await sleep(1000);
       }
     }
+  }
+
+  /** How many jobs to take ahead of free children now. */
+  private aheadNow(): number {
+    const short = this.runMs !== null && this.runMs < (this.options.prefetchBelowMs ?? 50);
+    return short ? (this.options.prefetch ?? this.options.pool.size) : 0;
+  }
+
+  private noteRunTime(ms: number): void {
+    this.runMs = this.runMs === null ? ms : this.runMs + (ms - this.runMs) / 5;
   }
 
   private track(msg: JsMsg): void {
@@ -286,7 +319,7 @@ export class JobConsumer {
 
   private async checkStillWanted(delivery: ActiveDelivery): Promise<void> {
     const epoch = this.watch.epoch;
-    const state = await lookupJob(this.options.nc, delivery.jobId, this.options.requestTimeoutMs);
+    const state = await this.lookups.lookup(delivery.jobId);
     if (state.kind === 'unavailable') return;
     delivery.checkedEpoch = epoch;
     if (state.kind === 'found' && state.status === 'cancelled' && !delivery.cancel) {
@@ -319,7 +352,7 @@ export class JobConsumer {
       if (heard) this.cancel(delivery, { eventId: heard, via: 'cancel-event' });
       const attempt = msg.info.deliveryCount;
       const epoch = this.watch.epoch;
-      const state = delivery.cancel ? ({ kind: 'unavailable', detail: 'not asked: the job is cancelled' } as const) : await lookupJob(this.options.nc, created.job_id, this.options.requestTimeoutMs);
+      const state = delivery.cancel ? ({ kind: 'unavailable', detail: 'not asked: the job is cancelled' } as const) : await this.lookups.lookup(created.job_id);
       if (state.kind !== 'unavailable') delivery.checkedEpoch = epoch;
       const decision = decideDelivery({ deliveryCount: attempt, maxAttempts: this.options.maxAttempts, state, cancelHeard: delivery.cancel !== null });
       switch (decision.action) {
@@ -341,6 +374,7 @@ export class JobConsumer {
         case 'run':
           if (this.stopping) {
             msg.nak();
+            this.logger.log(`handed job ${created.job_id} back to the queue at shutdown before it started`);
             return;
           }
           await this.run(delivery, created, attempt, release);
@@ -369,7 +403,8 @@ export class JobConsumer {
     const jobId = created.job_id;
     const publisher = this.publisherFor(jobId);
     delivery.publisher = publisher;
-    const throttle = new ProgressThrottle<SolveProgress>(this.options.progressIntervalMs ?? 100, (progress) => {
+    const progressIntervalMs = this.options.progressIntervalMs ?? 100;
+    const throttle = new ProgressThrottle<SolveProgress>(progressIntervalMs, (progress) => {
       publisher.publish(followEvent(created, JobEventType.Progress, this.actor, progressData(progress))).catch((error: unknown) => {
         if (!(error instanceof PublisherClosedError)) this.logger.warn(`progress of job ${jobId} not published: ${(error as Error).message}`);
       });
@@ -377,33 +412,50 @@ export class JobConsumer {
     delivery.throttle = throttle;
     delivery.phase = DeliveryPhase.Starting;
 
-    let running: RunningJob;
-    try {
-      running = await this.options.pool.run(
-        specFromCreated(jobId, created.data),
-        {
-          onStart: (pid) => {
-            // From here a cancel kills this child.
-            delivery.phase = DeliveryPhase.Running;
-            delivery.pid = pid;
-            release();
-            const data: JobStartedData = { worker_id: this.options.workerId, pid, attempt };
-            // Queued before any progress can arrive, so `started` is always first.
-            delivery.started = publisher.publish(followEvent(created, JobEventType.Started, this.actor, data));
-          },
-          onProgress: (progress) => {
-            if (!delivery.cancel) throttle.offer(progress);
-          },
-        },
-        { signal: delivery.withdraw.signal },
-      );
-    } catch (error) {
-      if (!(error instanceof RunAbortedError)) throw error;
-      this.logger.log(`not running job ${jobId}: cancelled while it waited for a child`);
-      await this.ack(delivery.msg);
-      return;
+    const spec = specFromCreated(jobId, created.data);
+    let startedAt = 0;
+    const handlers = {
+      onStart: (pid: number) => {
+        // From here a cancel kills this child.
+        delivery.phase = DeliveryPhase.Running;
+        delivery.pid = pid;
+        startedAt = Date.now();
+        release();
+        const data: JobStartedData = { worker_id: this.options.workerId, pid, attempt };
+        // Queued before any progress can arrive, so `started` is always first.
+        delivery.started = publisher.publish(followEvent(created, JobEventType.Started, this.actor, data));
+      },
+      onProgress: (progress: SolveProgress) => {
+        if (!delivery.cancel) throttle.offer(progress);
+      },
+    };
+    // NATS dropped since job-state last said the job may run: a cancel sent meanwhile was not heard, so ask again first.
+    const mayStart = () => delivery.checkedEpoch === this.watch.epoch;
+    let running: RunningJob | null = null;
+    while (!running) {
+      try {
+        running = await this.options.pool.run(spec, handlers, { signal: delivery.withdraw.signal, mayStart, progressIntervalMs });
+      } catch (error) {
+        if (error instanceof RunDeferredError) {
+          await this.checkStillWanted(delivery);
+          if (delivery.cancel || mayStart()) continue;
+          this.logger.warn(`job ${jobId} waits: job-state cannot say whether it was cancelled while NATS was away`);
+          delivery.msg.nak(this.options.retryDelayMs ?? 2000);
+          return;
+        }
+        if (!(error instanceof RunAbortedError)) throw error;
+        if (delivery.cancel) {
+          this.logger.log(`not running job ${jobId}: cancelled while it waited for a child`);
+          await this.ack(delivery.msg);
+        } else if (!delivery.abandoned) {
+          // Withdrawn at shutdown.
+          delivery.msg.nak();
+          this.logger.log(`handed job ${jobId} back to the queue at shutdown before it started`);
+        }
+        return;
+      }
     }
-    this.logger.log(`running job ${jobId} (attempt ${attempt}) in child ${running.pid}`);
+    this.debug(`running job ${jobId} (attempt ${attempt}) in child ${running.pid}`);
 
     // Without `started` on record job-state would refuse every later event of this run.
     const startedOk = await delivery.started.then(
@@ -423,6 +475,7 @@ export class JobConsumer {
     }
 
     const outcome = await running.outcome;
+    if (outcome.kind === 'completed' || outcome.kind === 'failed') this.noteRunTime(Date.now() - startedAt);
     if (delivery.abandoned) {
       throttle.cancel();
       return;
@@ -435,7 +488,8 @@ export class JobConsumer {
     }
     switch (outcome.kind) {
       case 'completed':
-        throttle.flush();
+        // `completed` sets progress 1 and the final phase: progress still held back would only repeat it.
+        throttle.cancel();
         await this.finish(delivery, created, publisher, outcome, JobEventType.Completed, {
           result: fitResult(outcome.result, this.options.nc.info?.max_payload ?? 1024 * 1024),
         } satisfies JobCompletedData);
@@ -487,7 +541,8 @@ export class JobConsumer {
     }
     if (!delivery.cancel) {
       await this.ack(delivery.msg);
-      this.logger.log(type === 'completed' ? `job ${jobId} completed` : `job ${jobId} failed: ${(data as JobFailedData).error}`);
+      if (type === 'completed') this.debug(`job ${jobId} completed`);
+      else this.logger.log(`job ${jobId} failed: ${(data as JobFailedData).error}`);
       return;
     }
     if (pubAck === null || (await this.cancelPrecedes(jobId, pubAck.seq))) {
@@ -557,6 +612,10 @@ export class JobConsumer {
       this.logger.warn(`job ${jobId}: could not read its cancel from ${StreamName.Jobs} (${(error as Error).message}); job.revoked has no causation`);
       return null;
     }
+  }
+
+  private debug(message: string): void {
+    this.logger.debug?.(message);
   }
 
   private streams(): JetStreamManager {

@@ -5,6 +5,8 @@
  * job's computation.
  */
 import { FailureReason, loadSettings } from '@crux/contracts';
+import { ProgressThrottle } from '../consumer/progress-throttle.js';
+import type { SolveProgress } from '../solving/progress.js';
 import { InvalidJobError, ProviderError } from '../solving/provider-error.js';
 import { solveJob } from '../solving/solve-job.js';
 import { IGNORE_SIGTERM_FLAG, type ChildMessage, type ParentMessage } from './protocol.js';
@@ -42,12 +44,16 @@ async function run(message: ParentMessage): Promise<void> {
     return;
   }
   busy = true;
+  const report = (progress: SolveProgress) => send({ type: 'progress', job_id: jobId, progress });
+  // Throttled here rather than only in the worker, so what would not be published never crosses the IPC channel.
+  const interval = message.progress_interval_ms;
+  const throttle = interval === undefined ? null : new ProgressThrottle<SolveProgress>(interval, report);
   try {
-    const result = await solveJob(message.spec, settings, {
-      onProgress: (progress) => send({ type: 'progress', job_id: jobId, progress }),
-    });
+    const result = await solveJob(message.spec, settings, { onProgress: throttle ? (progress) => throttle.offer(progress) : report });
+    throttle?.cancel();
     send({ type: 'completed', job_id: jobId, result });
   } catch (error) {
+    throttle?.cancel();
     send({ type: 'failed', job_id: jobId, ...failureOf(error) });
   } finally {
     busy = false;

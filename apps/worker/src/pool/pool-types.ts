@@ -18,6 +18,17 @@ export interface RunHandlers {
 export interface RunOptions {
   /** Aborting it withdraws the job while it still waits for a free child. */
   signal?: AbortSignal;
+  /**
+   * Asked once a child is free for the job, just before the child gets it: false hands the
+   * child back and rejects the run with RunDeferredError, so the caller can make sure the job
+   * is still wanted before it starts.
+   */
+  mayStart?: () => boolean;
+  /**
+   * Shortest gap between two progress reports the child sends; the last one held back is
+   * dropped once the job ends (its outcome says more). Unset: every report is sent.
+   */
+  progressIntervalMs?: number;
 }
 
 export interface RunningJob {
@@ -36,6 +47,8 @@ export interface RevokeResult {
 }
 
 export interface PoolLogger {
+  /** What happens to every job; a service prints it only when asked to. */
+  debug?(message: string): void;
   log(message: string): void;
   warn(message: string): void;
   error(message: string): void;

@@ -6,7 +6,12 @@ import type { FailureReason, SolveResult } from '@crux/contracts';
 import type { SolveProgress } from '../solving/progress.js';
 import type { SolveSpec } from '../solving/solve-spec.js';
 
-export type ParentMessage = { type: 'run'; spec: SolveSpec };
+export type ParentMessage = {
+  type: 'run';
+  spec: SolveSpec;
+  /** Shortest gap between two `progress` messages; absent: every report is sent. */
+  progress_interval_ms?: number;
+};
 
 export type ChildMessage =
   | { type: 'ready'; pid: number }

@@ -60,6 +60,14 @@ export class PoolClosedError extends Error {
   }
 }
 
+/** `run`'s `mayStart` said no once a child was free: the child went back unused. */
+export class RunDeferredError extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId} was not started: it has to be checked again first`);
+    this.name = 'RunDeferredError';
+  }
+}
+
 /** `run` was called with a signal that was aborted before a child took the job. */
 export class RunAbortedError extends Error {
   constructor(jobId: string) {
@@ -142,10 +150,11 @@ export class WorkerPool {
   /**
    * Hands a job to the next free child, waiting for one if all are busy. Aborting
    * `options.signal` before a child takes the job withdraws it: the promise rejects with
-   * RunAbortedError and no child ever sees the job.
+   * RunAbortedError and no child ever sees the job; so does `options.mayStart` answering
+   * false, with RunDeferredError.
    */
   async run(spec: SolveSpec, handlers: RunHandlers = {}, options: RunOptions = {}): Promise<RunningJob> {
-    const { signal } = options;
+    const { signal, mayStart, progressIntervalMs } = options;
     let slot = await this.acquire(signal, spec.job_id);
     // A child can die between being reserved and being given the job.
     while (slot.state === 'exited') slot = await this.acquire(signal, spec.job_id);
@@ -154,11 +163,15 @@ export class WorkerPool {
       this.becameIdle(slot);
       throw new RunAbortedError(spec.job_id);
     }
+    if (mayStart && !mayStart()) {
+      this.becameIdle(slot);
+      throw new RunDeferredError(spec.job_id);
+    }
     let resolve!: (outcome: JobOutcome) => void;
     const outcome = new Promise<JobOutcome>((r) => (resolve = r));
     slot.job = { id: spec.job_id, handlers, resolve };
     handlers.onStart?.(slot.pid);
-    const message: ParentMessage = { type: 'run', spec };
+    const message: ParentMessage = progressIntervalMs === undefined ? { type: 'run', spec } : { type: 'run', spec, progress_interval_ms: progressIntervalMs };
     slot.child.send(message, (error) => {
       // The child is dying; its exit reports the job lost.
       if (error) this.logger.warn(`could not hand job ${spec.job_id} to child ${slot.pid}: ${error.message}`);
