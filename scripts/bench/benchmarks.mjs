@@ -1,10 +1,11 @@
 /**
  * Every benchmark `npm run bench` knows, in the order a full run takes them. A benchmark is
- * one module under scripts/bench/ exporting a Benchmark; later ones (cancel latency, the
- * deletion trail) are added to this list.
+ * one module under scripts/bench/ exporting a Benchmark, added to this list.
  */
+import { cancel } from './cancel.mjs';
 import { lifecycle } from './lifecycle.mjs';
 import { submit } from './submit.mjs';
+import { trail } from './trail.mjs';
 
 /**
  * @typedef {object} GoalVerdict
@@ -22,6 +23,8 @@ import { submit } from './submit.mjs';
  * @property {(verdict: GoalVerdict) => void} goal      records a goal's verdict for the closing summary
  * @property {(cleanup: () => unknown) => void} defer   runs at the end of the benchmark, last deferred first, even when it fails
  * @property {ReturnType<typeof import('./lib/machine.mjs').describeMachine>} machine
+ * @property {boolean} explicit   named on the command line (`npm run bench -- <name>`), not part of a run of all:
+ *   a benchmark may then default to a larger size than fits the whole run's time
  */
 
 /**
@@ -35,4 +38,4 @@ import { submit } from './submit.mjs';
  */
 
 /** @type {Benchmark[]} */
-export const BENCHMARKS = [submit, lifecycle];
+export const BENCHMARKS = [submit, lifecycle, cancel, trail];

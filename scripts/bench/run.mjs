@@ -145,6 +145,7 @@ async function main() {
       goal: (verdict) => goals.push(verdict),
       defer: (cleanup) => cleanups.push(cleanup),
       machine,
+      explicit: options.names.length > 0,
     };
     /** @type {NodeJS.Timeout | undefined} */
     let watchdog;

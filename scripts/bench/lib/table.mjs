@@ -19,7 +19,7 @@ export function renderTable({ title, columns, rows, notes = [] }) {
   const cells = rows.map((row) => row.map((cell) => String(cell)));
   const widths = columns.map((header, i) => Math.max(header.length, ...cells.map((row) => (row[i] ?? '').length)));
   // A column of figures (units after the number are fine) is right-aligned.
-  const figure = (/** @type {string} */ cell) => /^[<>≥~]?\s*-?\d/.test(cell) || ['n/a', 'unfinished', '—'].includes(cell);
+  const figure = (/** @type {string} */ cell) => /^[<>≤≥~]?\s*-?\d/.test(cell) || ['n/a', 'unfinished', '—'].includes(cell);
   const numeric = columns.map((_, i) => i > 0 && cells.some((row) => row[i]) && cells.every((row) => !row[i] || figure(row[i])));
   const line = (/** @type {string[]} */ row) =>
     `| ${row.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join(' | ')} |`;

@@ -5,8 +5,7 @@
  * client's times and the services' event timestamps can be subtracted.
  */
 
-/** Epoch milliseconds with sub-millisecond precision. */
-export const epochNow = () => performance.timeOrigin + performance.now();
+export { epochNow } from '../lib/clock.mjs';
 
 /**
  * @typedef {object} JobTimes
