@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { ROLES, type Role } from './actor.js';
-import { PROVIDERS, type ProviderName } from './dto/solve-request.js';
+import { PROVIDERS, type ProviderName } from './dto/solve-constants.js';
 
 export interface ApiKey {
   /** The principal: owns jobs and appears as actor in the trail. */

@@ -4,7 +4,7 @@
  * It holds no connections: the parent owns NATS, so killing a child loses nothing but the
  * job's computation.
  */
-import { FailureReason, loadSettings } from '@crux/contracts';
+import { FailureReason, loadSettings } from '@crux/contracts/core';
 import { ProgressThrottle } from '../consumer/progress-throttle.js';
 import type { SolveProgress } from '../solving/progress.js';
 import { InvalidJobError, ProviderError } from '../solving/provider-error.js';

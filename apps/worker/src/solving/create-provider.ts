@@ -1,4 +1,4 @@
-import { PROVIDERS } from '@crux/contracts';
+import { PROVIDERS } from '@crux/contracts/core';
 import type { ModelProvider } from './model-provider.js';
 import { ProviderError } from './provider-error.js';
 import { SimulatedProvider } from './simulated-provider.js';

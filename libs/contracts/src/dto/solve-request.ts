@@ -11,20 +11,9 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { PROVIDERS, RequestLimits, type ProviderName } from './solve-constants.js';
 
-export const SolveMode = { Basic: 'basic', Enhanced: 'enhanced' } as const;
-export type SolveMode = (typeof SolveMode)[keyof typeof SolveMode];
-
-export const PROVIDERS = ['simulated', 'openai'] as const;
-export type ProviderName = (typeof PROVIDERS)[number];
-
-/** Limits on request fields; a request over them gets a 400 that names the field. */
-export const RequestLimits = {
-  questionMaxChars: 20_000,
-  contextMaxChars: 50_000,
-  maxIters: 50,
-  maxSpecialists: 8,
-} as const;
+export * from './solve-constants.js';
 
 /** POST /api/v1/solve/basic */
 export class SolveBasicRequest {
@@ -102,6 +91,3 @@ export class JobIdParam {
   @IsUUID('all', { message: 'job id must be a UUID' })
   id!: string;
 }
-
-/** Defaults applied when a request leaves a field out. */
-export const SolveDefaults = { n_iters: 3, num_specialists: 3, specialist_max_iters: 2, professor_max_iters: 1 } as const;
