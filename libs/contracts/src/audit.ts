@@ -5,18 +5,20 @@
  */
 import type { Actor } from './actor.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { JobEventType } from './events/job-events.js';
 
+/** What the trail records: each action is the JOBS event type its record was made from. */
 export const AuditAction = {
-  Cancel: 'cancel',
-  Revoked: 'revoked',
-  RevokeUnconfirmed: 'revoke_unconfirmed',
-  Deleted: 'deleted',
-  Restored: 'restored',
-  Held: 'held',
-  Released: 'released',
-  PurgePlanned: 'purge_planned',
-  PurgeConfirmed: 'purge_confirmed',
-} as const;
+  Cancel: JobEventType.Cancel,
+  Revoked: JobEventType.Revoked,
+  RevokeUnconfirmed: JobEventType.RevokeUnconfirmed,
+  Deleted: JobEventType.Deleted,
+  Restored: JobEventType.Restored,
+  Held: JobEventType.Held,
+  Released: JobEventType.Released,
+  PurgePlanned: JobEventType.PurgePlanned,
+  PurgeConfirmed: JobEventType.PurgeConfirmed,
+} as const satisfies Record<string, JobEventType>;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 export const AUDIT_ACTIONS: readonly AuditAction[] = Object.values(AuditAction);
 
