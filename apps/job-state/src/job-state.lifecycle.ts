@@ -1,18 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { StreamName, type Settings } from '@crux/contracts';
-import {
-  closeNats,
-  ensureConsumer,
-  ensureJobsStream,
-  projectorConsumerConfig,
-  type JetStreamManager,
-  type NatsConnection,
-} from '@crux/messaging';
+import type { Settings } from '@crux/contracts';
+import { closeNats, ensureJobsStream, type JetStreamManager, type NatsConnection } from '@crux/messaging';
 import type { Redis } from 'ioredis';
 import { DeletionDetector, RECONCILE_EVERY_MS } from './expiry/deletion-detector.js';
 import { RevokeWatcher } from './expiry/revoke-watcher.js';
-import { Projector } from './projector/projector.service.js';
+import { ProjectorLeadership } from './leadership/projector-leadership.js';
 import { PurgeService } from './purge/purge.service.js';
+import { ProjectionWatch } from './rebuild/projection-watch.js';
+import { StateRebuilder } from './rebuild/state-rebuilder.js';
 import { closeRedis } from './redis/connect-redis.js';
 import { enableKeyspaceNotifications } from './redis/keyspace-notifications.js';
 import { StateRequests } from './requests/state-requests.service.js';
@@ -35,11 +30,13 @@ export class JobStateLifecycle implements OnApplicationBootstrap, OnModuleDestro
     @Inject(Tokens.JetStreamManager) private readonly jsm: JetStreamManager,
     @Inject(Tokens.ProjectorRedis) private readonly projectorRedis: Redis,
     @Inject(Tokens.QueryRedis) private readonly queryRedis: Redis,
-    @Inject(Projector) private readonly projector: Projector,
+    @Inject(ProjectorLeadership) private readonly leadership: ProjectorLeadership,
     @Inject(StateRequests) private readonly requests: StateRequests,
     @Inject(DeletionDetector) private readonly detector: DeletionDetector,
     @Inject(RevokeWatcher) private readonly revokes: RevokeWatcher,
     @Inject(PurgeService) private readonly purges: PurgeService,
+    @Inject(ProjectionWatch) private readonly projection: ProjectionWatch,
+    @Inject(StateRebuilder) private readonly rebuilder: StateRebuilder,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -47,9 +44,12 @@ export class JobStateLifecycle implements OnApplicationBootstrap, OnModuleDestro
     // A restarted Redis comes back with its configured flags, without ours.
     this.queryRedis.on('ready', () => void enableKeyspaceNotifications(this.queryRedis, this.logger));
     await ensureJobsStream(this.jsm, this.settings);
-    await ensureConsumer(this.jsm, StreamName.Jobs, projectorConsumerConfig());
-    await this.projector.start();
+    // The replica holding the lease provisions the projector consumer and consumes.
+    await this.leadership.start();
+    // Redis that lost the live state (restart without persistence, FLUSHALL) gets it back from JOBS before anything is served.
+    await this.projection.atStart();
     this.requests.start();
+    this.projection.start();
     await this.detector.start();
     this.revokes.start();
     this.purges.start();
@@ -64,8 +64,8 @@ export class JobStateLifecycle implements OnApplicationBootstrap, OnModuleDestro
     this.closed = true;
     if (this.resumeTimer) clearInterval(this.resumeTimer);
     await this.requests.stop();
-    await Promise.all([this.detector.stop(), this.revokes.stop(), this.purges.stop()]);
-    await this.projector.stop();
+    await Promise.all([this.projection.stop(), this.rebuilder.stop(), this.detector.stop(), this.revokes.stop(), this.purges.stop()]);
+    await this.leadership.stop();
     await closeNats(this.nc);
     await Promise.all([closeRedis(this.projectorRedis), closeRedis(this.queryRedis)]);
     this.logger.log('stopped: requests answered, projector stopped, NATS drained, Redis closed');

@@ -8,9 +8,11 @@ import { DeletionDetector } from './expiry/deletion-detector.js';
 import { OwnDeletions } from './expiry/own-deletions.js';
 import { RevokeWatcher } from './expiry/revoke-watcher.js';
 import { JobStateLifecycle } from './job-state.lifecycle.js';
+import { ProjectorLeadership } from './leadership/projector-leadership.js';
 import { Projector } from './projector/projector.service.js';
 import { PurgeService } from './purge/purge.service.js';
 import { PurgeStore } from './purge/purge-store.js';
+import { rebuildProviders } from './rebuild/rebuild.providers.js';
 import { connectRedis } from './redis/connect-redis.js';
 import { JobReader } from './redis/job-reader.js';
 import { JobWriter } from './redis/job-writer.js';
@@ -75,10 +77,16 @@ export class JobStateModule {
           inject: [Tokens.QueryRedis, JobReader, JobHistory, EventPublisher],
         },
         Projector,
+        {
+          provide: ProjectorLeadership,
+          useFactory: (redis: Redis, projector: Projector) => new ProjectorLeadership(redis, projector),
+          inject: [Tokens.ProjectorRedis, Projector],
+        },
+        ...rebuildProviders(settings),
         StateRequests,
         JobStateLifecycle,
       ],
-      exports: [Projector, JobWriter, JobReader, JobQueries, PurgeService, DeletionDetector, RevokeWatcher],
+      exports: [Projector, ProjectorLeadership, JobWriter, JobReader, JobQueries, PurgeService, DeletionDetector, RevokeWatcher],
     };
   }
 }

@@ -26,6 +26,22 @@ export const RedisKeys = {
   /** Ids of confirmed plans not yet completed: resumed after a restart. */
   purgesRunning: 'purges:running',
   /**
+   * The projection's sentinel: a hash (epoch, built_at, rebuild_id) written once the live
+   * state is complete (a fresh start, or a rebuild from JOBS that finished). Redis keeps no
+   * data on disk, so a missing sentinel while JOBS holds events means Redis lost the state
+   * (FLUSHALL, a restart) and job-state rebuilds it.
+   */
+  projection: 'jobs:projection',
+  /** Progress of the latest rebuild from JOBS (a hash of RebuildProgress fields), for any replica to answer. */
+  rebuild: 'jobs:rebuild',
+  /** Which job-state replica is rebuilding: a lease, renewed per batch, so two never rebuild at once. */
+  rebuildLease: 'jobs:rebuild:lease',
+  /**
+   * Which job-state replica runs the projector: a lease (holder id, short TTL) renewed by its
+   * holder. One applier at a time keeps each job's events in stream order.
+   */
+  projectorLease: 'job-state:projector:lease',
+  /**
    * Tombstone of a deleted job: the JOBS sequence of its `deleted` event, kept for the archive
    * retention. A replayed event older than it (e.g. `created`) cannot resurrect the job.
    */

@@ -59,6 +59,34 @@ export async function ensureConsumer(
   }
 }
 
+/**
+ * Recreates a durable consumer so that its next delivery is the first message it had not
+ * acknowledged, and nothing is outstanding anywhere. A replica taking over a consumer whose
+ * previous reader died uses this: otherwise the dead reader's unacked messages (and those its
+ * pull requests still swallow) come back only after ack_wait, behind later ones, out of
+ * stream order. Messages past the ack floor that were acked are delivered again; readers of
+ * such a consumer must be idempotent. Answers the first sequence it will deliver.
+ */
+export async function rewindConsumerToAckFloor(
+  jsm: JetStreamManager,
+  stream: string,
+  config: Partial<ConsumerConfig> & { durable_name: string },
+): Promise<number> {
+  const info = await jsm.consumers.info(stream, config.durable_name).catch((error: unknown) => {
+    if (isNotFound(error)) return null;
+    throw error;
+  });
+  if (!info) {
+    await jsm.consumers.add(stream, config);
+    return 1;
+  }
+  const from = info.ack_floor.stream_seq + 1;
+  await jsm.consumers.delete(stream, config.durable_name).catch((error: unknown) => {
+    if (!isNotFound(error)) throw error;
+  });
+  await jsm.consumers.add(stream, { ...config, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from });
+  return from;
+}
 
 /**
  * The audit service's reading of the JOBS stream. nats-server 2.9 has no multi-subject

@@ -1,6 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConsumerName, JobStatus, StreamName, type JobCancelled, type JobEvent, type Settings } from '@crux/contracts';
-import { jetstream, type JsMsg, type NatsConnection } from '@crux/messaging';
+import {
+  jetstream,
+  projectorConsumerConfig,
+  rewindConsumerToAckFloor,
+  type JetStreamManager,
+  type JsMsg,
+  type NatsConnection,
+} from '@crux/messaging';
 import type { ConsumerMessages } from '@nats-io/jetstream';
 import { notStartedRevoke, parseJobEvent, planUpdate, type PlannedUpdate } from '../domain/index.js';
 import { EventPublisher } from '../events/event-publisher.js';
@@ -32,6 +39,17 @@ export interface ProjectorStats {
   retries: number;
 }
 
+/**
+ * Who may apply: the projector lease (leadership/). Asked before every batch, so a replica
+ * that lost the lease writes nothing more.
+ */
+export interface ProjectorLease {
+  /** This replica holds the lease now. */
+  readonly held: boolean;
+  /** Renews the lease; false when another replica holds it. Throws when Redis cannot say. */
+  confirm(): Promise<boolean>;
+}
+
 interface Pending {
   msg: JsMsg;
   event: JobEvent;
@@ -47,6 +65,11 @@ interface Pending {
  * Redis has answered for it (applied, stale or rejected). When Redis is down the batch is
  * retried in place, holding back everything after it, so events are never applied out of
  * order because an earlier one failed.
+ *
+ * With several replicas, only the holder of the projector lease consumes (see
+ * ProjectorLeadership): start() does nothing elsewhere, and every batch first confirms the
+ * lease. start() and stop() are also the pause and resume of anything that must hold the
+ * projection still (a rebuild); run such work where the lease is held.
  */
 @Injectable()
 export class Projector {
@@ -55,11 +78,15 @@ export class Projector {
   private buffer: JsMsg[] = [];
   private draining: Promise<void> | null = null;
   private stopping = false;
+  /** The lease was lost: nothing more is applied until start() again. */
+  private fencedOut = false;
   private wake: (() => void) | null = null;
+  private lease: ProjectorLease | null = null;
   readonly stats: ProjectorStats = { applied: 0, stale: 0, ignored: 0, skipped: 0, dropped: 0, failed: 0, retries: 0 };
 
   constructor(
     @Inject(Tokens.Nats) private readonly nc: NatsConnection,
+    @Inject(Tokens.JetStreamManager) private readonly jsm: JetStreamManager,
     @Inject(JobWriter) private readonly writer: JobWriter,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
     @Inject(OwnDeletions) private readonly ownDeletions: OwnDeletions,
@@ -70,10 +97,28 @@ export class Projector {
     return this.messages !== undefined;
   }
 
-  /** Starts consuming; the consumer must exist (ensureConsumer). Safe to call twice. */
+  /** From now on, consume only while `lease` is held and confirmed. */
+  useLease(lease: ProjectorLease): void {
+    this.lease = lease;
+  }
+
+  /**
+   * Starts consuming, from the first event not yet acknowledged: the consumer is rewound to
+   * its ack floor (and created if missing), so events a previous reader took and never
+   * acked come first, in stream order, instead of after ack_wait behind later ones; the
+   * events after the floor already applied are stale (version) and change nothing.
+   * Does nothing where the lease is not held, or when already consuming.
+   */
   async start(): Promise<void> {
     if (this.messages) return;
+    if (this.lease && !this.lease.held) {
+      this.logger.log('not starting: another replica holds the projector lease');
+      return;
+    }
     this.stopping = false;
+    this.fencedOut = false;
+    const from = await rewindConsumerToAckFloor(this.jsm, StreamName.Jobs, projectorConsumerConfig());
+    this.logger.log(`projecting JOBS from sequence ${from}`);
     const consumer = await jetstream(this.nc).consumers.get(StreamName.Jobs, ConsumerName.Projector);
     this.messages = await consumer.consume({ max_messages: PULL_MESSAGES, callback: (msg) => this.enqueue(msg) });
   }
@@ -94,6 +139,7 @@ export class Projector {
   }
 
   private enqueue(msg: JsMsg): void {
+    if (this.fencedOut) return; // redelivered to the leader
     this.buffer.push(msg);
     // Started on a microtask so every message of the same socket read joins the first batch.
     if (!this.draining) this.draining = Promise.resolve().then(() => this.drain());
@@ -101,7 +147,7 @@ export class Projector {
 
   private async drain(): Promise<void> {
     try {
-      while (this.buffer.length > 0) {
+      while (this.buffer.length > 0 && !this.fencedOut) {
         await this.applyBatch(this.buffer.splice(0, MAX_BATCH));
       }
     } finally {
@@ -179,6 +225,13 @@ export class Projector {
     let delay = RETRY_MIN_MS;
     for (let attempt = 1; ; attempt++) {
       try {
+        if (this.lease && !(await this.lease.confirm())) {
+          // Unacked: the new leader rewinds the consumer and applies them in order.
+          this.fencedOut = true;
+          this.buffer = [];
+          this.logger.warn(`lost the projector lease with ${pending.length} events unapplied; the new leader applies them`);
+          return null;
+        }
         const outcomes = await this.writer.applyBatch(pending.map((p) => p.plan));
         if (attempt > 1) this.logger.log(`applied a batch of ${pending.length} events after ${attempt} attempts`);
         return outcomes;
