@@ -26,6 +26,14 @@ export interface Settings {
   openaiBaseUrl: string | null;
   openaiApiKey: string | null;
   model: string | null;
+  /** The openai provider: how long to wait for a connection, and then for the whole answer. */
+  openaiConnectTimeoutMs: number;
+  openaiReadTimeoutMs: number;
+  /** Retries of one model call after a 429, a 5xx, a timeout or a network error (attempts = retries + 1). */
+  openaiMaxRetries: number;
+  /** First backoff wait (doubling each retry, full jitter) and the cap on any one wait, Retry-After included. */
+  openaiRetryBaseMs: number;
+  openaiRetryMaxMs: number;
   workerConcurrency: number;
   workerId: string;
   revokeGraceMs: number;
@@ -71,6 +79,11 @@ export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meanin
   { name: 'OPENAI_BASE_URL', default: '(none)', meaning: 'OpenAI-compatible server, e.g. https://host/v1' },
   { name: 'OPENAI_API_KEY', default: '(none)', meaning: 'bearer token for that server' },
   { name: 'CRUX_MODEL', default: '(none)', meaning: 'model name for the openai provider' },
+  { name: 'CRUX_OPENAI_CONNECT_TIMEOUT_MS', default: '10000', meaning: 'openai provider: how long to wait for a TCP/TLS connection' },
+  { name: 'CRUX_OPENAI_READ_TIMEOUT_MS', default: '120000', meaning: 'openai provider: how long to wait for the whole answer once connected' },
+  { name: 'CRUX_OPENAI_MAX_RETRIES', default: '4', meaning: 'openai provider: retries of a call after 429, 5xx, timeout or network error' },
+  { name: 'CRUX_OPENAI_RETRY_BASE_MS', default: '500', meaning: 'openai provider: first backoff wait, doubled each retry (full jitter)' },
+  { name: 'CRUX_OPENAI_RETRY_MAX_MS', default: '30000', meaning: 'openai provider: cap on one backoff wait, Retry-After included' },
   { name: 'CRUX_WORKER_CONCURRENCY', default: '4', meaning: "child processes in a worker's pool" },
   { name: 'CRUX_WORKER_ID', default: '<hostname>-<pid>', meaning: 'worker name in events' },
   { name: 'CRUX_REVOKE_GRACE_MS', default: '2000', meaning: 'SIGTERM → SIGKILL grace on revoke' },
@@ -159,6 +172,11 @@ export function loadSettings(env: Env = process.env): Settings {
     openaiBaseUrl: optional(env, 'OPENAI_BASE_URL'),
     openaiApiKey: optional(env, 'OPENAI_API_KEY'),
     model: optional(env, 'CRUX_MODEL'),
+    openaiConnectTimeoutMs: int(env, 'CRUX_OPENAI_CONNECT_TIMEOUT_MS', 10_000, 1),
+    openaiReadTimeoutMs: int(env, 'CRUX_OPENAI_READ_TIMEOUT_MS', 120_000, 1),
+    openaiMaxRetries: int(env, 'CRUX_OPENAI_MAX_RETRIES', 4, 0, 20),
+    openaiRetryBaseMs: int(env, 'CRUX_OPENAI_RETRY_BASE_MS', 500, 0),
+    openaiRetryMaxMs: int(env, 'CRUX_OPENAI_RETRY_MAX_MS', 30_000, 0),
     workerConcurrency: int(env, 'CRUX_WORKER_CONCURRENCY', 4, 1, 256),
     workerId: text(env, 'CRUX_WORKER_ID', `${hostname()}-${process.pid}`),
     revokeGraceMs: int(env, 'CRUX_REVOKE_GRACE_MS', 2000, 0),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { solveEnhanced } from './enhanced-solver.js';
-import type { ChatMessage, CompletionOptions, ModelProvider } from './model-provider.js';
+import type { ChatMessage, Completion, CompletionOptions, ModelProvider } from './model-provider.js';
 import type { SolveProgress } from './progress.js';
 import { SimulatedProvider } from './simulated-provider.js';
 
@@ -74,5 +74,77 @@ describe('enhanced solve', () => {
     const a = await solveEnhanced(new SimulatedProvider({ latencyMs: 0 }), params);
     const b = await solveEnhanced(new SimulatedProvider({ latencyMs: 0 }), params);
     expect({ ...b, processing_time: 0 }).toEqual({ ...a, processing_time: 0 });
+  });
+
+  describe('options from the original API', () => {
+    /** A model that never converges, so every loop runs to its limit and call counts are exact. */
+    class NeverSatisfied implements ModelProvider {
+      readonly name = 'never-satisfied';
+      readonly simulated = true;
+      readonly calls: CompletionOptions[] = [];
+
+      async complete(_messages: readonly ChatMessage[], options: CompletionOptions): Promise<Completion> {
+        this.calls.push(options);
+        const text =
+          options.purpose === 'plan'
+            ? '1. Physicist: optics\n2. Chemist: the air\n3. Painter: colour'
+            : options.purpose === 'evaluate'
+              ? `SCORE: 0.5\nSTOP: no\nFEEDBACK: more (${this.calls.length})`
+              : `draft ${this.calls.length}`;
+        return { text, usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } };
+      }
+    }
+    const count = (calls: CompletionOptions[], purpose: string) => calls.filter((c) => c.purpose === purpose).length;
+    const base = { question: 'Why is the sky blue?', num_specialists: 3, specialist_max_iters: 3, professor_max_iters: 2 };
+
+    it('specialist_max_iters and professor_max_iters bound the loops they name', async () => {
+      const provider = new NeverSatisfied();
+      const result = await solveEnhanced(provider, base);
+      const meta = result.metadata as { specialists: Array<{ iterations: number; history: unknown[] }>; history: unknown[] };
+      expect(meta.specialists.map((s) => s.iterations)).toEqual([3, 3, 3]);
+      expect(meta.specialists.map((s) => s.history.length)).toEqual([3, 3, 3]);
+      expect(result.iterations).toBe(2);
+      expect(meta.history).toHaveLength(2);
+      // 1 plan; per specialist 1 generate + 2 refines + 3 reviews; synthesis 1 + 1 refine + 2 reviews.
+      expect(count(provider.calls, 'generate')).toBe(3);
+      expect(count(provider.calls, 'refine')).toBe(3 * 2 + 1);
+      expect(count(provider.calls, 'evaluate')).toBe(3 * 3 + 2);
+      expect(provider.calls).toHaveLength(1 + 3 * 6 + 4);
+      expect(result.total_tokens).toBe(2 * provider.calls.length);
+
+      const shorter = new NeverSatisfied();
+      const short = await solveEnhanced(shorter, { ...base, specialist_max_iters: 1, professor_max_iters: 1 });
+      expect(short.iterations).toBe(1);
+      expect(shorter.calls).toHaveLength(1 + 3 * 2 + 2);
+    });
+
+    it('nested_self_evolve false gives each specialist a single pass: one draft, one review, no refinement', async () => {
+      const provider = new NeverSatisfied();
+      const updates: string[] = [];
+      const result = await solveEnhanced(provider, { ...base, nested_self_evolve: false }, { onProgress: (u) => updates.push(u.current_phase) });
+      const meta = result.metadata as { options: Record<string, unknown>; specialists: Array<{ iterations: number; history: unknown[]; output: string }> };
+      expect(meta.specialists.map((s) => s.iterations)).toEqual([1, 1, 1]);
+      expect(meta.specialists.every((s) => s.history.length === 1 && s.output.startsWith('draft'))).toBe(true);
+      expect(count(provider.calls, 'generate')).toBe(3);
+      // The only refinements left are the professor's.
+      expect(count(provider.calls, 'refine')).toBe(1);
+      expect(provider.calls).toHaveLength(1 + 3 * 2 + 4);
+      expect(updates).toContain('specialist 2/3 (Chemist): iteration 1/1: evaluating');
+      expect(meta.options).toMatchObject({ nested_self_evolve: false, specialist_max_iters: 3, professor_max_iters: 2 });
+
+      const nested = await solveEnhanced(new NeverSatisfied(), { ...base, nested_self_evolve: true });
+      expect((nested.metadata as { options: Record<string, unknown> }).options).toMatchObject({ nested_self_evolve: true });
+    });
+
+    it('passes reasoning_effort to every model call and temperature to every writing call', async () => {
+      const provider = new NeverSatisfied();
+      await solveEnhanced(provider, { ...base, reasoning_effort: 'high', temperature: 0.3, model: 'm1' });
+      expect(provider.calls.every((c) => c.reasoning_effort === 'high' && c.model === 'm1')).toBe(true);
+      expect(provider.calls.filter((c) => c.purpose !== 'evaluate').every((c) => c.temperature === 0.3)).toBe(true);
+
+      const plain = new NeverSatisfied();
+      await solveEnhanced(plain, base);
+      expect(plain.calls.some((c) => 'reasoning_effort' in c)).toBe(false);
+    });
   });
 });

@@ -6,7 +6,7 @@
 import type { SolveResult } from '@crux/contracts';
 import { historyOf, phaseOf, taskPrompts, unitsBefore, UNITS_PER_ITERATION, type SolveHooks } from './basic-solver.js';
 import { MeteredProvider } from './metered-provider.js';
-import type { ModelProvider } from './model-provider.js';
+import { withCallDefaults, type ModelProvider, type ReasoningEffort } from './model-provider.js';
 import { parsePlan } from './plan.js';
 import { ProgressTracker, type PartialResult } from './progress.js';
 import { evaluateMessages, planMessages, refineMessages, synthesizeMessages, type SolveTask, type SpecialistRole } from './prompts.js';
@@ -20,6 +20,14 @@ export interface EnhancedSolveParams {
   professor_max_iters: number;
   temperature?: number;
   model?: string | null;
+  /**
+   * True (the default): each specialist runs its own self-evolve loop of up to
+   * specialist_max_iters rounds. False: each specialist answers in a single pass (one draft,
+   * reviewed once so it can be ranked, never refined).
+   */
+  nested_self_evolve?: boolean;
+  /** Passed to every model call of the job (the openai provider sends it; others ignore it). */
+  reasoning_effort?: ReasoningEffort;
 }
 
 const PLANNING_UNITS = 1;
@@ -27,9 +35,11 @@ const PLANNING_UNITS = 1;
 export async function solveEnhanced(provider: ModelProvider, params: EnhancedSolveParams, hooks: SolveHooks = {}): Promise<SolveResult> {
   const now = hooks.now ?? Date.now;
   const started = now();
-  const metered = new MeteredProvider(provider);
+  const metered = new MeteredProvider(withCallDefaults(provider, { reasoning_effort: params.reasoning_effort }));
+  const nested = params.nested_self_evolve !== false;
+  const specialistIters = nested ? params.specialist_max_iters : 1;
   const call = { model: params.model, temperature: params.temperature };
-  const specialistUnits = params.specialist_max_iters * UNITS_PER_ITERATION;
+  const specialistUnits = specialistIters * UNITS_PER_ITERATION;
   const total = PLANNING_UNITS + params.num_specialists * specialistUnits + params.professor_max_iters * UNITS_PER_ITERATION;
   const tracker = new ProgressTracker(total, hooks.onProgress);
   const task: SolveTask = { question: params.question, context: params.context };
@@ -48,7 +58,7 @@ export async function solveEnhanced(provider: ModelProvider, params: EnhancedSol
     const label = `specialist ${index + 1}/${roles.length} (${role.name})`;
     const source = `specialist ${index + 1} (${role.name})`;
     const outcome = await selfEvolve(metered, taskPrompts({ ...task, role }), {
-      maxIters: params.specialist_max_iters,
+      maxIters: specialistIters,
       ...call,
       onStep: (event) => {
         consider(event.best, source);
@@ -96,6 +106,13 @@ export async function solveEnhanced(provider: ModelProvider, params: EnhancedSol
       simulated: provider.simulated,
       model: params.model ?? null,
       model_calls: metered.calls,
+      options: {
+        nested_self_evolve: nested,
+        specialist_max_iters: params.specialist_max_iters,
+        professor_max_iters: params.professor_max_iters,
+        temperature: params.temperature ?? null,
+        reasoning_effort: params.reasoning_effort ?? null,
+      },
       plan: roles,
       specialists: specialists.map(({ role, outcome }) => ({
         role: role.name,

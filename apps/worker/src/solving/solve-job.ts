@@ -15,5 +15,7 @@ export interface SolveJobSettings extends ProviderSettings {
 export async function solveJob(spec: SolveSpec, settings: SolveJobSettings, hooks: SolveHooks = {}): Promise<SolveResult> {
   const provider = createProvider(spec.llm_provider ?? settings.provider, settings);
   const solve = solveParams(spec, settings.model);
-  return solve.mode === 'basic' ? solveBasic(provider, solve.params, hooks) : solveEnhanced(provider, solve.params, hooks);
+  const result = await (solve.mode === 'basic' ? solveBasic(provider, solve.params, hooks) : solveEnhanced(provider, solve.params, hooks));
+  // What the provider itself noticed: retries, and calls the server reported no token usage for.
+  return provider.report ? { ...result, metadata: { ...result.metadata, provider_report: provider.report() } } : result;
 }

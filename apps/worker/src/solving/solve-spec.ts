@@ -6,6 +6,7 @@
 import { RequestLimits, SolveDefaults, SolveMode, type JobCreatedData } from '@crux/contracts';
 import type { BasicSolveParams } from './basic-solver.js';
 import type { EnhancedSolveParams } from './enhanced-solver.js';
+import { reasoningEffortOf } from './model-provider.js';
 import { InvalidJobError } from './provider-error.js';
 
 export interface SolveSpec {
@@ -44,6 +45,8 @@ export function solveParams(spec: SolveSpec, defaultModel: string | null): Param
         num_specialists: count(r, 'num_specialists', SolveDefaults.num_specialists, RequestLimits.maxSpecialists),
         specialist_max_iters: count(r, 'specialist_max_iters', SolveDefaults.specialist_max_iters, RequestLimits.maxIters),
         professor_max_iters: count(r, 'professor_max_iters', SolveDefaults.professor_max_iters, RequestLimits.maxIters),
+        nested_self_evolve: typeof r.nested_self_evolve === 'boolean' ? r.nested_self_evolve : undefined,
+        reasoning_effort: reasoningEffortOf(r.reasoning_effort),
       },
     };
   }
