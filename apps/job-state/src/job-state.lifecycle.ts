@@ -6,6 +6,8 @@ import { DeletionDetector, RECONCILE_EVERY_MS } from './expiry/deletion-detector
 import { RevokeWatcher } from './expiry/revoke-watcher.js';
 import { ProjectorLeadership } from './leadership/projector-leadership.js';
 import { PurgeService } from './purge/purge.service.js';
+import { ProjectionWatch } from './rebuild/projection-watch.js';
+import { StateRebuilder } from './rebuild/state-rebuilder.js';
 import { closeRedis } from './redis/connect-redis.js';
 import { enableKeyspaceNotifications } from './redis/keyspace-notifications.js';
 import { StateRequests } from './requests/state-requests.service.js';
@@ -33,6 +35,8 @@ export class JobStateLifecycle implements OnApplicationBootstrap, OnModuleDestro
     @Inject(DeletionDetector) private readonly detector: DeletionDetector,
     @Inject(RevokeWatcher) private readonly revokes: RevokeWatcher,
     @Inject(PurgeService) private readonly purges: PurgeService,
+    @Inject(ProjectionWatch) private readonly projection: ProjectionWatch,
+    @Inject(StateRebuilder) private readonly rebuilder: StateRebuilder,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -42,7 +46,10 @@ export class JobStateLifecycle implements OnApplicationBootstrap, OnModuleDestro
     await ensureJobsStream(this.jsm, this.settings);
     // The replica holding the lease provisions the projector consumer and consumes.
     await this.leadership.start();
+    // Redis that lost the live state (restart without persistence, FLUSHALL) gets it back from JOBS before anything is served.
+    await this.projection.atStart();
     this.requests.start();
+    this.projection.start();
     await this.detector.start();
     this.revokes.start();
     this.purges.start();
@@ -57,7 +64,7 @@ export class JobStateLifecycle implements OnApplicationBootstrap, OnModuleDestro
     this.closed = true;
     if (this.resumeTimer) clearInterval(this.resumeTimer);
     await this.requests.stop();
-    await Promise.all([this.detector.stop(), this.revokes.stop(), this.purges.stop()]);
+    await Promise.all([this.projection.stop(), this.rebuilder.stop(), this.detector.stop(), this.revokes.stop(), this.purges.stop()]);
     await this.leadership.stop();
     await closeNats(this.nc);
     await Promise.all([closeRedis(this.projectorRedis), closeRedis(this.queryRedis)]);

@@ -12,6 +12,7 @@ import { ProjectorLeadership } from './leadership/projector-leadership.js';
 import { Projector } from './projector/projector.service.js';
 import { PurgeService } from './purge/purge.service.js';
 import { PurgeStore } from './purge/purge-store.js';
+import { rebuildProviders } from './rebuild/rebuild.providers.js';
 import { connectRedis } from './redis/connect-redis.js';
 import { JobReader } from './redis/job-reader.js';
 import { JobWriter } from './redis/job-writer.js';
@@ -81,6 +82,7 @@ export class JobStateModule {
           useFactory: (redis: Redis, projector: Projector) => new ProjectorLeadership(redis, projector),
           inject: [Tokens.ProjectorRedis, Projector],
         },
+        ...rebuildProviders(settings),
         StateRequests,
         JobStateLifecycle,
       ],

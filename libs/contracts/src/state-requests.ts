@@ -100,3 +100,37 @@ export interface GoneError extends ApiError {
   reason: string;
   actor: Actor;
 }
+
+/** What set a rebuild off: an operator's request, or job-state finding Redis without its state. */
+export const RebuildTrigger = { Operator: 'operator', RedisEmpty: 'redis_empty' } as const;
+export type RebuildTrigger = (typeof RebuildTrigger)[keyof typeof RebuildTrigger];
+
+export const RebuildStatus = { Running: 'running', Completed: 'completed', Failed: 'failed' } as const;
+export type RebuildStatus = (typeof RebuildStatus)[keyof typeof RebuildStatus];
+
+/** `job.state.rebuild`: an operator asks job-state to rebuild the live state from JOBS. */
+export interface RebuildRequest {
+  actor: Actor;
+  reason?: string;
+}
+
+/** A rebuild of the live state from JOBS, as `job.state.rebuild` and `job.state.rebuild_status` answer it. */
+export interface RebuildProgress {
+  rebuild_id: string;
+  status: RebuildStatus;
+  trigger: RebuildTrigger;
+  /** JOBS events read so far, and how many the stream held (it may grow while the rebuild runs). */
+  events_read: number;
+  events_total: number;
+  /** Jobs the rebuild wrote back (missing or older in Redis) and that live on. */
+  jobs_restored: number;
+  /** Jobs whose deletion the rebuild applied again (tombstone restored): they stay deleted. */
+  jobs_deleted: number;
+  started_at: string;
+  finished_at: string | null;
+  /** Who asked: the operator's key name, or `job-state` for an automatic rebuild. */
+  actor: string;
+  reason: string | null;
+  /** Why a failed rebuild stopped. */
+  error: string | null;
+}

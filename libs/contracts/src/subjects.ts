@@ -38,6 +38,10 @@ export const Subjects = {
   stateRestore: 'job.state.restore',
   stateHold: 'job.state.hold',
   stateRelease: 'job.state.release',
+  /** Operators: rebuild the live state in Redis from JOBS (restores what is missing or older). */
+  stateRebuild: 'job.state.rebuild',
+  /** Progress of the latest rebuild. */
+  stateRebuildStatus: 'job.state.rebuild_status',
   /** Trail records: `audit.<action>.<job_id>`; the AUDIT stream stores exactly `audit.*.*`. */
   auditRecord: (action: string, jobId: string) => `audit.${action}.${jobId}`,
   auditStreamSubjects: () => ['audit.*.*'],

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { QueueGroup, Subjects, type Reply } from '@crux/contracts';
+import { apiError, QueueGroup, Subjects, type Reply } from '@crux/contracts';
 import { serveJson, type NatsConnection } from '@crux/messaging';
 import type { Subscription } from '@nats-io/transport-node';
 import { PurgeService } from '../purge/purge.service.js';
+import { RebuildRequests } from '../rebuild/rebuild-requests.js';
 import { Tokens } from '../tokens.js';
 import { JobCommands } from './job-commands.js';
 import { JobQueries } from './job-queries.js';
@@ -19,6 +20,7 @@ export class StateRequests {
     @Inject(JobQueries) private readonly queries: JobQueries,
     @Inject(JobCommands) private readonly commands: JobCommands,
     @Inject(PurgeService) private readonly purges: PurgeService,
+    @Inject(RebuildRequests) private readonly rebuilds: RebuildRequests,
   ) {}
 
   start(): void {
@@ -27,7 +29,7 @@ export class StateRequests {
     const serve = <A>(subject: string, handler: (request: unknown) => Promise<Reply<A>>) =>
       serveJson<unknown, A>(this.nc, subject, QueueGroup.JobState, (r) => this.track(handler(r)), onError);
     this.subscriptions = [
-      serve(Subjects.stateGet, (r) => this.queries.get(r)),
+      serve(Subjects.stateGet, (r) => this.duringRebuild(this.queries.get(r))),
       serve(Subjects.stateGetMany, (r) => this.queries.getMany(r)),
       serve(Subjects.stateList, (r) => this.queries.list(r)),
       serve(Subjects.statePurgePlan, (r) => this.purges.plan(r)),
@@ -36,6 +38,8 @@ export class StateRequests {
       serve(Subjects.stateRestore, (r) => this.commands.restore(r)),
       serve(Subjects.stateHold, (r) => this.commands.hold(r)),
       serve(Subjects.stateRelease, (r) => this.commands.release(r)),
+      serve(Subjects.stateRebuild, (r) => this.rebuilds.rebuild(r)),
+      serve(Subjects.stateRebuildStatus, (r) => this.rebuilds.status(r)),
     ];
   }
 
@@ -45,6 +49,17 @@ export class StateRequests {
     this.subscriptions = [];
     for (const sub of subscriptions) sub.unsubscribe();
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * While the live state is being rebuilt, a job not found may simply not be restored yet:
+   * 503 saying so (readiness reads it too) instead of a 404 that would be wrong.
+   */
+  private async duringRebuild<T>(answer: Promise<Reply<T>>): Promise<Reply<T>> {
+    const reply = await answer;
+    const rebuilding = this.rebuilds.rebuildingMessage();
+    if (reply.ok || reply.error.status_code !== 404 || !rebuilding) return reply;
+    return { ok: false, error: apiError(503, 'Service Unavailable', `${rebuilding}; try again shortly`) };
   }
 
   private track<T>(answer: Promise<Reply<T>>): Promise<Reply<T>> {
