@@ -1,0 +1,81 @@
+/**
+ * deploy/nats/nats-<n>.conf on a real nats-server 2.9: three nodes form a JetStream cluster
+ * under the shipped users, a service connects with a NATS_URL listing every node, and a
+ * stream with 3 replicas gets a leader and two current followers. Routes need the route
+ * password: a server without it cannot join.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { closeNats, connectNats, ensureJobsStream, jetstreamManager, type NatsConnection } from '@crux/messaging';
+import { freePort, waitFor, type ManagedProcess } from '@crux/test-harness';
+import { deployPath, NATS_NODES } from './support/deploy-files.js';
+import { natsServer, nodeEnvironment, testPasswords, writeLoopbackConfigs, type LoopbackNode } from './support/loopback-cluster.js';
+
+describe('the deploy/nats cluster configuration', () => {
+  const passwords = testPasswords();
+  let dir: string;
+  let nodes: LoopbackNode[];
+  let env: NodeJS.ProcessEnv;
+  const servers: ManagedProcess[] = [];
+  let nc: NatsConnection | undefined;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'crux-deploy-nats-'));
+    nodes = await writeLoopbackConfigs(dir);
+    env = nodeEnvironment(nodes, passwords);
+    for (const node of nodes) {
+      const server = natsServer(`nats-${node.n}`, ['-c', node.config], env);
+      servers.push(server);
+      server.start();
+    }
+    for (const server of servers) {
+      await waitFor(() => server.log().includes('Server is ready'), { what: `${server.label} to start: ${server.log()}`, timeoutMs: 15_000 });
+    }
+  });
+
+  afterAll(async () => {
+    await closeNats(nc);
+    for (const server of servers) await server.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each(['nats-server.conf', ...NATS_NODES.map((n) => `nats-${n}.conf`)])('nats-server -t accepts the shipped %s', (file) => {
+    const result = spawnSync(process.env.NATS_SERVER_BIN ?? 'nats-server', ['-t', '-c', deployPath('nats', file)], { encoding: 'utf8', env });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: expect.stringContaining('is valid') });
+  });
+
+  it('forms one cluster: the job-state user, connected to all three nodes, gets a JOBS stream with 3 replicas, a leader and 2 current followers', async () => {
+    const url = nodes.map((node) => `nats://job-state:${passwords.CRUX_NATS_JOB_STATE_PASSWORD}@127.0.0.1:${node.clientPort}`).join(',');
+    nc = await connectNats({ url, name: 'deploy-spec' });
+    const jsm = await jetstreamManager(nc);
+    // The meta group may still be electing its leader just after the servers print "ready".
+    await waitFor(async () => (await ensureJobsStream(jsm, { archiveRetentionS: 3600, streamReplicas: 3 }), true), { what: 'JOBS to be created on the cluster', timeoutMs: 20_000 });
+    const cluster = await waitFor(
+      async () => {
+        const info = await jsm.streams.info('JOBS');
+        const current = info.cluster?.replicas?.filter((r) => r.current) ?? [];
+        return info.cluster?.leader && current.length === 2 ? info.cluster : undefined;
+      },
+      { what: 'a JOBS leader with two current replicas', timeoutMs: 20_000 },
+    );
+    expect(cluster.name).toBe('crux');
+    // Each node runs under its own name (nats-<n>.conf's server_name wins over the included one).
+    const names = [cluster.leader, ...(cluster.replicas ?? []).map((r) => r.name)].sort();
+    expect(names).toEqual(['crux-nats-1', 'crux-nats-2', 'crux-nats-3']);
+  });
+
+  it('refuses a route from a server that does not have the route password', async () => {
+    const [clientPort, clusterPort] = [await freePort(), await freePort()];
+    const target = nodes[0];
+    const rogue = natsServer('rogue', ['-a', '127.0.0.1', '-p', String(clientPort), '--cluster_name', 'crux', '--cluster', `nats://127.0.0.1:${clusterPort}`, '--routes', `nats-route://127.0.0.1:${target.clusterPort}`], process.env);
+    servers.push(rogue);
+    rogue.start();
+    await waitFor(() => /Authorization Violation/i.test(rogue.log()), { what: `the rogue route to be refused: ${rogue.log()}`, timeoutMs: 15_000 });
+    // The node it tried still routes to its two peers and to nothing else.
+    const routez = (await (await fetch(`http://127.0.0.1:${target.monitorPort}/routez`)).json()) as { num_routes: number };
+    expect(routez.num_routes).toBe(2);
+  });
+});
