@@ -39,12 +39,15 @@ export async function ensureStream(
     const changed =
       current.subjects.join(',') !== config.subjects.join(',') ||
       current.max_age !== config.max_age ||
-      current.duplicate_window !== config.duplicate_window;
+      current.duplicate_window !== config.duplicate_window ||
+      (config.num_replicas !== undefined && current.num_replicas !== config.num_replicas);
     if (changed) {
+      // A cluster grown from one node (or CRUX_STREAM_REPLICAS raised) gets its replicas here.
       await jsm.streams.update(config.name, {
         subjects: config.subjects,
         max_age: config.max_age,
         duplicate_window: config.duplicate_window,
+        ...(config.num_replicas !== undefined ? { num_replicas: config.num_replicas } : {}),
       });
     }
   } catch (error) {

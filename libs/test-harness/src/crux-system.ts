@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { ManagedProcess } from './managed-process.js';
+import { startNatsCluster, type NatsCluster } from './nats-cluster.js';
 import { startNats, startRedis, type TestServer } from './servers.js';
 import { waitFor } from './wait-for.js';
 import { workspaceRoot } from './workspace-root.js';
@@ -31,12 +32,23 @@ export interface CruxSystemOptions {
   services?: Partial<Record<ServiceName, number>>;
   /** Extra environment for every service (CRUX_* settings). */
   env?: Record<string, string>;
+  /**
+   * Run on a NATS JetStream cluster of this many nodes instead of one server: NATS_URL lists
+   * every node and CRUX_STREAM_REPLICAS equals the node count (3 gives R3 streams).
+   */
+  natsCluster?: number;
 }
 
 export class CruxSystem {
   readonly processes = new Map<string, ManagedProcess>();
+  /** HTTP port of each gateway replica beyond the first (the first has httpPort). */
+  private readonly gatewayPorts = new Map<string, number>();
+  private nextGateway = 0;
   private constructor(
+    /** The NATS server, or the first node of the cluster. */
     readonly nats: TestServer,
+    /** The cluster, when started with `natsCluster`. */
+    readonly natsCluster: NatsCluster | null,
     readonly redis: TestServer,
     readonly httpPort: number,
     private readonly env: NodeJS.ProcessEnv,
@@ -46,13 +58,20 @@ export class CruxSystem {
     return `http://127.0.0.1:${this.httpPort}`;
   }
 
+  /** What the services have as NATS_URL: every node of a cluster. */
+  get natsUrl(): string {
+    return this.natsCluster?.url ?? this.nats.url;
+  }
+
   static async start(options: CruxSystemOptions = {}): Promise<CruxSystem> {
-    const [nats, redis, httpPort] = await Promise.all([startNats(), startRedis(), freePort()]);
+    const cluster = options.natsCluster ? await startNatsCluster(options.natsCluster) : null;
+    const [nats, redis, httpPort] = await Promise.all([cluster ? cluster.nodes[0] : startNats(), startRedis(), freePort()]);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_OPTIONS: '',
       NODE_ENV: 'test',
-      NATS_URL: nats.url,
+      NATS_URL: cluster?.url ?? nats.url,
+      ...(cluster ? { CRUX_STREAM_REPLICAS: String(cluster.nodes.length) } : {}),
       REDIS_URL: redis.url,
       CRUX_HTTP_PORT: String(httpPort),
       CRUX_HTTP_HOST: '127.0.0.1',
@@ -63,7 +82,7 @@ export class CruxSystem {
       CRUX_RATE_LIMIT_BURST: '1000000',
       ...options.env,
     };
-    const system = new CruxSystem(nats, redis, httpPort, env);
+    const system = new CruxSystem(nats, cluster, redis, httpPort, env);
     const wanted = options.services ?? { 'job-state': 1, audit: 1, worker: 1, gateway: 1 };
     try {
       // job-state first: the others ask it questions as soon as they are up.
@@ -83,7 +102,10 @@ export class CruxSystem {
     const main = join(workspaceRoot(), 'apps', name, 'dist', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: build the workspace first (npx nx run-many -t build)`);
     const label = `${name}-${index}`;
-    const env = { ...this.env, CRUX_WORKER_ID: label, ...extraEnv };
+    // Gateway replicas each listen on a port of their own; request() spreads over them.
+    if (name === 'gateway' && index > 1 && !this.gatewayPorts.has(label)) this.gatewayPorts.set(label, await freePort());
+    const port = this.gatewayPorts.get(label);
+    const env = { ...this.env, CRUX_WORKER_ID: label, ...(port ? { CRUX_HTTP_PORT: String(port) } : {}), ...extraEnv };
     const proc = new ManagedProcess(label, process.execPath, [main], env);
     this.processes.set(label, proc);
     await this.waitReady(proc, name);
@@ -117,17 +139,27 @@ export class CruxSystem {
     });
   }
 
-  /** fetch against the gateway with a test key. */
+  /** Base URL of every running gateway replica (the first gateway's when none runs). */
+  gatewayUrls(): string[] {
+    const urls = [...this.processes.entries()]
+      .filter(([label, proc]) => label.startsWith('gateway-') && proc.running)
+      .map(([label]) => `http://127.0.0.1:${this.gatewayPorts.get(label) ?? this.httpPort}`);
+    return urls.length > 0 ? urls : [this.url];
+  }
+
+  /** fetch against a gateway with a test key; with several gateway replicas, each in turn (a load balancer). */
   request(path: string, key: TestKey | null, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (key) headers.set('authorization', `Bearer ${key.secret}`);
     if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
-    return fetch(`${this.url}${path}`, { ...init, headers });
+    const urls = this.gatewayPorts.size > 0 ? this.gatewayUrls() : [this.url];
+    const base = urls[this.nextGateway++ % urls.length];
+    return fetch(`${base}${path}`, { ...init, headers });
   }
 
   async stop(): Promise<void> {
     await Promise.all([...this.processes.values()].map((p) => p.stop()));
-    await Promise.all([this.nats.stop(), this.redis.stop()]);
+    await Promise.all([this.natsCluster ? this.natsCluster.stop() : this.nats.stop(), this.redis.stop()]);
   }
 
   /** Every service's output, for a failing assertion's message. */

@@ -4,3 +4,4 @@ export * from './managed-process.js';
 export * from './servers.js';
 export * from './wait-for.js';
 export * from './workspace-root.js';
+export * from './nats-cluster.js';
