@@ -28,7 +28,23 @@ interface Route {
   stream?: boolean;
   /** More to check once the route answered 2xx (e.g. whose jobs a list asked for). */
   check?: (caller: Caller, answer: Answer, state: StateResponder) => void;
+  /** How the fresh job differs from a running one, for routes that need a job in another state. */
+  job?: Partial<JobView>;
 }
+
+/** A completed basic job whose evaluator did not converge: one that can be continued. */
+const CONTINUABLE: Partial<JobView> = {
+  status: 'completed',
+  result: {
+    output: 'answer',
+    iterations: 1,
+    total_tokens: 10,
+    processing_time: 0.1,
+    converged: false,
+    stop_reason: 'max_iters',
+    metadata: { best_iteration: 1, best_score: 0.5, history: [{ iteration: 1, candidate: 'answer', score: 0.5, feedback: 'more', stop: false }] },
+  },
+};
 
 const OPERATOR_ONLY = { owner: 403, 'other submitter': 403, operator: 0, auditor: 403, 'no key': 401 };
 const TRAIL_READERS = { owner: 403, 'other submitter': 403, operator: 200, auditor: 200, 'no key': 401 };
@@ -41,6 +57,12 @@ const ANYONE = { owner: 200, 'other submitter': 200, operator: 200, auditor: 200
 const routes: Route[] = [
   { name: 'POST /solve/basic', request: () => ({ path: '/api/v1/solve/basic', options: { body: { question: 'matrix' } } }), expect: SUBMITTERS },
   { name: 'POST /solve/enhanced', request: () => ({ path: '/api/v1/solve/enhanced', options: { body: { question: 'matrix' } } }), expect: SUBMITTERS },
+  {
+    name: 'POST /solve/continue/{id}',
+    request: (job) => ({ path: `/api/v1/solve/continue/${job}?additional_iterations=1`, options: { method: 'POST' } }),
+    expect: { ...OWN_JOB, owner: 202, operator: 202 },
+    job: CONTINUABLE,
+  },
   { name: 'GET /jobs/{id}', request: (job) => ({ path: `/api/v1/jobs/${job}`, options: {} }), expect: OWN_JOB },
   {
     name: 'GET /jobs',
@@ -95,7 +117,15 @@ const routes: Route[] = [
 
 const CALLERS: Caller[] = ['owner', 'other submitter', 'operator', 'auditor', 'no key'];
 const cells = routes.flatMap((route) =>
-  CALLERS.map((caller) => ({ route: route.name, caller, status: route.expect[caller], make: route.request, stream: route.stream ?? false, check: route.check })),
+  CALLERS.map((caller) => ({
+    route: route.name,
+    caller,
+    status: route.expect[caller],
+    make: route.request,
+    stream: route.stream ?? false,
+    check: route.check,
+    jobState: route.job ?? {},
+  })),
 );
 
 /** Opens an SSE stream just long enough to read its status. */
@@ -163,9 +193,9 @@ describe('who may use each route (the README authorisation table)', () => {
     await nats?.close();
   });
 
-  it.each(cells)('$route by $caller answers $status', async ({ caller, status, make, stream, check }) => {
+  it.each(cells)('$route by $caller answers $status', async ({ caller, status, make, stream, check, jobState }) => {
     const job = randomUUID();
-    jobs.set(job, jobView({ job_id: job, owner: 'alice', status: 'running' }));
+    jobs.set(job, jobView({ job_id: job, owner: 'alice', status: 'running', ...jobState }));
     const { path, options } = make(job);
     const reachedBefore = reached();
     const eventsBefore = await nats.messageCount();

@@ -43,6 +43,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       ackWaitMs: s.ackWaitMs,
       requestTimeoutMs: s.requestTimeoutMs,
       revokeGraceMs: s.revokeGraceMs,
+      timeLimits: { softTimeLimitS: s.softTimeLimitS, hardTimeLimitS: s.hardTimeLimitS },
       logger: this.logger,
     });
     await this.consumer.start();

@@ -64,6 +64,10 @@ export interface Settings {
   rateLimitPerS: number;
   /** How many requests one API key may make at once before the refill rate applies (token bucket size). */
   rateLimitBurst: number;
+  /** A running job stops at its next step boundary after this long, with its best candidate (stop_reason time_limit). */
+  softTimeLimitS: number;
+  /** A running job still going after this long is killed and fails with reason time_limit. */
+  hardTimeLimitS: number;
 }
 
 /** Documentation of each setting: the README's configuration table is written from this. */
@@ -106,6 +110,8 @@ export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meanin
   { name: 'CRUX_API_KEYS_FILE', default: '(none)', meaning: 'file of name:role:sha256hex lines (# comments): keys stored as sha256 digests of their secrets' },
   { name: 'CRUX_RATE_LIMIT_PER_S', default: '50', meaning: 'requests per second per API key (token bucket refill)' },
   { name: 'CRUX_RATE_LIMIT_BURST', default: '100', meaning: 'requests one API key may make at once (token bucket size)' },
+  { name: 'CRUX_SOFT_TIME_LIMIT_S', default: '1800', meaning: 'a running job stops at its next step with its best candidate so far (stop_reason time_limit); must be below the hard limit' },
+  { name: 'CRUX_HARD_TIME_LIMIT_S', default: '3600', meaning: "a running job still going is killed (SIGTERM, then SIGKILL) and fails with reason time_limit" },
 ];
 
 export class SettingsError extends Error {
@@ -135,6 +141,27 @@ function int(env: Env, name: string, fallback: number, min: number, max = Number
     throw new SettingsError(`${name} must be a whole number from ${min} to ${max}, got '${raw}'`);
   }
   return value;
+}
+
+/** Seconds, fractions allowed (tests use tenths), above zero. */
+function positiveSeconds(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new SettingsError(`${name} must be a number of seconds above 0, got '${raw}'`);
+  return value;
+}
+
+/** The soft limit only means something below the hard one: the kill would always come first. */
+function timeLimits(env: Env): { softTimeLimitS: number; hardTimeLimitS: number } {
+  const softTimeLimitS = positiveSeconds(env, 'CRUX_SOFT_TIME_LIMIT_S', 1800);
+  const hardTimeLimitS = positiveSeconds(env, 'CRUX_HARD_TIME_LIMIT_S', 3600);
+  if (softTimeLimitS >= hardTimeLimitS) {
+    throw new SettingsError(
+      `CRUX_SOFT_TIME_LIMIT_S (${softTimeLimitS}) must be below CRUX_HARD_TIME_LIMIT_S (${hardTimeLimitS}): the soft limit lets a job finish with its best answer before the hard limit kills it`,
+    );
+  }
+  return { softTimeLimitS, hardTimeLimitS };
 }
 
 /** Parses `name:role:secret,name:role:secret`. */
@@ -199,5 +226,6 @@ export function loadSettings(env: Env = process.env): Settings {
     apiKeysFile: optional(env, 'CRUX_API_KEYS_FILE'),
     rateLimitPerS: int(env, 'CRUX_RATE_LIMIT_PER_S', 50, 1),
     rateLimitBurst: int(env, 'CRUX_RATE_LIMIT_BURST', 100, 1),
+    ...timeLimits(env),
   };
 }

@@ -67,6 +67,20 @@ const basicRequestProperties: Record<string, Schema> = {
     default: true,
     description: 'true: answer 202 at once. false: wait (up to CRUX_SYNC_TIMEOUT_MS) and answer with the finished job.',
   },
+  soft_time_limit_s: {
+    type: 'number',
+    exclusiveMinimum: 0,
+    maximum: RequestLimits.maxTimeLimitS,
+    description:
+      'Seconds of running after which the job stops at its next step with its best candidate so far (stop_reason time_limit). ' +
+      'Only lowers CRUX_SOFT_TIME_LIMIT_S, never raises it.',
+  },
+  time_limit_s: {
+    type: 'number',
+    exclusiveMinimum: 0,
+    maximum: RequestLimits.maxTimeLimitS,
+    description: 'Seconds of running after which the job is killed and fails with reason time_limit. Only lowers CRUX_HARD_TIME_LIMIT_S.',
+  },
 };
 
 const enhancedRequestProperties: Record<string, Schema> = {
@@ -353,6 +367,39 @@ export function openApiDocument(): Record<string, unknown> {
           'SolveEnhancedRequest',
         ),
       },
+      [`${api}/solve/continue/{id}`]: {
+        post: {
+          summary: 'Continue a job',
+          description:
+            'Continues a completed basic job whose evaluator did not converge (stop_reason max_iters or time_limit) as a NEW basic job: ' +
+            "it keeps the origin's request with `n_iters` = `additional_iterations`, starts from the origin's evolution history " +
+            "(its first round refines the origin's last candidate with its feedback; the origin's best carries over unless beaten), " +
+            "and its result counts the origin's iterations and its own. The new job belongs to the origin's owner and has " +
+            '`continued_from` = the origin. Same access as GET /jobs/{id}: another submitter\'s job answers 404.',
+          tags: ['solve'],
+          'x-roles': [Role.Submitter, Role.Operator],
+          parameters: [
+            jobIdParam,
+            {
+              name: 'additional_iterations',
+              in: 'query',
+              required: true,
+              schema: { type: 'integer', minimum: 1, maximum: RequestLimits.maxIters },
+              description: 'Rounds to run after the origin\'s.',
+            },
+          ],
+          responses: {
+            202: {
+              description: 'Accepted: the new job runs in the background.',
+              headers: { Location: { description: 'The new job', schema: { type: 'string' } } },
+              content: json(ref('ContinueAccepted')),
+            },
+            ...pick(400, 401, 403, 404),
+            409: errorResponse('The origin cannot be continued; the message says why: not completed (naming its status), converged (evaluator_stop), or an enhanced job'),
+            ...pick(410, 503),
+          },
+        },
+      },
       [`${api}/jobs`]: {
         get: {
           summary: 'List jobs',
@@ -595,6 +642,17 @@ export function openApiDocument(): Record<string, unknown> {
             status: { type: 'string', const: 'pending' },
             created_at: timestamp,
             message: { type: 'string', description: 'Where to poll and follow the job.' },
+          },
+        },
+        ContinueAccepted: {
+          type: 'object',
+          required: ['job_id', 'status', 'created_at', 'message', 'continued_from'],
+          properties: {
+            job_id: uuid,
+            status: { type: 'string', const: 'pending' },
+            created_at: timestamp,
+            message: { type: 'string', description: 'Where to poll and follow the new job.' },
+            continued_from: { ...uuid, description: 'The origin job.' },
           },
         },
         SyncJobResponse: syncJob,

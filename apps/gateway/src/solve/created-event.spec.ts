@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { SolveBasicRequest } from '@crux/contracts';
-import { createdEvent } from './created-event.js';
+import { continuedEvent, createdEvent } from './created-event.js';
 
 const request = (fields: Partial<SolveBasicRequest>) => Object.assign(new SolveBasicRequest(), fields);
 
@@ -32,4 +32,27 @@ describe('createdEvent', () => {
     expect(a.job_id).not.toBe(b.job_id);
     expect(a.id).not.toBe(b.id);
   });
+
+  it('continues a job as a new basic job with its request, n_iters = the rounds to add, its owner and the seed', () => {
+    const seed = { iterations: [{ iteration: 1, candidate: 'c', score: 0.5, feedback: 'f', stop: false }], best: { output: 'c', score: 0.5, iteration: 1 } };
+    const origin = {
+      job_id: 'origin-1',
+      owner: 'alice',
+      model_name: 'm',
+      mode: 'basic',
+      request: { question: 'q', context: 'ctx', n_iters: 1, llm_provider: 'simulated' },
+    } as never;
+    const event = continuedEvent(origin, seed, 2, { name: 'ops', role: 'operator' }, 'openai', 'job-2');
+    expect(event).toMatchObject({ type: 'created', job_id: 'job-2', actor: { kind: 'user', id: 'ops' } });
+    expect(event.data).toEqual({
+      mode: 'basic',
+      owner: 'alice',
+      request: { question: 'q', context: 'ctx', n_iters: 2, llm_provider: 'simulated' },
+      model_name: 'm',
+      llm_provider: 'simulated',
+      continued_from: 'origin-1',
+      continuation: seed,
+    });
+  });
 });
+

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { makeEvent, type JobCreated, type JobCreatedData, type ProviderName, type SolveBasicRequest, type SolveMode } from '@crux/contracts';
+import {
+  makeEvent,
+  SolveMode,
+  type ContinuationSeed,
+  type JobCreated,
+  type JobCreatedData,
+  type JobView,
+  type ProviderName,
+  type SolveBasicRequest,
+} from '@crux/contracts';
 import { actorOf, type Principal } from '../auth/principal.js';
 
 /** Fields that steer the HTTP exchange, not the job; they are not part of the job's request. */
@@ -30,6 +39,34 @@ export function createdEvent(
     model_name: request.model_name ?? null,
     llm_provider: request.llm_provider ?? defaultProvider,
     continued_from: null,
+  };
+  return makeEvent('created', jobId, actorOf(principal), data, {}, now);
+}
+
+/**
+ * The `job.created` event of a continued job: a new basic job that keeps its origin's
+ * request (question, context, model, provider) with `n_iters` = the rounds to add, belongs
+ * to the origin's owner (an operator continuing someone's job acts for them, and is the
+ * event's actor), and carries the seed, so the event log alone says where it starts.
+ */
+export function continuedEvent(
+  origin: JobView,
+  seed: ContinuationSeed,
+  additionalIterations: number,
+  principal: Principal,
+  defaultProvider: ProviderName,
+  jobId: string = randomUUID(),
+  now: Date = new Date(),
+): JobCreated {
+  const provider = origin.request.llm_provider;
+  const data: JobCreatedData = {
+    mode: SolveMode.Basic,
+    owner: origin.owner,
+    request: { ...origin.request, n_iters: additionalIterations },
+    model_name: origin.model_name,
+    llm_provider: typeof provider === 'string' ? provider : defaultProvider,
+    continued_from: origin.job_id,
+    continuation: seed,
   };
   return makeEvent('created', jobId, actorOf(principal), data, {}, now);
 }

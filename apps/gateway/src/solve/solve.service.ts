@@ -33,7 +33,12 @@ export class SolveService {
 
   /** Records the job: one JetStream publish, nothing else on this path. */
   async submit(mode: SolveMode, request: SolveBasicRequest, principal: Principal): Promise<Submitted> {
-    const event = createdEvent(mode, request, principal, this.config.settings.provider);
+    return this.record(createdEvent(mode, request, principal, this.config.settings.provider));
+  }
+
+  /** Publishes a `job.created` to the JOBS stream; a 503 when JetStream does not acknowledge it. */
+  async record(event: JobCreated): Promise<Submitted> {
+    const mode = event.data.mode;
     let seq: number;
     try {
       seq = (await publishEvent(this.nats.js, event)).seq;

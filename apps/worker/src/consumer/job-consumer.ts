@@ -48,6 +48,7 @@ import type { JobOutcome, PoolLogger, RunningJob } from '../pool/pool-types.js';
 import { RunAbortedError, RunDeferredError, type WorkerPool } from '../pool/worker-pool.js';
 import type { SolveProgress } from '../solving/progress.js';
 import { specFromCreated } from '../solving/solve-spec.js';
+import { jobTimeLimits, type TimeLimitSettings } from '../solving/time-limits.js';
 import { CancelAction, DeliveryPhase, actionOnCancel, revokedData } from './cancel-decision.js';
 import { cancelEventId, findStoredCancel } from './cancel-event.js';
 import { CancelWatch } from './cancel-watch.js';
@@ -88,6 +89,12 @@ export interface JobConsumerOptions {
   prefetchBelowMs?: number;
   publishRetry?: PublishRetry;
   logger?: PoolLogger;
+  /**
+   * CRUX_SOFT_TIME_LIMIT_S and CRUX_HARD_TIME_LIMIT_S: a job still running at its hard limit
+   * (a request may ask for a lower one) is killed like a revoke and fails with reason
+   * `time_limit`. The soft limit is the child's business. Unset: no hard limit.
+   */
+  timeLimits?: TimeLimitSettings;
 }
 
 interface CancelNotice {
@@ -413,6 +420,8 @@ export class JobConsumer {
     delivery.phase = DeliveryPhase.Starting;
 
     const spec = specFromCreated(jobId, created.data);
+    const limits = this.options.timeLimits;
+    const hardLimit = limits ? { ms: jobTimeLimits(spec.request, limits).hardMs, graceMs: this.options.revokeGraceMs } : undefined;
     let startedAt = 0;
     const handlers = {
       onStart: (pid: number) => {
@@ -434,7 +443,7 @@ export class JobConsumer {
     let running: RunningJob | null = null;
     while (!running) {
       try {
-        running = await this.options.pool.run(spec, handlers, { signal: delivery.withdraw.signal, mayStart, progressIntervalMs });
+        running = await this.options.pool.run(spec, handlers, { signal: delivery.withdraw.signal, mayStart, progressIntervalMs, hardLimit });
       } catch (error) {
         if (error instanceof RunDeferredError) {
           await this.checkStillWanted(delivery);

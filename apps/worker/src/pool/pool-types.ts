@@ -29,6 +29,12 @@ export interface RunOptions {
    * dropped once the job ends (its outcome says more). Unset: every report is sent.
    */
   progressIntervalMs?: number;
+  /**
+   * The hard time limit: once the child has had the job this long it is killed the way a
+   * revoke kills (SIGTERM, SIGKILL after `graceMs`, replaced) and the run fails with reason
+   * `time_limit`. Unset: no limit.
+   */
+  hardLimit?: { ms: number; graceMs: number };
 }
 
 export interface RunningJob {

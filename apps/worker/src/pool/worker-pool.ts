@@ -5,7 +5,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { FailureReason } from '@crux/contracts/core';
 import type { SolveSpec } from '../solving/solve-spec.js';
+import { hardLimitError } from '../solving/time-limits.js';
 import { defaultChildPath } from './child-path.js';
 import { isChildMessage, type ChildMessage, type ParentMessage } from './protocol.js';
 import type { JobOutcome, PoolLogger, RevokeResult, RunHandlers, RunningJob, RunOptions } from './pool-types.js';
@@ -39,7 +41,12 @@ interface ActiveJob {
   id: string;
   handlers: RunHandlers;
   resolve: (outcome: JobOutcome) => void;
+  /** Set once the job's child is being killed (a revoke or the hard time limit): its later messages are void. */
   revoke?: Promise<RevokeResult>;
+  /** The hard time limit's timer, cleared when the job ends. */
+  hardLimitTimer?: NodeJS.Timeout;
+  /** When the child was given the job: time limits count from here. */
+  startedAt: number;
 }
 
 interface Slot {
@@ -154,7 +161,7 @@ export class WorkerPool {
    * false, with RunDeferredError.
    */
   async run(spec: SolveSpec, handlers: RunHandlers = {}, options: RunOptions = {}): Promise<RunningJob> {
-    const { signal, mayStart, progressIntervalMs } = options;
+    const { signal, mayStart, progressIntervalMs, hardLimit } = options;
     let slot = await this.acquire(signal, spec.job_id);
     // A child can die between being reserved and being given the job.
     while (slot.state === 'exited') slot = await this.acquire(signal, spec.job_id);
@@ -167,9 +174,19 @@ export class WorkerPool {
       this.becameIdle(slot);
       throw new RunDeferredError(spec.job_id);
     }
-    let resolve!: (outcome: JobOutcome) => void;
-    const outcome = new Promise<JobOutcome>((r) => (resolve = r));
-    slot.job = { id: spec.job_id, handlers, resolve };
+    let settle!: (outcome: JobOutcome) => void;
+    const outcome = new Promise<JobOutcome>((r) => (settle = r));
+    const job: ActiveJob = {
+      id: spec.job_id,
+      handlers,
+      startedAt: Date.now(),
+      resolve: (ended) => {
+        clearTimeout(job.hardLimitTimer);
+        settle(ended);
+      },
+    };
+    slot.job = job;
+    if (hardLimit) job.hardLimitTimer = setTimeout(() => this.enforceHardLimit(slot, job, hardLimit.ms, hardLimit.graceMs), hardLimit.ms);
     handlers.onStart?.(slot.pid);
     const message: ParentMessage = progressIntervalMs === undefined ? { type: 'run', spec } : { type: 'run', spec, progress_interval_ms: progressIntervalMs };
     slot.child.send(message, (error) => {
@@ -203,6 +220,19 @@ export class WorkerPool {
       return result;
     });
     return job.revoke;
+  }
+
+  /**
+   * The hard time limit ran out: the child is killed on the revoke path, and the job fails
+   * with reason `time_limit` once the process is gone. A revoke already under way wins.
+   */
+  private enforceHardLimit(slot: Slot, job: ActiveJob, limitMs: number, graceMs: number): void {
+    if (slot.job !== job || job.revoke) return;
+    this.logger.warn(`job ${job.id} ran past its hard time limit of ${limitMs} ms: stopping child ${slot.pid}`);
+    job.revoke = this.terminate(slot, graceMs, `job ${job.id}, hard time limit`).then(({ signal, tookMs }) => {
+      job.resolve({ kind: 'failed', reason: FailureReason.TimeLimit, error: hardLimitError(limitMs, Date.now() - job.startedAt, signal) });
+      return { terminated: true, outcome: signal === 'SIGTERM' ? 'terminated' : 'killed', signal, pid: slot.pid, took_ms: tookMs };
+    });
   }
 
   /** Stops every child (SIGTERM, then SIGKILL after `graceMs`) and spawns no more; safe to call twice. */

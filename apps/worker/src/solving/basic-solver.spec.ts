@@ -108,4 +108,86 @@ describe('basic self-evolve', () => {
     const result = await solveBasic(new ScriptedProvider([{ score: 1, stop: true }]), { question: 'q', n_iters: 1 }, { now: () => (t += 750) });
     expect(result.processing_time).toBe(0.75);
   });
+
+  describe('continuing from an earlier job', () => {
+    const seed = {
+      history: [
+        { iteration: 1, candidate: 'old 1', score: 0.6, feedback: 'old fix 1', stop: false },
+        { iteration: 2, candidate: 'old 2', score: 0.5, feedback: 'old fix 2', stop: false },
+      ],
+      best: { output: 'old 1', score: 0.6, iteration: 1 },
+    };
+    const continuation = { from: 'origin-job', seed };
+
+    it('given an origin history, when continued, then the first step refines its last candidate with its feedback and numbering carries on', async () => {
+      const provider = new ScriptedProvider([
+        { score: 0.55, stop: false },
+        { score: 0.7, stop: false },
+      ]);
+      const updates: SolveProgress[] = [];
+      const result = await solveBasic(provider, { question: 'q', n_iters: 2, continuation }, { onProgress: (u) => updates.push(u) });
+      expect(provider.calls.map((c) => c.purpose)).toEqual(['refine', 'evaluate', 'refine', 'evaluate']);
+      expect(provider.calls[0].user).toContain('old 2');
+      expect(provider.calls[0].user).toContain('old fix 2');
+      expect(result).toMatchObject({ output: 'draft 2', iterations: 4, converged: false, stop_reason: 'max_iters' });
+      expect((result.metadata.history as Array<{ iteration: number }>).map((h) => h.iteration)).toEqual([1, 2, 3, 4]);
+      expect(result.metadata).toMatchObject({ continued_from: 'origin-job', origin_iterations: 2, best_iteration: 4, best_score: 0.7 });
+      expect(updates[0]).toMatchObject({ progress: 0, current_phase: 'iteration 3/4: refining', partial_results: { output: 'old 1' } });
+    });
+
+    it('given new rounds that do not beat the origin’s best, when continued, then the origin’s best is the answer', async () => {
+      const provider = new ScriptedProvider([{ score: 0.3, stop: false }]);
+      const result = await solveBasic(provider, { question: 'q', n_iters: 1, continuation });
+      expect(result).toMatchObject({ output: 'old 1', iterations: 3, metadata: { best_iteration: 1, best_score: 0.6 } });
+    });
+
+    it('given a simulated origin that ran out of rounds, when continued, then its scores keep rising', async () => {
+      const provider = new SimulatedProvider({ latencyMs: 0 });
+      const origin = await solveBasic(provider, { question: HARD, n_iters: 1 });
+      expect(origin.stop_reason).toBe('max_iters');
+      const history = origin.metadata.history as typeof seed.history;
+      const next = await solveBasic(provider, {
+        question: HARD,
+        n_iters: 2,
+        continuation: { from: 'o', seed: { history, best: { output: origin.output, score: origin.metadata.best_score as number, iteration: 1 } } },
+      });
+      expect(next.iterations).toBe(3);
+      expect(next.metadata.best_score as number).toBeGreaterThan(origin.metadata.best_score as number);
+    });
+  });
+
+  describe('the soft time limit', () => {
+    it('given time is up after the first round, when the next step would start, then it stops with its best candidate as time_limit', async () => {
+      const provider = new ScriptedProvider([
+        { score: 0.4, stop: false },
+        { score: 0.5, stop: false },
+      ]);
+      let evaluated = 0;
+      const counting: ModelProvider = {
+        name: provider.name,
+        simulated: true,
+        complete: async (messages, options) => {
+          if (options.purpose === 'evaluate') evaluated++;
+          return provider.complete(messages, options);
+        },
+      };
+      const result = await solveBasic(counting, { question: 'q', n_iters: 10 }, { timeUp: () => evaluated >= 1 });
+      expect(provider.calls.map((c) => c.purpose)).toEqual(['generate', 'evaluate']);
+      expect(result).toMatchObject({ output: 'draft 1', iterations: 1, converged: false, stop_reason: 'time_limit' });
+    });
+
+    it('given time is up before there is any candidate, when the loop runs, then it keeps going until it has one', async () => {
+      const provider = new ScriptedProvider([{ score: 0.4, stop: false }]);
+      const result = await solveBasic(provider, { question: 'q', n_iters: 10 }, { timeUp: () => true });
+      expect(provider.calls.map((c) => c.purpose)).toEqual(['generate', 'evaluate']);
+      expect(result).toMatchObject({ output: 'draft 1', iterations: 1, stop_reason: 'time_limit', converged: false });
+    });
+
+    it('given time is up between writing and reviewing, when the review would start, then it stops with the best reviewed candidate', async () => {
+      const provider = new ScriptedProvider([{ score: 0.4, stop: false }]);
+      const result = await solveBasic(provider, { question: 'q', n_iters: 10 }, { timeUp: () => provider.calls.length >= 3 });
+      expect(provider.calls.map((c) => c.purpose)).toEqual(['generate', 'evaluate', 'refine']);
+      expect(result).toMatchObject({ output: 'draft 1', iterations: 1, stop_reason: 'time_limit' });
+    });
+  });
 });

@@ -53,13 +53,20 @@ export async function solveEnhanced(provider: ModelProvider, params: EnhancedSol
   const roles = parsePlan(planReply.text, params.num_specialists);
 
   const specialists: Array<{ role: SpecialistRole; outcome: EvolveOutcome }> = [];
+  let cutShort = false;
   for (const [index, role] of roles.entries()) {
+    // Soft time limit: once there is an answer, the specialists still to come are skipped and the synthesis starts.
+    if (best && hooks.timeUp?.()) {
+      cutShort = true;
+      break;
+    }
     const offset = PLANNING_UNITS + index * specialistUnits;
     const label = `specialist ${index + 1}/${roles.length} (${role.name})`;
     const source = `specialist ${index + 1} (${role.name})`;
     const outcome = await selfEvolve(metered, taskPrompts({ ...task, role }), {
       maxIters: specialistIters,
       ...call,
+      timeUp: hooks.timeUp,
       onStep: (event) => {
         consider(event.best, source);
         tracker.report(offset + unitsBefore(event), `${label}: ${phaseOf(event)}`, best);
@@ -84,6 +91,7 @@ export async function solveEnhanced(provider: ModelProvider, params: EnhancedSol
     {
       maxIters: params.professor_max_iters,
       ...call,
+      timeUp: hooks.timeUp,
       onStep: (event) => {
         if (event.best) synthesisBest = { ...event.best, source: 'synthesis' };
         tracker.report(synthesisOffset + unitsBefore(event), `synthesis: ${phaseOf(event)}`, synthesisBest ?? best);
@@ -91,6 +99,7 @@ export async function solveEnhanced(provider: ModelProvider, params: EnhancedSol
     },
   );
   const final: PartialResult = { ...synthesis.best, source: 'synthesis' };
+  const timedOut = cutShort || synthesis.stopReason === 'time_limit' || specialists.some((s) => s.outcome.stopReason === 'time_limit');
   tracker.done(final);
 
   return {
@@ -98,8 +107,8 @@ export async function solveEnhanced(provider: ModelProvider, params: EnhancedSol
     iterations: synthesis.iterations,
     total_tokens: metered.totalTokens,
     processing_time: (now() - started) / 1000,
-    converged: synthesis.converged,
-    stop_reason: synthesis.stopReason,
+    converged: timedOut ? false : synthesis.converged,
+    stop_reason: timedOut ? 'time_limit' : synthesis.stopReason,
     metadata: {
       mode: 'enhanced',
       provider: provider.name,

@@ -1,4 +1,5 @@
 export * from './basic-solver.js';
+export * from './continuation.js';
 export * from './create-provider.js';
 export * from './enhanced-solver.js';
 export * from './evaluation.js';
@@ -12,3 +13,4 @@ export * from './self-evolve.js';
 export * from './simulated-provider.js';
 export * from './solve-job.js';
 export * from './solve-spec.js';
+export * from './time-limits.js';

@@ -37,11 +37,25 @@ export interface EvolvePrompts {
   evaluate(candidate: string): ChatMessage[];
 }
 
+/** Where a continued loop picks up: earlier rounds (numbered from 1) and their best candidate. */
+export interface EvolveSeed {
+  history: IterationRecord[];
+  best: BestCandidate;
+}
+
 export interface EvolveOptions {
+  /** New rounds to run (after the seed's, when there is one). */
   maxIters: number;
   model?: string | null;
   temperature?: number;
   onStep?: (event: EvolveStepEvent) => void;
+  /** Carry on from an earlier loop: its last candidate is refined with its feedback first. */
+  seed?: EvolveSeed | null;
+  /**
+   * Asked at every step boundary once there is a candidate: true stops the loop there with
+   * its best so far (stop_reason time_limit). The soft time limit.
+   */
+  timeUp?: () => boolean;
 }
 
 export interface EvolveOutcome {
@@ -57,21 +71,29 @@ export async function selfEvolve(provider: ModelProvider, prompts: EvolvePrompts
     throw new RangeError(`maxIters must be a whole number of at least 1, got ${options.maxIters}`);
   }
   const call = { model: options.model, temperature: options.temperature };
-  const history: IterationRecord[] = [];
-  let best: BestCandidate | null = null;
+  const history: IterationRecord[] = [...(options.seed?.history ?? [])];
+  let best: BestCandidate | null = options.seed?.best ?? null;
+  const first = history.length + 1;
+  const last = history.length + options.maxIters;
+  const outOfTime = (): EvolveOutcome | null =>
+    best && options.timeUp?.() ? { best, history, iterations: history.length, stopReason: 'time_limit', converged: false } : null;
 
-  for (let iteration = 1; iteration <= options.maxIters; iteration++) {
+  for (let iteration = first; iteration <= last; iteration++) {
+    const stopped = outOfTime();
+    if (stopped) return stopped;
     const previous = history.at(-1);
-    options.onStep?.({ iteration, maxIters: options.maxIters, step: previous ? 'refining' : 'generating', best });
+    options.onStep?.({ iteration, maxIters: last, step: previous ? 'refining' : 'generating', best });
     const produced = previous
       ? await provider.complete(prompts.refine(previous.candidate, previous.feedback), { ...call, purpose: 'refine' })
       : await (async () => {
-          const first = prompts.first();
-          return provider.complete(first.messages, { ...call, purpose: first.purpose });
+          const opening = prompts.first();
+          return provider.complete(opening.messages, { ...call, purpose: opening.purpose });
         })();
     const candidate = produced.text.trim();
 
-    options.onStep?.({ iteration, maxIters: options.maxIters, step: 'evaluating', best });
+    const stoppedBeforeReview = outOfTime();
+    if (stoppedBeforeReview) return stoppedBeforeReview;
+    options.onStep?.({ iteration, maxIters: last, step: 'evaluating', best });
     const review = await provider.complete(prompts.evaluate(candidate), { ...call, purpose: 'evaluate', temperature: 0 });
     const evaluation = parseEvaluation(review.text);
     history.push({ iteration, candidate, score: evaluation.score, feedback: evaluation.feedback, stop: evaluation.stop });
@@ -82,5 +104,5 @@ export async function selfEvolve(provider: ModelProvider, prompts: EvolvePrompts
       return { best, history, iterations: iteration, stopReason: 'evaluator_stop', converged: true };
     }
   }
-  return { best: best!, history, iterations: options.maxIters, stopReason: 'max_iters', converged: false };
+  return { best: best!, history, iterations: last, stopReason: 'max_iters', converged: false };
 }

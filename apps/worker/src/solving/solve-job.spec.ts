@@ -48,4 +48,25 @@ describe('solving one job', () => {
     await expect(solveJob(spec({ request: { question: 'q', n_iters: 0 } }), settings)).rejects.toThrow(/n_iters must be a whole number from 1 to 50/);
     await expect(solveJob(spec({ mode: 'turbo' as never }), settings)).rejects.toThrow(/unknown solve mode 'turbo'/);
   });
+
+  it('continues a basic job from the seed its created event carries, and refuses to continue an enhanced one', async () => {
+    const continuation = {
+      iterations: [{ iteration: 1, candidate: 'earlier answer', score: 0.5, feedback: 'say more', stop: false }],
+      best: { output: 'earlier answer', score: 0.5, iteration: 1 },
+    };
+    const result = await solveJob(spec({ request: { question: 'q', n_iters: 1 }, continued_from: 'origin', continuation }), settings);
+    expect(result.iterations).toBe(2);
+    expect(result.metadata).toMatchObject({ continued_from: 'origin', origin_iterations: 1 });
+    await expect(solveJob(spec({ mode: 'enhanced', continuation }), settings)).rejects.toThrow(/only basic jobs can be continued/);
+  });
+
+  it('stops at the soft time limit of the request, capped by the settings, with stop_reason time_limit', async () => {
+    let t = 0;
+    const limited = { ...settings, softTimeLimitS: 1800, hardTimeLimitS: 3600 };
+    // Every look at the clock is 100 ms later; the request asks for a 0.25 s soft limit.
+    const result = await solveJob(spec({ request: { question: 'Explain quicksort.', n_iters: 20, soft_time_limit_s: 0.25 } }), limited, { now: () => (t += 100) });
+    expect(result).toMatchObject({ stop_reason: 'time_limit', converged: false });
+    expect(result.iterations).toBeLessThan(20);
+  });
 });
+

@@ -3,8 +3,9 @@
  * The gateway validated the request; this re-checks the fields the solver relies on, so a
  * malformed event fails its job with a clear message instead of crashing a child.
  */
-import { RequestLimits, SolveDefaults, SolveMode, type JobCreatedData } from '@crux/contracts';
+import { RequestLimits, SolveDefaults, SolveMode, type ContinuationSeed, type JobCreatedData } from '@crux/contracts';
 import type { BasicSolveParams } from './basic-solver.js';
+import { evolveSeedOf } from './continuation.js';
 import type { EnhancedSolveParams } from './enhanced-solver.js';
 import { reasoningEffortOf } from './model-provider.js';
 import { InvalidJobError } from './provider-error.js';
@@ -15,10 +16,19 @@ export interface SolveSpec {
   request: Record<string, unknown>;
   llm_provider: string | null;
   model_name: string | null;
+  /** A continued job's origin. */
+  continued_from?: string | null;
+  /** Where the origin's loop left off (a continued job only). */
+  continuation?: ContinuationSeed | null;
 }
 
 export function specFromCreated(jobId: string, data: JobCreatedData): SolveSpec {
-  return { job_id: jobId, mode: data.mode, request: data.request ?? {}, llm_provider: data.llm_provider ?? null, model_name: data.model_name ?? null };
+  const spec: SolveSpec = { job_id: jobId, mode: data.mode, request: data.request ?? {}, llm_provider: data.llm_provider ?? null, model_name: data.model_name ?? null };
+  if (data.continuation) {
+    spec.continued_from = data.continued_from ?? null;
+    spec.continuation = data.continuation;
+  }
+  return spec;
 }
 
 type Params = { mode: 'basic'; params: BasicSolveParams } | { mode: 'enhanced'; params: EnhancedSolveParams };
@@ -34,9 +44,12 @@ export function solveParams(spec: SolveSpec, defaultModel: string | null): Param
     temperature: typeof r.temperature === 'number' ? r.temperature : undefined,
     model: spec.model_name ?? (typeof r.model_name === 'string' ? r.model_name : null) ?? defaultModel,
   };
+  const seed = evolveSeedOf(spec.continuation);
   if (spec.mode === SolveMode.Basic) {
-    return { mode: 'basic', params: { ...common, n_iters: count(r, 'n_iters', SolveDefaults.n_iters, RequestLimits.maxIters) } };
+    const n_iters = count(r, 'n_iters', SolveDefaults.n_iters, RequestLimits.maxIters);
+    return { mode: 'basic', params: { ...common, n_iters, ...(seed ? { continuation: { from: spec.continued_from ?? null, seed } } : {}) } };
   }
+  if (seed) throw new InvalidJobError('only basic jobs can be continued; this one is enhanced');
   if (spec.mode === SolveMode.Enhanced) {
     return {
       mode: 'enhanced',

@@ -14,6 +14,8 @@ export const RequestLimits = {
   contextMaxChars: 50_000,
   maxIters: 50,
   maxSpecialists: 8,
+  /** Upper bound of `soft_time_limit_s` and `time_limit_s`; the deployment's limits cap them further. */
+  maxTimeLimitS: 604_800,
 } as const;
 
 /** Defaults applied when a request leaves a field out. */

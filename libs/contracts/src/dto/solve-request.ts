@@ -4,6 +4,7 @@ import {
   IsInt,
   IsNumber,
   IsOptional,
+  IsPositive,
   IsString,
   IsUUID,
   Max,
@@ -55,6 +56,20 @@ export class SolveBasicRequest {
   @IsOptional()
   @IsBoolean({ message: 'async_mode must be true or false' })
   async_mode?: boolean;
+
+  /** Ask for an earlier soft stop than CRUX_SOFT_TIME_LIMIT_S (never a later one). */
+  @IsOptional()
+  @IsNumber({}, { message: 'soft_time_limit_s must be a number of seconds' })
+  @IsPositive({ message: 'soft_time_limit_s must be above 0' })
+  @Max(RequestLimits.maxTimeLimitS, { message: `soft_time_limit_s must not be greater than ${RequestLimits.maxTimeLimitS}` })
+  soft_time_limit_s?: number;
+
+  /** Ask for an earlier kill than CRUX_HARD_TIME_LIMIT_S (never a later one). */
+  @IsOptional()
+  @IsNumber({}, { message: 'time_limit_s must be a number of seconds' })
+  @IsPositive({ message: 'time_limit_s must be above 0' })
+  @Max(RequestLimits.maxTimeLimitS, { message: `time_limit_s must not be greater than ${RequestLimits.maxTimeLimitS}` })
+  time_limit_s?: number;
 }
 
 /** POST /api/v1/solve/enhanced: a professor plans specialists, each self-evolves, the professor synthesises. */

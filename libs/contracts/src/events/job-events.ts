@@ -49,6 +49,28 @@ export interface JobCreatedData {
   model_name: string | null;
   llm_provider: string;
   continued_from: string | null;
+  /**
+   * Set on a continued job (POST /solve/continue/{id}): where its origin's self-evolve loop
+   * left off, so the event log is self-contained and the worker needs no lookup.
+   */
+  continuation?: ContinuationSeed | null;
+}
+
+/** One round of a self-evolve loop, as a result's `metadata.history` records it. */
+export interface IterationSeed {
+  iteration: number;
+  candidate: string;
+  score: number;
+  feedback: string;
+  stop: boolean;
+}
+
+/** A completed basic job's evolution, from which a continued job carries on. */
+export interface ContinuationSeed {
+  /** The origin's rounds in order; the continued job numbers its own after the last. */
+  iterations: IterationSeed[];
+  /** The origin's best candidate: it carries over unless a new round beats it. */
+  best: { output: string; score: number; iteration: number };
 }
 
 export interface JobStartedData {
