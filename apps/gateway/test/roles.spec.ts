@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import type { JobCancelled, JobView } from '@crux/contracts';
+import { Subjects, type JobCancelled, type JobView, type RebuildProgress } from '@crux/contracts';
 import { AuditResponder } from './support/audit-responder.js';
 import { errorBody, Keys, startTestGateway, startTestNats, type Answer, type Gateway, type KeyName, type RequestOptions, type TestNats } from './support/gateway-fixture.js';
 import { jobView, notFound, StateResponder } from './support/state-responder.js';
@@ -107,6 +107,12 @@ const routes: Route[] = [
     request: (job) => ({ path: `/api/v1/admin/jobs/${job}/hold`, options: { method: 'DELETE' } }),
     expect: { ...OPERATOR_ONLY, operator: 200 },
   },
+  {
+    name: 'POST /admin/rebuild-state',
+    request: () => ({ path: '/api/v1/admin/rebuild-state', options: { method: 'POST' } }),
+    expect: { ...OPERATOR_ONLY, operator: 202 },
+  },
+  { name: 'GET /admin/rebuild-state', request: () => ({ path: '/api/v1/admin/rebuild-state', options: {} }), expect: { ...OPERATOR_ONLY, operator: 200 } },
   { name: 'GET /audit', request: () => ({ path: '/api/v1/audit?action=deleted', options: {} }), expect: TRAIL_READERS },
   { name: 'GET /audit/verify', request: () => ({ path: '/api/v1/audit/verify', options: {} }), expect: TRAIL_READERS },
   { name: 'GET /healthz', request: () => ({ path: '/healthz', options: {} }), expect: ANYONE },
@@ -144,9 +150,11 @@ describe('who may use each route (the README authorisation table)', () => {
   let audit: AuditResponder;
   const jobs = new Map<string, JobView>();
   let cancelWatch: { unsubscribe(): void };
+  const rebuildWatches: { unsubscribe(): void }[] = [];
+  let rebuildAsks = 0;
   /** Requests that reached job-state's commands or the audit service. */
   const reached = () =>
-    Object.values(state.commands).reduce((n, list) => n + list.length, 0) + audit.queries.length + audit.verifies;
+    Object.values(state.commands).reduce((n, list) => n + list.length, 0) + audit.queries.length + audit.verifies + rebuildAsks;
 
   beforeAll(async () => {
     nats = await startTestNats();
@@ -175,6 +183,15 @@ describe('who may use each route (the README authorisation table)', () => {
       },
     );
     audit = await AuditResponder.start(nats.nc);
+    // job-state's rebuild requests: counted, so a refused caller is seen asking nothing.
+    const rebuild: RebuildProgress = { rebuild_id: PLAN, status: 'running', trigger: 'operator', events_read: 0, events_total: 0, jobs_restored: 0, jobs_deleted: 0, started_at: new Date().toISOString(), finished_at: null, actor: 'ops', reason: null, error: null };
+    for (const subject of [Subjects.stateRebuild, Subjects.stateRebuildStatus]) {
+      const callback = (_e: unknown, msg: { respond(data: string): boolean }) => {
+        rebuildAsks++;
+        msg.respond(JSON.stringify({ ok: true, value: rebuild }));
+      };
+      rebuildWatches.push(nats.nc.subscribe(subject, { callback }));
+    }
     cancelWatch = nats.nc.subscribe('job.cancel.*', {
       callback: (_err, msg) => {
         const event = msg.json<JobCancelled>();
@@ -187,6 +204,7 @@ describe('who may use each route (the README authorisation table)', () => {
 
   afterAll(async () => {
     cancelWatch?.unsubscribe();
+    for (const w of rebuildWatches) w.unsubscribe();
     state?.stop();
     audit?.stop();
     await gateway?.close();

@@ -24,6 +24,26 @@ type Schema = Record<string, unknown>;
 type Operation = Record<string, unknown>;
 
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+
+/** A rebuild of the live state from JOBS (RebuildProgress in the contracts). */
+const rebuildProgress: Schema = {
+  type: 'object',
+  required: ['rebuild_id', 'status', 'trigger', 'events_read', 'events_total', 'jobs_restored', 'jobs_deleted', 'started_at', 'finished_at', 'actor'],
+  properties: {
+    rebuild_id: { type: 'string' },
+    status: { type: 'string', enum: ['running', 'completed', 'failed'] },
+    trigger: { type: 'string', enum: ['operator', 'redis_empty'] },
+    events_read: { type: 'integer' },
+    events_total: { type: 'integer' },
+    jobs_restored: { type: 'integer', description: 'Jobs written back (missing or older in Redis) that live on' },
+    jobs_deleted: { type: 'integer', description: 'Jobs whose deletion was applied again: they stay deleted' },
+    started_at: { type: 'string', format: 'date-time' },
+    finished_at: { type: 'string', format: 'date-time', nullable: true },
+    actor: { type: 'string', description: "The operator's key name, or job-state for an automatic rebuild" },
+    reason: { type: 'string', nullable: true },
+    error: { type: 'string', nullable: true },
+  },
+};
 const nullable = (schema: Schema): Schema => ({ ...schema, type: [schema.type, 'null'] });
 const json = (schema: Schema) => ({ 'application/json': { schema } });
 
@@ -552,6 +572,31 @@ export function openApiDocument(): Record<string, unknown> {
             409: errorResponse('The job is live: only a deleted job can be restored'),
             410: errorResponse('The job was erased: its content no longer exists'),
             ...pick(413, 502, 503),
+          },
+        }),
+      },
+      [`${api}/admin/rebuild-state`]: {
+        post: adminOp(
+          'Rebuild the live state from JOBS',
+          "Replays the JOBS stream into job-state's Redis through the projection's own scripts, in the background: restores " +
+            'what Redis lacks or holds older, never deletes anything live; deleted jobs stay deleted, erased ones do not come back. ' +
+            'job-state also does this by itself when Redis lost its state.',
+          {
+            requestBody: noBody('why the rebuild is asked for'),
+            responses: {
+              202: { description: 'Started: follow it with GET.', content: json(rebuildProgress) },
+              ...pick(400, 401, 403),
+              409: errorResponse('A rebuild is already running (named in the message)'),
+              ...pick(413, 502, 503),
+            },
+          },
+        ),
+        get: adminOp('Progress of the latest rebuild', 'Events read of the total, jobs restored, deletions kept, who asked and when.', {
+          responses: {
+            200: { description: 'The latest rebuild.', content: json(rebuildProgress) },
+            ...pick(400, 401, 403),
+            404: errorResponse('No rebuild is recorded since Redis last lost its state'),
+            ...pick(502, 503),
           },
         }),
       },

@@ -45,7 +45,8 @@ export class ReadinessService {
     const [jobState, audit] = await Promise.all([
       this.state
         .reply<GetJobRequest, unknown>(Subjects.stateGet, { job_id: NIL_UUID }, timeout)
-        .then(() => 'ok', () => `job-state did not answer ${Subjects.stateGet}`),
+        // A 503 is job-state saying it is not serving yet (rebuilding the live state from JOBS: N of M events).
+        .then((reply) => (reply.ok === false && reply.error?.status_code === 503 ? reply.error.message : 'ok'), () => `job-state did not answer ${Subjects.stateGet}`),
       this.audit
         .reply<AuditQuery, unknown>(Subjects.auditQuery, AUDIT_PROBE, timeout)
         .then(() => 'ok', () => `the audit service did not answer ${Subjects.auditQuery}`),

@@ -1,0 +1,28 @@
+import { Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { ReasonBody, Role, type RebuildProgress } from '@crux/contracts';
+import { Roles } from '../auth/auth.decorators.js';
+import { CurrentPrincipal, type Principal } from '../auth/principal.js';
+import { API_PREFIX } from '../http/api-paths.js';
+import { optionalBody, type RequestWithBody } from '../http/optional-body.js';
+import { noQuery } from '../http/query-reader.js';
+import { RebuildStateService } from './rebuild-state.service.js';
+
+/** Rebuild the live state in Redis from JOBS (202, runs in the background), and its progress. */
+@Controller(`${API_PREFIX}/admin/rebuild-state`)
+@Roles(Role.Operator)
+export class RebuildStateController {
+  constructor(private readonly rebuilds: RebuildStateService) {}
+
+  @Post()
+  @HttpCode(202)
+  start(@Query() query: Record<string, unknown>, @Req() req: RequestWithBody, @CurrentPrincipal() principal: Principal): Promise<RebuildProgress> {
+    noQuery(query);
+    return this.rebuilds.start(optionalBody(ReasonBody, req), principal);
+  }
+
+  @Get()
+  status(@Query() query: Record<string, unknown>): Promise<RebuildProgress> {
+    noQuery(query);
+    return this.rebuilds.status();
+  }
+}
