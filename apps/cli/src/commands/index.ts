@@ -1,6 +1,7 @@
 import { auditCommand } from './audit.js';
 import { cancelCommand } from './cancel.js';
 import type { Command } from './command.js';
+import { continueCommand } from './continue.js';
 import { createHelpCommand } from './help.js';
 import { holdCommand } from './hold.js';
 import { jobsCommand } from './jobs.js';
@@ -18,6 +19,7 @@ export type { Command, CommandContext } from './command.js';
 /** Every command, in the order `crux help` lists them. */
 export const COMMANDS: readonly Command[] = [
   submitCommand,
+  continueCommand,
   watchCommand,
   statusCommand,
   jobsCommand,

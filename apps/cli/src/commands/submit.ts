@@ -13,11 +13,30 @@ const options = {
   enhanced: { type: 'boolean' },
   iters: { type: 'string' },
   specialists: { type: 'string' },
+  'specialist-iters': { type: 'string' },
+  'professor-iters': { type: 'string' },
+  nested: { type: 'boolean' },
+  'no-nested': { type: 'boolean' },
+  'reasoning-effort': { type: 'string' },
+  'soft-time-limit': { type: 'string' },
+  'time-limit': { type: 'string' },
   model: { type: 'string' },
   provider: { type: 'string' },
   sync: { type: 'boolean' },
   watch: { type: 'boolean', short: 'w' },
 } as const;
+
+/** Options that only mean something to an enhanced job. */
+const ENHANCED_ONLY = ['specialists', 'specialist-iters', 'professor-iters', 'nested', 'no-nested', 'reasoning-effort'] as const;
+const REASONING_EFFORTS = ['low', 'medium', 'high'] as const;
+
+/** Seconds above 0, fractions allowed (the request's time-limit fields). */
+function parseSeconds(option: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(value > 0)) throw new UsageError(`${option} must be a number of seconds above 0, got '${raw}'`, 'submit');
+  return value;
+}
 
 export interface SubmitArgs {
   mode: SolveMode;
@@ -41,8 +60,15 @@ export function parseSubmitArgs(argv: string[]): SubmitArgs {
   }
   if (values.sync && values.watch) throw new UsageError('--sync and --watch do not go together: --sync already waits for the result', 'submit');
   const mode: SolveMode = values.enhanced ? 'enhanced' : 'basic';
-  if (values.specialists !== undefined && mode !== 'enhanced') {
-    throw new UsageError('--specialists needs --enhanced (basic jobs have no specialists)', 'submit');
+  for (const option of ENHANCED_ONLY) {
+    if (values[option] !== undefined && mode !== 'enhanced') {
+      throw new UsageError(`--${option} needs --enhanced (basic jobs have no specialists or professor)`, 'submit');
+    }
+  }
+  if (values.nested && values['no-nested']) throw new UsageError('--nested and --no-nested do not go together', 'submit');
+  const effort = values['reasoning-effort'];
+  if (effort !== undefined && !(REASONING_EFFORTS as readonly string[]).includes(effort)) {
+    throw new UsageError(`--reasoning-effort must be one of ${REASONING_EFFORTS.join(', ')}, got '${effort}'`, 'submit');
   }
   if (values.provider !== undefined && !(PROVIDERS as readonly string[]).includes(values.provider)) {
     throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}, got '${values.provider}'`, 'submit');
@@ -54,6 +80,17 @@ export function parseSubmitArgs(argv: string[]): SubmitArgs {
   if (iters !== undefined) fields.n_iters = iters;
   const specialists = parseWholeNumber('submit', '--specialists', values.specialists);
   if (specialists !== undefined) fields.num_specialists = specialists;
+  const specialistIters = parseWholeNumber('submit', '--specialist-iters', values['specialist-iters']);
+  if (specialistIters !== undefined) fields.specialist_max_iters = specialistIters;
+  const professorIters = parseWholeNumber('submit', '--professor-iters', values['professor-iters']);
+  if (professorIters !== undefined) fields.professor_max_iters = professorIters;
+  if (values.nested) fields.nested_self_evolve = true;
+  if (values['no-nested']) fields.nested_self_evolve = false;
+  if (effort !== undefined) fields.reasoning_effort = effort;
+  const soft = parseSeconds('--soft-time-limit', values['soft-time-limit']);
+  if (soft !== undefined) fields.soft_time_limit_s = soft;
+  const hard = parseSeconds('--time-limit', values['time-limit']);
+  if (hard !== undefined) fields.time_limit_s = hard;
   if (values.model !== undefined) fields.model_name = values.model;
   if (values.provider !== undefined) fields.llm_provider = values.provider;
   fields.async_mode = !values.sync;
@@ -71,8 +108,18 @@ enhanced one (a professor plans specialists that each self-evolve, then synthesi
   --enhanced           an enhanced job instead of a basic one
   --iters N            rounds of self-evolve (n_iters)
   --specialists N      specialists of an enhanced job (num_specialists)
+  --specialist-iters N rounds of each specialist's loop (specialist_max_iters; --enhanced)
+  --professor-iters N  rounds of the professor's synthesis (professor_max_iters; --enhanced)
+  --nested, --no-nested
+                       specialists run their own self-evolve loop, or answer once
+                       (nested_self_evolve; --enhanced)
+  --reasoning-effort E low, medium or high (reasoning_effort; --enhanced)
   --model NAME         model to use (model_name)
   --provider P         ${PROVIDERS.join(' or ')} (llm_provider; the gateway's default otherwise)
+  --soft-time-limit S  stop after S seconds of running with the best answer so far
+                       (soft_time_limit_s; only lowers CRUX_SOFT_TIME_LIMIT_S)
+  --time-limit S       kill the job after S seconds of running (time_limit_s; only
+                       lowers CRUX_HARD_TIME_LIMIT_S)
   --sync               wait for the result in the request itself (async_mode false)
   -w, --watch          submit, then follow the job like \`crux watch\`
   --json               the gateway's answer as JSON (with --watch: one JSON line, then one per event)
@@ -82,7 +129,8 @@ failed or was cancelled.
 
 Examples:
   crux submit "What is the sum of the first 100 odd numbers?" --watch
-  crux submit --enhanced --specialists 3 - < problem.txt`,
+  crux submit --enhanced --specialists 3 - < problem.txt
+  crux submit "Explain quicksort." --provider openai --model gpt-4o-mini --time-limit 600`,
   async run(context, argv) {
     const args = parseSubmitArgs(argv);
     const question = args.question === 'stdin' ? (await context.io.readStdin()).trim() : args.question.text;

@@ -19,6 +19,11 @@ export interface SubmitAccepted {
   message: string;
 }
 
+/** 202 answer of POST /solve/continue/{id}. */
+export interface ContinueAccepted extends SubmitAccepted {
+  continued_from: string;
+}
+
 export interface JobPage {
   jobs: JobView[];
   next_cursor: string | null;
@@ -71,6 +76,11 @@ export class CruxClient {
   /** POST /solve/{mode}. With `sync` the gateway answers only when the job has ended, so no time limit applies. */
   submit(mode: SolveMode, body: Record<string, unknown>, sync = false): Promise<unknown> {
     return this.json('POST', `/solve/${mode}`, { body, idleTimeoutMs: sync ? undefined : this.options.timeoutMs });
+  }
+
+  /** POST /solve/continue/{id}?additional_iterations=N: a new job carrying the origin further (202). */
+  continueJob(jobId: string, additionalIterations: number): Promise<ContinueAccepted> {
+    return this.json<ContinueAccepted>('POST', `/solve/continue/${encodeURIComponent(jobId)}`, { query: { additional_iterations: additionalIterations } });
   }
 
   getJob(jobId: string): Promise<JobView> {

@@ -111,6 +111,20 @@ export class FakeGateway {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** POST /solve/continue/{id}: the gateway's rules in brief (owner or operator; completed, unconverged, basic). */
+  private continueJob(id: string, query: URLSearchParams, principal: Principal, res: ServerResponse): void {
+    const raw = query.get('additional_iterations') ?? '';
+    const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!(n >= 1 && n <= 50)) return sendError(res, 400, 'Bad Request', `additional_iterations must be a whole number from 1 to 50, got '${raw}'`);
+    const origin = this.jobs.get(id);
+    if (!origin || (principal.role === 'submitter' && origin.owner !== principal.name)) return sendError(res, 404, 'Not Found', `job ${id} not found`);
+    if (origin.status !== 'completed') {
+      return sendError(res, 409, 'Conflict', `job ${id} cannot be continued: it is ${origin.status}; only a completed job can be continued`);
+    }
+    const job = this.addJob({ mode: 'basic', owner: origin.owner, request: { ...origin.request, n_iters: n }, continued_from: id });
+    sendJson(res, 202, { job_id: job.job_id, status: 'pending', created_at: job.created_at, message: 'job accepted', continued_from: id });
+  }
+
   /** Adds a job as if it had been submitted by `owner`, with its `created` event. */
   addJob(overrides: Partial<JobView> = {}): JobView {
     const job = jobView({ job_id: randomUUID(), created_at: new Date().toISOString(), ...overrides });
@@ -186,6 +200,9 @@ export class FakeGateway {
         return sendJson(res, 200, this.syncAnswer ? this.syncAnswer(job) : job);
       }
       return sendJson(res, 202, { job_id: job.job_id, status: 'pending', created_at: job.created_at, message: 'job accepted' });
+    }
+    if (req.method === 'POST' && parts[0] === 'solve' && parts[1] === 'continue' && parts.length === 3) {
+      return this.continueJob(decodeURIComponent(parts[2]), url.searchParams, principal, res);
     }
     if (req.method === 'GET' && parts[0] === 'jobs' && parts.length === 1) return this.list(url.searchParams, principal, res);
     if (req.method === 'GET' && parts[0] === 'jobs' && parts.length >= 2) {
