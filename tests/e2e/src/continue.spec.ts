@@ -4,7 +4,7 @@
  * job.created event) and completes with more iterations than its origin.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CruxSystem, TEST_KEYS } from '@crux/test-harness';
+import { CruxSystem, TEST_KEYS, type TestKey } from '@crux/test-harness';
 import { getJob, submit, waitForStatus } from './support/jobs.js';
 
 const { alice, bob } = TEST_KEYS;
@@ -20,7 +20,7 @@ describe('continuing a job end to end', () => {
     await system?.stop();
   });
 
-  const continueJob = (id: string, n: number, key = alice) =>
+  const continueJob = (id: string, n: number, key: TestKey = alice) =>
     system.request(`/api/v1/solve/continue/${id}?additional_iterations=${n}`, key, { method: 'POST' });
 
   it('continues an unconverged job as a new job that completes with more iterations and names its origin', async () => {
