@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeNats, connectNats, ensureJobsStream, jetstreamManager, type NatsConnection } from '@crux/messaging';
+import { ConsumerName, StreamName } from '@crux/contracts';
+import { closeNats, connectNats, ensureJobsStream, jetstreamManager, projectorConsumerConfig, rewindConsumerToAckFloor, type NatsConnection } from '@crux/messaging';
 import { freePort, waitFor, type ManagedProcess } from '@crux/test-harness';
 import { deployPath, NATS_NODES } from './support/deploy-files.js';
 import { natsServer, nodeEnvironment, testPasswords, writeLoopbackConfigs, type LoopbackNode } from './support/loopback-cluster.js';
@@ -50,9 +51,16 @@ describe('the deploy/nats cluster configuration', () => {
   it('forms one cluster: the job-state user, connected to all three nodes, gets a JOBS stream with 3 replicas, a leader and 2 current followers', async () => {
     const url = nodes.map((node) => `nats://job-state:${passwords.CRUX_NATS_JOB_STATE_PASSWORD}@127.0.0.1:${node.clientPort}`).join(',');
     nc = await connectNats({ url, name: 'deploy-spec' });
-    const jsm = await jetstreamManager(nc);
-    // The meta group may still be electing its leader just after the servers print "ready".
-    await waitFor(async () => (await ensureJobsStream(jsm, { archiveRetentionS: 3600, streamReplicas: 3 }), true), { what: 'JOBS to be created on the cluster', timeoutMs: 20_000 });
+    // The meta group may still be electing its leader just after the servers print "ready":
+    // until it has one, the JetStream API does not answer.
+    const jsm = await waitFor(
+      async () => {
+        const manager = await jetstreamManager(nc!, { timeout: 2000 });
+        await ensureJobsStream(manager, { archiveRetentionS: 3600, streamReplicas: 3 });
+        return manager;
+      },
+      { what: 'JOBS to be created on the cluster', timeoutMs: 20_000 },
+    );
     const cluster = await waitFor(
       async () => {
         const info = await jsm.streams.info('JOBS');
@@ -65,6 +73,16 @@ describe('the deploy/nats cluster configuration', () => {
     // Each node runs under its own name (nats-<n>.conf's server_name wins over the included one).
     const names = [cluster.leader, ...(cluster.replicas ?? []).map((r) => r.name)].sort();
     expect(names).toEqual(['crux-nats-1', 'crux-nats-2', 'crux-nats-3']);
+  });
+
+  it('lets job-state recreate its own projector consumer (a new projector leader rewinds it), and no other consumer of JOBS', async () => {
+    const jsm = await jetstreamManager(nc!, { timeout: 5000 });
+    // The first call creates it, the second deletes it and creates it again at its ack floor.
+    expect(await rewindConsumerToAckFloor(jsm, StreamName.Jobs, projectorConsumerConfig())).toBe(1);
+    expect(await rewindConsumerToAckFloor(jsm, StreamName.Jobs, projectorConsumerConfig())).toBe(1);
+    for (const other of [ConsumerName.Workers, ConsumerName.Audit]) {
+      await expect(jsm.consumers.delete(StreamName.Jobs, other)).rejects.toThrow(/permission/i);
+    }
   });
 
   it('refuses a route from a server that does not have the route password', async () => {
