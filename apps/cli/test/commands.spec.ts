@@ -252,7 +252,7 @@ describe('crux commands against a real HTTP server', () => {
     it('has help for crux and for every command, listing the exit codes', async () => {
       const io = fakeIo();
       expect(await run(['--help'], io)).toBe(ExitCode.Ok);
-      const names = ['submit', 'continue', 'watch', 'status', 'jobs', 'cancel', 'purge', 'verify-purge', 'restore', 'hold', 'release', 'audit', 'keys', 'help'];
+      const names = ['submit', 'continue', 'watch', 'status', 'jobs', 'cancel', 'purge', 'verify-purge', 'restore', 'hold', 'release', 'rebuild-state', 'audit', 'keys', 'help'];
       expect(io.out()).toMatch(new RegExp(`Commands:\n${names.map((name) => ` {2}${name} +\\S.*\n`).join('')}`));
       expect(io.out()).toContain('  CRUX_POLL_MS  how often purge progress and audit tail -f poll (default 500)');
       for (const command of names) {
@@ -271,7 +271,7 @@ describe('crux commands against a real HTTP server', () => {
       const io = fakeIo();
       expect(await run(['frobnicate'], io)).toBe(ExitCode.Usage);
       expect(io.err()).toBe(
-        "crux: unknown command 'frobnicate'; commands are submit, continue, watch, status, jobs, cancel, purge, verify-purge, restore, hold, release, audit, keys, help (see crux --help)\n",
+        "crux: unknown command 'frobnicate'; commands are submit, continue, watch, status, jobs, cancel, purge, verify-purge, restore, hold, release, rebuild-state, audit, keys, help (see crux --help)\n",
       );
     });
   });

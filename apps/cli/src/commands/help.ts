@@ -23,7 +23,7 @@ Settings (environment):
   CRUX_API_KEY  your API key; when unset, crux uses the development key that
                 \`npm start\` wrote to ${DEV_KEYS_PATH} (searched from here upwards)
                 for the role the command needs (submitter; operator for purge,
-                verify-purge, restore, hold, release; auditor for audit)
+                verify-purge, restore, hold, release, rebuild-state; auditor for audit)
   CRUX_POLL_MS  how often purge progress and audit tail -f poll (default ${DEFAULT_POLL_MS})
   REDIS_URL     verify-purge also checks Redis directly when set
 

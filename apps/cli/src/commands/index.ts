@@ -7,6 +7,7 @@ import { holdCommand } from './hold.js';
 import { jobsCommand } from './jobs.js';
 import { keysCommand } from './keys.js';
 import { purgeCommand } from './purge.js';
+import { rebuildStateCommand } from './rebuild-state.js';
 import { releaseCommand } from './release.js';
 import { restoreCommand } from './restore.js';
 import { statusCommand } from './status.js';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   restoreCommand,
   holdCommand,
   releaseCommand,
+  rebuildStateCommand,
   auditCommand,
   keysCommand,
   createHelpCommand(() => COMMANDS),

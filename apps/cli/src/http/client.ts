@@ -3,7 +3,7 @@
  * JSON in and out, `Authorization: Bearer <key>`, errors `{status_code, error, message}`.
  */
 import type { IncomingMessage } from 'node:http';
-import type { AuditPage, ChainVerdict, JobStatus, JobView, PurgePlanView, PurgeProgress, SolveMode } from '@crux/contracts';
+import type { AuditPage, ChainVerdict, JobStatus, JobView, PurgePlanView, PurgeProgress, RebuildProgress, SolveMode } from '@crux/contracts';
 import { ApiError, CliError, UnreachableError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { errorCode, isAbort, readBody, send, type SendOptions } from './send.js';
@@ -118,6 +118,16 @@ export class CruxClient {
     return this.json<PurgeProgress>('GET', `/admin/purges/${encodeURIComponent(planId)}`);
   }
 
+  /** POST /admin/rebuild-state: job-state starts rebuilding the live state from JOBS (202); 409 names one already running. */
+  async startRebuild(reason?: string): Promise<RebuildProgress> {
+    return checkRebuild(await this.json<RebuildProgress>('POST', '/admin/rebuild-state', { body: { reason } }));
+  }
+
+  /** GET /admin/rebuild-state: the latest rebuild's progress (404 when none is recorded). */
+  async getRebuild(): Promise<RebuildProgress> {
+    return checkRebuild(await this.json<RebuildProgress>('GET', '/admin/rebuild-state'));
+  }
+
   restoreJob(jobId: string, reason?: string): Promise<JobView> {
     return this.json<JobView>('POST', `/admin/jobs/${encodeURIComponent(jobId)}/restore`, { body: { reason } });
   }
@@ -229,4 +239,11 @@ export class CruxClient {
     const detail = code === 'ECONNRESET' ? 'the connection was reset' : (error as Error)?.message || String(error);
     return new UnreachableError(this.baseUrl, code, detail, { cause: error });
   }
+}
+
+function checkRebuild(progress: RebuildProgress | null): RebuildProgress {
+  if (!progress || typeof progress.rebuild_id !== 'string' || typeof progress.status !== 'string') {
+    throw new CliError('the gateway answered about the rebuild without rebuild_id or status', ExitCode.GatewayError);
+  }
+  return progress;
 }

@@ -6,7 +6,7 @@
  * can be told to drop mid-way or refuse connections. The full system is tested against the
  * real gateway elsewhere; this stands in for it in the CLI's own suite.
  */
-import type { Actor, EventEnvelope, JobStatus, JobView, PurgeProgress } from '@crux/contracts';
+import type { Actor, EventEnvelope, JobStatus, JobView, PurgeProgress, RebuildProgress } from '@crux/contracts';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -70,6 +70,15 @@ export class FakeGateway {
   purgeBatch = 2;
   /** How long a purge plan waits for its confirmation. */
   planTtlMs = 10 * 60 * 1000;
+  /** The latest rebuild of the live state (null: none recorded, GET answers 404); it advances each time its progress is read. */
+  rebuild: RebuildProgress | null = null;
+  /** What the fake JOBS stream holds, and how many events a rebuild reads per progress request. */
+  rebuildEvents = 100;
+  rebuildStep = 40;
+  /** How a rebuild ends: jobs restored and tombstones kept, or failed with this error. */
+  rebuildOutcome: { restored: number; deleted: number } | { error: string } = { restored: 7, deleted: 2 };
+  /** A finished rebuild took this long (finished_at − started_at), so summaries are predictable. */
+  rebuildTookMs = 2500;
   /** Jobs whose deletion fails when a purge reaches them. */
   readonly failDeletion = new Set<string>();
   /** Per job: for each successive event-stream connection, how many events to send before dropping it. */
@@ -269,6 +278,14 @@ export class FakeGateway {
         return sendJson(res, 200, plan.progress);
       }
     }
+    if (parts[0] === 'rebuild-state' && parts.length === 1) {
+      if (method === 'POST') return this.startRebuild(actor, reasonOf(body), res);
+      if (method === 'GET') {
+        if (!this.rebuild) return sendError(res, 404, 'Not Found', 'no rebuild of the live state is recorded since Redis last lost its state');
+        this.advanceRebuild(this.rebuild);
+        return sendJson(res, 200, this.rebuild);
+      }
+    }
     if (parts[0] === 'jobs' && parts.length === 3) {
       const id = decodeURIComponent(parts[1]);
       const reason = reasonOf(body);
@@ -294,6 +311,47 @@ export class FakeGateway {
       }
     }
     return sendError(res, 404, 'Not Found', `no route ${method} /api/v1/admin/${parts.join('/')}`);
+  }
+
+  /** A rebuild running as job-state starts one by itself when it finds Redis without its state. */
+  startAutomaticRebuild(): RebuildProgress {
+    this.rebuild = newRebuild('redis_empty', 'job-state', 'Redis held no jobs:projection');
+    return this.rebuild;
+  }
+
+  /** POST /admin/rebuild-state: 202 with the new rebuild (nothing read yet), or 409 naming the running one, as job-state answers. */
+  private startRebuild(actor: Actor, reason: string | null, res: ServerResponse): void {
+    const running = this.rebuild?.status === 'running' ? this.rebuild : undefined;
+    if (running) {
+      return sendJson(res, 409, {
+        status_code: 409,
+        error: 'Conflict',
+        message: `a rebuild of the live state is already running (rebuild ${running.rebuild_id}, started at ${running.started_at} by ${running.actor}: ${running.events_read} of ${running.events_total} events); follow it with GET /api/v1/admin/rebuild-state`,
+        rebuild_id: running.rebuild_id,
+      });
+    }
+    this.rebuild = newRebuild('operator', actor.id, reason);
+    sendJson(res, 202, this.rebuild);
+  }
+
+  /** The first read learns the stream's size; each read after it reads rebuildStep more events, then it ends as rebuildOutcome says. */
+  private advanceRebuild(rebuild: RebuildProgress): void {
+    if (rebuild.status !== 'running') return;
+    if (rebuild.events_total === 0) {
+      rebuild.events_total = this.rebuildEvents;
+      return;
+    }
+    rebuild.events_read = Math.min(rebuild.events_total, rebuild.events_read + this.rebuildStep);
+    if (rebuild.events_read < rebuild.events_total) return;
+    rebuild.finished_at = new Date(Date.parse(rebuild.started_at) + this.rebuildTookMs).toISOString();
+    if ('error' in this.rebuildOutcome) {
+      rebuild.status = 'failed';
+      rebuild.error = this.rebuildOutcome.error;
+      return;
+    }
+    rebuild.status = 'completed';
+    rebuild.jobs_restored = this.rebuildOutcome.restored;
+    rebuild.jobs_deleted = this.rebuildOutcome.deleted;
   }
 
   private plan(body: unknown, actor: Actor, res: ServerResponse): void {
@@ -444,6 +502,23 @@ export class FakeGateway {
     listeners.add(send);
     res.on('close', () => listeners.delete(send));
   }
+}
+
+function newRebuild(trigger: RebuildProgress['trigger'], actor: string, reason: string | null): RebuildProgress {
+  return {
+    rebuild_id: randomUUID(),
+    status: 'running',
+    trigger,
+    events_read: 0,
+    events_total: 0,
+    jobs_restored: 0,
+    jobs_deleted: 0,
+    started_at: new Date().toISOString(),
+    finished_at: null,
+    actor,
+    reason,
+    error: null,
+  };
 }
 
 function reasonOf(body: unknown): string | null {
