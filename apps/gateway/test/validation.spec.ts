@@ -110,7 +110,7 @@ describe('invalid input', () => {
     expect(answer.json.details).toEqual({
       fields: { question: ['question is required'], n_iters: ['n_iters must be a whole number'] },
       unknown_fields: ['extra'],
-      allowed_fields: ['question', 'context', 'n_iters', 'temperature', 'model_name', 'llm_provider', 'async_mode'],
+      allowed_fields: ['question', 'context', 'n_iters', 'temperature', 'model_name', 'llm_provider', 'async_mode', 'soft_time_limit_s', 'time_limit_s'],
     });
   });
 

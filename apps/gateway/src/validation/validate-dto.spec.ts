@@ -39,7 +39,7 @@ describe('validateDto', () => {
   it('names unknown fields and lists the allowed ones', () => {
     const error = refusal(() => validateDto(SolveBasicRequest, { question: 'q', qestion: 'typo' }));
     expect(error.body.message).toBe(
-      'unknown field qestion (allowed: question, context, n_iters, temperature, model_name, llm_provider, async_mode)',
+      'unknown field qestion (allowed: question, context, n_iters, temperature, model_name, llm_provider, async_mode, soft_time_limit_s, time_limit_s)',
     );
     expect(error.body.details).toMatchObject({ unknown_fields: ['qestion'] });
   });
