@@ -9,9 +9,10 @@ import { closeNats, connectNats, type NatsConnection } from '@crux/messaging';
 import type { JobFailedData, JobStartedData, SolveResult } from '@crux/contracts';
 import { startNats, waitFor, type TestServer } from '@crux/test-harness';
 import { JobConsumer } from '../src/consumer/job-consumer.js';
+import { IGNORE_SIGTERM_FLAG } from '../src/pool/protocol.js';
 import type { WorkerPool } from '../src/pool/worker-pool.js';
 import { EventLog, JobStateStub, provisionQueue, publishCreated, queueSettled } from './nats-helpers.js';
-import { processExists, testPool } from './pool-helpers.js';
+import { basicSpec, processExists, testPool } from './pool-helpers.js';
 
 /** Long enough that no candidate exists before the tiny hard limit below kills the job. */
 const LATENCY_MS = 500;
@@ -85,3 +86,23 @@ describe('per-job time limits', () => {
     expect(result.output).toBe(best.candidate);
   });
 });
+
+describe('the hard limit on a child that ignores SIGTERM', () => {
+  let pool: WorkerPool;
+
+  afterAll(async () => {
+    await pool?.close(200);
+  });
+
+  it('is enforced with SIGKILL after the grace, and the error says so', async () => {
+    pool = testPool(1, LATENCY_MS, { childArgs: [IGNORE_SIGTERM_FLAG] });
+    await pool.start();
+    const job = await pool.run(basicSpec('stubborn', 20), {}, { hardLimit: { ms: 200, graceMs: 200 } });
+    const outcome = await job.outcome;
+    expect(outcome).toMatchObject({ kind: 'failed', reason: 'time_limit', error: expect.stringMatching(/hard time limit of 0\.2 s .* stopped by SIGKILL/) });
+    await waitFor(() => !processExists(job.pid), { what: `child ${job.pid} to be gone` });
+    await waitFor(() => pool.idleCount === 1, { what: 'a fresh child' });
+    expect(pool.pids()).not.toContain(job.pid);
+  });
+});
+
