@@ -65,7 +65,13 @@ export async function ensureConsumer(
  * previous reader died uses this: otherwise the dead reader's unacked messages (and those its
  * pull requests still swallow) come back only after ack_wait, behind later ones, out of
  * stream order. Messages past the ack floor that were acked are delivered again; readers of
- * such a consumer must be idempotent. Answers the first sequence it will deliver.
+ * such a consumer must be idempotent.
+ *
+ * The new consumer starts AT the ack floor, one message early: nats-server 2.9 reports the
+ * ack floor of a consumer created at sequence S as 0 (not S-1) until something is acked, and
+ * whoever reads the floor (read-your-writes, purge completion) would see the projection
+ * jump back to nothing. That one already-applied message is acked at once (stale) and the
+ * floor is right again. Answers the first sequence it will deliver.
  */
 export async function rewindConsumerToAckFloor(
   jsm: JetStreamManager,
@@ -80,7 +86,7 @@ export async function rewindConsumerToAckFloor(
     await jsm.consumers.add(stream, config);
     return 1;
   }
-  const from = info.ack_floor.stream_seq + 1;
+  const from = Math.max(1, info.ack_floor.stream_seq);
   await jsm.consumers.delete(stream, config.durable_name).catch((error: unknown) => {
     if (!isNotFound(error)) throw error;
   });

@@ -20,6 +20,14 @@ import { Tokens } from '../tokens.js';
 const PULL_MESSAGES = 1000;
 /** Events per MULTI/EXEC. */
 const MAX_BATCH = 500;
+/**
+ * A pull request lives this long and the server heartbeats it every PULL_HEARTBEAT_MS. When
+ * the consumer's leader moves to another NATS node (a node died) the pending pull is gone
+ * without a word; the client notices two missed heartbeats and pulls again. The client's
+ * default (30 s) left the projection still for about 35 s after a node was killed.
+ */
+const PULL_EXPIRES_MS = 5_000;
+const PULL_HEARTBEAT_MS = 1_000;
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 5000;
 
@@ -120,7 +128,12 @@ export class Projector {
     const from = await rewindConsumerToAckFloor(this.jsm, StreamName.Jobs, projectorConsumerConfig());
     this.logger.log(`projecting JOBS from sequence ${from}`);
     const consumer = await jetstream(this.nc).consumers.get(StreamName.Jobs, ConsumerName.Projector);
-    this.messages = await consumer.consume({ max_messages: PULL_MESSAGES, callback: (msg) => this.enqueue(msg) });
+    this.messages = await consumer.consume({
+      max_messages: PULL_MESSAGES,
+      expires: PULL_EXPIRES_MS,
+      idle_heartbeat: PULL_HEARTBEAT_MS,
+      callback: (msg) => this.enqueue(msg),
+    });
   }
 
   /** Stops pulling and finishes what was already received (unless Redis is down). Safe twice. */
