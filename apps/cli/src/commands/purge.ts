@@ -1,18 +1,16 @@
 import type { JobStatus, PurgeProgress } from '@crux/contracts';
 import { parseCommandArgs, expectPositionals } from '../args.js';
 import { parseDurationOption } from '../duration.js';
-import { ApiError, CliError, isTransientError, UsageError } from '../errors.js';
+import { ApiError, CliError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CruxClient, PurgePlanBody } from '../http/client.js';
 import { isAbort } from '../http/send.js';
 import { collectIds } from '../id-list.js';
 import { isJobStatus, JOB_STATUSES } from '../job-types.js';
-import { pollIntervalMs, sleep } from '../poll.js';
 import { confirmPurge } from '../purge/confirmation.js';
 import { describeFilter, formatCount, formatPurgePlan, type PurgeFilter } from '../purge/plan-display.js';
 import { formatPurgeSummary, normaliseProgress, purgeLineState } from '../purge/progress.js';
-import { LiveLine } from '../render/live-line.js';
-import { renderProgressLine } from '../render/progress-bar.js';
+import { followProgress } from '../render/follow-progress.js';
 import { printJson, type Command, type CommandContext } from './command.js';
 
 const options = {
@@ -24,9 +22,6 @@ const options = {
   reason: { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
 } as const;
-
-/** Polls that may fail in a row (gateway restarting, a blip) before purge gives up following. */
-const POLL_FAILURES_TOLERATED = 5;
 
 export interface PurgeArgs {
   body: PurgePlanBody;
@@ -160,41 +155,17 @@ async function runPurge(context: CommandContext, args: PurgeArgs): Promise<numbe
   return progress.failed > 0 ? ExitCode.PurgeIncomplete : ExitCode.Ok;
 }
 
-/** Polls the plan until it completes, drawing the bar (text mode). */
-async function followPurge(context: CommandContext, client: CruxClient, first: PurgeProgress): Promise<PurgeProgress | 'interrupted'> {
-  const { io } = context;
-  const live = context.json ? undefined : new LiveLine(io.stdout, io.stderr);
-  const style = io.stdout.isTTY ? 'unicode' : 'ascii';
-  const draw = (p: PurgeProgress) => live?.update(renderProgressLine(purgeLineState(p), { columns: io.stdout.columns, style }));
-  const interval = pollIntervalMs(io.env);
-  const aborter = new AbortController();
-  const stopListening = io.onInterrupt(() => aborter.abort());
-  let progress = first;
-  let failures = 0;
-  try {
-    draw(progress);
-    while (progress.status !== 'completed' && progress.status !== 'expired') {
-      await sleep(interval, aborter.signal);
-      try {
-        progress = normaliseProgress(await client.getPurge(progress.plan_id), progress);
-        failures = 0;
-      } catch (error) {
-        if (!isTransientError(error) || ++failures >= POLL_FAILURES_TOLERATED) throw error;
-        live?.notice(`crux: could not read the purge's progress (${(error as Error).message}); retrying`);
-        continue;
-      }
-      draw(progress);
-    }
-  } catch (error) {
-    live?.finish();
-    if (!aborter.signal.aborted && !isAbort(error)) throw error;
-    io.stderr.write(`crux: stopped following purge ${progress.plan_id}; it keeps running on the server\n`);
-    return 'interrupted';
-  } finally {
-    stopListening();
-  }
-  live?.finish();
-  return progress;
+/** Follows the plan until it completes, drawing the bar (text mode). */
+function followPurge(context: CommandContext, client: CruxClient, first: PurgeProgress): Promise<PurgeProgress | 'interrupted'> {
+  return followProgress<PurgeProgress>(
+    { io: context.io, draw: !context.json },
+    {
+      kind: 'purge',
+      read: async (last) => normaliseProgress(await client.getPurge(last.plan_id), last),
+      finished: (p) => p.status === 'completed' || p.status === 'expired',
+      line: purgeLineState,
+      stillRunning: (p) => `${p.plan_id}; it keeps running on the server`,
+    },
+    first,
+  );
 }
-
-

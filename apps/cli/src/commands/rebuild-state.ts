@@ -1,24 +1,19 @@
 import type { RebuildProgress } from '@crux/contracts';
 import { expectPositionals, parseCommandArgs } from '../args.js';
-import { ApiError, CliError, isTransientError } from '../errors.js';
+import { ApiError, CliError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CruxClient } from '../http/client.js';
 import { isAbort } from '../http/send.js';
-import { pollIntervalMs, sleep } from '../poll.js';
 import { confirmRebuild } from '../rebuild/confirmation.js';
 import { explainRebuild } from '../rebuild/explain.js';
 import { describeRebuild, formatRebuildSummary, isFinished, normaliseRebuildProgress, rebuildLineState } from '../rebuild/progress.js';
-import { LiveLine } from '../render/live-line.js';
-import { renderProgressLine } from '../render/progress-bar.js';
+import { followProgress } from '../render/follow-progress.js';
 import { printJson, type Command, type CommandContext } from './command.js';
 
 const options = {
   reason: { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
 } as const;
-
-/** Polls that may fail in a row (gateway restarting, progress not readable for a moment) before following stops. */
-const POLL_FAILURES_TOLERATED = 5;
 
 export interface RebuildArgs {
   reason: string | undefined;
@@ -149,41 +144,19 @@ async function follow(context: CommandContext, client: CruxClient, first: Rebuil
   return ExitCode.Ok;
 }
 
-/** Polls the rebuild until it has completed or failed, drawing the bar (text mode). */
-async function pollToEnd(context: CommandContext, client: CruxClient, first: RebuildProgress): Promise<RebuildProgress | 'interrupted'> {
-  const { io } = context;
-  const live = context.json ? undefined : new LiveLine(io.stdout, io.stderr);
-  const style = io.stdout.isTTY ? 'unicode' : 'ascii';
-  const draw = (p: RebuildProgress) => live?.update(renderProgressLine(rebuildLineState(p), { columns: io.stdout.columns, style }));
-  const interval = pollIntervalMs(io.env);
-  const aborter = new AbortController();
-  const stopListening = io.onInterrupt(() => aborter.abort());
-  let progress = first;
-  let failures = 0;
-  try {
-    draw(progress);
-    while (!isFinished(progress)) {
-      await sleep(interval, aborter.signal);
-      try {
-        progress = normaliseRebuildProgress(await client.getRebuild(), progress.rebuild_id);
-        failures = 0;
-      } catch (error) {
-        // 404: Redis lost the progress record for a moment (flushed again mid-rebuild); job-state rewrites it.
-        const retry = isTransientError(error) || (error instanceof ApiError && error.status === 404);
-        if (!retry || ++failures >= POLL_FAILURES_TOLERATED) throw error;
-        live?.notice(`crux: could not read the rebuild's progress (${(error as Error).message}); retrying`);
-        continue;
-      }
-      draw(progress);
-    }
-  } catch (error) {
-    live?.finish();
-    if (!aborter.signal.aborted && !isAbort(error)) throw error;
-    io.stderr.write(`crux: stopped following rebuild ${progress.rebuild_id}; it keeps running in job-state (crux rebuild-state again shows it)\n`);
-    return 'interrupted';
-  } finally {
-    stopListening();
-  }
-  live?.finish();
-  return progress;
+/** Follows the rebuild until it has completed or failed, drawing the bar (text mode). */
+function pollToEnd(context: CommandContext, client: CruxClient, first: RebuildProgress): Promise<RebuildProgress | 'interrupted'> {
+  return followProgress<RebuildProgress>(
+    { io: context.io, draw: !context.json },
+    {
+      kind: 'rebuild',
+      read: async (last) => normaliseRebuildProgress(await client.getRebuild(), last.rebuild_id),
+      finished: isFinished,
+      line: rebuildLineState,
+      // 404: Redis lost the progress record for a moment (flushed again mid-rebuild); job-state rewrites it.
+      retryable: (error) => error instanceof ApiError && error.status === 404,
+      stillRunning: (p) => `${p.rebuild_id}; it keeps running in job-state (crux rebuild-state again shows it)`,
+    },
+    first,
+  );
 }
