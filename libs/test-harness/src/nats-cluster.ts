@@ -3,15 +3,15 @@
  * client and route ports, store directories and server names, routed to each other. Each
  * node can be killed (kill -9) and restarted on the same ports and data, like TestServer.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { freePort } from './free-port.js';
-import { ManagedProcess } from './managed-process.js';
+import { serverProcess, type ServerProcess } from './server-process.js';
 import type { TestServer } from './servers.js';
-import { portAnswers, waitFor } from './wait-for.js';
+import { waitFor } from './wait-for.js';
 
 export interface NatsCluster {
   /** Every node's client URL, comma-separated: what NATS_URL should say. */
@@ -57,33 +57,12 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
   const ports = await Promise.all(Array.from({ length: size }, () => freePort()));
   const clusterPorts = await Promise.all(Array.from({ length: size }, () => freePort()));
   const bin = process.env.NATS_SERVER_BIN ?? 'nats-server';
-  const nodes: TestServer[] = ports.map((port, i) => {
+  const nodes: ServerProcess[] = ports.map((port, i) => {
     const name = `n${i + 1}`;
     const dir = mkdtempSync(join(tmpdir(), `crux-nats-${name}-`));
     const configFile = join(dir, 'nats.conf');
     writeFileSync(configFile, nodeConfig(name, port, clusterPorts[i], clusterPorts.filter((_, j) => j !== i), join(dir, 'js')));
-    const proc = new ManagedProcess(`nats-${name}`, bin, ['-c', configFile]);
-    const up = async () => {
-      proc.start();
-      await waitFor(() => portAnswers(port), { what: `nats ${name} on port ${port}`, timeoutMs: 20_000 });
-    };
-    return {
-      url: `nats://127.0.0.1:${port}`,
-      port,
-      process: proc,
-      start: up,
-      async stop() {
-        await proc.stop();
-        rmSync(dir, { recursive: true, force: true });
-      },
-      async crash() {
-        await proc.kill('SIGKILL');
-      },
-      async restart() {
-        await proc.stop();
-        await up();
-      },
-    } satisfies TestServer & { start(): Promise<void> };
+    return serverProcess({ label: `nats-${name}`, command: bin, args: ['-c', configFile], port, url: `nats://127.0.0.1:${port}`, dir });
   });
   const cluster: NatsCluster = {
     url: nodes.map((n) => n.url).join(','),
@@ -101,7 +80,7 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
     },
   };
   try {
-    await Promise.all(nodes.map((n) => (n as TestServer & { start(): Promise<void> }).start()));
+    await Promise.all(nodes.map((n) => n.start()));
     await cluster.ready();
   } catch (error) {
     await cluster.stop();

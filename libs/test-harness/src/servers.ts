@@ -2,12 +2,12 @@
  * Private nats-server and redis-server instances for one test suite: free ports and
  * temporary data directories, so suites run in parallel and can kill and restart servers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
-import { ManagedProcess } from './managed-process.js';
-import { portAnswers, waitFor } from './wait-for.js';
+import type { ManagedProcess } from './managed-process.js';
+import { serverProcess } from './server-process.js';
 
 export interface TestServer {
   url: string;
@@ -24,28 +24,9 @@ export interface TestServer {
 async function startServer(label: string, command: string, args: (port: number, dir: string) => string[], scheme: string): Promise<TestServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), `crux-${label}-`));
-  const proc = new ManagedProcess(label, command, args(port, dir));
-  const up = async () => {
-    proc.start();
-    await waitFor(() => portAnswers(port), { what: `${label} on port ${port}`, timeoutMs: 20_000 });
-  };
-  await up();
-  return {
-    url: `${scheme}://127.0.0.1:${port}`,
-    port,
-    process: proc,
-    async stop() {
-      await proc.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-    async crash() {
-      await proc.kill('SIGKILL');
-    },
-    async restart() {
-      await proc.stop();
-      await up();
-    },
-  };
+  const server = serverProcess({ label, command, args: args(port, dir), port, url: `${scheme}://127.0.0.1:${port}`, dir });
+  await server.start();
+  return server;
 }
 
 export function startNats(): Promise<TestServer> {
