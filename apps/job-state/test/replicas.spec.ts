@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { ConsumerName, loadSettings, RedisKeys, StreamName, Subjects, type JobEvent, type JobEventType, type Settings } from '@crux/contracts';
-import { closeNats, connectNats, jetstream, jetstreamManager, publishEvent, type JetStreamManager, type NatsConnection } from '@crux/messaging';
-import { startNats, startRedis, waitFor, type TestServer } from '@crux/test-harness';
-import { Redis } from 'ioredis';
+import { loadSettings, RedisKeys, StreamName, Subjects, type JobEventType, type Settings } from '@crux/contracts';
+import { jetstream, publishEvent, type JetStreamManager } from '@crux/messaging';
+import { waitFor } from '@crux/test-harness';
 import { DeletionDetector } from '../src/expiry/deletion-detector.js';
 import { JobStateModule } from '../src/job-state.module.js';
 import { jobEvents } from './support/job-events.js';
 import { TEST_TTLS } from './support/job-state-harness.js';
+import { LifecycleBurst, startSharedServers, type SharedServers } from './support/replica-burst.js';
 
 /** Odd, so a job's events do not all fall to the same replica of a round-robin delivery. */
 const JOBS = 401;
@@ -21,13 +21,9 @@ const JOBS = 401;
  * `running` forever. Only the replica holding the projector lease may apply.
  */
 describe('two job-state replicas', () => {
-  let nats: TestServer;
-  let redisServer: TestServer;
+  let servers: SharedServers;
   let settings: Settings;
   const replicas: INestApplicationContext[] = [];
-  let nc: NatsConnection;
-  let jsm: JetStreamManager;
-  let redis: Redis;
 
   const startReplica = async () => {
     const app = await NestFactory.createApplicationContext(JobStateModule.forRoot(settings), {
@@ -38,10 +34,10 @@ describe('two job-state replicas', () => {
   };
 
   beforeAll(async () => {
-    [nats, redisServer] = await Promise.all([startNats(), startRedis()]);
+    servers = await startSharedServers('replicas-spec');
     settings = loadSettings({
-      NATS_URL: nats.url,
-      REDIS_URL: redisServer.url,
+      NATS_URL: servers.nats.url,
+      REDIS_URL: servers.redisServer.url,
       CRUX_ARCHIVE_RETENTION_S: '3600',
       ...TEST_TTLS,
       // Cancelled jobs expire, and unconfirmed revokes are recorded, within the test.
@@ -50,44 +46,24 @@ describe('two job-state replicas', () => {
     });
     await startReplica();
     await startReplica();
-    nc = await connectNats({ url: nats.url, name: 'replicas-spec' });
-    jsm = await jetstreamManager(nc);
-    redis = new Redis(redisServer.url);
   });
 
   afterAll(async () => {
     await Promise.all(replicas.map((app) => app.close()));
-    await closeNats(nc);
-    redis?.disconnect();
-    await nats?.stop();
-    await redisServer?.stop();
+    await servers?.close();
   });
 
   it('brings every job of an interleaved burst to its last event, each applied in order', async () => {
-    const js = jetstream(nc);
-    const ids = Array.from({ length: JOBS }, () => randomUUID());
-    // Round by round (every created, then every started, …), so one job's events lie far apart in the stream.
-    const rounds: ((id: string) => JobEvent)[] = [
-      (id) => jobEvents(id, 'replicas').created(),
-      (id) => jobEvents(id, 'replicas').started(),
-      (id) => jobEvents(id, 'replicas').progress(0.5),
-      (id) => jobEvents(id, 'replicas').completed(),
-    ];
+    const burst = new LifecycleBurst(JOBS, 'replicas');
     // Published without waiting: both replicas are busy at once.
-    const acks = await Promise.all(rounds.map((round) => Promise.all(ids.map((id) => publishEvent(js, round(id))))));
-    const lastSeq = new Map(ids.map((id, i) => [id, acks[rounds.length - 1][i].seq]));
-    const last = Math.max(...lastSeq.values());
-    await waitFor(async () => (await jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector)).ack_floor.stream_seq >= last, {
-      what: `the projector to ack stream sequence ${last}`,
-      timeoutMs: 30_000,
-    });
-    const jobs = await Promise.all(ids.map((id) => redis.hmget(RedisKeys.job(id), 'status', 'version', 'started_at')));
-    const wrong = jobs.filter(([status, version, startedAt], i) => status !== 'completed' || Number(version) !== lastSeq.get(ids[i]) || !startedAt);
-    expect(wrong).toEqual([]);
-    expect(await redis.zcard(RedisKeys.byStatus('running'))).toBe(0);
+    await burst.publish(servers.nc);
+    await servers.projected(burst.lastSequence);
+    expect(await burst.wronglyEnded(servers.redis)).toEqual([]);
+    expect(await servers.redis.zcard(RedisKeys.byStatus('running'))).toBe(0);
   });
 
   it('records each expiry, outside deletion and unconfirmed revoke once, though both replicas watch for them', async () => {
+    const { nc, jsm, redis } = servers;
     const js = jetstream(nc);
     const ids = (n: number) => Array.from({ length: n }, () => randomUUID());
     const [expiring, removed, runaway] = [ids(60), ids(60), ids(30)];
@@ -101,10 +77,7 @@ describe('two job-state replicas', () => {
         ...runaway.flatMap((id) => [jobEvents(id).created(), jobEvents(id).started(), jobEvents(id).cancel()]),
       ].map((event) => publishEvent(js, event)),
     );
-    const last = Math.max(...acks.map((a) => a.seq));
-    await waitFor(async () => (await jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector)).ack_floor.stream_seq >= last, {
-      what: 'the burst to be projected',
-    });
+    await servers.projected(Math.max(...acks.map((a) => a.seq)));
     const detectors = replicas.map((app) => app.get(DeletionDetector));
     const seen = () => detectors.map((d) => d.stats.vanished + d.stats.alreadyRecorded);
     const seenBefore = seen();
