@@ -2,29 +2,10 @@
  * The `crux` command against the real system, as the README tells users to run it.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { CruxSystem, TEST_KEYS, workspaceRoot } from '@crux/test-harness';
+import { CruxSystem, TEST_KEYS } from '@crux/test-harness';
+import { crux as runCrux } from './support/crux-cli.js';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function crux(system: CruxSystem, args: string[], key: string = TEST_KEYS.alice.secret): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(workspaceRoot(), 'apps/cli/bin/crux.js'), ...args], {
-      env: { ...process.env, NODE_OPTIONS: '', CRUX_URL: system.url, CRUX_API_KEY: key },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const crux = (system: CruxSystem, args: string[], key: string = TEST_KEYS.alice.secret) => runCrux(system, args, key);
 
 describe('crux CLI against the running system', () => {
   let system: CruxSystem;

@@ -5,11 +5,10 @@
  * the built `crux rebuild-state` asks for another rebuild, which finds nothing to restore.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { RebuildProgress } from '@crux/contracts';
-import { CruxSystem, TEST_KEYS, waitFor, workspaceRoot } from '@crux/test-harness';
+import { CruxSystem, TEST_KEYS, waitFor } from '@crux/test-harness';
+import { crux as runCrux } from './support/crux-cli.js';
 import { jobEvents } from './support/job-events.js';
 import { submit, waitForStatus } from './support/jobs.js';
 
@@ -59,19 +58,8 @@ function rebuildProgress(system: CruxSystem): Promise<{ status: number; body: Re
   return system.request('/api/v1/admin/rebuild-state', ops).then(async (r) => ({ status: r.status, body: (await r.json()) as RebuildProgress }));
 }
 
-function crux(system: CruxSystem, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(workspaceRoot(), 'apps/cli/bin/crux.js'), ...args], {
-      env: { ...process.env, NODE_OPTIONS: '', CRUX_URL: system.url, CRUX_API_KEY: ops.secret, CRUX_POLL_MS: '100' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The built `crux` as the operator, reading progress often so the test does not wait on it. */
+const crux = (system: CruxSystem, args: string[]) => runCrux(system, args, ops.secret, { CRUX_POLL_MS: '100' });
 
 describe('rebuilding the live state after Redis lost it', () => {
   let system: CruxSystem;
