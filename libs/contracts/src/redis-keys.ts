@@ -42,6 +42,12 @@ export const RedisKeys = {
    */
   projectorLease: 'job-state:projector:lease',
   /**
+   * The projector's fencing token: `<n>:<holder>:<tag>`, replaced only when a replica takes
+   * the lease over (renewals leave it). Every projector write checks it inside its own
+   * transaction, so a leader that froze past its lease writes nothing once another took over.
+   */
+  projectorEpoch: 'job-state:projector:epoch',
+  /**
    * Tombstone of a deleted job: the JOBS sequence of its `deleted` event, kept for the archive
    * retention. A replayed event older than it (e.g. `created`) cannot resurrect the job.
    */

@@ -4,13 +4,15 @@ import { hostname } from 'node:os';
 import { RedisKeys } from '@crux/contracts';
 import type { Redis } from 'ioredis';
 import type { Projector, ProjectorLease } from '../projector/projector.service.js';
+import { assertNever } from '../domain/index.js';
 import { Ticker } from '../util/ticker.js';
+import { LeadershipStep, leadershipStep } from './leadership-step.js';
 
 /** A leader that stops renewing (killed, frozen, cut off from Redis) is replaced after this long. */
 export const PROJECTOR_LEASE_MS = 5_000;
 /** How often the leader renews and a standby tries to take over. */
 const CAMPAIGN_EVERY_MS = 1_000;
-/** Setting a lease this short is how its holder gives it up (hold-lease-1.lua only lets the holder). */
+/** Setting a lease this short is how its holder gives it up (hold-projector-lease-2.lua only lets the holder). */
 const RELEASE_MS = 1;
 
 /**
@@ -20,11 +22,20 @@ const RELEASE_MS = 1;
  * rejected for good. The lease lives in the Redis the projector writes to, so a replica that
  * cannot reach Redis could not apply anything anyway.
  *
- * The leader renews every second and also confirms the lease right before each batch (the
- * projector's fence), so a replica that lost it stops before writing. A standby tries every
- * second; it takes over within PROJECTOR_LEASE_MS + 1 s of the leader dying, at once when the
- * leader stops cleanly (it releases the lease). Taking over starts the projector, which
- * rewinds the consumer to its ack floor first (Projector.start).
+ * The leader renews every second. A standby tries every second; it takes over within
+ * PROJECTOR_LEASE_MS + 1 s of the leader dying, at once when the leader stops cleanly (it
+ * releases the lease). Taking over begins a new term: a new epoch
+ * (`job-state:projector:epoch`, see hold-projector-lease-2.lua) and the projector started,
+ * which rewinds the consumer to its ack floor first (Projector.start).
+ *
+ * The fence is the epoch, not the lease: the projector writes every batch with the epoch of
+ * the term it started in, and Redis refuses the batch, in the same script as its writes, once
+ * the epoch is another (fenced/projector-fence.lua). A lease checked before the batch left a
+ * window: a leader frozen for longer than the lease between check and EXEC wrote one batch
+ * after another replica had taken over and rewound. The epoch, unlike the lease, is not
+ * touched by renewals, so the leader's own renewals never refuse its batches, and no round
+ * trip is spent per batch. A refused batch is not acked; the projector stops and this replica
+ * becomes a standby (lost()).
  *
  * Every other duty of job-state (requests, expiry sweep, deletion detection, revoke watch,
  * purges) runs on every replica: their events carry deterministic ids, so two replicas
@@ -35,13 +46,15 @@ export class ProjectorLeadership implements ProjectorLease {
   /** Readable in the lease key, to tell which replica leads. */
   readonly holderId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   private leader = false;
+  /** The term this replica leads in (hold-projector-lease-2.lua); null while standby. */
+  private term: string | null = null;
   private readonly ticker: Ticker;
   /** Transitions (take over, step down, stop) run one at a time, in order. */
   private transitions: Promise<void> = Promise.resolve();
   private stopped = true;
 
   constructor(
-    /** The projector's own connection: the fence and the batch it guards go out in order. */
+    /** The projector's own connection. */
     private readonly redis: Redis,
     private readonly projector: Projector,
   ) {
@@ -53,6 +66,11 @@ export class ProjectorLeadership implements ProjectorLease {
   /** True while this replica holds the lease (and so runs the projector, unless paused). */
   get held(): boolean {
     return this.leader;
+  }
+
+  /** The epoch of the term this replica leads in, which its projector writes under; null while standby. */
+  get epoch(): string | null {
+    return this.term;
   }
 
   /** Tries for the lease at once, then keeps trying (or renewing) in the background. */
@@ -73,51 +91,89 @@ export class ProjectorLeadership implements ProjectorLease {
     await this.serially(async () => {
       if (!this.leader) return;
       await this.projector.stop();
-      this.leader = false;
-      await this.redis.holdLease(RedisKeys.projectorLease, this.holderId, String(RELEASE_MS)).catch(() => undefined);
+      await this.release();
       this.logger.log('projector lease released');
     });
   }
 
-  /** The projector's fence: renews the lease, false when another replica holds it now. */
-  async confirm(): Promise<boolean> {
-    const held = await this.hold();
-    if (!held && this.leader) void this.serially(() => this.stepDown());
-    return held;
+  /**
+   * The projector's word that Redis refused a batch of `epoch` (another replica took over):
+   * stop projecting here and go back to standby; the campaign goes on as any standby's.
+   */
+  lost(epoch: string, reason: string): void {
+    void this.serially(async () => {
+      if (!this.leader || this.term !== epoch) return; // already handled, or a newer term
+      await this.stepDown(`Redis refused the projector's writes of epoch ${epoch} (${reason})`);
+    });
   }
 
   private async campaign(): Promise<void> {
     if (this.stopped) return;
-    const held = await this.hold();
+    const epoch = await this.hold();
     await this.serially(async () => {
       if (this.stopped) return;
-      if (held && !this.leader) await this.takeOver();
-      else if (!held && this.leader) await this.stepDown();
+      const step = leadershipStep({ leading: this.leader, term: this.term }, epoch);
+      switch (step) {
+        case LeadershipStep.Stay:
+          return;
+        case LeadershipStep.TakeOver:
+          return this.takeOver(epoch);
+        case LeadershipStep.StepDown:
+          return this.stepDown('another replica holds the projector lease now');
+        case LeadershipStep.NewTerm:
+          // Another replica led between two of our renewals (we were frozen): its rewind and
+          // writes came after anything we hold, so start over from the ack floor.
+          await this.stepDown(`another replica led in between (epoch ${epoch} follows ${this.term})`);
+          return this.takeOver(epoch);
+        default:
+          return assertNever(step, 'leadership step');
+      }
     });
   }
 
-  private async hold(): Promise<boolean> {
-    return Number(await this.redis.holdLease(RedisKeys.projectorLease, this.holderId, String(PROJECTOR_LEASE_MS))) === 1;
+  /** The epoch this replica leads in after renewing or taking the lease; '' when another holds it. */
+  private async hold(): Promise<string> {
+    return String(
+      await this.redis.holdProjectorLease(
+        RedisKeys.projectorLease,
+        RedisKeys.projectorEpoch,
+        this.holderId,
+        String(PROJECTOR_LEASE_MS),
+        this.term ?? '',
+        randomUUID().slice(0, 8),
+      ),
+    );
   }
 
-  private async takeOver(): Promise<void> {
+  /** Lets the lease lapse at once (only the holder can); the epoch stays, so the next holder begins a new term. */
+  private async release(): Promise<void> {
+    const term = this.term;
+    this.leader = false;
+    this.term = null;
+    await this.redis
+      .holdProjectorLease(RedisKeys.projectorLease, RedisKeys.projectorEpoch, this.holderId, String(RELEASE_MS), term ?? '', randomUUID().slice(0, 8))
+      .catch(() => undefined);
+  }
+
+  private async takeOver(epoch: string): Promise<void> {
     this.leader = true;
+    this.term = epoch;
     try {
       await this.projector.start();
-      this.logger.log(`holding the projector lease (${this.holderId}): projecting JOBS into Redis`);
+      this.logger.log(`holding the projector lease (${this.holderId}, epoch ${epoch}): projecting JOBS into Redis`);
     } catch (error) {
       // Give it up rather than hold it idle: a standby (or the next campaign here) tries again.
-      this.leader = false;
       await this.projector.stop().catch(() => undefined);
-      await this.redis.holdLease(RedisKeys.projectorLease, this.holderId, String(RELEASE_MS)).catch(() => undefined);
+      await this.release();
       throw error;
     }
   }
 
-  private async stepDown(): Promise<void> {
+  private async stepDown(why: string): Promise<void> {
     if (!this.leader) return;
     this.leader = false;
-    this.logger.warn('another replica holds the projector lease now: projector stopped here');
+    this.term = null;
+    this.logger.warn(`${why}: projector stopped here; standing by for the lease`);
     await this.projector.stop();
   }
 

@@ -13,7 +13,8 @@ import { notStartedRevoke, parseJobEvent, planUpdate, type PlannedUpdate } from 
 import { EventPublisher } from '../events/event-publisher.js';
 import { OwnDeletions } from '../expiry/own-deletions.js';
 import { ApplyCode } from '../redis/apply-code.js';
-import { JobWriter, type ApplyOutcome } from '../redis/job-writer.js';
+import type { ProjectorFence } from '../redis/fenced-scripts.js';
+import { JobWriter, ProjectorFencedError, type ApplyOutcome } from '../redis/job-writer.js';
 import { Tokens } from '../tokens.js';
 
 /** Messages the server may have outstanding to us; acks free room as batches land. */
@@ -45,17 +46,22 @@ export interface ProjectorStats {
   failed: number;
   /** Batches Redis did not take and that were retried. */
   retries: number;
+  /** Batches Redis refused because another replica took the projector lease over (never acked). */
+  fenced: number;
 }
 
 /**
- * Who may apply: the projector lease (leadership/). Asked before every batch, so a replica
- * that lost the lease writes nothing more.
+ * Who may apply: the projector lease (leadership/). The projector starts only where it is
+ * held and writes every batch under the epoch it started in; Redis refuses the batch once
+ * another replica took over (the fence), and the projector says so with lost().
  */
 export interface ProjectorLease {
   /** This replica holds the lease now. */
   readonly held: boolean;
-  /** Renews the lease; false when another replica holds it. Throws when Redis cannot say. */
-  confirm(): Promise<boolean>;
+  /** The epoch of the term this replica leads in; null while standby. */
+  readonly epoch: string | null;
+  /** Redis refused a batch written under `epoch`: stop projecting here and stand by. */
+  lost(epoch: string, reason: string): void;
 }
 
 interface Pending {
@@ -75,9 +81,11 @@ interface Pending {
  * order because an earlier one failed.
  *
  * With several replicas, only the holder of the projector lease consumes (see
- * ProjectorLeadership): start() does nothing elsewhere, and every batch first confirms the
- * lease. start() and stop() are also the pause and resume of anything that must hold the
- * projection still (a rebuild); run such work where the lease is held.
+ * ProjectorLeadership): start() does nothing elsewhere, and every batch is written under the
+ * epoch of the term it started in, which Redis checks inside the batch's own scripts: once
+ * another replica took over, the batch is refused, nothing of it written or acked, and this
+ * replica stops. start() and stop() are also the pause and resume of anything that must hold
+ * the projection still (a rebuild); run such work where the lease is held.
  */
 @Injectable()
 export class Projector {
@@ -86,11 +94,13 @@ export class Projector {
   private buffer: JsMsg[] = [];
   private draining: Promise<void> | null = null;
   private stopping = false;
-  /** The lease was lost: nothing more is applied until start() again. */
-  private fencedOut = false;
+  /** Redis refused a batch (another replica leads now): nothing more is applied until start() again. */
+  private fenced = false;
   private wake: (() => void) | null = null;
   private lease: ProjectorLease | null = null;
-  readonly stats: ProjectorStats = { applied: 0, stale: 0, ignored: 0, skipped: 0, dropped: 0, failed: 0, retries: 0 };
+  /** The epoch this run writes under, taken from the lease at start(); none without a lease. */
+  private fence: ProjectorFence | undefined;
+  readonly stats: ProjectorStats = { applied: 0, stale: 0, ignored: 0, skipped: 0, dropped: 0, failed: 0, retries: 0, fenced: 0 };
 
   constructor(
     @Inject(Tokens.Nats) private readonly nc: NatsConnection,
@@ -105,7 +115,7 @@ export class Projector {
     return this.messages !== undefined;
   }
 
-  /** From now on, consume only while `lease` is held and confirmed. */
+  /** From now on, consume only while `lease` is held, and write under its epoch. */
   useLease(lease: ProjectorLease): void {
     this.lease = lease;
   }
@@ -119,12 +129,13 @@ export class Projector {
    */
   async start(): Promise<void> {
     if (this.messages) return;
-    if (this.lease && !this.lease.held) {
+    if (this.lease && (!this.lease.held || this.lease.epoch === null)) {
       this.logger.log('not starting: another replica holds the projector lease');
       return;
     }
+    this.fence = this.lease?.epoch ? { epoch: this.lease.epoch } : undefined;
     this.stopping = false;
-    this.fencedOut = false;
+    this.fenced = false;
     const from = await rewindConsumerToAckFloor(this.jsm, StreamName.Jobs, projectorConsumerConfig());
     this.logger.log(`projecting JOBS from sequence ${from}`);
     const consumer = await jetstream(this.nc).consumers.get(StreamName.Jobs, ConsumerName.Projector);
@@ -152,7 +163,7 @@ export class Projector {
   }
 
   private enqueue(msg: JsMsg): void {
-    if (this.fencedOut) return; // redelivered to the leader
+    if (this.fenced) return; // the new leader rewound the consumer: it applies these
     this.buffer.push(msg);
     // Started on a microtask so every message of the same socket read joins the first batch.
     if (!this.draining) this.draining = Promise.resolve().then(() => this.drain());
@@ -160,7 +171,7 @@ export class Projector {
 
   private async drain(): Promise<void> {
     try {
-      while (this.buffer.length > 0 && !this.fencedOut) {
+      while (this.buffer.length > 0 && !this.fenced) {
         await this.applyBatch(this.buffer.splice(0, MAX_BATCH));
       }
     } finally {
@@ -212,6 +223,24 @@ export class Projector {
   }
 
   /**
+   * Another replica took the projector lease over: Redis refused the batch, so nothing of it
+   * was written. It is not acked (the new leader rewound the consumer to the ack floor and
+   * applies these events, in order); what is buffered behind it is dropped unacked too, and
+   * the leadership stops the projector and stands by.
+   */
+  private fencedOut(error: ProjectorFencedError, events: number): void {
+    this.fenced = true;
+    this.stats.fenced++;
+    const dropped = this.buffer.length;
+    this.buffer = [];
+    const epoch = this.fence?.epoch ?? '';
+    this.logger.warn(
+      `${error.message}; ${events + dropped} events left unacked for the new leader; stopping the projector here (it wrote under epoch ${epoch})`,
+    );
+    this.lease?.lost(epoch, error.message);
+  }
+
+  /**
    * A job cancelled while pending will never be run (workers ask job-state first): job-state
    * says so with `revoked` (not-started), under a deterministic id so that a worker or a
    * replica saying the same is stored once. A running job's wait for its worker's revoke is
@@ -233,22 +262,25 @@ export class Projector {
     });
   }
 
-  /** Retries the whole batch until Redis takes it; null when stopped meanwhile (nothing acked). */
+  /**
+   * Retries the whole batch until Redis takes it; null when stopped meanwhile or refused by
+   * the fence (nothing acked either way).
+   */
   private async applyInPlace(pending: Pending[]) {
     let delay = RETRY_MIN_MS;
     for (let attempt = 1; ; attempt++) {
       try {
-        if (this.lease && !(await this.lease.confirm())) {
-          // Unacked: the new leader rewinds the consumer and applies them in order.
-          this.fencedOut = true;
-          this.buffer = [];
-          this.logger.warn(`lost the projector lease with ${pending.length} events unapplied; the new leader applies them`);
-          return null;
-        }
-        const outcomes = await this.writer.applyBatch(pending.map((p) => p.plan));
+        const outcomes = await this.writer.applyBatch(
+          pending.map((p) => p.plan),
+          this.fence,
+        );
         if (attempt > 1) this.logger.log(`applied a batch of ${pending.length} events after ${attempt} attempts`);
         return outcomes;
       } catch (error) {
+        if (error instanceof ProjectorFencedError) {
+          this.fencedOut(error, pending.length);
+          return null;
+        }
         if (this.stopping) {
           this.logger.warn(`stopping with ${pending.length} events unapplied; JetStream redelivers them`);
           return null;

@@ -3,6 +3,18 @@ import type { Redis } from 'ioredis';
 import type { PlannedUpdate } from '../domain/index.js';
 import { ApplyCode, toApplyCode } from './apply-code.js';
 import { groupScriptCalls, type GroupedCall, type ScriptSettings } from './apply-event-args.js';
+import { fencedCall, isFencedError, type ProjectorFence } from './fenced-scripts.js';
+
+/**
+ * Redis refused a batch: its epoch is not the projector's any more (another replica took the
+ * lease over). Nothing of the batch was written; the check and the writes were one script each.
+ */
+export class ProjectorFencedError extends Error {
+  constructor(events: number, cause: Error) {
+    super(`Redis refused a batch of ${events} events: ${cause.message}`, { cause });
+    this.name = 'ProjectorFencedError';
+  }
+}
 
 export type ApplyOutcome =
   | { ok: true; code: ApplyCode; previous: JobStatus | null }
@@ -53,15 +65,29 @@ export class JobWriter {
    * connection fails, so a retried batch never finds a later event applied before an
    * earlier one. Throws when the transaction did not run; a script error fails only the
    * events of its call.
+   *
+   * With a `fence` (the projector's), every call is the script's fenced variant, which checks
+   * the projector epoch in the same script as its writes: no extra round trip, and no window
+   * between check and write. The epoch cannot change inside the transaction, so either every
+   * call is refused or none: ProjectorFencedError, nothing written.
    */
-  async applyBatch(plans: readonly PlannedUpdate[]): Promise<ApplyOutcome[]> {
+  async applyBatch(plans: readonly PlannedUpdate[], fence?: ProjectorFence): Promise<ApplyOutcome[]> {
     const groups = groupScriptCalls(plans, this.settings);
     const outcomes: ApplyOutcome[] = plans.map(() => NOTHING_TO_DO);
     if (groups.length === 0) return outcomes;
     const multi = this.redis.multi();
-    for (const { call } of groups) multi[call.command](...call.args);
+    for (const { call } of groups) {
+      if (fence) {
+        const fenced = fencedCall(call.command, call.args, fence);
+        multi[fenced.command](...fenced.args);
+      } else {
+        multi[call.command](...call.args);
+      }
+    }
     const replies = await multi.exec();
     if (!replies) throw new Error(`the transaction applying ${plans.length} events was aborted`);
+    const refused = replies.find(([error]) => isFencedError(error));
+    if (refused) throw new ProjectorFencedError(plans.length, refused[0] as Error);
     groups.forEach((group, g) => {
       const [error, reply] = replies[g] ?? [new Error('no reply'), null];
       spread(group, plans, error, reply, outcomes);

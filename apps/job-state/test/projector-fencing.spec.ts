@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { ConsumerName, loadSettings, RedisKeys, StreamName, type JobEvent, type Settings } from '@crux/contracts';
+import { closeNats, connectNats, jetstream, jetstreamManager, publishEvent, type JetStreamManager, type NatsConnection } from '@crux/messaging';
+import { startNats, startRedis, waitFor, type TestServer } from '@crux/test-harness';
+import { Redis } from 'ioredis';
+import { JobStateModule } from '../src/job-state.module.js';
+import { ProjectorLeadership } from '../src/leadership/projector-leadership.js';
+import { Projector } from '../src/projector/projector.service.js';
+import { JobWriter } from '../src/redis/job-writer.js';
+import { jobEvents } from './support/job-events.js';
+import { TEST_TTLS } from './support/job-state-harness.js';
+
+const JOBS = 40;
+
+/**
+ * The projector's fence: a leader that froze past its lease while another replica took over
+ * must not land the batch it was about to write. The freeze is simulated deterministically
+ * inside the leader's own write path: its JobWriter is wrapped so that, for one batch, the
+ * takeover happens after the batch was planned and before its EXEC reaches Redis (where a
+ * GC pause or SIGSTOP would put it).
+ */
+describe('the projector fenced by its epoch', () => {
+  let nats: TestServer;
+  let redisServer: TestServer;
+  let settings: Settings;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let redis: Redis;
+  const apps: INestApplicationContext[] = [];
+
+  const startReplica = async () => {
+    const app = await NestFactory.createApplicationContext(JobStateModule.forRoot(settings), {
+      logger: process.env.CRUX_TEST_VERBOSE ? ['error', 'warn', 'log'] : false,
+    });
+    apps.push(app);
+    return app;
+  };
+  const stopReplicas = async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+  };
+
+  beforeAll(async () => {
+    [nats, redisServer] = await Promise.all([startNats(), startRedis()]);
+    settings = loadSettings({ NATS_URL: nats.url, REDIS_URL: redisServer.url, CRUX_ARCHIVE_RETENTION_S: '3600', ...TEST_TTLS });
+    nc = await connectNats({ url: nats.url, name: 'projector-fencing-spec' });
+    jsm = await jetstreamManager(nc);
+    redis = new Redis(redisServer.url);
+  });
+
+  afterAll(async () => {
+    await stopReplicas();
+    await closeNats(nc);
+    redis?.disconnect();
+    await nats?.stop();
+    await redisServer?.stop();
+  });
+
+  const ackFloor = async () => (await jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector)).ack_floor.stream_seq;
+  const projected = (seq: number) => waitFor(async () => (await ackFloor()) >= seq, { what: `the projector to ack stream sequence ${seq}`, timeoutMs: 30_000 });
+  const publishRound = (ids: string[], round: (id: string) => JobEvent) => Promise.all(ids.map((id) => publishEvent(jetstream(nc), round(id))));
+  const fencedRefusals = async () => Number(/errorstat_FENCED:count=(\d+)/.exec(await redis.info('errorstats'))?.[1] ?? 0);
+  const jobsState = (ids: string[]) => Promise.all(ids.map((id) => redis.hmget(RedisKeys.job(id), 'status', 'version', 'started_at')));
+
+  /**
+   * Wraps the replica's writer: the next batch the projector writes runs `takeover` first, as
+   * if the replica froze between planning that batch and its EXEC. Resolves once that batch
+   * has been answered (or refused).
+   */
+  function freezeNextBatch(app: INestApplicationContext, takeover: () => Promise<void>): Promise<{ refused: boolean }> {
+    const writer = app.get(JobWriter);
+    const original = writer.applyBatch.bind(writer);
+    return new Promise((resolve) => {
+      writer.applyBatch = async (plans, fence) => {
+        if (!fence) return original(plans, fence);
+        writer.applyBatch = original;
+        await takeover();
+        try {
+          const outcomes = await original(plans, fence);
+          resolve({ refused: false });
+          return outcomes;
+        } catch (error) {
+          resolve({ refused: true });
+          throw error;
+        }
+      };
+    });
+  }
+
+  it('writes and acks nothing once its epoch is taken over, stands by, and projects everything in order when it leads again', async () => {
+    const app = await startReplica();
+    const leadership = app.get(ProjectorLeadership);
+    const projector = app.get(Projector);
+    await waitFor(() => leadership.held && projector.running, { what: 'the replica to lead' });
+    const epochBefore = await redis.get(RedisKeys.projectorEpoch);
+    expect(epochBefore).toBe(leadership.epoch);
+
+    const ids = Array.from({ length: JOBS }, () => randomUUID());
+    const created = await publishRound(ids, (id) => jobEvents(id, 'fence').created());
+    const createdUpTo = Math.max(...created.map((a) => a.seq));
+    await projected(createdUpTo);
+    const applied = { ...projector.stats };
+    const refusalsBefore = await fencedRefusals();
+
+    // Another replica "takes over" while this one is frozen: a new holder and a new epoch.
+    const thief = `replica-b-${randomUUID().slice(0, 8)}`;
+    const frozen = freezeNextBatch(app, async () => {
+      const n = Number(/^(\d+):/.exec(epochBefore ?? '')?.[1] ?? 0);
+      await redis.set(RedisKeys.projectorLease, thief, 'PX', 600_000);
+      await redis.set(RedisKeys.projectorEpoch, `${n + 1}:${thief}:0badf00d`);
+    });
+    const started = await publishRound(ids, (id) => jobEvents(id, 'fence').started());
+    const completed = await publishRound(ids, (id) => jobEvents(id, 'fence').completed());
+    const lastSeq = new Map(ids.map((id, i) => [id, completed[i].seq]));
+
+    expect(await frozen).toEqual({ refused: true });
+    await waitFor(() => !leadership.held && !projector.running, { what: 'the fenced replica to stop projecting and stand by' });
+    expect(await fencedRefusals()).toBeGreaterThan(refusalsBefore);
+    expect(projector.stats.fenced).toBe(applied.fenced + 1);
+    // Nothing of the refused batch, nor of what followed it, was written or acked.
+    const jobs = await jobsState(ids);
+    expect(jobs.filter(([status, version], i) => status !== 'pending' || Number(version) !== created[i].seq)).toEqual([]);
+    expect(await ackFloor()).toBe(createdUpTo);
+    expect(projector.stats.applied + projector.stats.stale + projector.stats.ignored).toBe(applied.applied + applied.stale + applied.ignored);
+    // Still a standby while the other holds the lease: it campaigns, it does not project.
+    await waitFor(async () => (await redis.pttl(RedisKeys.projectorLease)) < 600_000 - 1_500, { what: 'a campaign or two to pass' });
+    expect(leadership.held).toBe(false);
+    expect(await redis.get(RedisKeys.projectorLease)).toBe(thief);
+
+    // The other "dies" without releasing: the lease is gone, so this replica takes over in a new term.
+    await redis.del(RedisKeys.projectorLease);
+    await waitFor(() => leadership.held && projector.running, { what: 'the replica to lead again' });
+    const epochAfter = await redis.get(RedisKeys.projectorEpoch);
+    expect(epochAfter).toBe(leadership.epoch);
+    expect(epochAfter).not.toBe(epochBefore);
+    expect(epochAfter?.startsWith(`${Number(/^(\d+):/.exec(epochBefore ?? '')?.[1]) + 2}:${leadership.holderId}:`)).toBe(true);
+
+    await projected(Math.max(...lastSeq.values()));
+    const after = await jobsState(ids);
+    const wrong = after.filter(([status, version, startedAt], i) => status !== 'completed' || Number(version) !== lastSeq.get(ids[i]) || !startedAt);
+    expect(wrong).toEqual([]);
+    expect(started.length).toBe(JOBS);
+    await stopReplicas();
+  });
+
+  it('with two replicas: the frozen leader\'s late batch is refused after the standby took over, and every job ends right', async () => {
+    const a = await startReplica();
+    const b = await startReplica();
+    const [leaderA, leaderB] = [a.get(ProjectorLeadership), b.get(ProjectorLeadership)];
+    await waitFor(() => leaderA.held !== leaderB.held, { what: 'one of the two replicas to lead' });
+    const [frozenApp, frozenLead, otherLead] = leaderA.held ? [a, leaderA, leaderB] : [b, leaderB, leaderA];
+    const frozenProjector = frozenApp.get(Projector);
+
+    const ids = Array.from({ length: JOBS }, () => randomUUID());
+    const created = await publishRound(ids, (id) => jobEvents(id, 'fence-2').created());
+    await projected(Math.max(...created.map((a) => a.seq)));
+    const counted = () => frozenProjector.stats.applied + frozenProjector.stats.stale + frozenProjector.stats.ignored;
+    const countedBefore = counted();
+    const refusalsBefore = await fencedRefusals();
+
+    let lastSeq = new Map<string, number>();
+    const frozen = freezeNextBatch(frozenApp, async () => {
+      // The frozen leader's lease runs out and the standby takes it (handed over here so that
+      // the standby, not the frozen one's own campaign, wins); it rewinds and projects it all.
+      await redis.set(RedisKeys.projectorLease, otherLead.holderId, 'PX', 5_000);
+      await waitFor(() => otherLead.held, { what: 'the standby to take over', timeoutMs: 10_000 });
+      await waitFor(() => lastSeq.size === JOBS, { what: 'the burst to be published' });
+      await projected(Math.max(...lastSeq.values()));
+    });
+    await publishRound(ids, (id) => jobEvents(id, 'fence-2').started());
+    await publishRound(ids, (id) => jobEvents(id, 'fence-2').progress(0.5));
+    const completed = await publishRound(ids, (id) => jobEvents(id, 'fence-2').completed());
+    lastSeq = new Map(ids.map((id, i) => [id, completed[i].seq]));
+
+    expect(await frozen).toEqual({ refused: true });
+    expect(await fencedRefusals()).toBeGreaterThan(refusalsBefore);
+    await waitFor(() => !frozenLead.held && !frozenProjector.running, { what: 'the frozen replica to stand by' });
+    expect(counted()).toBe(countedBefore);
+    expect(otherLead.held).toBe(true);
+    expect(await redis.get(RedisKeys.projectorEpoch)).toBe(otherLead.epoch);
+
+    const jobs = await jobsState(ids);
+    const wrong = jobs.filter(([status, version, startedAt], i) => status !== 'completed' || Number(version) !== lastSeq.get(ids[i]) || !startedAt);
+    expect(wrong).toEqual([]);
+    expect(await redis.zcard(RedisKeys.byStatus('running'))).toBe(0);
+  });
+});
