@@ -28,7 +28,8 @@ if mine == '' or (epoch and epoch ~= mine) then
   epoch = n .. ':' .. ARGV[1] .. ':' .. ARGV[4]
   redis.call('SET', KEYS[2], epoch)
 elseif not epoch then
-  -- Redis lost the key (FLUSHALL, a restart): a replica taking over since would have set it again.
+  -- Redis lost the key (FLUSHALL, a restart): a replica taking over since would have set it
+  -- again. The term goes on; the rebuild that follows restarts the projector from its ack floor.
   epoch = mine
   redis.call('SET', KEYS[2], epoch)
 end

@@ -2,14 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { ConsumerName, loadSettings, RedisKeys, StreamName, type JobEvent, type Settings } from '@crux/contracts';
+import { ConsumerName, loadSettings, RebuildTrigger, RedisKeys, StreamName, type JobEvent, type Settings } from '@crux/contracts';
 import { closeNats, connectNats, jetstream, jetstreamManager, publishEvent, type JetStreamManager, type NatsConnection } from '@crux/messaging';
 import { startNats, startRedis, waitFor, type TestServer } from '@crux/test-harness';
 import { Redis } from 'ioredis';
 import { JobStateModule } from '../src/job-state.module.js';
 import { ProjectorLeadership } from '../src/leadership/projector-leadership.js';
 import { Projector } from '../src/projector/projector.service.js';
-import { JobWriter } from '../src/redis/job-writer.js';
+import { planUpdate } from '../src/domain/index.js';
+import { ApplyCode } from '../src/redis/apply-code.js';
+import { connectRedis } from '../src/redis/connect-redis.js';
+import { JobWriter, ProjectorFencedError } from '../src/redis/job-writer.js';
+import { StateRebuilder } from '../src/rebuild/state-rebuilder.js';
+import { Logger } from '@nestjs/common';
 import { jobEvents } from './support/job-events.js';
 import { TEST_TTLS } from './support/job-state-harness.js';
 
@@ -89,6 +94,29 @@ describe('the projector fenced by its epoch', () => {
     });
   }
 
+  it('refuses a fenced batch under another epoch, whole, and lets one through under its own or a lost (flushed) epoch', async () => {
+    const scripted = await connectRedis({ url: redisServer.url, name: 'fence-direct', logger: new Logger('fence-direct') });
+    try {
+      const writer = new JobWriter(scripted, settings);
+      const ids = [randomUUID(), randomUUID()];
+      const plans = ids.map((id, i) => planUpdate(jobEvents(id, 'direct').created(), 1_000_000 + i, settings));
+      await redis.set(RedisKeys.projectorEpoch, '9:replica-b:0badf00d');
+
+      await expect(writer.applyBatch(plans, { epoch: '8:replica-a:1a2b3c4d' })).rejects.toThrow(ProjectorFencedError);
+      expect(await redis.exists(...ids.map((id) => RedisKeys.job(id)))).toBe(0);
+
+      const ours = await writer.applyBatch(plans.slice(0, 1), { epoch: '9:replica-b:0badf00d' });
+      expect(ours).toEqual([{ ok: true, code: ApplyCode.Applied, previous: null }]);
+
+      await redis.del(RedisKeys.projectorEpoch);
+      const flushed = await writer.applyBatch(plans.slice(1), { epoch: '8:replica-a:1a2b3c4d' });
+      expect(flushed).toEqual([{ ok: true, code: ApplyCode.Applied, previous: null }]);
+      expect(await redis.exists(...ids.map((id) => RedisKeys.job(id)))).toBe(2);
+    } finally {
+      scripted.disconnect();
+    }
+  });
+
   it('writes and acks nothing once its epoch is taken over, stands by, and projects everything in order when it leads again', async () => {
     const app = await startReplica();
     const leadership = app.get(ProjectorLeadership);
@@ -142,6 +170,31 @@ describe('the projector fenced by its epoch', () => {
     const wrong = after.filter(([status, version, startedAt], i) => status !== 'completed' || Number(version) !== lastSeq.get(ids[i]) || !startedAt);
     expect(wrong).toEqual([]);
     expect(started.length).toBe(JOBS);
+    await stopReplicas();
+  });
+
+  it('stops a rebuild whose replica lost the projector lease mid-way: nothing written after the takeover', async () => {
+    const app = await startReplica();
+    const leadership = app.get(ProjectorLeadership);
+    await waitFor(() => leadership.held && app.get(Projector).running, { what: 'the replica to lead' });
+    const ids = Array.from({ length: JOBS }, () => randomUUID());
+    const acks = await publishRound(ids, (id) => jobEvents(id, 'fence-rebuild').created());
+    await projected(Math.max(...acks.map((a) => a.seq)));
+    // Redis loses the jobs but keeps the sentinel (nothing automatic); the epoch is back once the leader renews.
+    await redis.multi().flushall().hset(RedisKeys.projection, { epoch: 'kept' }).exec();
+    await waitFor(async () => (await redis.get(RedisKeys.projectorEpoch)) === leadership.epoch, { what: 'the leader to renew its epoch' });
+
+    const thief = `replica-b-${randomUUID().slice(0, 8)}`;
+    const frozen = freezeNextBatch(app, async () => {
+      await redis.set(RedisKeys.projectorLease, thief, 'PX', 600_000);
+      await redis.set(RedisKeys.projectorEpoch, `99:${thief}:0badf00d`);
+    });
+    const progress = await app.get(StateRebuilder).rebuild({ trigger: RebuildTrigger.Operator, actor: { kind: 'user', id: 'olga' }, reason: 'spec' });
+    expect(await frozen).toEqual({ refused: true });
+    expect(progress).toMatchObject({ status: 'failed', error: expect.stringContaining('FENCED') });
+    expect(await redis.exists(...ids.map((id) => RedisKeys.job(id)))).toBe(0);
+    await waitFor(() => !leadership.held, { what: 'the replica to stand by' });
+    await redis.del(RedisKeys.projectorLease);
     await stopReplicas();
   });
 

@@ -15,10 +15,16 @@
 
     Output: the wrapped script's output, or the error `FENCED …` when the epoch is another
     (nothing written)
+
+  A missing epoch lets the write through: Redis lost it together with everything else
+  (FLUSHALL, a restart without persistence), so there is no newer term's work to overtake; an
+  emptied Redis only takes what a rebuild from JOBS would write too (a `created`, a
+  `restored`, a tombstone), and the leader's next renewal sets the epoch again
+  (hold-projector-lease-2.lua).
 ]]
 local epoch = redis.call('GET', KEYS[1])
-if epoch ~= ARGV[1] then
-  return redis.error_reply('FENCED the projector epoch is ' .. (epoch or 'unset') .. ', not ' .. ARGV[1] .. ': another replica took the projector lease over')
+if epoch and epoch ~= ARGV[1] then
+  return redis.error_reply('FENCED the projector epoch is ' .. epoch .. ', not ' .. ARGV[1] .. ': another replica took the projector lease over')
 end
 local keys, args = {}, {}
 for i = 2, #KEYS do

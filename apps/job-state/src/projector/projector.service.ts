@@ -115,6 +115,14 @@ export class Projector {
     return this.messages !== undefined;
   }
 
+  /**
+   * The epoch of the lease this replica holds, for writes made in the projector's place while
+   * it is paused (a rebuild): Redis refuses them too once another replica took over.
+   */
+  get leaseFence(): ProjectorFence | undefined {
+    return this.lease?.held && this.lease.epoch ? { epoch: this.lease.epoch } : undefined;
+  }
+
   /** From now on, consume only while `lease` is held, and write under its epoch. */
   useLease(lease: ProjectorLease): void {
     this.lease = lease;

@@ -12,7 +12,8 @@ import type { Redis, Result } from 'ioredis';
 import { parseJobEvent, planUpdate, type PlannedUpdate } from '../domain/index.js';
 import type { OwnDeletions } from '../expiry/own-deletions.js';
 import { ApplyCode } from '../redis/apply-code.js';
-import type { ApplyOutcome, JobWriter } from '../redis/job-writer.js';
+import type { ProjectorFence } from '../redis/fenced-scripts.js';
+import { ProjectorFencedError, type ApplyOutcome, type JobWriter } from '../redis/job-writer.js';
 import type { JobsStreamReader, RawStreamMessage } from './jobs-stream-reader.js';
 import { countOutcome, deadlineOf, keyTtlS, tombstoneTtlS, trackApplied, type JobTrack } from './job-track.js';
 import type { ProjectorPause } from './projector-pause.js';
@@ -149,12 +150,14 @@ export class StateRebuilder {
   }
 
   private async run(progress: RebuildProgress): Promise<RebuildProgress> {
+    // Taken before the pause: the projector lease's epoch, if this replica holds it (see ProjectorPause.fence).
+    const fence = this.projector.fence;
     await this.projector.pause();
     try {
       let tracks = new Map<string, JobTrack>();
       for (let pass = 1; ; pass++) {
         tracks = new Map();
-        await this.replay(progress, tracks);
+        await this.replay(progress, tracks, fence);
         await this.fixDeadlines(tracks);
         // Redis lost everything again meanwhile (our progress went with it): once more.
         if ((await this.store.read())?.rebuild_id === progress.rebuild_id || pass >= MAX_PASSES) break;
@@ -185,7 +188,7 @@ export class StateRebuilder {
   }
 
   /** Every event from the stream's first to its end (which may move on while we read). */
-  private async replay(progress: RebuildProgress, tracks: Map<string, JobTrack>): Promise<void> {
+  private async replay(progress: RebuildProgress, tracks: Map<string, JobTrack>, fence: ProjectorFence | undefined): Promise<void> {
     let bounds = await this.reader.bounds();
     progress.events_total = bounds.messages;
     let next = bounds.first;
@@ -199,7 +202,7 @@ export class StateRebuilder {
         next = Math.min(next + BATCH, last + 1);
         reading = next <= last ? this.reader.range(next, Math.min(next + BATCH - 1, last)) : null;
         try {
-          await this.applyRange(messages, tracks);
+          await this.applyRange(messages, tracks, fence);
         } catch (error) {
           void reading?.catch(() => undefined);
           throw error;
@@ -216,7 +219,7 @@ export class StateRebuilder {
     }
   }
 
-  private async applyRange(messages: readonly RawStreamMessage[], tracks: Map<string, JobTrack>): Promise<void> {
+  private async applyRange(messages: readonly RawStreamMessage[], tracks: Map<string, JobTrack>, fence: ProjectorFence | undefined): Promise<void> {
     const items: { plan: PlannedUpdate; atMs: number }[] = [];
     for (const m of messages) {
       const parsed = parseJobEvent(m.subject, m.data);
@@ -227,7 +230,7 @@ export class StateRebuilder {
     }
     if (items.length === 0) return;
     this.ownDeletions.note(items.filter((i) => i.plan.kind === 'delete').map((i) => i.plan.jobId));
-    const outcomes = await this.applyWithRetry(items.map((i) => i.plan));
+    const outcomes = await this.applyWithRetry(items.map((i) => i.plan), fence);
     outcomes.forEach((outcome, i) => {
       const { plan, atMs } = items[i];
       if (!outcome.ok) {
@@ -239,11 +242,13 @@ export class StateRebuilder {
     });
   }
 
-  private async applyWithRetry(plans: readonly PlannedUpdate[]): Promise<ApplyOutcome[]> {
+  private async applyWithRetry(plans: readonly PlannedUpdate[], fence: ProjectorFence | undefined): Promise<ApplyOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.writer.applyBatch(plans);
+        return await this.writer.applyBatch(plans, fence);
       } catch (error) {
+        // Another replica leads the projection now: it rebuilds if the state is still incomplete.
+        if (error instanceof ProjectorFencedError) throw new Error(`stopped: ${error.message}`, { cause: error });
         if (attempt >= APPLY_ATTEMPTS) throw error;
         await sleep(Math.min(5000, 200 * 2 ** attempt));
       }
