@@ -15,6 +15,7 @@ import { CruxSystem } from '@crux/test-harness';
 import { Redis } from 'ioredis';
 import { call, KEYS, probe } from './lib/client.mjs';
 import { Load } from './lib/load.mjs';
+import { describeDuplicates } from './lib/duplicates.mjs';
 import { measure, table } from './lib/report.mjs';
 
 const MAX_SUBMITS = 1000;
@@ -139,6 +140,8 @@ try {
   if (result.duplicatedTerminal.length) console.log(`jobs with more than one terminal event: ${result.duplicatedTerminal.join(', ')}`);
   if (result.duplicatedRecords.length) console.log(`jobs with a repeated trail record: ${result.duplicatedRecords.join(', ')}`);
   if (result.stuckIds.length) console.log(`stuck jobs: ${result.stuckIds.join(', ')}`);
+  const duplicates = await describeDuplicates(system, result, result.trail, load).catch((error) => `could not describe the duplicates: ${error.stack ?? error}`);
+  if (duplicates) console.log(`\n${duplicates}\n`);
   log(`whole run ${((Date.now() - started) / 1000).toFixed(0)} s`);
   const bad = result.lost !== 0 || result.duplicated !== 0 || result.stuck !== 0 || result.verify?.ok !== true;
   exitCode = bad ? 1 : 0;

@@ -10,15 +10,23 @@ const RETRY_MS = 200;
 /**
  * @param {import('@crux/test-harness').CruxSystem} system
  * @param {string} path
- * @param {{ key?: import('@crux/test-harness').TestKey, method?: string, body?: unknown, patienceMs?: number }} options
+ * @param {{ key?: import('@crux/test-harness').TestKey, method?: string, body?: unknown, patienceMs?: number, attempts?: string[] }} options
+ *   attempts: when given, every try is noted there (time and outcome), so a report can tell
+ *   whether a request reached the system more than once.
  * @returns {Promise<{ status: number, body: any } | null>} null when no answer came within patienceMs
  */
-export async function call(system, path, { key = KEYS.alice, method = 'GET', body, patienceMs = 30_000 } = {}) {
+export async function call(system, path, { key = KEYS.alice, method = 'GET', body, patienceMs = 30_000, attempts } = {}) {
   const deadline = Date.now() + patienceMs;
   for (;;) {
+    const at = new Date().toISOString();
+    let failure = null;
     const response = await system
       .request(path, key, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
-      .catch(() => null);
+      .catch((error) => {
+        failure = error?.cause?.code ?? error?.message ?? String(error);
+        return null;
+      });
+    attempts?.push(`${at} ${method} ${path} → ${response ? response.status : `no answer (${failure})`}`);
     if (response && response.status < 500) {
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : null };

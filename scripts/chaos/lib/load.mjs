@@ -29,6 +29,8 @@ export class Load {
     this.cancelTooLate = 0;
     /** Jobs in confirmed purge plans that the purge reports deleted, by plan. */
     this.purges = [];
+    /** Every try of each cancel and purge request, by job id: what the client did, for the report. */
+    this.attempts = new Map();
     this.running = [];
   }
 
@@ -57,12 +59,19 @@ export class Load {
       const id = answer.body.job_id;
       this.accepted.push(id);
       if (long) {
-        const cancel = await call(this.system, `/api/v1/jobs/${id}`, { method: 'DELETE', body: { reason: 'chaos cancel' } });
+        const cancel = await call(this.system, `/api/v1/jobs/${id}`, { method: 'DELETE', body: { reason: 'chaos cancel' }, attempts: this.noteFor([id]) });
         if (cancel?.status === 202) this.cancelled.push(id);
         else if (cancel?.status === 409) this.cancelTooLate++;
       }
       await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
     }
+  }
+
+  /** One list of tries shared by the jobs a request is about. */
+  noteFor(ids) {
+    const attempts = [];
+    for (const id of ids) this.attempts.set(id, [...(this.attempts.get(id) ?? []), attempts]);
+    return attempts;
   }
 
   async purger() {
@@ -73,16 +82,19 @@ export class Load {
       const candidates = this.accepted.slice(0, -30).filter((id) => !this.cancelled.includes(id) && !this.purges.some((p) => p.ids.includes(id)));
       const ids = candidates.slice(-PURGE_SIZE);
       if (ids.length === 0) continue;
+      const attempts = this.noteFor(ids);
       const plan = await call(this.system, '/api/v1/admin/purges', {
         key: KEYS.ops,
         method: 'POST',
         body: { job_ids: ids, status: ['completed'], reason: 'chaos purge' },
+        attempts,
       });
       if (plan?.status !== 201) continue;
       const confirm = await call(this.system, `/api/v1/admin/purges/${plan.body.plan_id}/confirm`, {
         key: KEYS.ops,
         method: 'POST',
         body: { confirm_token: plan.body.confirm_token },
+        attempts,
       });
       if (confirm?.status === 202) this.purges.push({ planId: plan.body.plan_id, ids });
     }

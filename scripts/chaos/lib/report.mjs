@@ -108,6 +108,8 @@ export async function measure(system, load) {
     stuck: stuck.length,
     stuckIds: stuck,
     verify: verify?.body ?? null,
+    /** Every trail record, for naming the duplicates. */
+    trail,
   };
 }
 
