@@ -1,18 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope, JobCancelled, JobStatus, JobView } from '@crux/contracts';
+import { apiError, type EventEnvelope, type JobCancelled, type JobStatus, type JobView } from '@crux/contracts';
+import { cancelEventId } from '../src/jobs/cancel-step.js';
 import { errorBody, startTestGateway, startTestNats, type Gateway, type KeyName, type TestNats } from './support/gateway-fixture.js';
 import { gone, jobView, notFound, StateResponder } from './support/state-responder.js';
 
 /**
  * How the stand-in job-state reacts to a job's `job.cancel`: apply it (as the projector
- * does), keep an outcome that beat it to the stream, or not apply anything yet.
+ * does), keep an outcome that beat it to the stream, not apply anything yet, or fail every
+ * read of the job from then on (a replica failing over).
  */
-type Reaction = 'cancel' | 'completed-first' | 'stalled';
+type Reaction = 'cancel' | 'completed-first' | 'stalled' | 'failing';
 
 interface Job {
   view: JobView;
   reaction: Reaction;
+  /** Set once a `failing` job's cancel is published: its reads answer 500. */
+  failing?: boolean;
 }
 
 describe('cancelling a job (DELETE /api/v1/jobs/{id})', () => {
@@ -43,6 +47,7 @@ describe('cancelling a job (DELETE /api/v1/jobs/{id})', () => {
       if (deleted.has(job_id)) return gone(job_id);
       const job = jobs.get(job_id);
       if (!job || (owner !== undefined && owner !== job.view.owner)) return notFound(job_id);
+      if (job.failing) return { ok: false, error: apiError(500, 'Internal Server Error', 'the state service failed to answer') };
       return { ok: true, value: job.view };
     });
     // The projector's part: a moment after the cancel is published, the job changes (or not).
@@ -51,6 +56,10 @@ describe('cancelling a job (DELETE /api/v1/jobs/{id})', () => {
         const event = msg.json<JobCancelled>();
         const job = jobs.get(event.job_id);
         if (!job || job.reaction === 'stalled') return;
+        if (job.reaction === 'failing') {
+          job.failing = true;
+          return;
+        }
         setTimeout(() => {
           const status = job.reaction === 'cancel' ? 'cancelled' : 'completed';
           job.view = { ...job.view, status, completed_at: event.occurred_at, version: job.view.version + 1 };
@@ -148,6 +157,50 @@ describe('cancelling a job (DELETE /api/v1/jobs/{id})', () => {
     expect(answer.status).toBe(202);
     expect(answer.json).toMatchObject({ job_id: id, status: 'running' });
     expect(await cancelEvents(id)).toHaveLength(1);
+  });
+
+  it('stores a cancel retried before job-state applied the first (the answer was lost) once: one job.cancel in JOBS', async () => {
+    const id = addJob('alice', 'running', 'stalled');
+    // The first try's answer never reached the client (gateway killed, a 5xx): it asks again.
+    const first = await impatient.request(`/api/v1/jobs/${id}`, { method: 'DELETE', key: 'alice', body: { reason: 'stop' } });
+    const retried = await impatient.request(`/api/v1/jobs/${id}`, { method: 'DELETE', key: 'alice', body: { reason: 'stop' } });
+    expect([first.status, retried.status]).toEqual([202, 202]);
+    const events = await cancelEvents(id);
+    expect(events).toHaveLength(1);
+    expect(events[0].event).toMatchObject({ id: cancelEventId(id, 0), actor: { kind: 'user', id: 'alice' }, data: { reason: 'stop' } });
+  });
+
+  it('stores two cancels racing each other once', async () => {
+    const id = addJob('alice', 'running', 'cancel');
+    const answers = await Promise.all([cancel(id, 'alice'), cancel(id, 'ops')]);
+    // Both are told the job is cancelled: 202, or 409 naming it cancelled if one looked after the projection.
+    for (const answer of answers) {
+      if (answer.status === 409) expect(errorBody(answer).message).toBe(`job ${id} is already cancelled`);
+      else expect(answer).toMatchObject({ status: 202, json: { status: 'cancelled' } });
+    }
+    expect(await cancelEvents(id)).toHaveLength(1);
+  });
+
+  it('answers 202 with the job as last seen, not a 5xx, when job-state fails while the stored cancel lands', async () => {
+    const id = addJob('alice', 'running', 'failing');
+    const answer = await impatient.request(`/api/v1/jobs/${id}`, { method: 'DELETE', key: 'alice' });
+    expect(answer.status).toBe(202);
+    expect(answer.json).toMatchObject({ job_id: id, status: 'running' });
+    expect(await cancelEvents(id)).toHaveLength(1);
+  });
+
+  it('records a new cancel of a job that became active again after its first cancel was applied (restored)', async () => {
+    const id = addJob('alice', 'running', 'cancel');
+    expect((await cancel(id, 'alice')).status).toBe(202);
+    const [applied] = await cancelEvents(id);
+    const job = jobs.get(id)!;
+    // Restored from a snapshot taken before the cancel: active again, at a later version.
+    job.view = { ...job.view, status: 'running', completed_at: null, version: applied.seq + 5 };
+    const again = await cancel(id, 'ops', { body: { reason: 'again' } });
+    expect(again.status).toBe(202);
+    const events = await cancelEvents(id);
+    expect(events.map((e) => e.event.id)).toEqual([cancelEventId(id, 0), cancelEventId(id, applied.seq)]);
+    expect(events[1].event).toMatchObject({ actor: { kind: 'user', id: 'ops' }, data: { reason: 'again' } });
   });
 
   it('passes the 410 of a deleted job through with when, why and by whom', async () => {

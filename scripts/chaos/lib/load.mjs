@@ -23,7 +23,7 @@ export class Load {
     this.accepted = [];
     /** Submits that got no 202 however long the client retried (not accepted: never a loss). */
     this.refused = 0;
-    /** Cancels answered 202 (the trail must hold one `cancel` record each). */
+    /** Cancels answered 202, or 409 already cancelled after a retry (the trail must hold one `cancel` record each). */
     this.cancelled = [];
     /** Cancels answered 409: the job had already ended. */
     this.cancelTooLate = 0;
@@ -60,7 +60,9 @@ export class Load {
       this.accepted.push(id);
       if (long) {
         const cancel = await call(this.system, `/api/v1/jobs/${id}`, { method: 'DELETE', body: { reason: 'chaos cancel' }, attempts: this.noteFor([id]) });
-        if (cancel?.status === 202) this.cancelled.push(id);
+        // Nobody else cancels it: "already cancelled" means an earlier try of this request
+        // landed (its answer was lost), so the trail owes it one `cancel` record all the same.
+        if (cancel?.status === 202 || (cancel?.status === 409 && / is already cancelled$/.test(cancel.body?.message ?? ''))) this.cancelled.push(id);
         else if (cancel?.status === 409) this.cancelTooLate++;
       }
       await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isTerminal, JobStatus, makeEvent, type GetJobRequest, type JobCancelData, type JobView } from '@crux/contracts';
+import { isTerminal, JobEventType, JobStatus, makeEvent, StreamName, Subjects, type GetJobRequest, type JobCancelData, type JobView } from '@crux/contracts';
 import { publishEvent } from '@crux/messaging';
 import { actorOf, ownerScope, type Principal } from '../auth/principal.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { ApiHttpError } from '../errors/api-http-error.js';
 import { NatsService } from '../nats/nats.service.js';
+import { cancelStep } from './cancel-step.js';
 import { JobStateClient } from './job-state.client.js';
 
 /** Pauses between looks at the projection while a cancel lands: quick at first, then steady. */
@@ -16,6 +17,12 @@ const alreadyEnded = (jobId: string, status: JobStatus) => new ApiHttpError(409,
  * DELETE /jobs/{id}: records a `job.cancel` by the caller and answers once job-state shows
  * the job cancelled. The owner filter makes another submitter's job a 404, exactly like an
  * unknown one; a deleted job is job-state's 410.
+ *
+ * A job is cancelled once, so its trail holds one `cancel` record: a request that finds a
+ * cancel of the job already in JOBS and not yet applied (a client retrying after a lost
+ * answer, a 5xx or a gateway that died) waits for that one instead of publishing another,
+ * and racing requests publish under the same derived id, which JetStream stores once.
+ * Once the cancel is stored the answer is never a 5xx: the cancel happened.
  */
 @Injectable()
 export class JobCancelService {
@@ -31,19 +38,35 @@ export class JobCancelService {
     const before = await this.state.get(lookup);
     if (isTerminal(before.status)) throw alreadyEnded(jobId, before.status);
 
-    const event = makeEvent<'cancel', JobCancelData>('cancel', jobId, actorOf(principal), { reason });
-    try {
-      await publishEvent(this.nats.js, event);
-    } catch (error) {
-      throw new ApiHttpError(503, 'the cancel could not be recorded: the event log (JetStream) did not acknowledge it; try again shortly', undefined, {
-        cause: error,
-      });
+    const step = cancelStep(jobId, before.version, await this.lastCancelSeq(jobId));
+    if (step.kind === 'publish') {
+      const event = { ...makeEvent<'cancel', JobCancelData>('cancel', jobId, actorOf(principal), { reason }), id: step.eventId };
+      try {
+        await publishEvent(this.nats.js, event);
+      } catch (error) {
+        throw new ApiHttpError(503, 'the cancel could not be recorded: the event log (JetStream) did not acknowledge it; try again shortly', undefined, {
+          cause: error,
+        });
+      }
     }
 
     const after = await this.awaitTerminal(lookup, before);
     if (after.status === JobStatus.Cancelled || !isTerminal(after.status)) return after;
     // It completed or failed before the cancel reached it: the projector kept that outcome.
     throw alreadyEnded(jobId, after.status);
+  }
+
+  /** The JOBS sequence of the job's latest `job.cancel`, or null when it has none. */
+  private async lastCancelSeq(jobId: string): Promise<number | null> {
+    try {
+      const jsm = await this.nats.jsm();
+      const msg = await jsm.direct.getMessage(StreamName.Jobs, { last_by_subj: Subjects.jobEvent(JobEventType.Cancel, jobId) });
+      return msg ? msg.seq : null;
+    } catch (error) {
+      throw new ApiHttpError(503, 'the cancel could not be checked against the event log (JetStream did not answer); try again shortly', undefined, {
+        cause: error,
+      });
+    }
   }
 
   /**
@@ -61,9 +84,10 @@ export class JobCancelService {
       try {
         latest = await this.state.get(lookup, Math.max(1, Math.min(this.config.settings.requestTimeoutMs, deadline - Date.now())));
       } catch (error) {
-        // job-state busy or restarting: keep looking until the deadline. Its other answers (a
-        // 410 when the job was deleted meanwhile) are the client's answer.
-        if (error instanceof ApiHttpError && error.getStatus() === 503) continue;
+        // job-state busy, restarting or failing over (5xx): keep looking until the deadline;
+        // the cancel is stored, and a 5xx would only make the client ask again. Its other
+        // answers (a 410 when the job was deleted meanwhile) are the client's answer.
+        if (error instanceof ApiHttpError && error.getStatus() >= 500) continue;
         throw error;
       }
       if (isTerminal(latest.status)) return latest;
