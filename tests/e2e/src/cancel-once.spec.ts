@@ -5,7 +5,7 @@
  * people at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CruxSystem, TEST_KEYS, waitFor } from '@crux/test-harness';
+import { CruxSystem, TEST_KEYS, waitFor, type TestKey } from '@crux/test-harness';
 import { jobEvents } from './support/job-events.js';
 import { submit, waitForStatus } from './support/jobs.js';
 import { trailOf } from './support/trail.js';
@@ -24,7 +24,7 @@ describe('a cancel asked for several times', () => {
   it('stores one job.cancel and records one cancel, answering every request with the job cancelled', async () => {
     const { job_id } = await submit(system, alice, 'basic', { question: 'a long one', n_iters: 30 });
     await waitForStatus(system, alice, job_id, ['running']);
-    const cancel = (key: typeof alice) =>
+    const cancel = (key: TestKey) =>
       system.request(`/api/v1/jobs/${job_id}`, key, { method: 'DELETE', body: JSON.stringify({ reason: 'stop it' }) });
 
     // Three at once, before job-state has applied any of them: the owner twice (a retry), an operator.
