@@ -25,6 +25,8 @@ export class Load {
     this.refused = 0;
     /** Cancels answered 202, or 409 already cancelled after a retry (the trail must hold one `cancel` record each). */
     this.cancelled = [];
+    /** Cancels the client had to send more than once (a network error or a 5xx first). */
+    this.cancelsRetried = 0;
     /** Cancels answered 409: the job had already ended. */
     this.cancelTooLate = 0;
     /** Jobs in confirmed purge plans that the purge reports deleted, by plan. */
@@ -59,7 +61,9 @@ export class Load {
       const id = answer.body.job_id;
       this.accepted.push(id);
       if (long) {
-        const cancel = await call(this.system, `/api/v1/jobs/${id}`, { method: 'DELETE', body: { reason: 'chaos cancel' }, attempts: this.noteFor([id]) });
+        const attempts = this.noteFor([id]);
+        const cancel = await call(this.system, `/api/v1/jobs/${id}`, { method: 'DELETE', body: { reason: 'chaos cancel' }, attempts });
+        if (attempts.length > 1) this.cancelsRetried++;
         // Nobody else cancels it: "already cancelled" means an earlier try of this request
         // landed (its answer was lost), so the trail owes it one `cancel` record all the same.
         if (cancel?.status === 202 || (cancel?.status === 409 && / is already cancelled$/.test(cancel.body?.message ?? ''))) this.cancelled.push(id);
