@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { decideDelivery, workerLostMessage } from './delivery-decision.js';
+import { decideDelivery, needsStoredOutcomeCheck, workerLostMessage } from './delivery-decision.js';
 
 const max = 3;
 
@@ -35,6 +35,48 @@ describe('deciding what to do with a job.created delivery', () => {
     expect(decideDelivery({ deliveryCount: 1, maxAttempts: max, state: { kind: 'unavailable', detail: 'no answer on job.state.get' } })).toEqual({
       action: 'retry-later',
       why: 'no answer on job.state.get',
+    });
+  });
+
+  describe('a redelivered job whose outcome JOBS may already hold', () => {
+    const completed = { kind: 'found', type: 'completed', id: 'ev-1', seq: 41 } as const;
+    const failed = { kind: 'found', type: 'failed', id: 'ev-2', seq: 42 } as const;
+
+    it('asks JOBS only on a redelivery, never on the first delivery', () => {
+      expect(needsStoredOutcomeCheck(1)).toBe(false);
+      expect(needsStoredOutcomeCheck(2)).toBe(true);
+      expect(needsStoredOutcomeCheck(5)).toBe(true);
+    });
+
+    it('does not run a job whose outcome is in JOBS while job-state still says running (its projection lags)', () => {
+      const decision = decideDelivery({ deliveryCount: 2, maxAttempts: max, state: { kind: 'found', status: 'running' }, storedTerminal: completed });
+      expect(decision).toEqual({ action: 'skip', why: expect.stringContaining('completed event is already in JOBS (seq 41, event ev-1)') });
+      expect(decideDelivery({ deliveryCount: 2, maxAttempts: max, state: { kind: 'not-found' }, storedTerminal: failed })).toMatchObject({ action: 'skip' });
+    });
+
+    it('neither runs nor fails as worker_lost a job with an outcome, even on its last delivery or with job-state down', () => {
+      expect(decideDelivery({ deliveryCount: 4, maxAttempts: max, state: { kind: 'found', status: 'running' }, storedTerminal: completed })).toMatchObject({ action: 'skip' });
+      expect(decideDelivery({ deliveryCount: 2, maxAttempts: max, state: { kind: 'unavailable', detail: 'x' }, storedTerminal: failed })).toMatchObject({ action: 'skip' });
+    });
+
+    it('runs it when JOBS holds no outcome', () => {
+      expect(decideDelivery({ deliveryCount: 2, maxAttempts: max, state: { kind: 'found', status: 'running' }, storedTerminal: { kind: 'none' } })).toEqual({ action: 'run' });
+    });
+
+    it('waits when JOBS cannot be asked, rather than risk a second outcome; on the last delivery it still records the loss', () => {
+      const unknown = { kind: 'unknown', detail: 'could not read the job outcome: timeout' } as const;
+      expect(decideDelivery({ deliveryCount: 2, maxAttempts: max, state: { kind: 'found', status: 'running' }, storedTerminal: unknown })).toEqual({
+        action: 'retry-later',
+        why: unknown.detail,
+      });
+      expect(decideDelivery({ deliveryCount: 4, maxAttempts: max, state: { kind: 'found', status: 'running' }, storedTerminal: unknown })).toEqual({ action: 'fail-lost', previousAttempts: 3 });
+    });
+
+    it('still drops a cancelled job first', () => {
+      expect(decideDelivery({ deliveryCount: 2, maxAttempts: max, state: { kind: 'found', status: 'running' }, cancelHeard: true, storedTerminal: completed })).toEqual({
+        action: 'skip',
+        why: 'the job was cancelled before it started',
+      });
     });
   });
 });

@@ -8,3 +8,4 @@ export * from './job-event-publisher.js';
 export * from './job-lookup.js';
 export * from './progress-throttle.js';
 export * from './recent-cancels.js';
+export * from './terminal-event.js';

@@ -8,7 +8,13 @@
  * against cancels like any other until the moment a child takes it.
  *
  * Before a job runs, job-state is asked whether it is still wanted; the questions of jobs
- * pulled together go in one request (StateLookups).
+ * pulled together go in one request (StateLookups). A redelivered job is also looked for in
+ * JOBS itself: its outcome may be stored there while job-state's projection still says
+ * running (a NATS failover stalls both the first worker's ack and the projection).
+ *
+ * Outcomes (`completed`, `failed`) are published under one id per job (terminalEventId), so
+ * JetStream stores a job's first outcome only, however many runs end; a `job.revoked` under
+ * one id per cancel.
  *
  * A message is acknowledged only after the event that settles the job has its PubAck, and
  * kept alive with `working()` while the job runs, so a worker that dies at any point
@@ -52,12 +58,13 @@ import { jobTimeLimits, type TimeLimitSettings } from '../solving/time-limits.js
 import { CancelAction, DeliveryPhase, actionOnCancel, revokedData } from './cancel-decision.js';
 import { cancelEventId, findStoredCancel } from './cancel-event.js';
 import { CancelWatch } from './cancel-watch.js';
-import { decideDelivery, workerLostMessage } from './delivery-decision.js';
+import { decideDelivery, needsStoredOutcomeCheck, workerLostMessage } from './delivery-decision.js';
 import { fitResult } from './fit-result.js';
 import { DEFAULT_PUBLISH_RETRY, JobEventPublisher, PublisherClosedError, type PublishRetry } from './job-event-publisher.js';
 import { ProgressThrottle } from './progress-throttle.js';
 import { RecentCancels } from './recent-cancels.js';
 import { StateLookups } from './state-lookups.js';
+import { findStoredTerminal, revokedEventId, terminalEventId, type TerminalType } from './terminal-event.js';
 
 export interface JobConsumerOptions {
   nc: NatsConnection;
@@ -359,21 +366,28 @@ export class JobConsumer {
       if (heard) this.cancel(delivery, { eventId: heard, via: 'cancel-event' });
       const attempt = msg.info.deliveryCount;
       const epoch = this.watch.epoch;
-      const state = delivery.cancel ? ({ kind: 'unavailable', detail: 'not asked: the job is cancelled' } as const) : await this.lookups.lookup(created.job_id);
+      const asked = !delivery.cancel;
+      // Both questions at once: the JOBS read costs a round trip only on the rare redelivery.
+      const [state, storedTerminal] = await Promise.all([
+        asked ? this.lookups.lookup(created.job_id) : ({ kind: 'unavailable', detail: 'not asked: the job is cancelled' } as const),
+        asked && needsStoredOutcomeCheck(attempt) ? findStoredTerminal(this.streams(), created.job_id) : undefined,
+      ]);
       if (state.kind !== 'unavailable') delivery.checkedEpoch = epoch;
-      const decision = decideDelivery({ deliveryCount: attempt, maxAttempts: this.options.maxAttempts, state, cancelHeard: delivery.cancel !== null });
+      const decision = decideDelivery({ deliveryCount: attempt, maxAttempts: this.options.maxAttempts, state, cancelHeard: delivery.cancel !== null, storedTerminal });
       switch (decision.action) {
         case 'skip':
-          this.logger.log(`not running job ${created.job_id}: ${decision.why}`);
+          this.logger.log(`not running job ${created.job_id} (delivery ${attempt}): ${decision.why}`);
           await this.ack(msg);
           return;
-        case 'fail-lost':
-          await this.publish(created, JobEventType.Failed, {
+        case 'fail-lost': {
+          const pubAck = await this.publishOutcome(this.publisherFor(created.job_id), created, JobEventType.Failed, {
             error: workerLostMessage(decision.previousAttempts),
             reason: FailureReason.WorkerLost,
           } satisfies JobFailedData);
+          this.noteIfAlreadyStored(created.job_id, JobEventType.Failed, pubAck);
           await this.ack(msg);
           return;
+        }
         case 'retry-later':
           this.logger.warn(`job ${created.job_id} waits: job-state cannot say whether it may run (${decision.why})`);
           msg.nak(this.options.retryDelayMs ?? 2000);
@@ -543,12 +557,13 @@ export class JobConsumer {
     }
     let pubAck: PubAck | null = null;
     try {
-      pubAck = await this.publishWith(publisher, created, type, data);
+      pubAck = await this.publishOutcome(publisher, created, type, data);
     } catch (error) {
       // Dropped because a cancel came while it was being sent: recorded as revoked below.
       if (!(error instanceof PublisherClosedError && delivery.cancel)) throw error;
     }
     if (!delivery.cancel) {
+      this.noteIfAlreadyStored(jobId, type, pubAck);
       await this.ack(delivery.msg);
       if (type === 'completed') this.debug(`job ${jobId} completed`);
       else this.logger.log(`job ${jobId} failed: ${(data as JobFailedData).error}`);
@@ -596,7 +611,9 @@ export class JobConsumer {
     await delivery.started.catch(() => undefined);
     const publisher = this.publisherFor(jobId);
     const causationId = delivery.cancel?.eventId ?? (await this.storedCancelId(jobId));
-    const event = makeEvent(JobEventType.Revoked, jobId, this.actor, data, { correlation_id: created.correlation_id, causation_id: causationId });
+    const revoked = makeEvent(JobEventType.Revoked, jobId, this.actor, data, { correlation_id: created.correlation_id, causation_id: causationId });
+    // One revoke per cancel, even when two runs of the job (a redelivery) are both revoked for it.
+    const event = { ...revoked, id: revokedEventId(jobId, causationId) ?? revoked.id };
     for (;;) {
       try {
         await publisher.publish(event);
@@ -638,12 +655,18 @@ export class JobConsumer {
     );
   }
 
-  private publish<T extends JobEventType, D>(created: JobCreated, type: T, data: D): Promise<PubAck> {
-    return this.publishWith(this.publisherFor(created.job_id), created, type, data);
+  /** The job's outcome, under the one id all its outcomes share: JetStream keeps the first stored. */
+  private publishOutcome<D>(publisher: JobEventPublisher, created: JobCreated, type: TerminalType, data: D): Promise<PubAck> {
+    const event = { ...followEvent(created, type, this.actor, data), id: terminalEventId(created.job_id) };
+    return publisher.publish(event as EventEnvelope<JobEventType>);
   }
 
-  private publishWith<T extends JobEventType, D>(publisher: JobEventPublisher, created: JobCreated, type: T, data: D): Promise<PubAck> {
-    return publisher.publish(followEvent(created, type, this.actor, data) as EventEnvelope<JobEventType>);
+  /**
+   * A duplicate PubAck for an outcome: JOBS already held one for this job (another run's, or
+   * an earlier try of this very publish whose PubAck was lost); this one was not stored.
+   */
+  private noteIfAlreadyStored(jobId: string, type: TerminalType, pubAck: PubAck | null): void {
+    if (pubAck?.duplicate) this.logger.log(`job ${jobId}: its outcome was already in ${StreamName.Jobs} (seq ${pubAck.seq}); this ${type} was not stored again`);
   }
 
   private async ack(msg: JsMsg): Promise<void> {
