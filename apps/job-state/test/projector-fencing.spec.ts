@@ -239,4 +239,68 @@ describe('the projector fenced by its epoch', () => {
     expect(wrong).toEqual([]);
     expect(await redis.zcard(RedisKeys.byStatus('running'))).toBe(0);
   });
+
+  it('after a FLUSHALL, a standby that saw a leader only claims the lease: the live leader renews first, one that died is replaced after the claim stood', async () => {
+    const scripted = await connectRedis({ url: redisServer.url, name: 'lease-direct', logger: new Logger('lease-direct') });
+    const hold = (holder: string, term: string, waitMs: number) =>
+      scripted.holdProjectorLease(RedisKeys.projectorLease, RedisKeys.projectorEpoch, RedisKeys.projectorClaim, holder, '5000', term, 'feedf00d', String(waitMs));
+    try {
+      await redis.flushall();
+      const term = await hold('replica-a', '', 0);
+      expect(term).toBe('1:replica-a:feedf00d');
+      expect(await hold('replica-b', '', 5000)).toBe('');
+
+      await redis.flushall();
+      expect(await hold('replica-b', '', 5000)).toBe('');
+      expect(await redis.get(RedisKeys.projectorClaim)).toMatch(/^replica-b:\d+$/);
+      expect(await hold('replica-c', '', 5000)).toBe('');
+      expect(await hold('replica-a', term, 0)).toBe(term);
+      expect(await redis.exists(RedisKeys.projectorClaim)).toBe(0);
+      expect(await hold('replica-b', '', 5000)).toBe('');
+
+      // The leader died with the flush: the standby's claim stands its time, then it leads in a new term.
+      await redis.flushall();
+      expect(await hold('replica-b', '', 50)).toBe('');
+      await waitFor(async () => (await hold('replica-b', '', 50)) !== '', { what: 'the claim to stand 50 ms', timeoutMs: 5_000 });
+      expect(await redis.get(RedisKeys.projectorLease)).toBe('replica-b');
+      expect(await redis.get(RedisKeys.projectorEpoch)).toBe('1:replica-b:feedf00d');
+      expect(await redis.exists(RedisKeys.projectorClaim)).toBe(0);
+    } finally {
+      scripted.disconnect();
+      await redis.flushall();
+    }
+  });
+
+  it('with two replicas, a FLUSHALL leaves the projector with its leader, whose rebuild completes under its own epoch', async () => {
+    await stopReplicas();
+    await redis.flushall();
+    const a = await startReplica();
+    const leaderA = a.get(ProjectorLeadership);
+    await waitFor(() => leaderA.held && a.get(Projector).running, { what: 'the first replica to lead' });
+    const b = await startReplica();
+    const leaderB = b.get(ProjectorLeadership);
+    const epoch = leaderA.epoch;
+
+    const ids = Array.from({ length: JOBS }, () => randomUUID());
+    await publishRound(ids, (id) => jobEvents(id, 'flush').created());
+    const completed = await publishRound(ids, (id) => jobEvents(id, 'flush').completed());
+    await projected(Math.max(...completed.map((c) => c.seq)));
+
+    await redis.flushall();
+    // The standby's tick comes first after the flush (the race that fenced the leader's rebuild out).
+    await (leaderB as unknown as { campaign(): Promise<void> }).campaign();
+    const progress = await waitFor(
+      async () => {
+        const p = await redis.hgetall(RedisKeys.rebuild);
+        return p.status && p.status !== 'running' && (await redis.exists(RedisKeys.projection)) ? p : undefined;
+      },
+      { what: 'the rebuild after the flush to finish', timeoutMs: 30_000 },
+    );
+    expect(progress.status).toBe('completed');
+    expect(leaderA.held).toBe(true);
+    expect(leaderB.held).toBe(false);
+    expect(await redis.get(RedisKeys.projectorLease)).toBe(leaderA.holderId);
+    expect(await redis.get(RedisKeys.projectorEpoch)).toBe(epoch);
+    expect(await redis.exists(...ids.map((id) => RedisKeys.job(id)))).toBe(JOBS);
+  });
 });

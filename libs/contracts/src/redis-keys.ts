@@ -48,6 +48,12 @@ export const RedisKeys = {
    */
   projectorEpoch: 'job-state:projector:epoch',
   /**
+   * A standby's claim on the projector lease after Redis lost the lease and the epoch together
+   * (FLUSHALL): it takes over only once the claim has stood a lease length, so a live leader's
+   * renewal wins and its rebuild is not fenced out.
+   */
+  projectorClaim: 'job-state:projector:claim',
+  /**
    * Tombstone of a deleted job: the JOBS sequence of its `deleted` event, kept for the archive
    * retention. A replayed event older than it (e.g. `created`) cannot resurrect the job.
    */

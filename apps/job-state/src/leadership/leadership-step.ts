@@ -18,7 +18,7 @@ export interface LeadershipState {
 }
 
 /**
- * Decides from hold-projector-lease-2.lua's answer: `epoch` is the epoch this replica leads in
+ * Decides from hold-projector-lease-3.lua's answer: `epoch` is the epoch this replica leads in
  * now, or '' when another replica holds the lease.
  */
 export function leadershipStep(state: LeadershipState, epoch: string): LeadershipStep {

@@ -12,7 +12,7 @@ import { LeadershipStep, leadershipStep } from './leadership-step.js';
 export const PROJECTOR_LEASE_MS = 5_000;
 /** How often the leader renews and a standby tries to take over. */
 const CAMPAIGN_EVERY_MS = 1_000;
-/** Setting a lease this short is how its holder gives it up (hold-projector-lease-2.lua only lets the holder). */
+/** Setting a lease this short is how its holder gives it up (hold-projector-lease-3.lua only lets the holder). */
 const RELEASE_MS = 1;
 
 /**
@@ -25,7 +25,7 @@ const RELEASE_MS = 1;
  * The leader renews every second. A standby tries every second; it takes over within
  * PROJECTOR_LEASE_MS + 1 s of the leader dying, at once when the leader stops cleanly (it
  * releases the lease). Taking over begins a new term: a new epoch
- * (`job-state:projector:epoch`, see hold-projector-lease-2.lua) and the projector started,
+ * (`job-state:projector:epoch`, see hold-projector-lease-3.lua) and the projector started,
  * which rewinds the consumer to its ack floor first (Projector.start).
  *
  * The fence is the epoch, not the lease: the projector writes every batch with the epoch of
@@ -46,12 +46,18 @@ export class ProjectorLeadership implements ProjectorLease {
   /** Readable in the lease key, to tell which replica leads. */
   readonly holderId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   private leader = false;
-  /** The term this replica leads in (hold-projector-lease-2.lua); null while standby. */
+  /** The term this replica leads in (hold-projector-lease-3.lua); null while standby. */
   private term: string | null = null;
   private readonly ticker: Ticker;
   /** Transitions (take over, step down, stop) run one at a time, in order. */
   private transitions: Promise<void> = Promise.resolve();
   private stopped = true;
+  /**
+   * This replica has stood by while another led. After Redis loses the lease and the epoch
+   * together, such a standby waits a lease length before taking over (the live leader renews
+   * first); a replica that never saw a leader (a first start) takes the lease at once.
+   */
+  private sawAnotherLeader = false;
 
   constructor(
     /** The projector's own connection. */
@@ -110,6 +116,7 @@ export class ProjectorLeadership implements ProjectorLease {
   private async campaign(): Promise<void> {
     if (this.stopped) return;
     const epoch = await this.hold();
+    if (epoch === '') this.sawAnotherLeader = true;
     await this.serially(async () => {
       if (this.stopped) return;
       const step = leadershipStep({ leading: this.leader, term: this.term }, epoch);
@@ -137,10 +144,12 @@ export class ProjectorLeadership implements ProjectorLease {
       await this.redis.holdProjectorLease(
         RedisKeys.projectorLease,
         RedisKeys.projectorEpoch,
+        RedisKeys.projectorClaim,
         this.holderId,
         String(PROJECTOR_LEASE_MS),
         this.term ?? '',
         randomUUID().slice(0, 8),
+        String(this.sawAnotherLeader ? PROJECTOR_LEASE_MS : 0),
       ),
     );
   }
@@ -151,7 +160,16 @@ export class ProjectorLeadership implements ProjectorLease {
     this.leader = false;
     this.term = null;
     await this.redis
-      .holdProjectorLease(RedisKeys.projectorLease, RedisKeys.projectorEpoch, this.holderId, String(RELEASE_MS), term ?? '', randomUUID().slice(0, 8))
+      .holdProjectorLease(
+        RedisKeys.projectorLease,
+        RedisKeys.projectorEpoch,
+        RedisKeys.projectorClaim,
+        this.holderId,
+        String(RELEASE_MS),
+        term ?? '',
+        randomUUID().slice(0, 8),
+        '0',
+      )
       .catch(() => undefined);
   }
 

@@ -3,7 +3,7 @@ import type { ScriptCommand } from './commands.js';
 
 /** The epoch a projector write was planned in: checked by Redis inside the write itself. */
 export interface ProjectorFence {
-  /** From hold-projector-lease-2.lua: `<n>:<holder>:<tag>`, changed only when a term begins. */
+  /** From hold-projector-lease-3.lua: `<n>:<holder>:<tag>`, changed only when a term begins. */
   epoch: string;
 }
 
