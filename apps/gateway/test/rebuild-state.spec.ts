@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { apiError, Subjects, type RebuildProgress, type RebuildRequest, type Reply } from '@crux/contracts';
+import { AuditResponder } from './support/audit-responder.js';
 import { errorBody, startTestGateway, startTestNats, type Gateway, type TestNats } from './support/gateway-fixture.js';
+import { StateResponder } from './support/state-responder.js';
 
 const progress = (over: Partial<RebuildProgress> = {}): RebuildProgress => ({
   rebuild_id: '7d1e2f30-4a5b-4c6d-8e7f-8091a2b3c4d5',
@@ -82,6 +84,20 @@ describe('POST and GET /api/v1/admin/rebuild-state', () => {
     const answer = await gateway.request('/api/v1/admin/rebuild-state', { key: 'ops' });
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ status: 'running', events_read: 60, events_total: 120 });
+  });
+
+  it('is not ready while job-state answers 503 because it is rebuilding, naming what job-state said', async () => {
+    const rebuilding = 'the live state is being rebuilt from JOBS (60 of 120 events); try again shortly';
+    const state = await StateResponder.start(nats.nc, () => ({ ok: false, error: apiError(503, 'Service Unavailable', rebuilding) }));
+    const audit = await AuditResponder.start(nats.nc);
+    try {
+      const answer = await gateway.request('/readyz', { key: null });
+      expect(answer.status).toBe(503);
+      expect(errorBody(answer).message).toBe(`not ready: job_state: ${rebuilding}`);
+    } finally {
+      state.stop();
+      audit.stop();
+    }
   });
 
   it('refuses unknown body fields with 400', async () => {

@@ -32,7 +32,8 @@ export class ReadinessService {
 
   /**
    * Ready when NATS is connected, job-state answers `job.state.get` and the audit service
-   * answers `audit.query`. Any reply counts, an error included: it proves the service is up.
+   * answers `audit.query`. Any reply counts, an error included: it proves the service is up;
+   * except job-state's 503, which says it is up but not serving yet (rebuilding the live state).
    * The audit service is required: while it is away the deletion trail cannot be read or
    * verified, and the deletions this gateway takes would reach the trail only later.
    */
