@@ -1,9 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Subjects, type RebuildProgress, type RebuildRequest, type ReasonBody } from '@crux/contracts';
+import { Injectable } from '@nestjs/common';
+import type { RebuildProgress, RebuildRequest, ReasonBody } from '@crux/contracts';
 import { actorOf, type Principal } from '../auth/principal.js';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
-import { NatsService } from '../nats/nats.service.js';
-import { ServiceClient } from '../nats/service-client.js';
+import { JobStateClient } from '../jobs/job-state.client.js';
 
 /**
  * Operators rebuild job-state's live state from JOBS. job-state owns the rebuild and its
@@ -11,21 +9,14 @@ import { ServiceClient } from '../nats/service-client.js';
  */
 @Injectable()
 export class RebuildStateService {
-  private readonly client: ServiceClient;
-
-  constructor(
-    nats: NatsService,
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {
-    this.client = new ServiceClient(() => nats.nc, 'job state service');
-  }
+  constructor(private readonly state: JobStateClient) {}
 
   start(body: ReasonBody, principal: Principal): Promise<RebuildProgress> {
     const request: RebuildRequest = { actor: actorOf(principal), ...(body.reason ? { reason: body.reason } : {}) };
-    return this.client.ask<RebuildRequest, RebuildProgress>(Subjects.stateRebuild, request, this.config.commandTimeoutMs);
+    return this.state.rebuild(request);
   }
 
   status(): Promise<RebuildProgress> {
-    return this.client.ask<Record<string, never>, RebuildProgress>(Subjects.stateRebuildStatus, {}, this.config.settings.requestTimeoutMs);
+    return this.state.rebuildStatus();
   }
 }

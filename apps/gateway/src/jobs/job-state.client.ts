@@ -11,6 +11,8 @@ import {
   type PurgePlanView,
   type PurgeProgress,
   type PurgeStatusRequest,
+  type RebuildProgress,
+  type RebuildRequest,
   type Reply,
 } from '@crux/contracts';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
@@ -63,6 +65,14 @@ export class JobStateClient {
 
   release(request: JobCommandRequest): Promise<JobView> {
     return this.client.ask<JobCommandRequest, JobView>(Subjects.stateRelease, request, this.config.commandTimeoutMs);
+  }
+
+  rebuild(request: RebuildRequest): Promise<RebuildProgress> {
+    return this.client.ask<RebuildRequest, RebuildProgress>(Subjects.stateRebuild, request, this.config.commandTimeoutMs);
+  }
+
+  rebuildStatus(): Promise<RebuildProgress> {
+    return this.client.ask<Record<string, never>, RebuildProgress>(Subjects.stateRebuildStatus, {}, this.readTimeout);
   }
 
   /** The raw reply, for callers that only care that job-state answered at all (readiness). */

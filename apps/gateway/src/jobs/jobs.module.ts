@@ -4,5 +4,5 @@ import { JobStateClient } from './job-state.client.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
 
-@Module({ controllers: [JobsController], providers: [JobStateClient, JobsService, JobCancelService], exports: [JobStateClient] })
+@Module({ controllers: [JobsController], providers: [JobStateClient, JobsService, JobCancelService], exports: [JobStateClient, JobsService] })
 export class JobsModule {}

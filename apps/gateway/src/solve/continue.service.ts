@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { GetJobRequest } from '@crux/contracts';
-import { ownerScope, type Principal } from '../auth/principal.js';
+import type { Principal } from '../auth/principal.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { ApiHttpError } from '../errors/api-http-error.js';
 import { ApiLinks } from '../http/api-paths.js';
-import { JobStateClient } from '../jobs/job-state.client.js';
+import { JobsService } from '../jobs/jobs.service.js';
 import { continueDecision } from './continue-eligibility.js';
 import { continuedEvent } from './created-event.js';
 import type { SubmitAccepted } from './solve-http.handler.js';
@@ -23,15 +22,13 @@ export interface ContinueAccepted extends SubmitAccepted {
 @Injectable()
 export class ContinueService {
   constructor(
-    private readonly state: JobStateClient,
+    private readonly jobs: JobsService,
     private readonly solve: SolveService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   async continue(originId: string, additionalIterations: number, principal: Principal): Promise<ContinueAccepted> {
-    const owner = ownerScope(principal);
-    const lookup: GetJobRequest = owner === undefined ? { job_id: originId } : { job_id: originId, owner };
-    const origin = await this.state.get(lookup);
+    const origin = await this.jobs.get(originId, principal);
     const decision = continueDecision(origin);
     if (!decision.ok) throw new ApiHttpError(409, decision.reason);
     const { event } = await this.solve.record(continuedEvent(origin, decision.seed, additionalIterations, principal, this.config.settings.provider));
