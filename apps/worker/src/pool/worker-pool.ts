@@ -207,19 +207,7 @@ export class WorkerPool {
     if (!slot?.job) {
       return Promise.resolve({ terminated: false, outcome: 'not-running', signal: null, pid: null, took_ms: 0 });
     }
-    const job = slot.job;
-    job.revoke ??= this.terminate(slot, graceMs, `job ${jobId}`).then(({ signal, tookMs }) => {
-      const result: RevokeResult = {
-        terminated: true,
-        outcome: signal === 'SIGTERM' ? 'terminated' : 'killed',
-        signal,
-        pid: slot.pid,
-        took_ms: tookMs,
-      };
-      job.resolve({ kind: 'revoked', revoke: result });
-      return result;
-    });
-    return job.revoke;
+    return this.stopJob(slot, slot.job, graceMs, `job ${jobId}`, (revoke) => ({ kind: 'revoked', revoke }));
   }
 
   /**
@@ -229,10 +217,27 @@ export class WorkerPool {
   private enforceHardLimit(slot: Slot, job: ActiveJob, limitMs: number, graceMs: number): void {
     if (slot.job !== job || job.revoke) return;
     this.logger.warn(`job ${job.id} ran past its hard time limit of ${limitMs} ms: stopping child ${slot.pid}`);
-    job.revoke = this.terminate(slot, graceMs, `job ${job.id}, hard time limit`).then(({ signal, tookMs }) => {
-      job.resolve({ kind: 'failed', reason: FailureReason.TimeLimit, error: hardLimitError(limitMs, Date.now() - job.startedAt, signal) });
-      return { terminated: true, outcome: signal === 'SIGTERM' ? 'terminated' : 'killed', signal, pid: slot.pid, took_ms: tookMs };
+    void this.stopJob(slot, job, graceMs, `job ${job.id}, hard time limit`, (_result, signal) => ({
+      kind: 'failed',
+      reason: FailureReason.TimeLimit,
+      error: hardLimitError(limitMs, Date.now() - job.startedAt, signal),
+    }));
+  }
+
+  /** Kills the job's child once (a second call gets the first kill) and ends the job with `ended` once the process is gone. */
+  private stopJob(slot: Slot, job: ActiveJob, graceMs: number, label: string, ended: (result: RevokeResult, signal: 'SIGTERM' | 'SIGKILL') => JobOutcome): Promise<RevokeResult> {
+    job.revoke ??= this.terminate(slot, graceMs, label).then(({ signal, tookMs }) => {
+      const result: RevokeResult = {
+        terminated: true,
+        outcome: signal === 'SIGTERM' ? 'terminated' : 'killed',
+        signal,
+        pid: slot.pid,
+        took_ms: tookMs,
+      };
+      job.resolve(ended(result, signal));
+      return result;
     });
+    return job.revoke;
   }
 
   /** Stops every child (SIGTERM, then SIGKILL after `graceMs`) and spawns no more; safe to call twice. */

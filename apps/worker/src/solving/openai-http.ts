@@ -35,7 +35,7 @@ export class HttpAttemptError extends Error {
 }
 
 /** Larger answers are refused rather than held in memory: no chat completion is this big. */
-export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 export function postJson(url: URL, headers: Record<string, string>, body: string, timeouts: HttpTimeouts): Promise<HttpAnswer> {
   const transport = url.protocol === 'https:' ? https : http;

@@ -27,7 +27,7 @@ export interface OpenAIProviderOptions {
 }
 
 /** `{base}/chat/completions`, tolerating a trailing slash; refuses what is not an http(s) URL. */
-export function chatCompletionsUrl(baseUrl: string): URL {
+function chatCompletionsUrl(baseUrl: string): URL {
   let base: URL;
   try {
     base = new URL(baseUrl.trim());
@@ -42,7 +42,7 @@ export function chatCompletionsUrl(baseUrl: string): URL {
 }
 
 /** The chat-completions request body; options the call leaves unset are left out, so the server's defaults apply. */
-export function requestBody(model: string, messages: readonly ChatMessage[], options: CompletionOptions): Record<string, unknown> {
+function requestBody(model: string, messages: readonly ChatMessage[], options: CompletionOptions): Record<string, unknown> {
   const body: Record<string, unknown> = { model, messages: messages.map((m) => ({ role: m.role, content: m.content })), stream: false };
   if (typeof options.temperature === 'number') body.temperature = options.temperature;
   if (options.reasoning_effort) body.reasoning_effort = options.reasoning_effort;

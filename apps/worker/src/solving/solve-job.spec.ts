@@ -1,10 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { SolveDefaults } from '@crux/contracts';
+import { loadSettings } from '@crux/contracts/core';
 import { InvalidJobError, ProviderError } from './provider-error.js';
 import { solveJob } from './solve-job.js';
 import { solveParams, type SolveSpec } from './solve-spec.js';
 
-const settings = { provider: 'simulated', model: null, simulatedLatencyMs: 0, openaiBaseUrl: null };
+/** The documented defaults, with a simulated provider that does not wait and no time limits. */
+const settings = { ...loadSettings({}), provider: 'simulated', model: null, simulatedLatencyMs: 0, openaiBaseUrl: null, softTimeLimitS: undefined, hardTimeLimitS: undefined };
 const spec = (over: Partial<SolveSpec> = {}): SolveSpec => ({
   job_id: 'j1',
   mode: 'basic',
