@@ -68,14 +68,26 @@ export interface Settings {
   softTimeLimitS: number;
   /** A running job still going after this long is killed and fails with reason time_limit. */
   hardTimeLimitS: number;
+  /** `json`: one JSON object per line, for log systems; `text`: readable lines for a terminal. */
+  logFormat: LogFormat;
+  /** The least severe level printed. */
+  logLevel: LogLevelName;
+  /** worker, job-state and audit answer /healthz and /readyz on this port; null: no health port. */
+  healthPort: number | null;
 }
+
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+/** Most severe first, as Nest names them. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 /** Documentation of each setting: the README's configuration table is written from this. */
 export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meaning: string }> = [
   { name: 'NATS_URL', default: 'nats://127.0.0.1:4222', meaning: 'NATS server(s), comma-separated' },
   { name: 'REDIS_URL', default: 'redis://127.0.0.1:6379', meaning: 'Redis holding the live job state' },
   { name: 'CRUX_HTTP_PORT', default: '8000', meaning: 'gateway HTTP port' },
-  { name: 'CRUX_HTTP_HOST', default: '0.0.0.0', meaning: 'gateway bind address' },
+  { name: 'CRUX_HTTP_HOST', default: '0.0.0.0', meaning: 'bind address of the gateway and of the health port' },
   { name: 'CRUX_API_KEYS', default: '(none)', meaning: 'comma-separated name:role:secret; roles submitter, operator, auditor' },
   { name: 'NODE_ENV', default: 'development', meaning: 'production refuses to start without API keys' },
   { name: 'CRUX_PROVIDER', default: 'simulated', meaning: 'default provider (simulated or openai)' },
@@ -112,6 +124,9 @@ export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meanin
   { name: 'CRUX_RATE_LIMIT_BURST', default: '100', meaning: 'requests one API key may make at once (token bucket size)' },
   { name: 'CRUX_SOFT_TIME_LIMIT_S', default: '1800', meaning: 'a running job stops at its next step with its best candidate so far (stop_reason time_limit); must be below the hard limit' },
   { name: 'CRUX_HARD_TIME_LIMIT_S', default: '3600', meaning: "a running job still going is killed (SIGTERM, then SIGKILL) and fails with reason time_limit" },
+  { name: 'CRUX_LOG_FORMAT', default: 'json when NODE_ENV=production, else text', meaning: 'json: one JSON object per line (level, time, service, message, job_id, plan_id, actor…); text: readable lines' },
+  { name: 'CRUX_LOG_LEVEL', default: 'log', meaning: 'least severe level printed: fatal, error, warn, log, debug or verbose' },
+  { name: 'CRUX_HEALTH_PORT', default: '(none)', meaning: 'worker, job-state and audit serve GET /healthz and /readyz on this port (bound to CRUX_HTTP_HOST)' },
 ];
 
 export class SettingsError extends Error {
@@ -150,6 +165,12 @@ function positiveSeconds(env: Env, name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new SettingsError(`${name} must be a number of seconds above 0, got '${raw}'`);
   return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = text(env, name, fallback);
+  if (!(allowed as readonly string[]).includes(value)) throw new SettingsError(`${name} must be one of ${allowed.join(', ')}, got '${value}'`);
+  return value as T;
 }
 
 /** The soft limit only means something below the hard one: the kill would always come first. */
@@ -227,5 +248,9 @@ export function loadSettings(env: Env = process.env): Settings {
     rateLimitPerS: int(env, 'CRUX_RATE_LIMIT_PER_S', 50, 1),
     rateLimitBurst: int(env, 'CRUX_RATE_LIMIT_BURST', 100, 1),
     ...timeLimits(env),
+    // Production wants lines a log system can filter; a person running npm start wants to read them.
+    logFormat: oneOf(env, 'CRUX_LOG_FORMAT', LOG_FORMATS, env.NODE_ENV === 'production' ? 'json' : 'text'),
+    logLevel: oneOf(env, 'CRUX_LOG_LEVEL', LOG_LEVELS, 'log'),
+    healthPort: optional(env, 'CRUX_HEALTH_PORT') === null ? null : int(env, 'CRUX_HEALTH_PORT', 0, 0, 65535),
   };
 }
