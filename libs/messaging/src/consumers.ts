@@ -26,8 +26,10 @@ export interface WorkQueueSettings {
 
 /**
  * The workers' shared queue of `job.created`. A worker that stops heart-beating loses its
- * job to another after ack_wait; one delivery more than maxAttempts lets the last
- * delivery record the job as failed (`worker_lost`) instead of running it again.
+ * job to another after ack_wait. Deliveries are not limited: a delivery is not a run (a
+ * worker may hand a job back without starting it), so the worker counts the runs that
+ * began (`job.started` in JOBS) and records the job failed (`worker_lost`) after
+ * maxAttempts of them.
  */
 export function workersConsumerConfig(s: WorkQueueSettings): Partial<ConsumerConfig> & { durable_name: string } {
   return {
@@ -36,7 +38,7 @@ export function workersConsumerConfig(s: WorkQueueSettings): Partial<ConsumerCon
     deliver_policy: DeliverPolicy.All,
     filter_subject: Subjects.eventsOfType(JobEventType.Created),
     ack_wait: nanos(s.ackWaitMs),
-    max_deliver: s.maxAttempts + 1,
+    max_deliver: -1,
     max_ack_pending: 10_000,
   };
 }
