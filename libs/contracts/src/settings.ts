@@ -64,6 +64,16 @@ export interface Settings {
   rateLimitPerS: number;
   /** How many requests one API key may make at once before the refill rate applies (token bucket size). */
   rateLimitBurst: number;
+  /** Event streams (SSE) one API key may hold open at once on one gateway. */
+  sseMaxStreamsPerKey: number;
+  /** Event streams (SSE) one gateway holds open at once, all keys together. */
+  sseMaxStreams: number;
+  /** How long a client may take to send a request's headers (slowloris). */
+  httpHeadersTimeoutMs: number;
+  /** How long a client may take to send a whole request, headers and body (answers may take longer). */
+  httpRequestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open between requests. */
+  httpKeepAliveTimeoutMs: number;
   /** A running job stops at its next step boundary after this long, with its best candidate (stop_reason time_limit). */
   softTimeLimitS: number;
   /** A running job still going after this long is killed and fails with reason time_limit. */
@@ -122,6 +132,11 @@ export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meanin
   { name: 'CRUX_API_KEYS_FILE', default: '(none)', meaning: 'file of name:role:sha256hex lines (# comments): keys stored as sha256 digests of their secrets' },
   { name: 'CRUX_RATE_LIMIT_PER_S', default: '50', meaning: 'requests per second per API key (token bucket refill)' },
   { name: 'CRUX_RATE_LIMIT_BURST', default: '100', meaning: 'requests one API key may make at once (token bucket size)' },
+  { name: 'CRUX_SSE_MAX_STREAMS_PER_KEY', default: '20', meaning: 'event streams one API key may hold open on a gateway; beyond it 429 with Retry-After' },
+  { name: 'CRUX_SSE_MAX_STREAMS', default: '1000', meaning: 'event streams a gateway holds open in all; beyond it 503 with Retry-After' },
+  { name: 'CRUX_HTTP_HEADERS_TIMEOUT_MS', default: '10000', meaning: "how long a client may take to send a request's headers before the gateway answers 408 and closes" },
+  { name: 'CRUX_HTTP_REQUEST_TIMEOUT_MS', default: '30000', meaning: 'how long a client may take to send a whole request (headers and body); answers may take longer' },
+  { name: 'CRUX_HTTP_KEEP_ALIVE_TIMEOUT_MS', default: '5000', meaning: 'how long an idle keep-alive connection stays open' },
   { name: 'CRUX_SOFT_TIME_LIMIT_S', default: '1800', meaning: 'a running job stops at its next step with its best candidate so far (stop_reason time_limit); must be below the hard limit' },
   { name: 'CRUX_HARD_TIME_LIMIT_S', default: '3600', meaning: "a running job still going is killed (SIGTERM, then SIGKILL) and fails with reason time_limit" },
   { name: 'CRUX_LOG_FORMAT', default: 'json when NODE_ENV=production, else text', meaning: 'json: one JSON object per line (level, time, service, message, job_id, plan_id, actor…); text: readable lines' },
@@ -183,6 +198,18 @@ function timeLimits(env: Env): { softTimeLimitS: number; hardTimeLimitS: number 
     );
   }
   return { softTimeLimitS, hardTimeLimitS };
+}
+
+/** Node refuses a headers timeout above the request timeout: the request one would always fire first. */
+function httpTimeouts(env: Env): Pick<Settings, 'httpHeadersTimeoutMs' | 'httpRequestTimeoutMs' | 'httpKeepAliveTimeoutMs'> {
+  const httpHeadersTimeoutMs = int(env, 'CRUX_HTTP_HEADERS_TIMEOUT_MS', 10_000, 100);
+  const httpRequestTimeoutMs = int(env, 'CRUX_HTTP_REQUEST_TIMEOUT_MS', 30_000, 100);
+  if (httpHeadersTimeoutMs > httpRequestTimeoutMs) {
+    throw new SettingsError(
+      `CRUX_HTTP_HEADERS_TIMEOUT_MS (${httpHeadersTimeoutMs}) must not be above CRUX_HTTP_REQUEST_TIMEOUT_MS (${httpRequestTimeoutMs}): the headers are part of the request`,
+    );
+  }
+  return { httpHeadersTimeoutMs, httpRequestTimeoutMs, httpKeepAliveTimeoutMs: int(env, 'CRUX_HTTP_KEEP_ALIVE_TIMEOUT_MS', 5000, 100) };
 }
 
 /** Parses `name:role:secret,name:role:secret`. */
@@ -247,6 +274,9 @@ export function loadSettings(env: Env = process.env): Settings {
     apiKeysFile: optional(env, 'CRUX_API_KEYS_FILE'),
     rateLimitPerS: int(env, 'CRUX_RATE_LIMIT_PER_S', 50, 1),
     rateLimitBurst: int(env, 'CRUX_RATE_LIMIT_BURST', 100, 1),
+    sseMaxStreamsPerKey: int(env, 'CRUX_SSE_MAX_STREAMS_PER_KEY', 20, 1),
+    sseMaxStreams: int(env, 'CRUX_SSE_MAX_STREAMS', 1000, 1),
+    ...httpTimeouts(env),
     ...timeLimits(env),
     // Production wants lines a log system can filter; a person running npm start wants to read them.
     logFormat: oneOf(env, 'CRUX_LOG_FORMAT', LOG_FORMATS, env.NODE_ENV === 'production' ? 'json' : 'text'),
