@@ -2,17 +2,20 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadSettings } from '@crux/contracts';
+import { natsAnswers, natsOpen, redisAnswers, serveHealth, serviceLogger } from '@crux/observability';
 import { JobStateModule, SERVICE_NAME } from './job-state.module.js';
+import { Tokens } from './tokens.js';
 
 async function bootstrap(): Promise<void> {
   const settings = loadSettings(process.env);
-  const app = await NestFactory.createApplicationContext(JobStateModule.forRoot(settings), {
-    logger: ['fatal', 'error', 'warn', 'log'],
-  });
+  const logger = serviceLogger(SERVICE_NAME, settings);
+  const app = await NestFactory.createApplicationContext(JobStateModule.forRoot(settings), { logger });
   // SIGTERM/SIGINT → app.close(): stop serving and consuming, drain NATS, quit Redis.
   app.enableShutdownHooks();
+  const nc = app.get(Tokens.Nats);
+  await serveHealth(settings, { live: { nats: natsOpen(nc) }, ready: { nats: natsAnswers(nc), redis: redisAnswers(app.get(Tokens.QueryRedis)) } });
   // Printed once consuming and serving; tests and `npm start` wait for this line.
-  console.log(`${SERVICE_NAME} ready`);
+  logger.log(`${SERVICE_NAME} ready`, 'Main');
 }
 
 bootstrap().catch((error: unknown) => {

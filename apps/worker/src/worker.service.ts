@@ -41,13 +41,18 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       workerId: s.workerId,
       maxAttempts: s.maxAttempts,
       ackWaitMs: s.ackWaitMs,
-      requestTimeoutMs: s.requestTimeoutMs,
       revokeGraceMs: s.revokeGraceMs,
       timeLimits: { softTimeLimitS: s.softTimeLimitS, hardTimeLimitS: s.hardTimeLimitS },
       logger: this.logger,
     });
     await this.consumer.start();
     this.logger.log(`worker ${s.workerId}: pool of ${s.workerConcurrency} (pids ${this.pool.pids().join(', ')}), consuming ${StreamName.Jobs}`);
+  }
+
+  /** The worker's NATS connection, for its health checks; there once the app has started. */
+  natsConnection(): NatsConnection {
+    if (!this.nc) throw new Error('the worker has not started: no NATS connection yet');
+    return this.nc;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
