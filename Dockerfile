@@ -4,7 +4,8 @@
 #   | apps/audit/dist/main.js, or node apps/cli/bin/crux.js <command> for the CLI.
 # Why one image and not a build arg per service: deploy/README.md, "One image".
 
-FROM node:20-slim AS build
+# Node 24 LTS: Node 20 reached end of life in April 2026; the suite runs on 24 (README, "Node").
+FROM node:24-slim AS build
 WORKDIR /app
 ENV CI=true NX_DAEMON=false NX_TUI=false NX_NO_CLOUD=true
 # The whole workspace (less what .dockerignore leaves out): npm ci needs every workspace's
@@ -15,7 +16,7 @@ RUN npx nx run-many -t build --outputStyle=static
 # Only runtime dependencies go into the final image; the workspace links (@crux/*) stay.
 RUN npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-slim
+FROM node:24-slim
 WORKDIR /app
 # Production refuses to start the gateway without API keys (CRUX_API_KEYS_FILE, mounted).
 ENV NODE_ENV=production
@@ -28,8 +29,8 @@ COPY --from=build /app/apps ./apps
 COPY deploy/docker/healthcheck.mjs ./deploy/docker/healthcheck.mjs
 # The node image's unprivileged user; nothing in /app is writable by it.
 USER node
-# The gateway's /healthz (liveness); in a container running any other service the check
-# passes while its process runs, since those have no HTTP port (see healthcheck.mjs).
+# /healthz (liveness): the gateway's on CRUX_HTTP_PORT, the other services' on CRUX_HEALTH_PORT
+# when set; without it the check passes while the process runs (see healthcheck.mjs).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "deploy/docker/healthcheck.mjs"]
 EXPOSE 8000
 CMD ["node", "apps/gateway/dist/main.js"]

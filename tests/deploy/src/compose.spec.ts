@@ -101,6 +101,16 @@ describe('docker-compose.yml', () => {
     expect(compose.services.gateway.secrets).toEqual(['crux-api-keys']);
   });
 
+  it('health-checks every service with the image\'s check: the gateway on its HTTP port, the others on CRUX_HEALTH_PORT', () => {
+    const check = compose.services.gateway.healthcheck?.test;
+    expect(check).toEqual(['CMD', 'node', 'deploy/docker/healthcheck.mjs']);
+    for (const service of SERVICES) expect({ service, test: compose.services[service].healthcheck?.test }).toEqual({ service, test: check });
+    for (const service of SERVICES.filter((s) => s !== 'gateway')) expect({ service, port: env(service).CRUX_HEALTH_PORT }).toEqual({ service, port: expect.stringMatching(/^[1-9]\d*$/) });
+    const script = readText(join(root, 'deploy', 'docker', 'healthcheck.mjs'));
+    expect(script).toContain('CRUX_HEALTH_PORT');
+    expect(script).toContain('/healthz');
+  });
+
   it('runs Redis as a primary and a replica of it, and job-state on the primary under its ACL user', () => {
     expect(env('redis-replica').CRUX_REDIS_PRIMARY_HOST).toBe('redis-primary');
     expect(env('job-state').REDIS_URL).toMatch(/^redis:\/\/crux-job-state:\$\{CRUX_REDIS_JOB_STATE_PASSWORD[^}]*\}@redis-primary:6379\/0$/);

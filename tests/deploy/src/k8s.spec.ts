@@ -1,7 +1,8 @@
 /**
  * deploy/k8s: the same topology as docker-compose.yml for Kubernetes — a NATS StatefulSet of
  * three on the deploy/nats files, Redis primary and replica, the services scaled out with
- * probes on the gateway — and every password taken from the Secret, never written.
+ * liveness and readiness probes on every service — and every password taken from the Secret,
+ * never written.
  */
 import { describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
@@ -84,6 +85,16 @@ describe('deploy/k8s', () => {
     expect(livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(ports).toContainEqual({ name: 'http', containerPort: Number(envOf(gateway).CRUX_HTTP_PORT.value) });
     expect(find('Service', 'crux-gateway').spec).toMatchObject({ selector: { 'app.kubernetes.io/name': 'crux-gateway' } });
+  });
+
+  it.each(SERVICES.filter((s) => s !== 'gateway'))('probes %s on its health port: readiness on /readyz, liveness on /healthz, the port being CRUX_HEALTH_PORT', (service) => {
+    const deployment = find<Workload>('Deployment', `crux-${service}`);
+    const { readinessProbe, livenessProbe, ports } = container(deployment);
+    expect(readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'health' });
+    expect(livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'health' });
+    const healthPort = Number(envOf(deployment).CRUX_HEALTH_PORT?.value);
+    expect(healthPort).toBeGreaterThan(0);
+    expect(ports).toContainEqual({ name: 'health', containerPort: healthPort });
   });
 
   it('runs Redis as a primary and a replica of it, and job-state on the primary under its ACL user', () => {

@@ -18,6 +18,7 @@ export interface ComposeService {
   image?: string;
   command?: string[];
   environment?: Record<string, string>;
+  healthcheck?: { test?: string[] };
   configs?: Array<{ source: string; target: string }>;
   volumes?: string[];
   secrets?: string[];
