@@ -24,10 +24,16 @@ describe('a job without a key', () => {
     expect(classifyMissingJob(facts({ created, deleted, restored }), 29)).toEqual({ kind: 'unprojected', by: restored });
   });
 
-  it('is unknown when never seen, or projected and gone without a recorded deletion yet', () => {
+  it('was applied when its created or restore is at or below the projector: its key is read again', () => {
+    expect(classifyMissingJob(facts({ created }), 10)).toEqual({ kind: 'applied', by: created });
+    expect(classifyMissingJob(facts({ created }), 11)).toEqual({ kind: 'applied', by: created });
+    expect(classifyMissingJob(facts({ created, deleted, restored }), 30)).toEqual({ kind: 'applied', by: restored });
+    expect(classifyMissingJob(facts({ restored }), 30)).toEqual({ kind: 'applied', by: restored });
+  });
+
+  it('is unknown only when JOBS holds nothing that created it', () => {
     expect(classifyMissingJob(facts({}), 0)).toEqual({ kind: 'unknown' });
-    expect(classifyMissingJob(facts({ created }), 10)).toEqual({ kind: 'unknown' });
-    expect(classifyMissingJob(facts({ created, deleted, restored }), 30)).toEqual({ kind: 'unknown' });
+    expect(classifyMissingJob(facts({}), 100)).toEqual({ kind: 'unknown' });
   });
 
   it('asks for the projector position only when it matters', () => {

@@ -23,20 +23,22 @@ export interface JobStreamFacts {
  * - `gone`: its history ends in a deletion (410);
  * - `unprojected`: its latest creating event (created, or a restore) is past what the
  *   projector has applied, so it exists but Redis does not show it yet (read-your-writes);
- * - `unknown`: never seen (404), or gone without a recorded deletion yet (detection catches up).
+ * - `applied`: the projector has applied that event, so the key existed by the time the
+ *   projector's position was read: a key read before that may simply have come too early.
+ *   Read it again; still missing, the job vanished without a recorded deletion yet;
+ * - `unknown`: never seen (no creating event in JOBS within retention): 404.
  */
 export type MissingJob =
   | { kind: 'gone'; deletion: Stored<JobDeleted> }
   | { kind: 'unprojected'; by: Stored<JobCreated> | Stored<JobRestored> }
+  | { kind: 'applied'; by: Stored<JobCreated> | Stored<JobRestored> }
   | { kind: 'unknown' };
 
 export function classifyMissingJob(facts: JobStreamFacts, projectorAckFloor: number): MissingJob {
   const { created, deleted, restored } = facts;
-  if (restored && (!deleted || restored.seq > deleted.seq)) {
-    return restored.seq > projectorAckFloor ? { kind: 'unprojected', by: restored } : { kind: 'unknown' };
-  }
+  const by = restored && (!deleted || restored.seq > deleted.seq) ? restored : deleted ? null : created;
+  if (by) return by.seq > projectorAckFloor ? { kind: 'unprojected', by } : { kind: 'applied', by };
   if (deleted) return { kind: 'gone', deletion: deleted };
-  if (created && created.seq > projectorAckFloor) return { kind: 'unprojected', by: created };
   return { kind: 'unknown' };
 }
 

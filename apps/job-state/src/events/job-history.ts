@@ -12,20 +12,30 @@ type EventOfType<T extends JobEventType> = Extract<JobEvent, { type: T }>;
 export class JobHistory {
   constructor(private readonly jsm: JetStreamManager) {}
 
-  /** The job's last event of `type`, or null (none, or not a job id). */
-  async last<T extends JobEventType>(type: T, jobId: string): Promise<Stored<EventOfType<T>> | null> {
+  /**
+   * The job's last event of `type`, or null (none, or not a job id). A direct get, which any
+   * replica may answer; `fromLeader` asks the stream leader instead (STREAM.MSG.GET), which
+   * holds every event acknowledged to its publisher, where a lagging replica may not yet.
+   */
+  async last<T extends JobEventType>(type: T, jobId: string, { fromLeader = false } = {}): Promise<Stored<EventOfType<T>> | null> {
     if (!isSubjectToken(jobId)) return null;
-    const msg = await this.jsm.direct.getMessage(StreamName.Jobs, { last_by_subj: Subjects.jobEvent(type, jobId) });
+    const query = { last_by_subj: Subjects.jobEvent(type, jobId) };
+    const msg = fromLeader ? await this.jsm.streams.getMessage(StreamName.Jobs, query) : await this.jsm.direct.getMessage(StreamName.Jobs, query);
     if (!msg) return null;
     const parsed = parseJobEvent(msg.subject, msg.string());
     return parsed.ok ? { seq: msg.seq, event: parsed.event as EventOfType<T> } : null;
   }
 
+  /**
+   * The job's last `created`, `deleted` and `restored`, from the stream leader: asked when a
+   * job is not in Redis, whose client may have just been given its id.
+   */
   async facts(jobId: string): Promise<JobStreamFacts> {
+    const fromLeader = { fromLeader: true };
     const [created, deleted, restored] = await Promise.all([
-      this.last(JobEventType.Created, jobId),
-      this.last(JobEventType.Deleted, jobId),
-      this.last(JobEventType.Restored, jobId),
+      this.last(JobEventType.Created, jobId, fromLeader),
+      this.last(JobEventType.Deleted, jobId, fromLeader),
+      this.last(JobEventType.Restored, jobId, fromLeader),
     ]);
     return { created, deleted, restored };
   }

@@ -1,4 +1,18 @@
-import { apiError, ConsumerName, StreamName, type ApiError, type GetManyJobsReply, type JobBrief, type JobView, type ListJobsReply, type Reply } from '@crux/contracts';
+import {
+  apiError,
+  ConsumerName,
+  JobEventType,
+  StreamName,
+  type ApiError,
+  type GetManyJobsReply,
+  type JobBrief,
+  type JobCreated,
+  type JobDeleted,
+  type JobRestored,
+  type JobView,
+  type ListJobsReply,
+  type Reply,
+} from '@crux/contracts';
 import type { JetStreamManager } from '@crux/messaging';
 import {
   assertNever,
@@ -13,6 +27,7 @@ import {
   planUpdate,
   projectedFromNothing,
   type ListPosition,
+  type Stored,
   type TtlSettings,
 } from '../domain/index.js';
 import type { JobHistory } from '../events/job-history.js';
@@ -20,13 +35,33 @@ import type { JobReader } from '../redis/job-reader.js';
 
 export const notFound = (jobId: string): ApiError => apiError(404, 'Not Found', `job ${jobId} not found`);
 
+const gone = (jobId: string, deletion: Stored<JobDeleted>): JobLookup => ({
+  kind: 'gone',
+  error: goneError(jobId, deletion),
+  owner: deletion.event.data.snapshot?.owner ?? null,
+  deletion,
+});
+
 /** Entries read per round trip when a filter may drop many of them. */
 const FILTERED_CHUNK = 100;
 
-/** A job as a request finds it: live (or about to be), deleted, or never seen. */
+/** The event that brings a job into existence: its `created`, or a `restored` after its deletion. */
+export type CreatingEvent = Stored<JobCreated> | Stored<JobRestored>;
+
+/**
+ * A job as a request finds it. Every request about one job asks `lookup`, so they all
+ * answer alike: a job whose creating event is in JOBS is never `unknown`.
+ * - `live`: in Redis, or in JOBS and not projected yet (`unapplied` is then that event);
+ * - `gone`: its history ends in a deletion (410);
+ * - `unsettled`: projected, then its key vanished with no deletion recorded yet (a Redis
+ *   that lost it and is being rebuilt, or a key removed outside Crux that detection is
+ *   recording): 503, as the answer is about to change;
+ * - `unknown`: never seen (404).
+ */
 export type JobLookup =
-  | { kind: 'live'; view: JobView }
-  | { kind: 'gone'; error: ApiError; owner: string | null }
+  | { kind: 'live'; view: JobView; unapplied: CreatingEvent | null }
+  | { kind: 'gone'; error: ApiError; owner: string | null; deletion: Stored<JobDeleted> }
+  | { kind: 'unsettled'; error: ApiError; owner: string | null }
   | { kind: 'unknown' };
 
 /** Answers `job.state.get`, `job.state.get_many` and `job.state.list`. */
@@ -49,12 +84,13 @@ export class JobQueries {
     const { jobId, owner } = checked.value;
     const found = await this.lookup(jobId, owner);
     if (found.kind === 'live') return { ok: true, value: found.view };
-    return { ok: false, error: found.kind === 'gone' ? found.error : notFound(jobId) };
+    return { ok: false, error: found.kind === 'unknown' ? notFound(jobId) : found.error };
   }
 
   /**
    * What `get` (no owner) would say of each job, in brief: the statuses of the live ones read
-   * in one round trip, each of the others judged from JOBS as `get` judges it.
+   * in one round trip, each of the others judged from JOBS as `get` judges it. An unsettled
+   * job is null, as the brief has no word for "ask again".
    */
   async getMany(request: unknown): Promise<Reply<GetManyJobsReply>> {
     const checked = checkGetManyRequest(request);
@@ -81,29 +117,58 @@ export class JobQueries {
    */
   async lookup(jobId: string, owner: string | null = null): Promise<JobLookup> {
     const live = await this.reader.read(jobId);
-    const found: JobLookup = live ? { kind: 'live', view: live } : await this.missing(jobId);
-    const jobOwner = found.kind === 'live' ? found.view.owner : found.kind === 'gone' ? found.owner : null;
+    const found: JobLookup = live ? { kind: 'live', view: live, unapplied: null } : await this.missing(jobId);
+    const jobOwner = found.kind === 'live' ? found.view.owner : found.kind === 'unknown' ? null : found.owner;
     if (found.kind !== 'unknown' && owner !== null && jobOwner !== owner) return { kind: 'unknown' };
     return found;
   }
 
-  /** A job without a key, judged from JOBS: not projected yet, deleted, or unknown. */
+  /**
+   * A job without a key, judged from JOBS: not projected yet, deleted, unknown, or projected
+   * after the key was read (read again). Only this path reads JOBS: a job found in Redis costs
+   * nothing more.
+   */
   private async missing(jobId: string, ackFloor: () => Promise<number> = () => this.ackFloor()): Promise<JobLookup> {
     const facts = await this.history.facts(jobId);
     const floor = needsAckFloor(facts) ? await ackFloor() : 0;
     const missing = classifyMissingJob(facts, floor);
     switch (missing.kind) {
       case 'gone':
-        return { kind: 'gone', error: goneError(jobId, missing.deletion), owner: missing.deletion.event.data.snapshot?.owner ?? null };
+        return gone(jobId, missing.deletion);
       case 'unprojected': {
         const view = projectedFromNothing(planUpdate(missing.by.event, missing.by.seq, this.settings));
-        return view ? { kind: 'live', view } : { kind: 'unknown' };
+        return view ? { kind: 'live', view, unapplied: missing.by } : { kind: 'unknown' };
       }
+      case 'applied':
+        return this.applied(jobId, missing.by);
       case 'unknown':
         return { kind: 'unknown' };
       default:
         return assertNever(missing, 'missing job');
     }
+  }
+
+  /**
+   * A job the projector had applied when its position was read, though its key was missing
+   * when read before that: the projection most often landed in between, so the key is read
+   * again, now that it is sure to be there unless something removed it since.
+   */
+  private async applied(jobId: string, by: CreatingEvent): Promise<JobLookup> {
+    const view = await this.reader.read(jobId);
+    if (view) return { kind: 'live', view, unapplied: null };
+    // Removed meanwhile: by a deletion stored after the facts were read, or by something not recorded yet.
+    const deleted = await this.history.last(JobEventType.Deleted, jobId, { fromLeader: true });
+    if (deleted && deleted.seq > by.seq) return gone(jobId, deleted);
+    return {
+      kind: 'unsettled',
+      owner: by.event.type === JobEventType.Created ? by.event.data.owner : by.event.data.snapshot.owner,
+      error: apiError(
+        503,
+        'Service Unavailable',
+        `job ${jobId} is in the event log but missing from the live state, and its deletion is not recorded yet ` +
+          '(the live state is being rebuilt, or its key was removed outside Crux and job-state is recording that); try again shortly',
+      ),
+    };
   }
 
   /** The last JOBS sequence up to which the projection has applied every event. */
