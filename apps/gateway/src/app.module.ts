@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config.js';
 import { DocsModule } from './docs/docs.module.js';
 import { ApiExceptionFilter } from './errors/api-exception.filter.js';
@@ -25,7 +26,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [NatsModule, AuthModule, MetricsModule, SolveModule, JobsModule, EventsModule, AdminModule, AuditModule, HealthModule, DocsModule],
+      imports: [NatsModule, AuthModule, MetricsModule, SolveModule, JobsModule, EventsModule, AdminModule, AuditModule, HealthModule, DocsModule, ConsoleModule],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: ApiExceptionFilter }, GracefulClose],
       exports: [GATEWAY_CONFIG],
     };

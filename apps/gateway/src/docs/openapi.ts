@@ -661,6 +661,35 @@ export function openApiDocument(): Record<string, unknown> {
           200: { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } },
         }),
       },
+      [`${api}/whoami`]: {
+        get: {
+          summary: 'Who the key is',
+          description: "The name and role of the API key the request carries: what the ops console shows after signing in, and a way to check a key.",
+          tags: ['operations'],
+          'x-roles': [Role.Submitter, Role.Operator, Role.Auditor],
+          responses: { 200: { description: "The key's name and role.", content: json(ref('Whoami')) }, ...pick(401) },
+        },
+      },
+      '/console': {
+        get: publicOp(
+          'The ops console',
+          'operations',
+          {
+            200: { description: 'The console page (HTML); it signs in with an API key held in the browser tab.', content: { 'text/html': { schema: { type: 'string' } } } },
+            404: errorResponse('The console is not built (npx nx build console)'),
+          },
+          "A browser app for operators, auditors and submitters: live jobs, a job's timeline, the trail, purges and readiness. Its own Content-Security-Policy allows scripts, styles and API calls of this origin only.",
+        ),
+      },
+      '/console/assets/{file}': {
+        get: {
+          ...publicOp('A file of the ops console', 'operations', {
+            200: { description: 'A script, stylesheet or image of the console build, cached for good (its name carries a content hash).' },
+            404: errorResponse('No such file in the console build'),
+          }),
+          parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-][A-Za-z0-9._-]*$' } }],
+        },
+      },
     },
     components: {
       securitySchemes: {
@@ -810,6 +839,11 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
         Health: { type: 'object', required: ['status'], properties: { status: { type: 'string', const: 'ok' } } },
+        Whoami: {
+          type: 'object',
+          required: ['name', 'role'],
+          properties: { name: { type: 'string', description: 'The key\'s name: owner of its jobs, actor in the trail.' }, role: { type: 'string', enum: [Role.Submitter, Role.Operator, Role.Auditor] } },
+        },
         Readiness: {
           type: 'object',
           required: ['status', 'checks'],
