@@ -5,7 +5,7 @@ import { startNats, waitFor, type TestServer } from '@crux/test-harness';
 import { JobConsumer } from '../src/consumer/job-consumer.js';
 import { IGNORE_SIGTERM_FLAG } from '../src/pool/protocol.js';
 import type { WorkerPool } from '../src/pool/worker-pool.js';
-import { EventLog, JobStateStub, provisionQueue, publishCancel, publishCreated, queueSettled } from './nats-helpers.js';
+import { EventLog, provisionQueue, publishCancel, publishCreated, queueSettled } from './nats-helpers.js';
 import { CapturedLog, processExists, testPool } from './pool-helpers.js';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -33,7 +33,6 @@ interface WorkerOptions {
 describe('cancelling jobs on workers (real nats-server, real child processes)', () => {
   let nats: TestServer;
   let nc: NatsConnection;
-  let stub: JobStateStub;
   let events: EventLog;
   const workers: Worker[] = [];
 
@@ -52,11 +51,8 @@ describe('cancelling jobs on workers (real nats-server, real child processes)', 
       workerId: id,
       maxAttempts: 3,
       ackWaitMs: ACK_WAIT_MS,
-      requestTimeoutMs: 500,
       revokeGraceMs: o.graceMs ?? 10_000,
-      cancelCheckMs: o.cancelCheckMs ?? 60_000,
       retryDelayMs: 300,
-      fetchExpiresMs: 1000,
       prefetchBelowMs: o.prefetchBelowMs,
       logger: log,
     });
@@ -90,9 +86,8 @@ describe('cancelling jobs on workers (real nats-server, real child processes)', 
     return events.of(jobId).filter((e) => e.type === 'revoked') as EventEnvelope<string, JobRevokedData>[];
   }
 
-  /** Cancels as the system does: job-state records it (here: the stub), the gateway publishes it. */
-  async function cancel(jobId: string) {
-    stub.statuses.set(jobId, 'cancelled');
+  /** Cancels as the gateway does: `job.cancel` stored in JOBS. */
+  function cancel(jobId: string) {
     return publishCancel(nc, jobId);
   }
 
@@ -106,18 +101,15 @@ describe('cancelling jobs on workers (real nats-server, real child processes)', 
     nats = await startNats();
     nc = await connectNats({ url: nats.url, name: 'job-cancel-spec' });
     await provisionQueue(nc, { ackWaitMs: ACK_WAIT_MS, maxAttempts: 3 });
-    stub = new JobStateStub(nc);
     events = await EventLog.open(nc);
   });
 
   afterEach(async () => {
     await Promise.all(workers.splice(0).map(stopWorker));
-    stub.silent = false;
   });
 
   afterAll(async () => {
     events?.close();
-    stub?.close();
     await closeNats(nc);
     await nats?.stop();
   });
@@ -204,32 +196,17 @@ describe('cancelling jobs on workers (real nats-server, real child processes)', 
     expect(events.of(spared.job_id).map((e) => e.type)).not.toContain('revoked');
   });
 
-  it('drops a job cancelled while the worker waits for job-state, without running it or recording anything', async () => {
-    await startWorker('w-waiting');
-    stub.silent = true;
-    const created = await publishCreated(nc, { question: 'q', n_iters: 1 });
-    await waitFor(() => stub.asked.includes(created.job_id), { what: 'the worker to ask job-state' });
-    await cancel(created.job_id);
-    // Without the cancel the unanswered question would hand the job back (nak) again and again.
-    await waitFor(() => queueSettled(nc), { what: 'the message to be settled' });
-    stub.silent = false;
-    await markerCompletes();
-    expect(events.of(created.job_id)).toEqual([]);
-  });
-
-  it('drops a job whose cancel it heard while the job still waited in the queue, before job-state recorded the cancel', async () => {
+  it('drops a job whose cancel it read while the job still waited in the queue', async () => {
     await startWorker('w-busy');
     const busy = await publishCreated(nc, { question: 'busy', n_iters: 4 });
     await underWay(busy.job_id);
-    // The worker's only child is busy, so this job waits in the queue; job-state still calls it pending.
+    // The worker's only child is busy, so this job waits in the queue.
     const created = await publishCreated(nc, { question: 'q', n_iters: 1 });
-    stub.statuses.set(created.job_id, 'pending');
     await publishCancel(nc, created.job_id);
     await waitFor(() => events.until(busy.job_id, 'completed'), { what: 'the busy job to complete', timeoutMs: 30_000 });
     await waitFor(() => queueSettled(nc), { what: 'the cancelled job to be settled' });
     await markerCompletes();
     expect(events.of(created.job_id)).toEqual([]);
-    expect(stub.asked).not.toContain(created.job_id);
   });
 
   it('catches a cancel sent while the worker was cut off from NATS, on reconnect, and revokes the job', async () => {
@@ -245,7 +222,6 @@ describe('cancelling jobs on workers (real nats-server, real child processes)', 
       proxy.restore();
 
       await waitFor(() => revokedOf(created.job_id).length > 0, { what: 'job.revoked', timeoutMs: 30_000 });
-      expect(w.log.has(/without this worker hearing the cancel/)).toBe(true);
       expect(processExists(pid)).toBe(false);
       expect(revokedOf(created.job_id)).toHaveLength(1);
       expect(revokedOf(created.job_id)[0]).toMatchObject({ causation_id: cancelled.id, data: { terminated: true, outcome: 'terminated', pid } });
@@ -256,24 +232,16 @@ describe('cancelling jobs on workers (real nats-server, real child processes)', 
     }
   });
 
-  it('catches a cancel it never heard by checking running jobs with job-state every few seconds', async () => {
-    // The cancel is published before this worker subscribes (it was starting up) and job-state
-    // lags behind: the job starts, and only the periodic check can find out.
+  it('never starts a job cancelled before the worker started: it reads the cancels stored since the queue’s ack floor', async () => {
     const created = await publishCreated(nc, { question: 'Explain quicksort.', n_iters: 40 });
-    stub.statuses.set(created.job_id, 'pending');
-    const cancelled = await publishCancel(nc, created.job_id);
-    const w = await startWorker('w-late-news', { cancelCheckMs: 300 });
-    const pid = ((await underWay(created.job_id)).data as JobStartedData).pid;
-
-    stub.statuses.set(created.job_id, 'cancelled');
-    await waitFor(() => revokedOf(created.job_id).length > 0, { what: 'job.revoked', timeoutMs: 30_000 });
-    expect(w.log.has(/without this worker hearing the cancel/)).toBe(true);
-    expect(processExists(pid)).toBe(false);
-    expect(revokedOf(created.job_id)[0]).toMatchObject({ causation_id: cancelled.id, data: { terminated: true, outcome: 'terminated', pid, worker_id: 'w-late-news' } });
+    await publishCancel(nc, created.job_id);
+    await startWorker('w-late-news');
     await waitFor(() => queueSettled(nc), { what: 'the message to be settled' });
+    await markerCompletes();
+    expect(events.of(created.job_id)).toEqual([]);
   });
 
-  it('does not start a job taken ahead once NATS dropped while it waited, until job-state says it is still wanted: here it was cancelled meanwhile', async () => {
+  it('does not start a job taken ahead once NATS dropped while it waited, until it has read the cancels stored meanwhile: here it was cancelled', async () => {
     const proxy = await TcpProxy.start(nats.port);
     try {
       // Taking ahead is on for runs this long only because the test says so.
@@ -282,21 +250,15 @@ describe('cancelling jobs on workers (real nats-server, real child processes)', 
       const long = await publishCreated(nc, { question: 'Explain quicksort.', n_iters: 15 });
       await underWay(long.job_id);
       const ahead = await publishCreated(nc, { question: 'q', n_iters: 1 });
-      await waitFor(() => stub.asked.includes(ahead.job_id), { what: 'the worker to take the second job ahead' });
+      await waitFor(() => w.consumer.activeJobs.includes(ahead.job_id), { what: 'the worker to take the second job ahead' });
       expect(events.until(long.job_id, 'completed')).toBeUndefined();
 
-      // Cut off, the worker does not hear the cancel; back, it cannot ask job-state (silent) before its child is free.
+      // Cut off, the worker does not read the cancel as it is stored; back, it reads it before the child is given the job.
       proxy.cut();
       await waitFor(() => w.log.has(/disconnected from NATS/), { what: 'the worker to notice it is cut off' });
-      stub.silent = true;
       await cancel(ahead.job_id);
       proxy.restore();
       await waitFor(() => events.until(long.job_id, 'completed'), { what: 'the long job to complete', timeoutMs: 30_000 });
-      await waitFor(() => w.log.has(new RegExp(`job ${ahead.job_id} waits: job-state cannot say whether it was cancelled`)), {
-        what: 'the worker to hold the second job back',
-        timeoutMs: 30_000,
-      });
-      stub.silent = false;
 
       await waitFor(() => queueSettled(nc), { what: 'the cancelled job to be settled', timeoutMs: 30_000 });
       await markerCompletes();

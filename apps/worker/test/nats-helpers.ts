@@ -1,28 +1,19 @@
 /**
  * What the integration tests need around a real nats-server: the JOBS stream and the
- * workers consumer, a way to publish `job.created` as the gateway does, a log of every job
- * event in the stream, and a stand-in for job-state's `job.state.get` and
- * `job.state.get_many` (the real job-state is another app).
+ * workers consumer, a way to publish `job.created`, `job.cancel` and `job.deleted` as the
+ * gateway and job-state do, and a log of every job event in the stream.
  */
 import {
-  apiError,
   ConsumerName,
   JobEventType,
   makeEvent,
-  QueueGroup,
   StreamName,
-  Subjects,
+  serviceActor,
   type EventEnvelope,
-  type GetManyJobsReply,
-  type GetManyJobsRequest,
-  type JobBrief,
   type JobCancelData,
   type JobCancelled,
   type JobCreated,
   type JobCreatedData,
-  type JobStatus,
-  type JobView,
-  type Reply,
   type SolveMode,
 } from '@crux/contracts';
 import {
@@ -34,7 +25,6 @@ import {
   workersConsumerConfig,
   type NatsConnection,
 } from '@crux/messaging';
-import type { Subscription } from '@nats-io/transport-node';
 
 export async function provisionQueue(nc: NatsConnection, s: { ackWaitMs: number; maxAttempts: number }): Promise<void> {
   const jsm = await jetstreamManager(nc);
@@ -65,11 +55,16 @@ export async function publishCreated(
   return event;
 }
 
-/** Publishes `job.cancel.<id>` to JOBS as the gateway does (every worker hears it through its core subscription). */
+/** Publishes `job.cancel.<id>` to JOBS as the gateway does (every worker reads it). */
 export async function publishCancel(nc: NatsConnection, jobId: string): Promise<JobCancelled> {
   const event = makeEvent<'cancel', JobCancelData>(JobEventType.Cancel, jobId, { kind: 'user', id: 'alice' }, { reason: 'changed my mind' });
   await publishEvent(jetstream(nc), event);
   return event;
+}
+
+/** Publishes `job.deleted.<id>` (or `job.restored.<id>`) to JOBS as job-state does; the data is not what the worker reads. */
+export async function publishDeletion(nc: NatsConnection, jobId: string, type: 'deleted' | 'restored' = 'deleted'): Promise<void> {
+  await publishEvent(jetstream(nc), makeEvent(type, jobId, serviceActor('job-state-stand-in'), { reason: 'purge' }));
 }
 
 /** Every event in the JOBS stream, in stream order, collected by an ordered consumer. */
@@ -101,62 +96,5 @@ export class EventLog {
 
   close(): void {
     this.stopper?.();
-  }
-}
-
-/**
- * Answers `job.state.get` and `job.state.get_many` as job-state would: the status the test
- * set, or not found for a job it has not heard of. `silent` makes it ignore requests, as a
- * job-state that is down; `{ many: false }` leaves get_many unserved, as an older job-state.
- */
-export class JobStateStub {
-  readonly statuses = new Map<string, JobStatus>();
-  silent = false;
-  /** Requests of either kind. */
-  requests = 0;
-  /** Job ids asked about, in order, by either kind of request. */
-  readonly asked: string[] = [];
-  /** The ids of each get_many, in order. */
-  readonly askedMany: string[][] = [];
-  private readonly subs: Subscription[];
-
-  constructor(nc: NatsConnection, options: { many?: boolean } = {}) {
-    this.subs = [
-      nc.subscribe(Subjects.stateGet, {
-        queue: QueueGroup.JobState,
-        callback: (err, msg) => {
-          if (err) return;
-          this.requests++;
-          const { job_id } = msg.json<{ job_id: string }>();
-          this.asked.push(job_id);
-          if (this.silent) return;
-          const status = this.statuses.get(job_id);
-          const reply: Reply<Partial<JobView>> = status
-            ? { ok: true, value: { job_id, status } }
-            : { ok: false, error: apiError(404, 'Not Found', `job ${job_id} not found`) };
-          msg.respond(JSON.stringify(reply));
-        },
-      }),
-    ];
-    if (options.many === false) return;
-    this.subs.push(
-      nc.subscribe(Subjects.stateGetMany, {
-        queue: QueueGroup.JobState,
-        callback: (err, msg) => {
-          if (err) return;
-          this.requests++;
-          const { job_ids } = msg.json<GetManyJobsRequest>();
-          this.asked.push(...job_ids);
-          this.askedMany.push(job_ids);
-          if (this.silent) return;
-          const jobs = Object.fromEntries(job_ids.map((id): [string, JobBrief] => [id, this.statuses.has(id) ? { status: this.statuses.get(id)! } : null]));
-          msg.respond(JSON.stringify({ ok: true, value: { jobs } } satisfies Reply<GetManyJobsReply>));
-        },
-      }),
-    );
-  }
-
-  close(): void {
-    for (const sub of this.subs) sub.unsubscribe();
   }
 }

@@ -10,7 +10,7 @@ import { ConsumerName, JobEventType, StreamName, followEvent, serviceActor, type
 import { startNats, waitFor, type TestServer } from '@crux/test-harness';
 import { JobConsumer } from '../src/consumer/job-consumer.js';
 import type { WorkerPool } from '../src/pool/worker-pool.js';
-import { EventLog, JobStateStub, provisionQueue, publishCreated, queueSettled } from './nats-helpers.js';
+import { EventLog, provisionQueue, publishCreated, queueSettled } from './nats-helpers.js';
 import { CapturedLog, testPool } from './pool-helpers.js';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -27,7 +27,6 @@ interface Worker {
 describe('one outcome per job in JOBS (real nats-server, real child processes)', () => {
   let nats: TestServer;
   let nc: NatsConnection;
-  let stub: JobStateStub;
   let events: EventLog;
   const workers: Worker[] = [];
 
@@ -42,11 +41,8 @@ describe('one outcome per job in JOBS (real nats-server, real child processes)',
       workerId: id,
       maxAttempts: 3,
       ackWaitMs: ACK_WAIT_MS,
-      requestTimeoutMs: 500,
       revokeGraceMs: 300,
-      cancelCheckMs: 60_000,
       retryDelayMs: 300,
-      fetchExpiresMs: 1000,
       logger: log,
     });
     const worker = { nc: wnc, pool, consumer, log };
@@ -70,21 +66,18 @@ describe('one outcome per job in JOBS (real nats-server, real child processes)',
     nats = await startNats();
     nc = await connectNats({ url: nats.url, name: 'terminal-once-spec' });
     await provisionQueue(nc, { ackWaitMs: ACK_WAIT_MS, maxAttempts: 3 });
-    stub = new JobStateStub(nc);
     events = await EventLog.open(nc);
   });
 
   afterAll(async () => {
     await stopWorkers();
     events?.close();
-    stub?.close();
     if (nc) await closeNats(nc);
     await nats?.stop();
   });
 
   it('does not run a redelivered job whose completed event is in JOBS while job-state still says running', async () => {
     const created = await publishCreated(nc, { question: 'finished as the leader died', n_iters: 1 });
-    stub.statuses.set(created.job_id, 'running');
     // The first worker: it took the job, ran it, stored its outcome (under an id of its own,
     // long ago as far as the duplicate window goes) and died before its ack.
     const first = await (await jetstream(nc).consumers.get(StreamName.Jobs, ConsumerName.Workers)).next({ expires: 5000 });
@@ -98,7 +91,6 @@ describe('one outcome per job in JOBS (real nats-server, real child processes)',
 
     expect(w.log.has(new RegExp(`not running job ${created.job_id} \\(delivery 2\\): its completed event is already in JOBS`))).toBe(true);
     expect(events.of(created.job_id).map((e) => e.id)).toEqual([outcome.id]);
-    expect(stub.statuses.get(created.job_id)).toBe('running');
     await stopWorkers();
   });
 
@@ -107,7 +99,6 @@ describe('one outcome per job in JOBS (real nats-server, real child processes)',
     try {
       const a = await startWorker('w-cut-off', proxy.url);
       const created = await publishCreated(nc, { question: 'run twice by accident', n_iters: 8 });
-      stub.statuses.set(created.job_id, 'running');
       await waitFor(() => events.until(created.job_id, 'started'), { what: "worker A's started" });
 
       // A keeps running but JetStream stops hearing from it: after ack_wait the job goes to B.

@@ -11,7 +11,7 @@ import { startNats, waitFor, type TestServer } from '@crux/test-harness';
 import { JobConsumer } from '../src/consumer/job-consumer.js';
 import { IGNORE_SIGTERM_FLAG } from '../src/pool/protocol.js';
 import type { WorkerPool } from '../src/pool/worker-pool.js';
-import { EventLog, JobStateStub, provisionQueue, publishCreated, queueSettled } from './nats-helpers.js';
+import { EventLog, provisionQueue, publishCreated, queueSettled } from './nats-helpers.js';
 import { basicSpec, processExists, testPool } from './pool-helpers.js';
 
 /** Long enough that no candidate exists before the tiny hard limit below kills the job. */
@@ -23,7 +23,6 @@ describe('per-job time limits', () => {
   let nc: NatsConnection;
   let pool: WorkerPool;
   let consumer: JobConsumer;
-  let stub: JobStateStub;
   let log: EventLog;
 
   beforeAll(async () => {
@@ -38,13 +37,10 @@ describe('per-job time limits', () => {
       workerId: 'limits-worker',
       maxAttempts: 3,
       ackWaitMs: 2000,
-      requestTimeoutMs: 500,
       revokeGraceMs: 300,
-      fetchExpiresMs: 1000,
       timeLimits: { softTimeLimitS: 1800, hardTimeLimitS: 3600 },
     });
     await consumer.start();
-    stub = new JobStateStub(nc);
     log = await EventLog.open(nc);
   });
 
@@ -53,7 +49,6 @@ describe('per-job time limits', () => {
     await pool?.close(500);
     await consumer?.idle();
     log?.close();
-    stub?.close();
     if (nc) await closeNats(nc);
     await nats?.stop();
   });

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { closeNats, connectNats, type NatsConnection } from '@crux/messaging';
 import type { JobRevokedData, JobStartedData, SolveResult } from '@crux/contracts';
 import { ManagedProcess, startNats, waitFor, type TestServer } from '@crux/test-harness';
-import { EventLog, JobStateStub, provisionQueue, publishCancel, publishCreated, queueSettled } from './nats-helpers.js';
+import { EventLog, provisionQueue, publishCancel, publishCreated, queueSettled } from './nats-helpers.js';
 import { processExists } from './pool-helpers.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -11,7 +11,6 @@ const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 describe('the worker process (built dist/main.js)', () => {
   let nats: TestServer;
   let nc: NatsConnection;
-  let stub: JobStateStub;
   let log: EventLog;
   const workers: ManagedProcess[] = [];
 
@@ -43,7 +42,6 @@ describe('the worker process (built dist/main.js)', () => {
     nats = await startNats();
     nc = await connectNats({ url: nats.url, name: 'worker-process-spec' });
     await provisionQueue(nc, { ackWaitMs: 2000, maxAttempts: 3 });
-    stub = new JobStateStub(nc);
     log = await EventLog.open(nc);
   });
 
@@ -53,7 +51,6 @@ describe('the worker process (built dist/main.js)', () => {
 
   afterAll(async () => {
     log?.close();
-    stub?.close();
     await closeNats(nc);
     await nats?.stop();
   });
@@ -116,7 +113,6 @@ describe('the worker process (built dist/main.js)', () => {
     });
     const child = (started.data as JobStartedData).pid;
 
-    stub.statuses.set(created.job_id, 'cancelled');
     const cancel = await publishCancel(nc, created.job_id);
     const events = await waitFor(() => log.until(created.job_id, 'revoked'), { what: 'job.revoked', timeoutMs: 30_000 });
     expect(processExists(child)).toBe(false);

@@ -7,7 +7,7 @@ import type { JobRevokedData } from '@crux/contracts';
 import type { JobOutcome } from '../pool/pool-types.js';
 
 export const DeliveryPhase = {
-  /** Fetched; asking job-state whether the job may run. */
+  /** Received; deciding whether the job may run (reading JOBS for a redelivered job). */
   Deciding: 'deciding',
   /** May run; waiting for a free child. */
   Starting: 'starting',
@@ -19,7 +19,7 @@ export const DeliveryPhase = {
 export type DeliveryPhase = (typeof DeliveryPhase)[keyof typeof DeliveryPhase];
 
 export const CancelAction = {
-  /** Let the message go once job-state has answered, without running or recording anything. */
+  /** Let the message go once the decision is made, without running or recording anything. */
   Drop: 'drop',
   /** Take the job back from the pool's queue, then drop it. */
   Withdraw: 'withdraw',

@@ -1,82 +1,59 @@
 import { describe, expect, it } from '@jest/globals';
-import { decideDelivery, needsStoredOutcomeCheck, workerLostMessage } from './delivery-decision.js';
+import { decideDelivery, needsRecord, workerLostMessage } from './delivery-decision.js';
+import type { JobRecord } from './job-record.js';
 
 const max = 3;
+const record = (over: Partial<Extract<JobRecord, { kind: 'read' }>> = {}): JobRecord => ({ kind: 'read', starts: 0, outcome: null, cancelled: false, deleted: false, ...over });
+const unknown: JobRecord = { kind: 'unknown', detail: 'JOBS has no leader' };
+const first = { deliveryCount: 1, maxAttempts: max, cancelHeard: false, deletionHeard: false };
 
 describe('deciding what to do with a job.created delivery', () => {
-  it('runs a job job-state has not projected yet, or one still pending or running', () => {
-    expect(decideDelivery({ deliveryCount: 1, maxAttempts: max, state: { kind: 'not-found' } })).toEqual({ action: 'run' });
-    expect(decideDelivery({ deliveryCount: 1, maxAttempts: max, state: { kind: 'found', status: 'pending' } })).toEqual({ action: 'run' });
-    expect(decideDelivery({ deliveryCount: 3, maxAttempts: max, state: { kind: 'found', status: 'running' } })).toEqual({ action: 'run' });
+  it('runs a first delivery nobody cancelled or deleted without reading anything', () => {
+    expect(needsRecord(1, false)).toBe(false);
+    expect(decideDelivery(first)).toEqual({ action: 'run' });
   });
 
-  it('does not run a job that is already over or deleted', () => {
-    expect(decideDelivery({ deliveryCount: 1, maxAttempts: max, state: { kind: 'found', status: 'cancelled' } })).toEqual({ action: 'skip', why: 'the job was cancelled before it started' });
-    expect(decideDelivery({ deliveryCount: 2, maxAttempts: max, state: { kind: 'found', status: 'completed' } })).toEqual({ action: 'skip', why: 'the job is already completed' });
-    expect(decideDelivery({ deliveryCount: 4, maxAttempts: max, state: { kind: 'found', status: 'failed' } })).toMatchObject({ action: 'skip' });
-    expect(decideDelivery({ deliveryCount: 1, maxAttempts: max, state: { kind: 'gone' } })).toEqual({ action: 'skip', why: 'the job was deleted' });
+  it('reads the job’s events on a redelivery, and after a deletion', () => {
+    expect(needsRecord(2, false)).toBe(true);
+    expect(needsRecord(1, true)).toBe(true);
   });
 
-  it('drops a job whose cancel this worker heard, whatever job-state has recorded so far, even on its last delivery', () => {
-    for (const state of [{ kind: 'not-found' }, { kind: 'found', status: 'pending' }, { kind: 'unavailable', detail: 'x' }] as const) {
-      expect(decideDelivery({ deliveryCount: 1, maxAttempts: max, state, cancelHeard: true })).toEqual({ action: 'skip', why: 'the job was cancelled before it started' });
-    }
-    expect(decideDelivery({ deliveryCount: 4, maxAttempts: max, state: { kind: 'found', status: 'running' }, cancelHeard: true })).toMatchObject({ action: 'skip' });
+  it('does not run a job whose cancel it read, on any delivery, whatever else it knows', () => {
+    expect(decideDelivery({ ...first, cancelHeard: true })).toEqual({ action: 'skip', why: 'the job was cancelled before it started' });
+    expect(decideDelivery({ ...first, deliveryCount: 9, cancelHeard: true, record: unknown })).toMatchObject({ action: 'skip' });
+    expect(decideDelivery({ ...first, deliveryCount: 2, record: record({ cancelled: true, starts: 5 }) })).toMatchObject({ action: 'skip' });
   });
 
-  it('fails the job as worker_lost on the delivery after the last attempt, even when job-state is down', () => {
-    expect(decideDelivery({ deliveryCount: 4, maxAttempts: max, state: { kind: 'found', status: 'running' } })).toEqual({ action: 'fail-lost', previousAttempts: 3 });
-    expect(decideDelivery({ deliveryCount: 4, maxAttempts: max, state: { kind: 'unavailable', detail: 'x' } })).toEqual({ action: 'fail-lost', previousAttempts: 3 });
+  it('does not run a deleted job, but runs one restored after its deletion', () => {
+    expect(decideDelivery({ ...first, deletionHeard: true, record: record({ deleted: true }) })).toEqual({ action: 'skip', why: 'the job was deleted' });
+    expect(decideDelivery({ ...first, deletionHeard: true, record: record({ deleted: false }) })).toEqual({ action: 'run' });
+  });
+
+  it('does not run a redelivered job whose outcome is stored', () => {
+    expect(decideDelivery({ ...first, deliveryCount: 2, record: record({ starts: 1, outcome: 'completed' }) })).toEqual({
+      action: 'skip',
+      why: 'its completed event is already in JOBS',
+    });
+    expect(decideDelivery({ ...first, deliveryCount: 7, record: record({ starts: 3, outcome: 'failed' }) })).toMatchObject({ action: 'skip' });
+  });
+
+  it('runs a redelivered job again while fewer than maxAttempts runs of it began, however many deliveries it had', () => {
+    expect(decideDelivery({ ...first, deliveryCount: 2, record: record({ starts: 1 }) })).toEqual({ action: 'run' });
+    // Handed back 40 times without a start (job-state or JOBS unreachable, shutdowns): no attempt used.
+    expect(decideDelivery({ ...first, deliveryCount: 40, record: record({ starts: 0 }) })).toEqual({ action: 'run' });
+    expect(decideDelivery({ ...first, deliveryCount: 40, record: record({ starts: max - 1 }) })).toEqual({ action: 'run' });
+  });
+
+  it('fails the job as worker_lost once maxAttempts runs began and none ended', () => {
+    expect(decideDelivery({ ...first, deliveryCount: 4, record: record({ starts: max }) })).toEqual({ action: 'fail-lost', starts: max });
+    expect(decideDelivery({ ...first, deliveryCount: 4, record: record({ starts: max + 1 }) })).toEqual({ action: 'fail-lost', starts: max + 1 });
     expect(workerLostMessage(3)).toBe("the job's worker stopped 3 times before it finished");
     expect(workerLostMessage(1)).toBe("the job's worker stopped 1 time before it finished");
   });
 
-  it('tries again later when job-state cannot say whether the job may run', () => {
-    expect(decideDelivery({ deliveryCount: 1, maxAttempts: max, state: { kind: 'unavailable', detail: 'no answer on job.state.get' } })).toEqual({
-      action: 'retry-later',
-      why: 'no answer on job.state.get',
-    });
-  });
-
-  describe('a redelivered job whose outcome JOBS may already hold', () => {
-    const completed = { kind: 'found', type: 'completed', id: 'ev-1', seq: 41 } as const;
-    const failed = { kind: 'found', type: 'failed', id: 'ev-2', seq: 42 } as const;
-
-    it('asks JOBS only on a redelivery, never on the first delivery', () => {
-      expect(needsStoredOutcomeCheck(1)).toBe(false);
-      expect(needsStoredOutcomeCheck(2)).toBe(true);
-      expect(needsStoredOutcomeCheck(5)).toBe(true);
-    });
-
-    it('does not run a job whose outcome is in JOBS while job-state still says running (its projection lags)', () => {
-      const decision = decideDelivery({ deliveryCount: 2, maxAttempts: max, state: { kind: 'found', status: 'running' }, storedTerminal: completed });
-      expect(decision).toEqual({ action: 'skip', why: expect.stringContaining('completed event is already in JOBS (seq 41, event ev-1)') });
-      expect(decideDelivery({ deliveryCount: 2, maxAttempts: max, state: { kind: 'not-found' }, storedTerminal: failed })).toMatchObject({ action: 'skip' });
-    });
-
-    it('neither runs nor fails as worker_lost a job with an outcome, even on its last delivery or with job-state down', () => {
-      expect(decideDelivery({ deliveryCount: 4, maxAttempts: max, state: { kind: 'found', status: 'running' }, storedTerminal: completed })).toMatchObject({ action: 'skip' });
-      expect(decideDelivery({ deliveryCount: 2, maxAttempts: max, state: { kind: 'unavailable', detail: 'x' }, storedTerminal: failed })).toMatchObject({ action: 'skip' });
-    });
-
-    it('runs it when JOBS holds no outcome', () => {
-      expect(decideDelivery({ deliveryCount: 2, maxAttempts: max, state: { kind: 'found', status: 'running' }, storedTerminal: { kind: 'none' } })).toEqual({ action: 'run' });
-    });
-
-    it('waits when JOBS cannot be asked, rather than risk a second outcome; on the last delivery it still records the loss', () => {
-      const unknown = { kind: 'unknown', detail: 'could not read the job outcome: timeout' } as const;
-      expect(decideDelivery({ deliveryCount: 2, maxAttempts: max, state: { kind: 'found', status: 'running' }, storedTerminal: unknown })).toEqual({
-        action: 'retry-later',
-        why: unknown.detail,
-      });
-      expect(decideDelivery({ deliveryCount: 4, maxAttempts: max, state: { kind: 'found', status: 'running' }, storedTerminal: unknown })).toEqual({ action: 'fail-lost', previousAttempts: 3 });
-    });
-
-    it('still drops a cancelled job first', () => {
-      expect(decideDelivery({ deliveryCount: 2, maxAttempts: max, state: { kind: 'found', status: 'running' }, cancelHeard: true, storedTerminal: completed })).toEqual({
-        action: 'skip',
-        why: 'the job was cancelled before it started',
-      });
-    });
+  it('waits, never fails, while a redelivered job’s events cannot be read', () => {
+    expect(decideDelivery({ ...first, deliveryCount: 4, record: unknown })).toEqual({ action: 'wait', why: 'JOBS has no leader' });
+    expect(decideDelivery({ ...first, deletionHeard: true, record: unknown })).toMatchObject({ action: 'wait' });
+    expect(decideDelivery({ ...first, deliveryCount: 2 })).toMatchObject({ action: 'wait' });
   });
 });

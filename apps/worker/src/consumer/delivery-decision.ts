@@ -1,18 +1,13 @@
 /**
- * What to do with one delivery of `job.created`, decided from the delivery count and what
- * job-state knows about the job. Pure, so every branch is tested without a broker.
+ * What to do with one delivery of `job.created`, decided from what the worker read in JOBS:
+ * the cancels and deletions it follows, and, for a redelivered job (or one whose deletion it
+ * read), the job's own events. Pure, so every branch is tested without a broker.
+ *
+ * A delivery is not a run: a job handed back without starting uses no attempt. The job fails
+ * as `worker_lost` only once `maxAttempts` runs of it began (`job.started` stored) and none
+ * ended.
  */
-import { JobStatus, isTerminal } from '@crux/contracts';
-import type { StoredTerminalLookup } from './terminal-event.js';
-
-export type StateLookup =
-  | { kind: 'found'; status: JobStatus }
-  /** job-state has not projected the job yet (it is that new): run it. */
-  | { kind: 'not-found' }
-  /** The job was deleted (purged) before any worker ran it. */
-  | { kind: 'gone' }
-  /** job-state did not answer, or answered with a failure of its own. */
-  | { kind: 'unavailable'; detail: string };
+import type { JobRecord } from './job-record.js';
 
 export type DeliveryDecision =
   | { action: 'run' }
@@ -21,52 +16,44 @@ export type DeliveryDecision =
    * it started, job-state records the `not-started` revoke itself.
    */
   | { action: 'skip'; why: string }
-  /** The job's earlier deliveries all ended without a result: record it failed. */
-  | { action: 'fail-lost'; previousAttempts: number }
-  | { action: 'retry-later'; why: string };
+  /** `starts` runs of the job began and none ended: record it failed. */
+  | { action: 'fail-lost'; starts: number }
+  /** JOBS cannot be read now: keep the job and read again. */
+  | { action: 'wait'; why: string };
 
 export interface DeliveryFacts {
   /** JetStream's delivery count: 1 the first time. */
   deliveryCount: number;
   maxAttempts: number;
-  state: StateLookup;
-  /** This worker heard a cancel for the job (job-state may not have recorded it yet). */
-  cancelHeard?: boolean;
-  /**
-   * The job's outcome as JOBS holds it; asked only on a redelivery (undefined: not asked).
-   * job-state's projection can still say `running` when JOBS already holds the outcome (it
-   * lags behind a NATS failover, the usual cause of a redelivery), so JOBS decides.
-   */
-  storedTerminal?: StoredTerminalLookup;
+  /** The worker read a cancel of the job in JOBS. */
+  cancelHeard: boolean;
+  /** The worker read a deletion of the job in JOBS (a restore may have followed: the record says). */
+  deletionHeard: boolean;
+  /** The job's events in JOBS; read only when needsRecord says so. */
+  record?: JobRecord;
 }
 
-export function decideDelivery({ deliveryCount, maxAttempts, state, cancelHeard = false, storedTerminal }: DeliveryFacts): DeliveryDecision {
-  if (cancelHeard || (state.kind === 'found' && state.status === JobStatus.Cancelled)) {
-    return { action: 'skip', why: 'the job was cancelled before it started' };
+export function decideDelivery({ deliveryCount, maxAttempts, cancelHeard, deletionHeard, record }: DeliveryFacts): DeliveryDecision {
+  if (cancelHeard || (record?.kind === 'read' && record.cancelled)) return { action: 'skip', why: 'the job was cancelled before it started' };
+  if (needsRecord(deliveryCount, deletionHeard)) {
+    if (!record || record.kind === 'unknown') return { action: 'wait', why: record?.detail ?? 'its events in JOBS were not read' };
+    if (record.deleted) return { action: 'skip', why: 'the job was deleted' };
+    if (record.outcome) return { action: 'skip', why: `its ${record.outcome} event is already in JOBS` };
+    if (record.starts >= maxAttempts) return { action: 'fail-lost', starts: record.starts };
   }
-  if (state.kind === 'found' && isTerminal(state.status)) return { action: 'skip', why: `the job is already ${state.status}` };
-  if (state.kind === 'gone') return { action: 'skip', why: 'the job was deleted' };
-  if (storedTerminal?.kind === 'found') {
-    return { action: 'skip', why: `its ${storedTerminal.type} event is already in JOBS (seq ${storedTerminal.seq}, event ${storedTerminal.id}) though job-state does not show it yet` };
-  }
-  // The last delivery JetStream will make: record the loss rather than leave the job running forever,
-  // even when job-state cannot be asked (a nak now would never be redelivered).
-  if (deliveryCount > maxAttempts) return { action: 'fail-lost', previousAttempts: deliveryCount - 1 };
-  if (state.kind === 'unavailable') return { action: 'retry-later', why: state.detail };
-  // Run again only once JOBS says the job has no outcome: a second run would publish a second one.
-  if (storedTerminal?.kind === 'unknown') return { action: 'retry-later', why: storedTerminal.detail };
   return { action: 'run' };
 }
 
 /**
- * Whether JOBS must be asked for the job's outcome before this delivery runs: only on a
- * redelivery. A first delivery cannot have an outcome (only a run publishes one), so the
- * common path keeps its single batched question to job-state.
+ * Whether the job's own events must be read before this delivery is decided: on a
+ * redelivery (runs may have begun, an outcome may be stored while job-state still says
+ * running), and after a deletion (a restore may have followed it). A first delivery of a
+ * job nobody deleted needs nothing but what the worker follows.
  */
-export function needsStoredOutcomeCheck(deliveryCount: number): boolean {
-  return deliveryCount > 1;
+export function needsRecord(deliveryCount: number, deletionHeard: boolean): boolean {
+  return deliveryCount > 1 || deletionHeard;
 }
 
-export function workerLostMessage(previousAttempts: number): string {
-  return `the job's worker stopped ${previousAttempts} ${previousAttempts === 1 ? 'time' : 'times'} before it finished`;
+export function workerLostMessage(starts: number): string {
+  return `the job's worker stopped ${starts} ${starts === 1 ? 'time' : 'times'} before it finished`;
 }

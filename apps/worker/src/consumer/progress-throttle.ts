@@ -1,10 +1,12 @@
 /**
- * Limits how often progress is published: the first update goes out at once, later ones at
- * most once per interval, and the newest of any held back goes out when the interval ends,
- * so the published phase is never stale for long and a burst never floods the stream.
+ * Limits how often progress is published: at most once per interval, counted from when the
+ * throttle is made (the job's start), with the newest of any held back going out when the
+ * interval ends, so the published phase is never stale for long and a burst never floods
+ * the stream. A job that ends within its first interval publishes no progress at all:
+ * `completed` or `failed` says everything it would have.
  */
 export class ProgressThrottle<T> {
-  private lastSent = Number.NEGATIVE_INFINITY;
+  private lastSent: number;
   private pending: { value: T } | null = null;
   private timer: NodeJS.Timeout | null = null;
 
@@ -12,7 +14,9 @@ export class ProgressThrottle<T> {
     private readonly intervalMs: number,
     private readonly send: (value: T) => void,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.lastSent = now();
+  }
 
   offer(value: T): void {
     const wait = this.lastSent + this.intervalMs - this.now();
