@@ -12,7 +12,8 @@ import { trail } from './trail.mjs';
  * @property {string} benchmark
  * @property {string} goal      in words, with the threshold
  * @property {string} figure    what was measured, formatted
- * @property {boolean} met
+ * @property {string} [baseline]  the baseline's figure from the same run, formatted
+ * @property {boolean | null} met  null: not measured (the figure says why)
  */
 
 /**

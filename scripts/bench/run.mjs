@@ -170,8 +170,8 @@ async function main() {
   if (goals.length) {
     printTable({
       title: 'goals',
-      columns: ['benchmark', 'goal', 'measured', 'met'],
-      rows: goals.map((g) => [g.benchmark, g.goal, g.figure, g.met ? 'yes' : 'NO']),
+      columns: ['benchmark', 'goal', 'measured', 'baseline (same run)', 'met'],
+      rows: goals.map((g) => [g.benchmark, g.goal, g.figure, g.baseline ?? '', g.met === null ? 'not measured' : g.met ? 'yes' : 'NO']),
       notes: ['A missed goal is a finding, not a failure of the run: see BENCHMARKS.md for where the time goes.'],
     });
   }

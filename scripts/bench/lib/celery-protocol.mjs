@@ -46,8 +46,7 @@ export function parseCeleryState(channel, message) {
   const id = channel.startsWith(RESULT_KEY_PREFIX) ? channel.slice(RESULT_KEY_PREFIX.length) : channel;
   /** @type {any} */
   const meta = JSON.parse(message);
-  // date_done is naive UTC (datetime.utcnow().isoformat()), microseconds included.
-  const doneAt = typeof meta.date_done === 'string' ? Date.parse(/[Zz]|[+-]\d\d:\d\d$/.test(meta.date_done) ? meta.date_done : `${meta.date_done}Z`) : Number.NaN;
+  const doneAt = typeof meta.date_done === 'string' ? isoToEpochMs(meta.date_done) : Number.NaN;
   const result = meta.result;
   const object = result !== null && typeof result === 'object' && !Array.isArray(result) ? result : undefined;
   return {
@@ -58,6 +57,18 @@ export function parseCeleryState(channel, message) {
     startedAt: typeof object?.metadata?.started_at === 'number' ? object.metadata.started_at : undefined,
     error: meta.status === 'SUCCESS' || meta.status === 'STARTED' ? undefined : JSON.stringify(result),
   };
+}
+
+/**
+ * Celery's date_done, naive UTC with microseconds (datetime.utcnow().isoformat()), as epoch ms
+ * keeping the microseconds (Date.parse alone would drop them).
+ * @param {string} iso
+ */
+export function isoToEpochMs(iso) {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?$/.exec(iso);
+  if (!m) return Number.NaN;
+  const fraction = m[2] ? Number(`0.${m[2]}`) * 1000 : 0;
+  return Date.parse(`${m[1]}${m[3] ?? 'Z'}`) + fraction;
 }
 
 /**

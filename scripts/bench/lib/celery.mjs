@@ -15,6 +15,10 @@ import { PidWatch } from './pid-watch.mjs';
 import { parseClientLine } from './celery-protocol.mjs';
 
 export const CELERY_PACKAGES = ['celery', 'python3-celery', 'python3-redis'];
+/** Shared by every benchmark with a Celery baseline. */
+export const CELERY_KNOBS = {
+  BENCH_CELERY: { default: 1, min: 0, max: 1, meaning: 'run the Celery baseline (0: its rows say not measured)' },
+};
 export const PYTHON = process.env.BENCH_CELERY_PYTHON || '/usr/bin/python3';
 const BASELINES = join(dirname(fileURLToPath(import.meta.url)), '..', 'baselines');
 const APT_TIMEOUT_MS = 600_000;

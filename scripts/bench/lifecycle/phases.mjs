@@ -34,10 +34,10 @@ import { epochNow } from './job-log.mjs';
 
 /** Stage breakdown of one job, ms; the stage names say what each system calls them. */
 export const STAGES = [
-  { key: 'accept', label: 'submit → accepted (HTTP 202 / Queue.add resolved)', from: 'sentAt', to: 'acceptedAt' },
-  { key: 'queue', label: 'created → started (queue, dispatch; BullMQ: added → active)', from: 'createdAt', to: 'startedAt' },
-  { key: 'run', label: 'started → completed (the run; BullMQ: active → finished)', from: 'startedAt', to: 'completedAt' },
-  { key: 'notify', label: 'completed → client saw it (NATS sub / QueueEvents)', from: 'completedAt', to: 'observedAt' },
+  { key: 'accept', label: 'submit → accepted (HTTP 202 / Queue.add resolved / apply_async returned)', from: 'sentAt', to: 'acceptedAt' },
+  { key: 'queue', label: 'created → started (queue, dispatch; BullMQ: added → active; Celery: apply_async → task body)', from: 'createdAt', to: 'startedAt' },
+  { key: 'run', label: 'started → completed (the run; BullMQ: active → finished; Celery: task body → result stored)', from: 'startedAt', to: 'completedAt' },
+  { key: 'notify', label: "completed → client saw it (NATS sub / QueueEvents / the result backend's PUBLISH)", from: 'completedAt', to: 'observedAt' },
 ];
 
 /**

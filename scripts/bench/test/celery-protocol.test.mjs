@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseCeleryState, parseClientLine, peekStatus } from '../lib/celery-protocol.mjs';
+import { isoToEpochMs, parseCeleryState, parseClientLine, peekStatus } from '../lib/celery-protocol.mjs';
 
 // Messages as Celery 5.2's Redis result backend publishes them (captured from a run).
 const STARTED = '{"status": "STARTED", "result": {"pid": 19942, "hostname": "celery@vm"}, "traceback": null, "children": [], "date_done": null, "task_id": "l1"}';
@@ -13,7 +13,7 @@ describe('parseCeleryState', () => {
     const s = parseCeleryState('celery-task-meta-a1', SUCCESS);
     assert.equal(s.id, 'a1');
     assert.equal(s.status, 'SUCCESS');
-    assert.equal(s.doneAt, Date.UTC(2026, 11, 6, 11, 0, 33, 933));
+    assert.ok(Math.abs(s.doneAt - (Date.UTC(2026, 11, 6, 11, 0, 33) + 933.377)) < 1e-6, `doneAt ${s.doneAt}`);
     assert.equal(s.startedAt, 1796554833890.4375);
     assert.equal(s.error, undefined);
   });
@@ -27,6 +27,14 @@ describe('parseCeleryState', () => {
     const s = parseCeleryState('celery-task-meta-l1', REVOKED);
     assert.equal(s.status, 'REVOKED');
     assert.match(s.error ?? '', /terminated/);
+  });
+});
+
+describe('isoToEpochMs', () => {
+  it('keeps microseconds, reads a naive time as UTC and honours an offset', () => {
+    assert.equal(isoToEpochMs('2026-12-06T11:00:33.000500'), Date.UTC(2026, 11, 6, 11, 0, 33) + 0.5);
+    assert.equal(isoToEpochMs('2026-12-06T11:00:33+01:00'), Date.UTC(2026, 11, 6, 10, 0, 33));
+    assert.ok(Number.isNaN(isoToEpochMs('yesterday')));
   });
 });
 
