@@ -2,11 +2,13 @@
  * npm run chaos: Crux on a 3-node NATS JetStream cluster (R3 streams) with Redis and two
  * replicas of every service, under a steady load of submits, cancels and purges. One at a
  * time it kills with SIGKILL a worker, the job-state replica holding the projector lease, an
- * audit replica, a gateway and the NATS node leading JOBS, restarting each; then wipes Redis
- * (FLUSHALL) and has job-state rebuild the live state from JOBS. It prints what was lost,
- * duplicated or left stuck (goal: 0, 0, 0; the counts are defined in lib/report.mjs and
- * RELIABILITY.md) and how long the system took to complete a new job after each fault.
- * Exits 1 when any of the three is not 0. A figures run, not a test; loopback only, bounded
+ * audit replica, a gateway and the NATS node leading JOBS, restarting each; freezes both
+ * job-state replicas (SIGSTOP) for longer than a job's attempts would last if waiting used
+ * them up, then thaws them (SIGCONT); then wipes Redis (FLUSHALL) and has job-state rebuild
+ * the live state from JOBS. It prints what was lost, duplicated or left stuck, and the jobs
+ * that failed without ever having started (goal: 0 of each; the counts are defined in
+ * lib/report.mjs and RELIABILITY.md) and how long the system took to complete a new job after
+ * each fault. Exits 1 when any of them is not 0. A figures run, not a test; loopback only, bounded
  * in jobs and time (about 3–4 minutes here). Uses the built services (npm run build).
  */
 import { StreamName } from '@crux/contracts';
@@ -21,6 +23,12 @@ import { measure, table } from './lib/report.mjs';
 const MAX_SUBMITS = 1000;
 /** Steady load between two faults. */
 const BETWEEN_FAULTS_MS = 4_000;
+/**
+ * How long job-state stays frozen: longer than CRUX_MAX_ATTEMPTS (3) × (CRUX_REQUEST_TIMEOUT_MS
+ * 5 s + the worker's 2 s redelivery delay), what a job's attempts lasted when every unanswered
+ * question to job-state used one up.
+ */
+const FREEZE_MS = 25_000;
 /** How long the automatic rebuild gets to show up before the operator endpoint is called. */
 const AUTOMATIC_REBUILD_MS = 20_000;
 
@@ -55,6 +63,22 @@ async function fault(name, kill, restart) {
   const restartMs = Date.now() - t0;
   log(`${name}: probe completed after ${recoveryMs === null ? 'never' : `${recoveryMs} ms`}; restarted after ${restartMs} ms`);
   return { fault: name, recoveryMs, restartMs };
+}
+
+/** SIGSTOP, wait, SIGCONT; measure until a new probe job completes. */
+async function freeze(labels, ms) {
+  const t0 = Date.now();
+  for (const label of labels) system.service(label).signal('SIGSTOP');
+  log(`froze ${labels.join(' and ')} (SIGSTOP) for ${ms} ms`);
+  try {
+    await sleep(ms);
+  } finally {
+    for (const label of labels) system.service(label).signal('SIGCONT');
+  }
+  const thawMs = Date.now() - t0;
+  const recoveryMs = await probe(system, t0);
+  log(`thawed (SIGCONT); probe completed after ${recoveryMs === null ? 'never' : `${recoveryMs} ms`}`);
+  return { fault: `${labels.join(' and ')} frozen (SIGSTOP ${ms / 1000} s, then SIGCONT)`, recoveryMs, restartMs: thawMs };
 }
 
 /** Redis loses everything; job-state rebuilds from JOBS (automatically, or when an operator asks). */
@@ -117,6 +141,8 @@ try {
   await sleep(BETWEEN_FAULTS_MS);
   recoveries.push(await fault('gateway-1', () => system.service('gateway-1').kill('SIGKILL'), restartService('gateway-1')));
   await sleep(BETWEEN_FAULTS_MS);
+  recoveries.push(await freeze(['job-state-1', 'job-state-2'], FREEZE_MS));
+  await sleep(BETWEEN_FAULTS_MS);
   const node = await jobsLeaderNode(system);
   const cluster = system.natsCluster;
   recoveries.push(
@@ -140,12 +166,13 @@ try {
   if (result.duplicatedTerminal.length) console.log(`jobs with more than one terminal event: ${result.duplicatedTerminal.join(', ')}`);
   if (result.duplicatedRecords.length) console.log(`jobs with a repeated trail record: ${result.duplicatedRecords.join(', ')}`);
   if (result.stuckIds.length) console.log(`stuck jobs: ${result.stuckIds.join(', ')}`);
+  if (result.failedNeverRan.length) console.log(`jobs failed that never ran: ${result.failedNeverRan.join(', ')}`);
   const duplicates = await describeDuplicates(system, result, result.trail, load).catch((error) => `could not describe the duplicates: ${error.stack ?? error}`);
   if (duplicates) console.log(`\n${duplicates}\n`);
   log(`whole run ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  const bad = result.lost !== 0 || result.duplicated !== 0 || result.stuck !== 0 || result.verify?.ok !== true;
+  const bad = result.lost !== 0 || result.duplicated !== 0 || result.stuck !== 0 || result.failedNeverRan.length !== 0 || result.verify?.ok !== true;
   exitCode = bad ? 1 : 0;
-  if (bad) console.log('FAILED: lost, duplicated and stuck must all be 0 and the trail must verify');
+  if (bad) console.log('FAILED: lost, duplicated, stuck and failed-never-ran must all be 0 and the trail must verify');
 } catch (error) {
   console.error(error);
   console.error(system.logs().slice(-20_000));

@@ -13,6 +13,8 @@
  *   (each job is cancelled and deleted at most once in this run, and nothing is restored).
  * - stuck: accepted jobs still pending or running when the drain period (60 s after the load
  *   stops) is over, or that GET could not answer at all by then.
+ * - failed that never ran: accepted jobs with a `failed` event in JOBS and no `started` event
+ *   (a job that no worker started cannot have lost its worker: an outage must delay it).
  */
 import { jetstreamManager } from '@nats-io/jetstream';
 import { StreamName, Subjects } from '@crux/contracts';
@@ -70,9 +72,10 @@ async function drain(system, ids) {
 export async function measure(system, load) {
   const answers = await drain(system, load.accepted);
   const byStatus = (s) => load.accepted.filter((id) => answers.get(id) === s);
-  const [completedEvents, failedEvents, trail, verify] = await Promise.all([
+  const [completedEvents, failedEvents, startedEvents, trail, verify] = await Promise.all([
     eventCounts(system.natsUrl, 'completed'),
     eventCounts(system.natsUrl, 'failed'),
+    eventCounts(system.natsUrl, 'started'),
     wholeTrail(system),
     call(system, '/api/v1/audit/verify', { key: KEYS.auditor }),
   ]);
@@ -88,6 +91,7 @@ export async function measure(system, load) {
   const duplicatedTerminal = load.accepted.filter((id) => (completedEvents.get(id) ?? 0) + (failedEvents.get(id) ?? 0) > 1);
   const duplicatedRecords = load.accepted.filter((id) => recordsOf('cancel', id) > 1 || recordsOf('deleted', id) > 1);
   const stuck = load.accepted.filter((id) => ['pending', 'running', 'no answer'].includes(answers.get(id)));
+  const failedNeverRan = load.accepted.filter((id) => (failedEvents.get(id) ?? 0) > 0 && !startedEvents.has(id));
   return {
     submitted: load.accepted.length,
     refused: load.refused,
@@ -108,6 +112,7 @@ export async function measure(system, load) {
     duplicatedRecords,
     stuck: stuck.length,
     stuckIds: stuck,
+    failedNeverRan,
     verify: verify?.body ?? null,
     /** Every trail record, for naming the duplicates. */
     trail,
@@ -133,10 +138,11 @@ export function table(result, recoveries, rebuild) {
     row('**lost** (goal 0)', result.lost),
     row('**duplicated** (goal 0)', result.duplicated),
     row('**stuck non-terminal** (goal 0)', result.stuck),
+    row('**failed that never ran** (goal 0)', result.failedNeverRan.length),
     row('/audit/verify', result.verify ? `ok=${result.verify.ok}, ${result.verify.records_checked} records checked` : 'no answer'),
     row('state rebuild after FLUSHALL', rebuild),
     '',
-    '| fault (kill -9, then restart) | recovery: kill → a new probe job completed | restarted and ready after |',
+    '| fault (kill -9, then restart; or SIGSTOP, then SIGCONT) | recovery: fault → a new probe job completed | restarted and ready (or thawed) after |',
     '|---|---|---|',
     ...recoveries.map((r) => `| ${r.fault} | ${r.recoveryMs === null ? 'not within 90 s' : `${(r.recoveryMs / 1000).toFixed(1)} s`} | ${(r.restartMs / 1000).toFixed(1)} s |`),
   ];
