@@ -11,6 +11,7 @@ import { resolveApiKeys } from './dev-keys.mjs';
 import { StartError } from './errors.mjs';
 import { portAnswers } from './net.mjs';
 import { makePrefix } from './prefix-lines.mjs';
+import { leftoverProblem, readRecord, removeRecord, writeRecord } from './run-record.mjs';
 import { ensureServer, natsSpec, redisSpec } from './servers.mjs';
 import { describeExit, Service } from './service.mjs';
 
@@ -52,6 +53,9 @@ export async function startSystem({ root, env, stdout, stderr, readyTimeoutMs = 
   if (missing.length) {
     throw new StartError(`not built: ${missing.map((name) => `apps/${name}/dist/main.js`).join(', ')}. Run \`npm run build\` (npm start builds first).`);
   }
+  // Never beside what an earlier npm start still runs: a second projector, an old lease, old settings.
+  const leftover = leftoverProblem(readRecord(root));
+  if (leftover) throw new StartError(leftover);
   const keys = resolveApiKeys(root, env);
   const httpPort = Number(env.CRUX_HTTP_PORT?.trim() || 8000);
   if (!Number.isInteger(httpPort) || httpPort < 1 || httpPort > 65535) {
@@ -68,6 +72,22 @@ export async function startSystem({ root, env, stdout, stderr, readyTimeoutMs = 
   let stopping = false;
   /** @type {Promise<void> | undefined} */
   let stopped;
+  /** @type {import('./run-record.mjs').RunRecord} */
+  const record = {
+    url: `http://127.0.0.1:${httpPort}`,
+    started_at: new Date().toISOString(),
+    processes: [{ name: 'npm start', pid: process.pid, marker: process.argv[1] ?? process.execPath }],
+  };
+  const recordProcesses = () => {
+    for (const server of servers) {
+      if (server.pid && !record.processes.some((owned) => owned.pid === server.pid)) record.processes.push({ name: server.name, pid: server.pid, marker: server.binary ?? server.name });
+    }
+    for (const service of services) {
+      const pid = service.child?.pid;
+      if (pid && !record.processes.some((owned) => owned.pid === pid)) record.processes.push({ name: service.name, pid, marker: service.options.script });
+    }
+    writeRecord(root, record);
+  };
   // The children run in their own process groups so that Ctrl-C reaches only npm start; if
   // npm start dies without stopping them (an uncaught error), take them down with it.
   const killAll = () => {
@@ -89,15 +109,19 @@ export async function startSystem({ root, env, stdout, stderr, readyTimeoutMs = 
       }
       for (const server of [...servers].reverse()) await server.stop();
       if (servers.some((server) => server.started)) log('stopped the servers npm start had started');
+      removeRecord(root);
       process.off('exit', killAll);
     })();
     return stopped;
   };
 
   try {
+    writeRecord(root, record);
     servers.push(await ensureServer(natsSpec(root, env), log, env));
+    recordProcesses();
     if (signal?.aborted) throw interrupted();
     servers.push(await ensureServer(redisSpec(root, env), log, env));
+    recordProcesses();
     if (signal?.aborted) throw interrupted();
     const childEnv = {
       ...env,
@@ -119,7 +143,9 @@ export async function startSystem({ root, env, stdout, stderr, readyTimeoutMs = 
       });
       services.push(service);
       log(`starting ${name}`);
-      await untilAborted(service.start(readyTimeoutMs), signal);
+      const ready = service.start(readyTimeoutMs);
+      recordProcesses();
+      await untilAborted(ready, signal);
     }
   } catch (error) {
     await stop();

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { StartError } from './errors.mjs';
 import { endpointOf, isLocalHost, pollUntil, portAnswers } from './net.mjs';
 
@@ -26,6 +27,8 @@ import { endpointOf, isLocalHost, pollUntil, portAnswers } from './net.mjs';
  * @property {string} url
  * @property {boolean} started   true when npm start started it (and so stops it)
  * @property {string} [logFile]
+ * @property {number} [pid]     the tether's (see tether.mjs), when npm start started it
+ * @property {string} [binary]  the server's executable, when npm start started it
  * @property {() => Promise<void>} stop
  * @property {() => void} kill  SIGKILL at once, for when npm start itself is dying
  */
@@ -65,6 +68,8 @@ export function redisSpec(root, env) {
   };
 }
 
+const TETHER = fileURLToPath(new URL('./tether.mjs', import.meta.url));
+
 const INSTALL_HINT = 'Install them with: sudo apt-get install nats-server redis-server';
 
 /**
@@ -95,7 +100,9 @@ export async function ensureServer(spec, log, env) {
   const logFd = openSync(logFile, 'a');
   const bindHost = host === 'localhost' ? '127.0.0.1' : host;
   // Its own process group: Ctrl-C reaches npm start only, which stops the services before their servers.
-  const child = spawn(binary, spec.args(bindHost, port, spec.dataDir), { detached: true, stdio: ['ignore', logFd, logFd] });
+  // Through the tether, which stops the server when npm start is gone, even after a SIGKILL.
+  const child = spawn(process.execPath, [TETHER, binary, ...spec.args(bindHost, port, spec.dataDir)], { detached: true, stdio: ['pipe', logFd, logFd] });
+  holdOpen(child);
   closeSync(logFd);
   /** @type {{ code: number | null, signal: string | null } | undefined} */
   let exit;
@@ -117,7 +124,8 @@ export async function ensureServer(spec, log, env) {
     throw new StartError(`${spec.name}: ${binary} ${why}. Its log, ${logFile}, ends with:\n${tail(logFile, 8)}`);
   }
   log(`${spec.name}: started ${spec.binary} on ${bindHost}:${port} (data in ${spec.dataDir}, log in ${logFile})`);
-  return { name: spec.name, url: spec.url, started: true, logFile, stop, kill: () => void child.kill('SIGKILL') };
+  // SIGKILL of the tether alone would orphan the server; SIGTERM to it stops both at once.
+  return { name: spec.name, url: spec.url, started: true, logFile, pid: child.pid, binary, stop, kill: () => void child.kill('SIGTERM') };
 }
 
 /**
@@ -132,6 +140,16 @@ export async function stopChild(child, exited, graceMs = 10_000) {
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * Keeps the pipe to a child's stdin open, written to never, without it keeping npm start alive:
+ * the child sees it end only when npm start's process is gone.
+ * @param {import('node:child_process').ChildProcess} child
+ */
+export function holdOpen(child) {
+  child.stdin?.on('error', () => undefined);
+  /** @type {{ unref?: () => void } | null} */ (child.stdin)?.unref?.();
 }
 
 /**

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { StartError } from './errors.mjs';
 import { LineSplitter } from './prefix-lines.mjs';
-import { stopChild } from './servers.mjs';
+import { holdOpen, stopChild } from './servers.mjs';
 
 /**
  * @typedef {object} ServiceOptions
@@ -15,6 +15,9 @@ import { stopChild } from './servers.mjs';
  * @property {Record<string, string | undefined>} env
  * @property {(line: string, stream: 'stdout' | 'stderr') => void} print  writes one prefixed line
  */
+
+/** Makes a service stop once npm start is gone, even after a SIGKILL (see the file). */
+const EXIT_WITH_PARENT = new URL('./exit-with-parent.mjs', import.meta.url);
 
 export class Service {
   /** @param {ServiceOptions} options */
@@ -35,8 +38,10 @@ export class Service {
   start(timeoutMs = 60_000) {
     const { script, cwd, env, print } = this.options;
     // Its own process group: on Ctrl-C npm start stops the services in order, each exactly once.
-    const child = spawn(process.execPath, [script], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its stdin is the pipe it watches to stop when npm start is gone.
+    const child = spawn(process.execPath, ['--import', EXIT_WITH_PARENT.href, script], { cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
+    holdOpen(child);
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 
     return new Promise((resolve, reject) => {
