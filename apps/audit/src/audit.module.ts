@@ -8,6 +8,7 @@ import { TrailReader } from './trail/trail-reader.js';
 import { TrailRequests } from './trail/trail-requests.js';
 import { TrailStream } from './trail/trail-stream.js';
 import { TrailWriter } from './trail/trail-writer.js';
+import { VerdictsClient } from './trail/verdicts-client.js';
 
 export const SERVICE_NAME = 'crux-audit';
 
@@ -26,7 +27,7 @@ export class AuditModule {
         { provide: TrailReader, useFactory: (stream: TrailStream) => new TrailReader(stream), inject: [Tokens.TrailStream] },
         {
           provide: Recorder,
-          useFactory: (nc: NatsConnection, writer: TrailWriter) => new Recorder(nc, writer, logger),
+          useFactory: (nc: NatsConnection, writer: TrailWriter) => new Recorder(nc, writer, new VerdictsClient(nc), logger),
           inject: [Tokens.Nats, TrailWriter],
         },
         {

@@ -5,6 +5,7 @@ import { closeNats, connectNats, type NatsConnection } from '@crux/messaging';
 import { ManagedProcess, startNats, waitFor, type TestServer } from '@crux/test-harness';
 import { deletion } from './support/events.js';
 import { TrailAccess } from './support/trail-access.js';
+import { VerdictsResponder } from './support/verdicts-responder.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -29,12 +30,15 @@ describe('the built audit service', () => {
   let nats: TestServer;
   let nc: NatsConnection;
   let trail: TrailAccess;
+  let verdicts: VerdictsResponder;
   const procs: ManagedProcess[] = [];
 
   beforeAll(async () => {
     nats = await startNats();
     nc = await connectNats({ url: nats.url, name: 'audit-process-spec' });
     trail = await TrailAccess.open(nc);
+    // No job-state here: every command counts as applied.
+    verdicts = new VerdictsResponder(nc);
   });
 
   afterEach(async () => {
@@ -42,6 +46,7 @@ describe('the built audit service', () => {
   });
 
   afterAll(async () => {
+    verdicts?.stop();
     await closeNats(nc);
     await nats?.stop();
   });

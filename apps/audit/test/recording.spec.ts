@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConsumerName, contentHash, StreamName, Subjects, sealRecord, verifyChain, type AuditRecord, type JobEvent } from '@crux/contracts';
 import { jetstream } from '@crux/messaging';
+import { waitFor } from '@crux/test-harness';
 import { recordBody, type RecordableEvent } from '../src/domain/index.js';
 import { Recorder } from '../src/trail/recorder.js';
 import { TrailWriter } from '../src/trail/trail-writer.js';
@@ -81,6 +82,29 @@ describe('recording the deletion paths', () => {
       );
     }
     expect(verifyChain(records).ok).toBe(true);
+  });
+
+  it('leaves out a command the projection refused, and records nothing of a batch until its verdicts are known', async () => {
+    const jobId = crypto.randomUUID();
+    const story = storyOf(jobId);
+    const deleted = story.deleted('purge');
+    const refusedHold = story.held();
+    rig.verdicts.refuse(refusedHold, `job ${jobId} had been deleted when its held arrived`);
+    rig.verdicts.paused = true;
+    const askedBefore = rig.verdicts.asked;
+    await rig.trail.publish(deleted);
+    await rig.trail.publish(refusedHold);
+    // job-state cannot say yet (its projector is behind): asked again, nothing recorded meanwhile.
+    await waitFor(async () => rig.verdicts.asked >= askedBefore + 2 || undefined, { what: 'the recorder to ask twice', timeoutMs: 30_000 });
+    expect(await rig.trail.recordsOf(deleted.id)).toEqual([]);
+
+    rig.verdicts.paused = false;
+    await rig.trail.waitSettled();
+    expect(await rig.trail.recordsOf(deleted.id)).toHaveLength(1);
+    expect(await rig.trail.recordsOf(refusedHold.id)).toEqual([]);
+    const released = story.released();
+    await rig.trail.publish(released);
+    await rig.trail.waitRecorded([released.id]);
   });
 
   it('records an event published twice once, whether or not JOBS de-duplicated it', async () => {

@@ -7,6 +7,11 @@
   deletions apart from a key that vanished by other means (expiry detection looks for
   orphaned entries). Idempotent: a job already gone only has leftovers cleaned.
 
+  A deletion that must find the job as its command saw it is refused when it does not: a
+  purge or erase of a job no longer there (deleted by something else first), or a purge,
+  erase or TTL expiry of a job put on legal hold since. A refused deletion changes nothing,
+  and the trail does not record it.
+
   The key count varies with the number of jobs: the caller passes it first, as EVAL does.
 
     Input:
@@ -24,16 +29,22 @@
                                        Redis, not a cluster)
       ARGV[3] seconds a tombstone is kept (the archive retention)
       then per job j = 1..N:
-      ARGV[1+3j] stream sequence of its `deleted` event
-      ARGV[2+3j] job id
-      ARGV[3+3j] owner from the event's snapshot, or '' (erased)
+      ARGV[4j]   stream sequence of its `deleted` event
+      ARGV[1+4j] job id
+      ARGV[2+4j] owner from the event's snapshot, or '' (erased)
+      ARGV[3+4j] what the deletion needs: 'live' (a purge or erase: the job is there and not
+                 held), 'unheld' (a TTL expiry: if the job is there, it is not held) or ''
+                 (an external deletion: nothing, it reports a key already gone)
 
     Output: per job, in order, the pair code, status before ('' when there was no job):
        1  deleted (or, with no key, leftovers cleaned and the tombstone set)
        0  stale: the live job is at or past this sequence (restored later), or a later
           deletion's tombstone is there
+      -2  refused: a purge or erase of a job another deletion removed first (a redelivery
+          of an applied deletion is stale, not refused)
       -4  failed: the key holds something other than a job hash (the pair's second value
           is Redis's error); the other jobs of the call go ahead
+      -5  refused: the job is on legal hold
 ]]
 local statusIndex = {}
 local statusKeys = {}
@@ -48,22 +59,37 @@ local tombstoneTtl = ARGV[3]
 local function deleteJob(j)
   local jobKey = KEYS[7 + 2 * j]
   local tombstoneKey = KEYS[8 + 2 * j]
-  local seqText = ARGV[1 + 3 * j]
+  local seqText = ARGV[4 * j]
   local seq = tonumber(seqText)
-  local jobId = ARGV[2 + 3 * j]
+  local jobId = ARGV[1 + 4 * j]
+  local needs = ARGV[3 + 4 * j]
 
-  local state = redis.pcall('HMGET', jobKey, 'status', 'version', 'owner')
+  local state = redis.pcall('HMGET', jobKey, 'status', 'version', 'owner', 'held')
   if state.err then
     return -4, state.err
   end
   local current = state[1]
   local owner = state[3]
   if not owner or owner == '' then
-    owner = ARGV[3 + 3 * j]
+    owner = ARGV[2 + 4 * j]
   end
 
   if current and (tonumber(state[2] or '0') or 0) >= seq then
     return 0, current
+  end
+  if current and state[4] == '1' and needs ~= '' then
+    return -5, current
+  end
+  if not current and needs == 'live' then
+    -- Another deletion got there first. (No key and no tombstone is a rebuild replaying an
+    -- erased or aged-out history, which has only the deletion left: that one applies.)
+    local tombstone = tonumber(redis.call('GET', tombstoneKey) or '0') or 0
+    if tombstone >= seq then
+      return 0, ''
+    end
+    if tombstone > 0 then
+      return -2, ''
+    end
   end
 
   if current then

@@ -17,17 +17,22 @@
        1  applied
        0  stale: the hash's version is already >= the sequence
       -2  no job
+      -6  refused: the job is already held (a hold) or not held (a release); changes nothing
 ]]
 local jobKey = KEYS[1]
 local seq = tonumber(ARGV[1])
 
-local state = redis.call('HMGET', jobKey, 'status', 'version')
+local state = redis.call('HMGET', jobKey, 'status', 'version', 'held')
 local current = state[1]
 if not current then
   return { -2, '' }
 end
 if (tonumber(state[2] or '0') or 0) >= seq then
   return { 0, current }
+end
+-- Two holds that raced past their checks: the second is refused, not recorded twice.
+if (state[3] == '1') == (ARGV[3] == '1') then
+  return { -6, current }
 end
 
 if ARGV[3] == '1' then

@@ -15,6 +15,8 @@ import { PurgeStore } from './purge/purge-store.js';
 import { rebuildProviders } from './rebuild/rebuild.providers.js';
 import { connectRedis } from './redis/connect-redis.js';
 import { JobReader } from './redis/job-reader.js';
+import { ProjectorProgress } from './verdicts/projector-progress.js';
+import { VerdictsService } from './verdicts/verdicts.service.js';
 import { JobWriter } from './redis/job-writer.js';
 import { JobCommands } from './requests/job-commands.js';
 import { JobQueries } from './requests/job-queries.js';
@@ -27,6 +29,9 @@ export const SERVICE_NAME = 'crux-job-state';
  * job-state: projects JOBS into Redis, records every way a job leaves it (expiry, purge,
  * outside deletion) as events, and answers state queries and operator commands over NATS.
  */
+/** How long a verdicts request waits for the projector to judge its events before answering 503. */
+const VERDICTS_WAIT_MS = 5_000;
+
 @Module({})
 export class JobStateModule {
   static forRoot(settings: Settings): DynamicModule {
@@ -83,6 +88,11 @@ export class JobStateModule {
           inject: [Tokens.ProjectorRedis, Projector],
         },
         ...rebuildProviders(settings),
+        {
+          provide: VerdictsService,
+          useFactory: (reader: JobReader, jsm: JetStreamManager) => new VerdictsService(reader, new ProjectorProgress(jsm), VERDICTS_WAIT_MS),
+          inject: [JobReader, Tokens.JetStreamManager],
+        },
         StateRequests,
         JobStateLifecycle,
       ],

@@ -13,3 +13,4 @@ export * from './redis-keys.js';
 export * from './settings.js';
 export * from './state-requests.js';
 export * from './subjects.js';
+export * from './verdicts.js';

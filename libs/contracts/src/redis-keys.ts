@@ -58,6 +58,11 @@ export const RedisKeys = {
    * retention. A replayed event older than it (e.g. `created`) cannot resurrect the job.
    */
   tombstone: (jobId: string) => `jobs:deleted:${jobId}`,
+  /**
+   * A command event the projection refused (a hold of a job deleted first, say): JSON of its
+   * EventRefusal, kept for the archive retention. The trail never records a refused event.
+   */
+  refusal: (eventId: string) => `jobs:refused:${eventId}`,
 } as const;
 
 export const JOB_KEY_PREFIX = 'job:';

@@ -42,6 +42,8 @@ export const Subjects = {
   stateRebuild: 'job.state.rebuild',
   /** Progress of the latest rebuild. */
   stateRebuildStatus: 'job.state.rebuild_status',
+  /** Which of some JOBS events the projection refused (the audit, before recording them). */
+  stateVerdicts: 'job.state.verdicts',
   /** Trail records: `audit.<action>.<job_id>`; the AUDIT stream stores exactly `audit.*.*`. */
   auditRecord: (action: string, jobId: string) => `audit.${action}.${jobId}`,
   auditStreamSubjects: () => ['audit.*.*'],

@@ -1,9 +1,10 @@
-import { ConsumerName, StreamName } from '@crux/contracts';
+import { ConsumerName, isJudgedEventType, StreamName } from '@crux/contracts';
 import { jetstream, type JsMsg, type NatsConnection } from '@crux/messaging';
 import type { Consumer } from '@nats-io/jetstream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readJobEvent, type RecordableEvent } from '../domain/index.js';
 import type { TrailWriter, WriterLogger } from './trail-writer.js';
+import type { VerdictsClient } from './verdicts-client.js';
 
 /** Messages asked for per pull, and most held unprocessed before pulling more. */
 const PULL_MESSAGES = 1000;
@@ -35,7 +36,9 @@ export interface RecorderStats {
   ignored: number;
   /** Unreadable deletion-path messages, dropped. */
   malformed: number;
-  /** Batches the writer could not store and that were retried. */
+  /** Commands the projection refused (they changed nothing): acked without a record. */
+  refused: number;
+  /** Batches the writer could not store, or whose verdicts could not be had, retried. */
   retries: number;
   /** Times this replica handed its events to another writer and paused. */
   stepBacks: number;
@@ -71,11 +74,12 @@ export class Recorder {
   private pausedUntil = 0;
   /** Step-backs since this replica last recorded a batch without losing the race. */
   private stepBacksInARow = 0;
-  readonly stats: RecorderStats = { ignored: 0, malformed: 0, retries: 0, stepBacks: 0 };
+  readonly stats: RecorderStats = { ignored: 0, malformed: 0, refused: 0, retries: 0, stepBacks: 0 };
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly writer: TrailWriter,
+    private readonly verdicts: VerdictsClient,
     private readonly logger: WriterLogger,
   ) {}
 
@@ -172,10 +176,21 @@ export class Recorder {
       }
     }
     if (held.length === 0) return;
-    const settled = await this.recordInPlace(held);
+    const refused = await this.refusedInPlace(held);
+    if (!refused) return;
+    const kept = held.filter((h) => {
+      const why = refused.get(h.event.id);
+      if (why === undefined) return true;
+      this.stats.refused++;
+      this.logger.log(`not recording ${h.event.type} ${h.event.id}: it changed nothing (${why})`);
+      quietly(() => h.msg.ack());
+      return false;
+    });
+    if (kept.length === 0) return;
+    const settled = await this.recordInPlace(kept);
     if (!settled) return;
     const left: JsMsg[] = [];
-    for (const h of held) {
+    for (const h of kept) {
       if (settled.has(h.event.id)) quietly(() => h.msg.ack());
       else left.push(h.msg);
     }
@@ -193,6 +208,30 @@ export class Recorder {
     const handBack = [...left, ...this.buffer.splice(0)];
     for (const msg of handBack) quietly(() => msg.nak());
     this.logger.log(`another audit replica is appending: handed ${handBack.length} events to it, pulling again in ${pause} ms`);
+  }
+
+  /**
+   * The commands of the batch the projection refused, asked of job-state (which waits until
+   * its projector has judged them), retried until answered; null when stopped meanwhile.
+   */
+  private async refusedInPlace(held: Held[]): Promise<Map<string, string> | null> {
+    const judged = held.filter((h) => isJudgedEventType(h.event.type)).map((h) => ({ id: h.event.id, seq: h.msg.seq }));
+    if (judged.length === 0) return new Map();
+    let delay = RETRY_MIN_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.verdicts.refused(judged);
+      } catch (error) {
+        if (this.stopping) return null;
+        if (attempt === 1 || attempt % 10 === 0) {
+          this.logger.warn(`could not learn whether ${judged.length} commands took effect (${(error as Error).message}); asking again`);
+        }
+        this.stats.retries++;
+        for (const h of held) quietly(() => h.msg.working());
+        await this.pause(delay);
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
+      }
+    }
   }
 
   /** Retries until the trail takes the batch; the ids recorded, or null when stopped meanwhile (nothing acked). */

@@ -5,6 +5,7 @@ import { closeNats, connectNats, type NatsConnection } from '@crux/messaging';
 import { startNats, type TestServer } from '@crux/test-harness';
 import { AuditModule } from '../../src/audit.module.js';
 import { TrailAccess } from './trail-access.js';
+import { VerdictsResponder } from './verdicts-responder.js';
 
 /** A private nats-server with the audit service in-process, plus the test's own connection. */
 export interface AuditRig {
@@ -13,6 +14,8 @@ export interface AuditRig {
   app: INestApplicationContext | null;
   nc: NatsConnection;
   trail: TrailAccess;
+  /** job-state's verdicts on command events, as the test decides them. */
+  verdicts: VerdictsResponder;
   /** Starts the service (again); it provisions the streams and the consumer itself. */
   startApp(): Promise<INestApplicationContext>;
   stopApp(): Promise<void>;
@@ -24,6 +27,7 @@ export async function startAuditRig(options: { app?: boolean } = {}): Promise<Au
   const settings = loadSettings({ NATS_URL: nats.url, CRUX_ARCHIVE_RETENTION_S: '3600' });
   const nc = await connectNats({ url: nats.url, name: 'audit-spec' });
   const trail = await TrailAccess.open(nc);
+  const verdicts = new VerdictsResponder(nc);
   let closed = false;
   const rig: AuditRig = {
     nats,
@@ -31,6 +35,7 @@ export async function startAuditRig(options: { app?: boolean } = {}): Promise<Au
     app: null,
     nc,
     trail,
+    verdicts,
     async startApp() {
       rig.app = await NestFactory.createApplicationContext(AuditModule.forRoot(settings), {
         logger: process.env.CRUX_TEST_VERBOSE ? ['error', 'warn', 'log'] : false,
@@ -47,6 +52,7 @@ export async function startAuditRig(options: { app?: boolean } = {}): Promise<Au
       if (closed) return;
       closed = true;
       await rig.stopApp();
+      verdicts.stop();
       await closeNats(nc);
       await nats.stop();
     },

@@ -9,6 +9,8 @@ export * from './notify-flags.js';
 export * from './parse-event.js';
 export * from './plan-update.js';
 export * from './purge-plan.js';
+export * from './refusal.js';
 export * from './replay.js';
 export * from './state-request-validation.js';
 export * from './ttl-policy.js';
+export * from './verdicts-request.js';

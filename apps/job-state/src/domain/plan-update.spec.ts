@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { JOB_STATUSES, JobStatus, STATUS_TRANSITIONS, type JobEvent } from '@crux/contracts';
 import { fromJobHash, snapshotOf, toJobHash } from './job-hash.js';
-import { planUpdate, projectedFromNothing, type ApplyPlan } from './plan-update.js';
+import { deletionNeeds, planUpdate, projectedFromNothing, type ApplyPlan } from './plan-update.js';
 import { jobEvents, purgePlannedEvent } from '../../test/support/job-events.js';
 
 const settings = { ttlActiveS: 100, ttlCompletedS: 700, ttlFailedS: 300, ttlCancelledS: 200 };
@@ -165,13 +165,23 @@ describe('planning the deletion paths', () => {
   const events = jobEvents(JOB, 'bob');
 
   it('given deleted, then the job goes with its owner index, from the snapshot', () => {
-    expect(planUpdate(events.deleted(createdSnapshot()), 20, settings)).toEqual({
+    const deleted = events.deleted(createdSnapshot());
+    expect(planUpdate(deleted, 20, settings)).toEqual({
       kind: 'delete',
       jobId: JOB,
+      eventId: deleted.id,
       eventType: 'deleted',
       seq: 20,
       owner: 'alice',
+      needs: 'live',
     });
+  });
+
+  it('given a deletion, then what it needs to find follows its reason: a purge the live unheld job, an expiry no hold, an external deletion nothing', () => {
+    expect(deletionNeeds('purge')).toBe('live');
+    expect(deletionNeeds('erase')).toBe('live');
+    expect(deletionNeeds('ttl')).toBe('unheld');
+    expect(deletionNeeds('external')).toBe('');
   });
 
   it('given an erased deletion (no snapshot), then the owner is left for the script to find', () => {
@@ -189,9 +199,11 @@ describe('planning the deletion paths', () => {
 
   it('given held or released, then the hold flag changes and a release knows every status TTL', () => {
     expect(planUpdate(events.held(), 31, settings)).toMatchObject({ kind: 'hold', held: true });
-    expect(planUpdate(events.released(), 32, settings)).toEqual({
+    const released = events.released();
+    expect(planUpdate(released, 32, settings)).toEqual({
       kind: 'hold',
       jobId: JOB,
+      eventId: released.id,
       eventType: 'released',
       seq: 32,
       held: false,
@@ -200,6 +212,7 @@ describe('planning the deletion paths', () => {
   });
 
   it('given a purge plan event, then there is nothing to project (its id is a plan)', () => {
-    expect(planUpdate(purgePlannedEvent('plan-1'), 33, settings)).toEqual({ kind: 'skip', jobId: 'plan-1', eventType: 'purge_planned', seq: 33 });
+    const planned = purgePlannedEvent('plan-1');
+    expect(planUpdate(planned, 33, settings)).toEqual({ kind: 'skip', jobId: 'plan-1', eventId: planned.id, eventType: 'purge_planned', seq: 33 });
   });
 });

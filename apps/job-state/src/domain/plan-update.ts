@@ -1,4 +1,5 @@
 import {
+  DeletionReason,
   JOB_STATUSES,
   JobStatus,
   STATUS_TRANSITIONS,
@@ -16,6 +17,8 @@ export type EventFields = Partial<Omit<JobHash, 'status' | 'version'>>;
 
 interface PlanBase {
   jobId: string;
+  /** The event's id: what the trail and a refusal name it by. */
+  eventId: string;
   eventType: JobEventType;
   /** JOBS stream sequence: becomes the hash's `version`; an event at or below it is stale. */
   seq: number;
@@ -48,6 +51,30 @@ export interface DeletePlan extends PlanBase {
   kind: 'delete';
   /** From the snapshot, for the owner index when the hash is already gone; null when erased. */
   owner: string | null;
+  /** What must still be true for the deletion to happen (deletionNeeds). */
+  needs: DeletionNeeds;
+}
+
+/**
+ * What a deletion needs to find, or it is refused and never recorded: a purge or erase the
+ * live, unheld job its plan chose; a TTL expiry a job not put on hold since (the key may be
+ * gone already: Redis's own expiry is the backstop); an external deletion nothing (it
+ * reports a key already gone).
+ */
+export type DeletionNeeds = 'live' | 'unheld' | '';
+
+export function deletionNeeds(reason: DeletionReason): DeletionNeeds {
+  switch (reason) {
+    case DeletionReason.Purge:
+    case DeletionReason.Erase:
+      return 'live';
+    case DeletionReason.Ttl:
+      return 'unheld';
+    case DeletionReason.External:
+      return '';
+    default:
+      return assertNever(reason, 'deletion reason');
+  }
 }
 
 /** `restored`: the archived snapshot becomes the live job again (restore-job-10.lua). */
@@ -113,6 +140,7 @@ function statusChange(
   return {
     kind: 'apply',
     jobId: event.job_id,
+    eventId: event.id,
     eventType: event.type,
     seq,
     allowedFrom: rule.from,
@@ -134,7 +162,7 @@ export function ttlTable(settings: TtlSettings): Record<JobStatus, number> {
 
 /** Turns one job event at stream sequence `seq` into what Redis must do. */
 export function planUpdate(event: JobEvent, seq: number, settings: TtlSettings): PlannedUpdate {
-  const base = { jobId: event.job_id, eventType: event.type, seq };
+  const base = { jobId: event.job_id, eventId: event.id, eventType: event.type, seq };
   switch (event.type) {
     case 'created': {
       const { status: _status, version: _version, ...fields } = toJobHash(createdView(event, seq));
@@ -182,7 +210,7 @@ export function planUpdate(event: JobEvent, seq: number, settings: TtlSettings):
         endsRevokeWait: true,
       };
     case 'deleted':
-      return { ...base, kind: 'delete', owner: event.data.snapshot?.owner ?? null };
+      return { ...base, kind: 'delete', owner: event.data.snapshot?.owner ?? null, needs: deletionNeeds(event.data.reason) };
     case 'restored': {
       const snapshot = event.data.snapshot;
       const { version: _version, ...fields } = toJobHash(snapshot);

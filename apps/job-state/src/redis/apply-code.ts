@@ -9,6 +9,10 @@ export const ApplyCode = {
   NoJob: -2,
   /** The job was deleted: only a restore brings it back (a replayed `created` does not). */
   Tombstoned: -3,
+  /** A purge, erase or TTL expiry of a job on legal hold: nothing deleted. */
+  Held: -5,
+  /** A hold of a held job, or a release of one not held: nothing changed. */
+  Unchanged: -6,
 } as const;
 export type ApplyCode = (typeof ApplyCode)[keyof typeof ApplyCode];
 

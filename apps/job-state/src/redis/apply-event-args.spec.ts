@@ -98,9 +98,9 @@ describe('apply script arguments', () => {
       RedisKeys.job('job-1'),
       RedisKeys.tombstone('job-1'),
     ]);
-    expect(deleted.args.slice(1 + n)).toEqual([JSON.stringify(JOB_STATUSES), OWNER_INDEX_PREFIX, '3600', '20', 'job-1', 'alice']);
+    expect(deleted.args.slice(1 + n)).toEqual([JSON.stringify(JOB_STATUSES), OWNER_INDEX_PREFIX, '3600', '20', 'job-1', 'alice', 'live']);
     expect(OWNER_INDEX_PREFIX + 'alice').toBe(RedisKeys.byOwner('alice'));
-    expect(call(events.deleted(null, 'erase'), 21).args.at(-1)).toBe('');
+    expect(call(events.deleted(null, 'erase'), 21).args.slice(-2)).toEqual(['', 'live']);
   });
 
   it('puts a run of consecutive deletions in one call, keeping the order of everything else', () => {
@@ -120,7 +120,7 @@ describe('apply script arguments', () => {
     ]);
     const first = groups[0].call.args;
     expect(first[0]).toBe(String(8 + 4));
-    expect(first.slice(-6)).toEqual(['1', 'job-1', 'alice', '2', 'job-2', '']);
+    expect(first.slice(-8)).toEqual(['1', 'job-1', 'alice', 'live', '2', 'job-2', '', 'live']);
   });
 
   it('restores into the owner and status indexes with the TTL of the status', () => {

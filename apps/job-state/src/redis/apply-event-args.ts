@@ -64,7 +64,7 @@ export function deleteJobsCall(plans: readonly DeletePlan[], s: ScriptSettings):
   const argv = [JSON.stringify(JOB_STATUSES), OWNER_INDEX_PREFIX, String(s.archiveRetentionS)];
   for (const plan of plans) {
     keys.push(RedisKeys.job(plan.jobId), RedisKeys.tombstone(plan.jobId));
-    argv.push(String(plan.seq), plan.jobId, plan.owner ?? '');
+    argv.push(String(plan.seq), plan.jobId, plan.owner ?? '', plan.needs);
   }
   return { command: ScriptCommand.DeleteJobs, args: [String(keys.length), ...keys, ...argv] };
 }

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { isJobStatus, RedisKeys, type JobStatus, type JobView } from '@crux/contracts';
+import { isJobStatus, RedisKeys, type EventRefusal, type JobStatus, type JobView } from '@crux/contracts';
 import { comesAfter, fromJobHash, snapshotOf, ttlFromDeadline, type ListPosition } from '../domain/index.js';
 
 export interface IndexEntry {
@@ -104,6 +104,17 @@ export class JobReader {
         deadlineMs,
       };
     });
+  }
+
+  /** The projection's refusals of these events, by event id; an event absent was not refused (or not judged yet). */
+  async refusals(eventIds: readonly string[]): Promise<Map<string, EventRefusal>> {
+    const found = new Map<string, EventRefusal>();
+    if (eventIds.length === 0) return found;
+    const values = await this.redis.mget(eventIds.map((id) => RedisKeys.refusal(id)));
+    values.forEach((value, i) => {
+      if (value) found.set(eventIds[i], JSON.parse(value) as EventRefusal);
+    });
+    return found;
   }
 
   async hasTombstone(jobId: string): Promise<boolean> {

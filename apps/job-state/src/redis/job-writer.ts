@@ -1,6 +1,6 @@
-import { isJobStatus, type JobStatus } from '@crux/contracts';
+import { isJobStatus, RedisKeys, type EventRefusal, type JobStatus } from '@crux/contracts';
 import type { Redis } from 'ioredis';
-import type { PlannedUpdate } from '../domain/index.js';
+import { refusalOf, type PlannedUpdate } from '../domain/index.js';
 import { ApplyCode, toApplyCode } from './apply-code.js';
 import { groupScriptCalls, type GroupedCall, type ScriptSettings } from './apply-event-args.js';
 import { fencedCall, isFencedError, type ProjectorFence } from './fenced-scripts.js';
@@ -92,6 +92,26 @@ export class JobWriter {
       const [error, reply] = replies[g] ?? [new Error('no reply'), null];
       spread(group, plans, error, reply, outcomes);
     });
+    await this.keepRefusals(plans, outcomes);
     return outcomes;
+  }
+
+  /**
+   * Stores why each refused command event was refused, before the caller acks anything: once
+   * the projector's ack floor passes an event, its verdict can be read (RefusalStore). A
+   * retried batch refuses the same events again and writes the same verdicts.
+   */
+  private async keepRefusals(plans: readonly PlannedUpdate[], outcomes: readonly ApplyOutcome[]): Promise<void> {
+    const refusals: EventRefusal[] = [];
+    outcomes.forEach((outcome, i) => {
+      const refusal = outcome.ok ? refusalOf(plans[i], outcome.code, outcome.previous) : null;
+      if (refusal) refusals.push(refusal);
+    });
+    if (refusals.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const r of refusals) pipeline.set(RedisKeys.refusal(r.event_id), JSON.stringify(r), 'EX', this.settings.archiveRetentionS);
+    const replies = await pipeline.exec();
+    const failed = replies?.find(([error]) => error);
+    if (!replies || failed) throw new Error(`could not keep ${refusals.length} refusals: ${failed?.[0]?.message ?? 'pipeline aborted'}`);
   }
 }

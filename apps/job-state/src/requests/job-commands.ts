@@ -3,7 +3,7 @@ import { assertNever, checkJobCommand, restoredEvent, type JobCommand } from '..
 import type { EventPublisher } from '../events/event-publisher.js';
 import type { JobHistory } from '../events/job-history.js';
 import type { JobReader } from '../redis/job-reader.js';
-import { awaitProjection } from './await-projection.js';
+import { awaitVerdict } from './await-projection.js';
 import { notFound, type JobQueries } from './job-queries.js';
 
 /** How long a command waits for the projector to show its effect before answering anyway. */
@@ -32,7 +32,7 @@ export class JobCommands {
     const found = await this.queries.lookup(jobId);
     switch (found.kind) {
       case 'live':
-        if (found.unapplied?.event.type === JobEventType.Restored) return this.projected(jobId, found.unapplied.seq, 'restore');
+        if (found.unapplied?.event.type === JobEventType.Restored) return this.projected(jobId, found.unapplied.event.id, found.unapplied.seq, 'restore');
         return conflict(`job ${jobId} is live; only a deleted job can be restored`);
       case 'unsettled':
         return { ok: false, error: found.error };
@@ -41,8 +41,9 @@ export class JobCommands {
       case 'gone': {
         const snapshot = found.deletion.event.data.snapshot;
         if (!snapshot) return { ok: false, error: apiError(410, 'Gone', `job ${jobId} was erased; its content no longer exists`) };
-        const ack = await this.publisher.publish(restoredEvent(jobId, snapshot, found.deletion, actor, reason));
-        return this.projected(jobId, ack.seq, 'restore');
+        const event = restoredEvent(jobId, snapshot, found.deletion, actor, reason);
+        const ack = await this.publisher.publish(event);
+        return this.projected(jobId, event.id, ack.seq, 'restore');
       }
       default:
         return assertNever(found, 'job lookup');
@@ -67,16 +68,26 @@ export class JobCommands {
     if (found.kind !== 'live') return { ok: false, error: found.error };
     if (found.view.held === held) return conflict(held ? `job ${jobId} is already on hold` : `job ${jobId} is not on hold`);
     const type = held ? 'held' : 'released';
-    const ack = await this.publisher.publish(makeEvent(type, jobId, command.actor, { reason: command.reason }));
-    return this.projected(jobId, ack.seq, type);
+    const event = makeEvent(type, jobId, command.actor, { reason: command.reason });
+    const ack = await this.publisher.publish(event);
+    return this.projected(jobId, event.id, ack.seq, type);
   }
 
-  /** Answers with the job once the projector shows the command's event applied. */
-  private async projected(jobId: string, seq: number, what: string): Promise<Reply<JobView>> {
-    const view = await awaitProjection(this.reader, jobId, seq, PROJECTION_WAIT_MS);
-    if (view) return { ok: true, value: view };
+  /**
+   * Answers with the job once the projector applied the command's event, or with why it
+   * refused it: another command on the job reached JOBS first (a purge before this hold,
+   * say), and the answer must agree with the trail, which never records a refused event.
+   */
+  private async projected(jobId: string, eventId: string, seq: number, what: string): Promise<Reply<JobView>> {
+    const verdict = await awaitVerdict(this.reader, jobId, eventId, seq, PROJECTION_WAIT_MS);
+    if (verdict.kind === 'applied') return { ok: true, value: verdict.view };
     const found = await this.queries.lookup(jobId);
-    if (found.kind === 'gone' || found.kind === 'unsettled') return { ok: false, error: found.error };
+    if (found.kind === 'gone') return { ok: false, error: found.error };
+    if (verdict.kind === 'refused') {
+      if (found.kind === 'unknown') return { ok: false, error: notFound(jobId) };
+      return conflict(verdict.refusal.message);
+    }
+    if (found.kind === 'unsettled') return { ok: false, error: found.error };
     return {
       ok: false,
       error: apiError(503, 'Service Unavailable', `the ${what} of job ${jobId} is recorded but not applied yet; read the job again shortly`),

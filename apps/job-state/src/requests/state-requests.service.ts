@@ -5,6 +5,7 @@ import type { Subscription } from '@nats-io/transport-node';
 import { PurgeService } from '../purge/purge.service.js';
 import { RebuildRequests } from '../rebuild/rebuild-requests.js';
 import { Tokens } from '../tokens.js';
+import { VerdictsService } from '../verdicts/verdicts.service.js';
 import { JobCommands } from './job-commands.js';
 import { JobQueries } from './job-queries.js';
 
@@ -21,6 +22,7 @@ export class StateRequests {
     @Inject(JobCommands) private readonly commands: JobCommands,
     @Inject(PurgeService) private readonly purges: PurgeService,
     @Inject(RebuildRequests) private readonly rebuilds: RebuildRequests,
+    @Inject(VerdictsService) private readonly verdicts: VerdictsService,
   ) {}
 
   start(): void {
@@ -40,6 +42,7 @@ export class StateRequests {
       serve(Subjects.stateRelease, (r) => this.commands.release(r)),
       serve(Subjects.stateRebuild, (r) => this.rebuilds.rebuild(r)),
       serve(Subjects.stateRebuildStatus, (r) => this.rebuilds.status(r)),
+      serve(Subjects.stateVerdicts, (r) => this.verdicts.verdicts(r)),
     ];
   }
 
