@@ -10,6 +10,7 @@ import { ApiExceptionFilter } from './errors/api-exception.filter.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { GracefulClose } from './http/graceful-close.js';
+import { RouteTable } from './http/route-table.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NatsModule } from './nats/nats.module.js';
@@ -27,7 +28,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [NatsModule, AuthModule, MetricsModule, SolveModule, JobsModule, EventsModule, AdminModule, AuditModule, HealthModule, DocsModule, ConsoleModule],
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: ApiExceptionFilter }, GracefulClose],
+      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: ApiExceptionFilter }, GracefulClose, RouteTable],
       exports: [GATEWAY_CONFIG],
     };
   }

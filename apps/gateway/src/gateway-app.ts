@@ -1,13 +1,13 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LogLevel } from '@nestjs/common';
 import type { Settings } from '@crux/contracts';
 import { ensureJobsStream } from '@crux/messaging';
 import { AppModule } from './app.module.js';
+import { ApiKeyRegistry } from './auth/api-key-registry.js';
 import { loadApiKeys } from './auth/load-api-keys.js';
-import { setSecurityHeaders } from './edge/security-headers.js';
 import {
   commandTimeoutFor,
   DEFAULT_CANCEL_WAIT_MS,
@@ -15,10 +15,13 @@ import {
   verifyTimeoutFor,
   type GatewayConfig,
 } from './config/gateway-config.js';
+import { installEdgeHooks } from './edge/edge-hooks.js';
+import { RateLimiter } from './edge/rate-limiter.js';
+import { answerClientError } from './http/client-error.js';
+import { installJsonBodyParser } from './http/json-body.js';
+import { RouteTable } from './http/route-table.js';
 import { MetricsService } from './metrics/metrics.service.js';
-import { requestMetrics } from './metrics/request-metrics.middleware.js';
 import { NatsService } from './nats/nats.service.js';
-import { SolveHttpHandler } from './solve/solve-http.handler.js';
 
 export interface GatewayOptions {
   settings: Settings;
@@ -32,16 +35,23 @@ export interface GatewayOptions {
 }
 
 export interface RunningGateway {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   /** http://host:port the server listens on (the real port when CRUX_HTTP_PORT is 0). */
   url: string;
 }
 
+/** How often Node looks for requests over their headers or request timeout (its default is 30 s). */
+const TIMEOUT_CHECK_MS = 1000;
+
 /**
  * Builds the gateway app without listening. Refuses to build without API keys, before it
  * connects anywhere: an open gateway must never start by accident.
+ *
+ * One pipeline for every route, submit included: Fastify's `onRequest` hook (security headers,
+ * metrics, authentication, rate limit, role), then the one body parser, then Nest's pipes and
+ * handler, and errors through the one exception filter.
  */
-export async function createGatewayApp(options: GatewayOptions): Promise<NestExpressApplication> {
+export async function createGatewayApp(options: GatewayOptions): Promise<NestFastifyApplication> {
   const { settings } = options;
   // Loads and validates the keys (any, distinct names and secrets, production rules) and throws with what to do.
   const keys = loadApiKeys(settings);
@@ -53,35 +63,38 @@ export async function createGatewayApp(options: GatewayOptions): Promise<NestExp
     commandTimeoutMs: options.commandTimeoutMs ?? commandTimeoutFor(settings),
     verifyTimeoutMs: options.verifyTimeoutMs ?? verifyTimeoutFor(settings),
   };
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const continues = new WeakMap<IncomingMessage, ServerResponse>();
+  const adapter = new FastifyAdapter({
+    bodyLimit: settings.maxBodyBytes,
+    // A slow client is cut off: headers, then the whole request, within these (408).
+    http: { headersTimeout: settings.httpHeadersTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS },
+    requestTimeout: settings.httpRequestTimeoutMs,
+    keepAliveTimeout: settings.httpKeepAliveTimeoutMs,
+    // Requests that arrive while the server closes are still answered (GracefulClose closes their connections).
+    return503OnClosing: false,
+    clientErrorHandler: answerClientError,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false,
     logger: options.logLevels ?? ['log', 'warn', 'error'],
   });
-  app.disable('x-powered-by');
-  // First, so its timing covers body parsing too.
-  app.use(requestMetrics(app.get(MetricsService)));
-  // strict: false lets a JSON scalar through, so it gets "must be a JSON object" rather than "not valid JSON".
-  app.useBodyParser('json', { limit: settings.maxBodyBytes, strict: false, type: ['application/json', 'application/*+json'] });
-  mountSubmitFastLane(app);
+  const fastify = app.getHttpAdapter().getInstance();
+  installEdgeHooks(fastify, { keys: app.get(ApiKeyRegistry), limiter: app.get(RateLimiter), metrics: app.get(MetricsService), routes: app.get(RouteTable) });
+  installJsonBodyParser(fastify, settings.maxBodyBytes, (req) => continues.get(req));
+  holdContinue(app.getHttpServer() as Server, continues);
   return app;
 }
 
 /**
- * Puts the submit routes ahead of Express on the same HTTP server (see SolveHttpHandler for
- * why); every other request goes to Express and Nest as usual. Every answer, either way, gets
- * the security headers here, before any handler runs.
+ * Node answers `Expect: 100-continue` with a 100 as soon as the headers arrive, unless the
+ * server listens for `checkContinue`. Here the request goes the usual way and the body parser
+ * sends the 100 only when it is about to read the body: a client that is refused (401, 403,
+ * 413 from its Content-Length, …) hears the refusal without ever being asked to send it.
  */
-function mountSubmitFastLane(app: NestExpressApplication): void {
-  const server = app.getHttpServer() as Server;
-  const solve = app.get(SolveHttpHandler);
-  const [express, ...others] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-  if (!express || others.length > 0) throw new Error('expected exactly one request listener (Express) on the HTTP server');
-  server.removeListener('request', express);
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    setSecurityHeaders(res);
-    const route = solve.match(req);
-    if (route) void solve.handle(route, req, res);
-    else express(req, res);
+function holdContinue(server: Server, continues: WeakMap<IncomingMessage, ServerResponse>): void {
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    continues.set(req, res);
+    server.emit('request', req, res);
   });
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PurgeConfirmBody, PurgePlanBody, ReasonBody, SolveBasicRequest, SolveEnhancedRequest } from '@crux/contracts';
 import { openApiDocument } from '../src/docs/openapi.js';
-import { SOLVE_ROUTES } from '../src/solve/solve-http.handler.js';
+import { RouteTable } from '../src/http/route-table.js';
 import { dtoFields } from '../src/validation/validate-dto.js';
 import { startTestGateway, startTestNats, type Gateway, type TestNats } from './support/gateway-fixture.js';
 
@@ -9,11 +9,12 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 /** Every route the running app serves, as `METHOD /path/{param}`. */
 function servedRoutes(gateway: Gateway): string[] {
-  const express = gateway.app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } };
-  const routes = express.router.stack
-    .filter((layer) => layer.route)
-    .flatMap(({ route }) => Object.keys(route!.methods).map((method) => `${method.toUpperCase()} ${route!.path.replace(/:(\w+)/g, '{$1}')}`));
-  return [...routes, ...SOLVE_ROUTES.map((route) => `POST ${route.path}`)].sort();
+  // Fastify adds a HEAD route for every GET; the document describes the GETs.
+  return gateway.app
+    .get(RouteTable)
+    .routes.filter((route) => route.method !== 'HEAD')
+    .map((route) => `${route.method} ${route.url.replace(/:(\w+)/g, '{$1}')}`)
+    .sort();
 }
 
 function documentedRoutes(doc: Json): string[] {

@@ -1,11 +1,10 @@
-import { Controller, Delete, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { JobIdParam, ReasonBody, Role, type JobView } from '@crux/contracts';
 import { Roles } from '../auth/auth.decorators.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { API_PREFIX } from '../http/api-paths.js';
-import { optionalBody, type RequestWithBody } from '../http/optional-body.js';
 import { noQuery } from '../http/query-reader.js';
-import { ValidPipe } from '../validation/valid.pipe.js';
+import { OptionalBodyPipe, ValidPipe } from '../validation/valid.pipe.js';
 import { AdminJobsService } from './admin-jobs.service.js';
 
 /** Restore and legal hold. The body `{reason}` is optional on each. */
@@ -19,32 +18,32 @@ export class AdminJobsController {
   restore(
     @Param(ValidPipe) params: JobIdParam,
     @Query() query: Record<string, unknown>,
-    @Req() req: RequestWithBody,
+    @Body(OptionalBodyPipe) body: ReasonBody,
     @CurrentPrincipal() principal: Principal,
   ): Promise<JobView> {
     noQuery(query);
-    return this.jobs.restore(params.id, optionalBody(ReasonBody, req), principal);
+    return this.jobs.restore(params.id, body, principal);
   }
 
   @Put(':id/hold')
   hold(
     @Param(ValidPipe) params: JobIdParam,
     @Query() query: Record<string, unknown>,
-    @Req() req: RequestWithBody,
+    @Body(OptionalBodyPipe) body: ReasonBody,
     @CurrentPrincipal() principal: Principal,
   ): Promise<JobView> {
     noQuery(query);
-    return this.jobs.hold(params.id, optionalBody(ReasonBody, req), principal);
+    return this.jobs.hold(params.id, body, principal);
   }
 
   @Delete(':id/hold')
   release(
     @Param(ValidPipe) params: JobIdParam,
     @Query() query: Record<string, unknown>,
-    @Req() req: RequestWithBody,
+    @Body(OptionalBodyPipe) body: ReasonBody,
     @CurrentPrincipal() principal: Principal,
   ): Promise<JobView> {
     noQuery(query);
-    return this.jobs.release(params.id, optionalBody(ReasonBody, req), principal);
+    return this.jobs.release(params.id, body, principal);
   }
 }

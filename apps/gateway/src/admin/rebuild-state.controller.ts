@@ -1,9 +1,9 @@
-import { Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ReasonBody, Role, type RebuildProgress } from '@crux/contracts';
 import { Roles } from '../auth/auth.decorators.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { API_PREFIX } from '../http/api-paths.js';
-import { optionalBody, type RequestWithBody } from '../http/optional-body.js';
+import { OptionalBodyPipe } from '../validation/valid.pipe.js';
 import { noQuery } from '../http/query-reader.js';
 import { RebuildStateService } from './rebuild-state.service.js';
 
@@ -15,9 +15,9 @@ export class RebuildStateController {
 
   @Post()
   @HttpCode(202)
-  start(@Query() query: Record<string, unknown>, @Req() req: RequestWithBody, @CurrentPrincipal() principal: Principal): Promise<RebuildProgress> {
+  start(@Query() query: Record<string, unknown>, @Body(OptionalBodyPipe) body: ReasonBody, @CurrentPrincipal() principal: Principal): Promise<RebuildProgress> {
     noQuery(query);
-    return this.rebuilds.start(optionalBody(ReasonBody, req), principal);
+    return this.rebuilds.start(body, principal);
   }
 
   @Get()

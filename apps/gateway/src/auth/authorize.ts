@@ -6,8 +6,8 @@ import type { Principal } from './principal.js';
 
 /**
  * Who is calling, from the Authorization header, and whether their role may use a route
- * that admits `roles`. Throws the 401, 429 or 403 the client gets. Shared by the Nest guard and
- * the submit fast lane so both answer the same way. Every authenticated request counts against
+ * that admits `roles`. Throws the 401, 429 or 403 the client gets (the edge hook calls it
+ * for every route that is not public). Every authenticated request counts against
  * its key's rate limit, whether or not the role admits it.
  */
 export function authorize(keys: ApiKeyRegistry, authorization: string | undefined, roles: readonly Role[], limiter?: RateLimiter): Principal {

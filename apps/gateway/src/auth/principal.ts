@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { FastifyRequest } from 'fastify';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ActorKind, Role, type Actor } from '@crux/contracts';
 
@@ -8,12 +8,10 @@ export interface Principal {
   role: Role;
 }
 
-export type AuthenticatedRequest = IncomingMessage & { principal?: Principal };
-
-/** The authenticated caller; the auth guard has put it on the request. */
+/** The authenticated caller; the edge hook has put it on the request. */
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
-  const principal = ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal;
-  if (!principal) throw new Error('CurrentPrincipal used on a route the auth guard did not authenticate');
+  const principal = ctx.switchToHttp().getRequest<FastifyRequest>().principal;
+  if (!principal) throw new Error('CurrentPrincipal used on a public route: the edge hook authenticates only routes with @Roles()');
   return principal;
 });
 

@@ -1,8 +1,6 @@
-import type { ServerResponse } from 'node:http';
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import { Public } from '../auth/auth.decorators.js';
 import { API_PREFIX } from '../http/api-paths.js';
-import { sendJson } from '../http/send-json.js';
 import { renderDocsPage } from './docs-page.js';
 import { openApiDocument } from './openapi.js';
 
@@ -13,14 +11,13 @@ export class DocsController {
   private readonly page = renderDocsPage(this.document);
 
   @Get('openapi.json')
-  openapi(@Res() res: ServerResponse): void {
-    sendJson(res, 200, this.document);
+  openapi(): object {
+    return this.document;
   }
 
   @Get('docs')
-  docs(@Res() res: ServerResponse): void {
-    res.statusCode = 200;
-    res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.end(this.page);
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  docs(): string {
+    return this.page;
   }
 }

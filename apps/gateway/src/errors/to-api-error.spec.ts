@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
+import { HttpException, NotFoundException } from '@nestjs/common';
 import { ServiceUnavailableError } from '@crux/messaging';
 import { ApiHttpError } from './api-http-error.js';
 import { toApiError } from './to-api-error.js';
@@ -14,11 +14,16 @@ describe('toApiError', () => {
     });
   });
 
-  it('maps body-parser failures to clear messages', () => {
-    const parse = new BadRequestException('Unexpected token', { cause: Object.assign(new SyntaxError('x'), { type: 'entity.parse.failed' }) });
-    expect(toApiError(parse, line).body).toEqual({ status_code: 400, error: 'Bad Request', message: 'request body is not valid JSON' });
-    const large = new HttpException('too large', 413, { cause: { type: 'entity.too.large', limit: 1024 } });
-    expect(toApiError(large, line).body.message).toBe('request body is larger than the limit of 1024 bytes (CRUX_MAX_BODY_BYTES)');
+  it("rewords Fastify's own refusals", () => {
+    const cause = (code: string, statusCode: number) => Object.assign(new Error('x'), { name: 'FastifyError', code, statusCode });
+    const media = new HttpException('Unsupported Media Type', 415, { cause: cause('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415) });
+    expect(toApiError(media, line).body).toEqual({
+      status_code: 415,
+      error: 'Unsupported Media Type',
+      message: 'the Content-Type header is not a media type; send the body with Content-Type: application/json',
+    });
+    const url = new HttpException("'/%zz' is not a valid url component", 400, { cause: cause('FST_ERR_BAD_URL', 400) });
+    expect(toApiError(url, line).body.message).toBe('the URL is malformed (a bad percent-encoding)');
   });
 
   it("rewords the router's 404", () => {

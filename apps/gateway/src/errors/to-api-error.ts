@@ -16,32 +16,21 @@ export interface RequestLine {
   path: string;
 }
 
-/** The error body-parser attaches as `cause`; `type` says what went wrong with the body. */
-interface BodyParserError {
-  type?: string;
-  limit?: number;
-  message?: string;
+/** An error of Fastify's own (router, content type); `code` says which. */
+interface FastifyError {
+  code?: string;
+  statusCode?: number;
 }
 
 const GENERIC_500 = 'internal error: the gateway could not handle this request (the details are in its log)';
 
-function bodyParserError(cause: BodyParserError): ApiError | null {
-  switch (cause.type) {
-    case 'entity.parse.failed':
-      return apiError(400, 'Bad Request', 'request body is not valid JSON');
-    case 'entity.too.large':
-      return apiError(
-        413,
-        'Payload Too Large',
-        `request body is larger than the limit of ${cause.limit ?? 'the configured'} bytes (CRUX_MAX_BODY_BYTES)`,
-      );
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return apiError(415, 'Unsupported Media Type', cause.message ?? 'unsupported body encoding');
-    case 'request.aborted':
-      return apiError(400, 'Bad Request', 'the request body was cut off before it was complete');
-    case 'request.size.invalid':
-      return apiError(400, 'Bad Request', 'the request body length does not match its Content-Length');
+/** Fastify's own refusals, in words a client can act on; null for the rest (their own message is used). */
+function fastifyError(cause: FastifyError): ApiError | null {
+  switch (cause.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return apiError(415, 'Unsupported Media Type', 'the Content-Type header is not a media type; send the body with Content-Type: application/json');
+    case 'FST_ERR_BAD_URL':
+      return apiError(400, 'Bad Request', 'the URL is malformed (a bad percent-encoding)');
     default:
       return null;
   }
@@ -68,9 +57,9 @@ export function toApiError(exception: unknown, request: RequestLine): MappedErro
     };
   }
   if (exception instanceof HttpException) {
-    const cause = exception.cause as BodyParserError | undefined;
-    const fromBody = cause && typeof cause === 'object' ? bodyParserError(cause) : null;
-    if (fromBody) return { body: fromBody, unexpected: false };
+    const cause = exception.cause as FastifyError | undefined;
+    const fromFastify = cause && typeof cause === 'object' ? fastifyError(cause) : null;
+    if (fromFastify) return { body: fromFastify, unexpected: false };
     const status = exception.getStatus();
     // The router's own 404 ("Cannot GET /x") for a path no controller serves.
     if (exception instanceof NotFoundException && /^Cannot [A-Z]+ /.test(messageOf(exception.getResponse()) ?? '')) {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { JobIdParam, Role } from '@crux/contracts';
 import { Roles } from '../auth/auth.decorators.js';
@@ -16,9 +16,9 @@ export class JobEventsController {
   follow(
     @Param(ValidPipe) params: JobIdParam,
     @CurrentPrincipal() principal: Principal,
-    @Req() req: IncomingMessage,
-    @Res() res: ServerResponse,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.events.stream(params.id, principal, req.headers['last-event-id'], res);
+    return this.events.stream(params.id, principal, req.headers['last-event-id'], reply);
   }
 }

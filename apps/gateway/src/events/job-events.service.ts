@@ -1,16 +1,19 @@
 import type { ServerResponse } from 'node:http';
+import { once } from 'node:events';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { isTerminal, StreamName, Subjects, type EventEnvelope, type GoneError, type JobCreated, type JobDeleted } from '@crux/contracts';
 import { JobEventFeed } from '@crux/messaging';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { ApiHttpError } from '../errors/api-http-error.js';
-import { clientGone } from '../http/send-json.js';
+import { clientGone } from '../http/client-gone.js';
 import { maySee, ownerScope, type Principal } from '../auth/principal.js';
 import { JobStateClient } from '../jobs/job-state.client.js';
 import { NatsService } from '../nats/nats.service.js';
 import { OpenStreams } from './open-streams.js';
 import { parseLastEventId, ReplayCursor } from './replay-cursor.js';
 import { SSE_HEARTBEAT, SSE_RETRY, sseEvent } from './sse-format.js';
+import { StreamQuota } from './stream-quota.js';
 
 const SSE_HEADERS = {
   'Content-Type': 'text/event-stream; charset=utf-8',
@@ -20,43 +23,93 @@ const SSE_HEADERS = {
   'X-Accel-Buffering': 'no',
 };
 
-/** GET /jobs/{id}/events: a job's history from the JOBS stream, then its live events, as SSE. */
+/** Streams end when their jobs do: a refused client may well get one a few seconds later. */
+const STREAM_RETRY_AFTER_S = 5;
+
+/** The terminal events (see isTerminalEvent): whether a resuming client has seen one is asked of these. */
+const TERMINAL_EVENTS = ['completed', 'failed', 'cancel'] as const;
+
+/**
+ * GET /jobs/{id}/events: a job's history from the JOBS stream, then its live events, as SSE.
+ * Each stream holds a slot of the per-key and per-gateway caps for as long as it is open, and
+ * reads the stream one event at a time, no faster than the client takes them: a slow or
+ * stalled reader holds one event in memory, never the job's history.
+ */
 @Injectable()
 export class JobEventsService {
   private readonly logger = new Logger('JobEvents');
+  private readonly quota: StreamQuota;
 
   constructor(
     private readonly nats: NatsService,
     private readonly state: JobStateClient,
     private readonly streams: OpenStreams,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+  ) {
+    this.quota = new StreamQuota(config.settings.sseMaxStreamsPerKey, config.settings.sseMaxStreams);
+  }
 
-  async stream(jobId: string, principal: Principal, lastEventIdHeader: string | string[] | undefined, res: ServerResponse): Promise<void> {
+  async stream(jobId: string, principal: Principal, lastEventIdHeader: string | string[] | undefined, reply: FastifyReply): Promise<void> {
     const lastEventId = parseLastEventId(lastEventIdHeader);
     if (lastEventId === 'invalid') throw new ApiHttpError(400, 'Last-Event-ID must be the id of an event this stream sent (a whole number)');
-    const { startSeq, ended } = await this.locate(jobId, principal);
-    const feed = await this.openFeed(jobId, startSeq);
-
-    const cursor = new ReplayCursor(lastEventId, ended);
-    const tracked = this.streams.track(() => feed.close());
-    const stop = () => feed.close();
-    res.once('close', stop);
-    if (clientGone(res)) stop();
+    const slot = this.quota.acquire(principal.name);
+    if (slot === 'key' || slot === 'gateway') throw this.refusal(slot, principal);
     try {
-      await this.pump(feed, cursor, res);
+      const located = await this.locate(jobId, principal);
+      // A resuming client is sent what came after its last event: only that is read from the stream.
+      const startSeq = lastEventId === null ? located.startSeq : Math.max(located.startSeq, lastEventId + 1);
+      const ended = located.ended || (lastEventId !== null && (await this.endedBy(jobId, lastEventId)));
+      const feed = await this.openFeed(jobId, startSeq);
+      const cursor = new ReplayCursor(lastEventId, ended);
+      const res = reply.raw;
+      const tracked = this.streams.track(() => feed.close());
+      const stop = () => feed.close();
+      res.once('close', stop);
+      if (clientGone(res)) stop();
+      try {
+        await this.pump(feed, cursor, reply);
+      } finally {
+        res.off('close', stop);
+        feed.close();
+        tracked.done();
+      }
     } finally {
-      res.off('close', stop);
-      feed.close();
-      tracked.done();
+      slot.release();
     }
   }
 
+  private refusal(reason: 'key' | 'gateway', principal: Principal): ApiHttpError {
+    const error =
+      reason === 'key'
+        ? new ApiHttpError(
+            429,
+            `the API key '${principal.name}' already has ${this.quota.maxPerKey} event streams open on this gateway (CRUX_SSE_MAX_STREAMS_PER_KEY); ` +
+              `close one, or retry after ${STREAM_RETRY_AFTER_S} s`,
+            { retry_after_s: STREAM_RETRY_AFTER_S },
+          )
+        : new ApiHttpError(
+            503,
+            `this gateway already has ${this.quota.maxTotal} event streams open (CRUX_SSE_MAX_STREAMS); retry after ${STREAM_RETRY_AFTER_S} s`,
+            { retry_after_s: STREAM_RETRY_AFTER_S },
+          );
+    error.headers = { 'Retry-After': String(STREAM_RETRY_AFTER_S) };
+    return error;
+  }
+
+  /** Whether the job's end is among the events up to `lastEventId`, which the client has seen. */
+  private async endedBy(jobId: string, lastEventId: number): Promise<boolean> {
+    const ends = await Promise.all(TERMINAL_EVENTS.map((type) => this.lastEvent(Subjects.jobEvent(type, jobId))));
+    return ends.some((end) => end !== null && end.seq <= lastEventId);
+  }
+
   /** Writes the job's events until it has ended, the client has gone, or the gateway stops. */
-  private async pump(feed: JobEventFeed, cursor: ReplayCursor, res: ServerResponse): Promise<void> {
+  private async pump(feed: JobEventFeed, cursor: ReplayCursor, reply: FastifyReply): Promise<void> {
+    const res = reply.raw;
     let heartbeat: NodeJS.Timeout | undefined;
     const openStream = () => {
       if (res.headersSent) return;
+      // From here on the stream is written to the socket, not through Fastify's reply.
+      reply.hijack();
       res.writeHead(200, SSE_HEADERS);
       res.write(SSE_RETRY);
       heartbeat = setInterval(() => res.write(SSE_HEARTBEAT), this.config.sseHeartbeatMs);
@@ -73,7 +126,7 @@ export class JobEventsService {
         }
         if (cursor.step({ seq: item.seq, type: item.event.type })) {
           openStream();
-          res.write(sseEvent(item));
+          if (!res.write(sseEvent(item))) await drained(res);
         }
       }
     } catch (error) {
@@ -87,8 +140,9 @@ export class JobEventsService {
     if (!res.headersSent) {
       // The job is over and the client had seen all of it. 204 tells an EventSource to stop
       // reconnecting, where an empty 200 stream would make it retry forever.
-      if (cursor.ended && cursor.nothingNew) res.statusCode = 204;
+      if (cursor.ended && cursor.nothingNew) reply.code(204).send();
       else throw new ApiHttpError(503, 'the gateway is shutting down; reconnect in a moment');
+      return;
     }
     res.end();
   }
@@ -165,4 +219,13 @@ export class JobEventsService {
       throw new ApiHttpError(503, 'cannot follow the job event log (JetStream) right now; try again shortly', undefined, { cause: error });
     }
   }
+}
+
+/** Waits until the socket takes more (or the client has gone): the client sets the pace. */
+async function drained(res: ServerResponse): Promise<void> {
+  if (clientGone(res)) return;
+  const done = new AbortController();
+  const wait = (event: string) => once(res, event, { signal: done.signal }).catch(() => undefined);
+  await Promise.race([wait('drain'), wait('close')]);
+  done.abort();
 }

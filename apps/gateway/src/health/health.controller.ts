@@ -1,9 +1,8 @@
-import type { ServerResponse } from 'node:http';
 import { Controller, Get, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { apiError } from '@crux/contracts';
 import { Public } from '../auth/auth.decorators.js';
 import { API_PREFIX } from '../http/api-paths.js';
-import { sendJson } from '../http/send-json.js';
 import { ReadinessService } from './readiness.service.js';
 
 @Controller()
@@ -18,12 +17,15 @@ export class HealthController {
   }
 
   @Get(['readyz', `${API_PREFIX}/readyz`])
-  async ready(@Res() res: ServerResponse): Promise<void> {
+  async ready(@Res() reply: FastifyReply): Promise<void> {
     const { ready, checks } = await this.readiness.check();
-    if (ready) return sendJson(res, 200, { status: 'ready', checks });
+    if (ready) {
+      reply.send({ status: 'ready', checks });
+      return;
+    }
     const failed = Object.entries(checks)
       .filter(([, result]) => result !== 'ok')
       .map(([name, result]) => `${name}: ${result}`);
-    sendJson(res, 503, apiError(503, 'Service Unavailable', `not ready: ${failed.join('; ')}`, { checks }));
+    reply.code(503).send(apiError(503, 'Service Unavailable', `not ready: ${failed.join('; ')}`, { checks }));
   }
 }

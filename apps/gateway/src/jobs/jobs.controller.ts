@@ -1,10 +1,9 @@
-import { Controller, Delete, Get, HttpCode, Param, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
 import { JobIdParam, ReasonBody, Role, type JobView, type ListJobsReply } from '@crux/contracts';
 import { Roles } from '../auth/auth.decorators.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { API_PREFIX } from '../http/api-paths.js';
-import { optionalBody, type RequestWithBody } from '../http/optional-body.js';
-import { ValidPipe } from '../validation/valid.pipe.js';
+import { OptionalBodyPipe, ValidPipe } from '../validation/valid.pipe.js';
 import { cancelReason } from './cancel-reason.js';
 import { JobCancelService } from './job-cancel.service.js';
 import { JobsService } from './jobs.service.js';
@@ -34,9 +33,9 @@ export class JobsController {
   cancel(
     @Param(ValidPipe) params: JobIdParam,
     @Query() query: Record<string, unknown>,
-    @Req() req: RequestWithBody,
+    @Body(OptionalBodyPipe) body: ReasonBody,
     @CurrentPrincipal() principal: Principal,
   ): Promise<JobView> {
-    return this.cancels.cancel(params.id, cancelReason(optionalBody(ReasonBody, req), query), principal);
+    return this.cancels.cancel(params.id, cancelReason(body, query), principal);
   }
 }

@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import { Controller, Get, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators.js';
 import { API_PREFIX } from '../http/api-paths.js';
 import { MetricsService } from './metrics.service.js';
@@ -10,10 +10,9 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get(['metrics', `${API_PREFIX}/metrics`])
-  async scrape(@Res() res: ServerResponse): Promise<void> {
+  async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const text = await this.metrics.render();
-    res.statusCode = 200;
-    res.setHeader('Content-Type', this.metrics.contentType);
-    res.end(text);
+    reply.type(this.metrics.contentType);
+    return text;
   }
 }

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import { Controller, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { JobIdParam, Role } from '@crux/contracts';
 import { Roles } from '../auth/auth.decorators.js';
@@ -20,11 +20,11 @@ export class ContinueController {
     @Param(ValidPipe) params: JobIdParam,
     @Query() query: Record<string, unknown>,
     @CurrentPrincipal() principal: Principal,
-    @Res({ passthrough: true }) res: ServerResponse,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ContinueAccepted> {
     const { additional_iterations } = parseContinueQuery(query);
     const accepted = await this.continues.continue(params.id, additional_iterations, principal);
-    res.setHeader('Location', ApiLinks.job(accepted.job_id));
+    reply.header('Location', ApiLinks.job(accepted.job_id));
     return accepted;
   }
 }

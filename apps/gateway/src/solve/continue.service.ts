@@ -6,7 +6,7 @@ import { ApiLinks } from '../http/api-paths.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { continueDecision } from './continue-eligibility.js';
 import { continuedEvent } from './created-event.js';
-import type { SubmitAccepted } from './solve-http.handler.js';
+import type { SubmitAccepted } from './solve.controller.js';
 import { SolveService } from './solve.service.js';
 
 /** 202 body of POST /solve/continue/{id}: the submit's answer plus the origin. */

@@ -3,18 +3,13 @@ import { EventsModule } from '../events/events.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { ContinueController } from './continue.controller.js';
 import { ContinueService } from './continue.service.js';
-import { SolveHttpHandler } from './solve-http.handler.js';
+import { SolveController } from './solve.controller.js';
 import { SolveService } from './solve.service.js';
 
-/**
- * Job submission. The submit routes are served by SolveHttpHandler, which the bootstrap
- * mounts ahead of Express; continuing a job is an ordinary Nest route (it asks job-state
- * about the origin first, so it is no hot path).
- */
+/** Job submission: submitting a job (the hot path), and continuing one as a new job. */
 @Module({
   imports: [EventsModule, JobsModule],
-  controllers: [ContinueController],
-  providers: [SolveService, SolveHttpHandler, ContinueService],
-  exports: [SolveHttpHandler],
+  controllers: [SolveController, ContinueController],
+  providers: [SolveService, ContinueService],
 })
 export class SolveModule {}

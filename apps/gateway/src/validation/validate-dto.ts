@@ -1,4 +1,4 @@
-import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
+import { getMetadataStorage, validateSync, ValidationTypes, type ValidationError } from 'class-validator';
 import { ApiHttpError } from '../errors/api-http-error.js';
 
 type DtoClass<T> = new () => T;
@@ -33,13 +33,30 @@ export function dtoFields(cls: DtoClass<unknown>): string[] {
   return fields;
 }
 
-function messagesOf(error: ValidationError): string[] {
+/** The fields a DTO lets a client leave out (their validation is conditional on being sent). */
+function optionalFields(cls: DtoClass<unknown>): Set<string> {
+  let fields = optionalCache.get(cls);
+  if (!fields) {
+    const metadata = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
+    fields = new Set(metadata.filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION).map((m) => m.propertyName));
+    optionalCache.set(cls, fields);
+  }
+  return fields;
+}
+
+const optionalCache = new WeakMap<DtoClass<unknown>, Set<string>>();
+
+function messagesOf(error: ValidationError, optional: Set<string>): string[] {
   const constraints = error.constraints ?? {};
   if (error.value === undefined && Object.keys(constraints).length > 0) return [`${error.property} is required`];
   const names = Object.keys(constraints);
   const typeFailure = names.find((name) => TYPE_CONSTRAINTS.has(name));
   const chosen = typeFailure ? [typeFailure] : names;
-  return chosen.map((name) => FRIENDLIER[name]?.(error.property) ?? constraints[name]);
+  const messages = chosen.map((name) => FRIENDLIER[name]?.(error.property) ?? constraints[name]);
+  if (error.value !== null || !typeFailure) return messages;
+  // null is never "the default": say so, or `n_iters: null` refused reads as a puzzle.
+  const hint = optional.has(error.property) ? `, not null: leave ${error.property} out to use its default` : ', not null';
+  return messages.map((message) => message + hint);
 }
 
 /**
@@ -73,7 +90,7 @@ export function validateDto<T extends object>(cls: DtoClass<T>, value: unknown, 
   const unknown = [...reserved];
   for (const error of errors) {
     if (error.constraints?.whitelistValidation) unknown.push(error.property);
-    else details.fields[error.property] = messagesOf(error);
+    else details.fields[error.property] = messagesOf(error, optionalFields(cls));
   }
   const messages = Object.values(details.fields).flat();
   if (unknown.length > 0) {

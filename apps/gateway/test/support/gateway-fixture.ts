@@ -1,7 +1,7 @@
 import { loadSettings, StreamName, type EventEnvelope, type Settings } from '@crux/contracts';
 import { closeNats, connectNats, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type NatsConnection } from '@crux/messaging';
 import { startNats, type TestServer } from '@crux/test-harness';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { startGateway, type GatewayOptions } from '../../src/gateway-app.js';
 
 /** The keys every gateway test runs with: name → secret. */
@@ -37,7 +37,7 @@ export interface RequestOptions {
 }
 
 export interface Gateway {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   url: string;
   settings: Settings;
   request(path: string, options?: RequestOptions): Promise<Answer>;
