@@ -119,7 +119,7 @@ export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meanin
   { name: 'CRUX_TTL_CANCELLED_S', default: '86400', meaning: 'TTL of a cancelled job' },
   { name: 'CRUX_ARCHIVE_RETENTION_S', default: '2592000', meaning: 'how long events and deleted jobs are kept (JOBS max_age)' },
   { name: 'CRUX_STREAM_REPLICAS', default: '1', meaning: 'JetStream replicas (3 in a cluster)' },
-  { name: 'CRUX_MAX_ATTEMPTS', default: '3', meaning: 'deliveries of a job before it fails as worker_lost' },
+  { name: 'CRUX_MAX_ATTEMPTS', default: '3', meaning: 'runs of a job that may begin without ending before it fails as worker_lost' },
   { name: 'CRUX_ACK_WAIT_MS', default: '30000', meaning: 'silence after which a job is redelivered to another worker' },
   { name: 'CRUX_SYNC_TIMEOUT_MS', default: '600000', meaning: 'how long async_mode=false waits for the result' },
   { name: 'CRUX_REQUEST_TIMEOUT_MS', default: '5000', meaning: 'gateway → job-state request timeout' },
