@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AsyncApiController } from './asyncapi.controller.js';
 import { DocsController } from './docs.controller.js';
 
-@Module({ controllers: [DocsController] })
+@Module({ controllers: [DocsController, AsyncApiController] })
 export class DocsModule {}
