@@ -656,6 +656,11 @@ export function openApiDocument(): Record<string, unknown> {
           200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } },
         }),
       },
+      [`${api}/asyncapi.json`]: {
+        get: publicOp('The AsyncAPI 3 description of the bus: job event subjects, envelope, payloads, trail records', 'operations', {
+          200: { description: 'AsyncAPI 3', content: { 'application/json': { schema: { type: 'object' } } } },
+        }),
+      },
       [`${api}/docs`]: {
         get: publicOp('This API description as a web page', 'operations', {
           200: { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } },
