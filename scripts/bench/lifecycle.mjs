@@ -63,7 +63,6 @@ export const lifecycle = {
     const k = readKnobs(KNOBS);
     ctx.log(`settings: ${knobsLine(k)}`);
     const bench = { label: 'bench (client)', pids: () => [process.pid] };
-    const fraction = k.BENCH_E2E_SUSTAIN_PCT / 100;
 
     // ---- Crux
     ctx.log(`starting Crux (${Object.keys(CRUX_SERVICES).join(', ')}; pool of ${k.BENCH_E2E_CONCURRENCY}, simulated provider at 0 ms)`);

@@ -98,6 +98,7 @@ function lastLine(text) {
  * @param {Record<string, string>} [extra]
  */
 export function pythonEnv(extra = {}) {
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, PYTHONPATH: BASELINES, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1', ...extra };
   delete env.PYTHONHOME;
   delete env.NODE_OPTIONS;
@@ -184,6 +185,7 @@ export async function startCeleryClient({ redisUrl, request, label = 'celery-cli
       onReady();
       return;
     }
+    if (answer.kind === 'other') return;
     const key = `${answer.command} ${answer.id}`;
     const waiting = pending.get(key);
     if (!waiting) return;
