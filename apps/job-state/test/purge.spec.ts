@@ -27,6 +27,27 @@ describe('purging jobs: plan, confirm, archive', () => {
       return progress.status === 'completed' ? progress : undefined;
     }, { what: `purge plan ${planId} to complete`, timeoutMs: 60_000 });
 
+  it('neither deletes nor erases a job put on hold after the executor read it, and counts it skipped', async () => {
+    const kept = await makeJob(rig, 'rex');
+    const gone = await makeJob(rig, 'rex');
+    const plan = value(await ops.plan({ job_ids: [kept.id, gone.id], erase: true, reason: 'tidy up' }));
+    expect(plan.count).toBe(2);
+    // The hold reaches JOBS first but is not applied yet, so the executor still reads the job unheld.
+    await rig.projector.stop();
+    const held = await rig.publish(jobEvents(kept.id, 'rex', new Date(kept.view.created_at)).held());
+    value(await ops.confirm(plan.plan_id, plan.confirm_token!));
+    await deletionsOnce(rig, kept.id);
+    await rig.projector.start();
+    await rig.projected(held.seq);
+
+    const done = await untilCompleted(plan.plan_id);
+    expect(done).toMatchObject({ deleted: 1, skipped: 1, failed: 0 });
+    expect(await rig.redis.hget(RedisKeys.job(kept.id), 'held')).toBe('1');
+    expect(await rig.eventsOf('created', kept.id)).toHaveLength(1);
+    expect(await rig.eventsOf('created', gone.id)).toEqual([]);
+    expect(value(await ops.get(kept.id))).toMatchObject({ job_id: kept.id, held: true });
+  });
+
   it('deletes exactly the frozen ids with one archived deletion each; held, later and unmatched jobs stay', async () => {
     const doomed = [await makeJob(rig, 'pat'), await makeJob(rig, 'pat'), await makeJob(rig, 'quinn')];
     const held = await makeJob(rig, 'pat');

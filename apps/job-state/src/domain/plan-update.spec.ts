@@ -174,6 +174,7 @@ describe('planning the deletion paths', () => {
       seq: 20,
       owner: 'alice',
       needs: 'live',
+      planId: null,
     });
   });
 

@@ -53,6 +53,8 @@ export interface DeletePlan extends PlanBase {
   owner: string | null;
   /** What must still be true for the deletion to happen (deletionNeeds). */
   needs: DeletionNeeds;
+  /** The purge plan that deleted it, whose counts a refusal corrects; null for other deletions. */
+  planId: string | null;
 }
 
 /**
@@ -210,7 +212,7 @@ export function planUpdate(event: JobEvent, seq: number, settings: TtlSettings):
         endsRevokeWait: true,
       };
     case 'deleted':
-      return { ...base, kind: 'delete', owner: event.data.snapshot?.owner ?? null, needs: deletionNeeds(event.data.reason) };
+      return { ...base, kind: 'delete', owner: event.data.snapshot?.owner ?? null, needs: deletionNeeds(event.data.reason), planId: event.data.plan_id ?? null };
     case 'restored': {
       const snapshot = event.data.snapshot;
       const { version: _version, ...fields } = toJobHash(snapshot);

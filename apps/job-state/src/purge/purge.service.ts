@@ -270,7 +270,7 @@ export class PurgeService {
     const counts: BatchCounts = { deleted: 0, skipped: 0, failed: 0 };
     const actor = plan.confirmedBy ?? plan.createdBy;
     const reason = plan.erase ? DeletionReason.Erase : DeletionReason.Purge;
-    const sent: { jobId: string; ack: Promise<PubAck | null> }[] = [];
+    const sent: { jobId: string; eventId: string; ack: Promise<PubAck | null> }[] = [];
     const gone: string[] = [];
     batch.ids.forEach((jobId, i) => {
       const snapshot = batch.snapshots[i];
@@ -285,10 +285,10 @@ export class PurgeService {
         this.logger.error(`purge plan ${plan.planId}: job ${jobId} not deleted: ${(error as Error).message}`);
         return null;
       });
-      sent.push({ jobId, ack });
+      sent.push({ jobId, eventId: event.id, ack });
     });
     const acks = await Promise.all(sent.map((s) => s.ack));
-    const stored = sent.flatMap((s, i) => (acks[i] ? [{ jobId: s.jobId, seq: acks[i].seq }] : []));
+    const stored = sent.flatMap((s, i) => (acks[i] ? [{ jobId: s.jobId, eventId: s.eventId, seq: acks[i].seq }] : []));
     counts.failed += sent.length - stored.length;
     const maxSeq = stored.reduce((max, s) => Math.max(max, s.seq), 0);
     if (!plan.erase) {
@@ -298,7 +298,12 @@ export class PurgeService {
     // A job this plan deleted before a restart, whose erasure may not have happened yet.
     const unfinished = await this.deletedByPlan(plan.planId, gone);
     await this.awaitAudited(Math.max(maxSeq, ...unfinished.map((u) => u.seq)));
-    const notErased = new Set(await this.eraseContent(plan.planId, [...stored, ...unfinished]));
+    // A deletion the projection refused (the job was put on hold meanwhile) erases nothing;
+    // the projector has already moved it from deleted to skipped in the plan's counts.
+    const targets = [...stored, ...unfinished];
+    await this.awaitProjected(Math.max(maxSeq, ...unfinished.map((u) => u.seq)));
+    const refused = await this.reader.refusals(targets.map((t) => t.eventId));
+    const notErased = new Set(await this.eraseContent(plan.planId, targets.filter((t) => !refused.has(t.eventId))));
     const storedNotErased = stored.filter((s) => notErased.has(s.jobId)).length;
     counts.deleted += stored.length - storedNotErased;
     counts.failed += storedNotErased;
@@ -306,14 +311,14 @@ export class PurgeService {
   }
 
   /** Of `jobIds`, those whose latest deletion in JOBS is this plan's, with its sequence. */
-  private async deletedByPlan(planId: string, jobIds: readonly string[]): Promise<{ jobId: string; seq: number }[]> {
-    const found: { jobId: string; seq: number }[] = [];
+  private async deletedByPlan(planId: string, jobIds: readonly string[]): Promise<{ jobId: string; eventId: string; seq: number }[]> {
+    const found: { jobId: string; eventId: string; seq: number }[] = [];
     await forEachLimited(
       jobIds,
       ERASE_CONCURRENCY,
       async (jobId) => {
         const deleted = await this.history.last(JobEventType.Deleted, jobId);
-        if (deleted?.event.data.plan_id === planId) found.push({ jobId, seq: deleted.seq });
+        if (deleted?.event.data.plan_id === planId) found.push({ jobId, eventId: deleted.event.id, seq: deleted.seq });
       },
       (jobId, error) => this.logger.error(`purge plan ${planId}: could not read the deletion of job ${jobId}: ${(error as Error).message}`),
     );

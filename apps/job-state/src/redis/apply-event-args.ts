@@ -20,7 +20,7 @@ const statusKeys = () => JOB_STATUSES.map((status) => RedisKeys.byStatus(status)
 export const OWNER_INDEX_PREFIX = RedisKeys.byOwner('');
 
 export interface ScriptCall {
-  command: Exclude<ScriptCommand, 'confirmPurge' | 'holdLease'>;
+  command: Exclude<ScriptCommand, 'confirmPurge' | 'holdLease' | 'countRefusedDeletion'>;
   args: string[];
 }
 

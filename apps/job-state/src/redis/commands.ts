@@ -13,6 +13,7 @@ export const ScriptCommand = {
   ConfirmPurge: 'confirmPurge',
   HoldLease: 'holdLease',
   HoldProjectorLease: 'holdProjectorLease',
+  CountRefusedDeletion: 'countRefusedDeletion',
 } as const;
 export type ScriptCommand = (typeof ScriptCommand)[keyof typeof ScriptCommand];
 
@@ -25,6 +26,7 @@ declare module 'ioredis' {
     setHold(...args: (string | number)[]): Result<unknown, Context>;
     confirmPurge(...args: (string | number)[]): Result<number, Context>;
     holdLease(...args: (string | number)[]): Result<number, Context>;
+    countRefusedDeletion(...args: (string | number)[]): Result<number, Context>;
     /** The epoch the caller leads in, or '' when another replica holds the lease. */
     holdProjectorLease(...args: (string | number)[]): Result<string, Context>;
     /** The projector's writes: lua/fenced/projector-fence.lua in front of the script of the same name. */

@@ -102,16 +102,27 @@ export class JobWriter {
    * retried batch refuses the same events again and writes the same verdicts.
    */
   private async keepRefusals(plans: readonly PlannedUpdate[], outcomes: readonly ApplyOutcome[]): Promise<void> {
-    const refusals: EventRefusal[] = [];
+    const refused: { refusal: EventRefusal; plan: PlannedUpdate }[] = [];
     outcomes.forEach((outcome, i) => {
       const refusal = outcome.ok ? refusalOf(plans[i], outcome.code, outcome.previous) : null;
-      if (refusal) refusals.push(refusal);
+      if (refusal) refused.push({ refusal, plan: plans[i] });
     });
-    if (refusals.length === 0) return;
+    if (refused.length === 0) return;
     const pipeline = this.redis.pipeline();
-    for (const r of refusals) pipeline.set(RedisKeys.refusal(r.event_id), JSON.stringify(r), 'EX', this.settings.archiveRetentionS);
+    for (const { refusal } of refused) {
+      pipeline.set(RedisKeys.refusal(refusal.event_id), JSON.stringify(refusal), 'EX', this.settings.archiveRetentionS, 'NX');
+    }
     const replies = await pipeline.exec();
     const failed = replies?.find(([error]) => error);
-    if (!replies || failed) throw new Error(`could not keep ${refusals.length} refusals: ${failed?.[0]?.message ?? 'pipeline aborted'}`);
+    if (!replies || failed) throw new Error(`could not keep ${refused.length} refusals: ${failed?.[0]?.message ?? 'pipeline aborted'}`);
+    // A purge counted its deletion when it published it: a refused one was skipped after all.
+    // Only where the refusal is new (NX), so a batch retried corrects the count once.
+    const corrections = this.redis.pipeline();
+    refused.forEach(({ plan }, i) => {
+      if (plan.kind !== 'delete' || !plan.planId || replies[i][1] !== 'OK') return;
+      corrections.countRefusedDeletion(RedisKeys.purgePlan(plan.planId));
+    });
+    if (corrections.length > 0) await corrections.exec();
   }
+
 }
