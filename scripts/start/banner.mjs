@@ -9,7 +9,7 @@
  * @returns {string}
  */
 export function renderBanner({ url, servers, keys, services }) {
-  const lines = ['', `Crux is running at ${url}  (services: ${services.join(', ')})`];
+  const lines = ['', `Crux is running at ${url}  (services: ${services.join(', ')})`, `  ops console  ${url}/console  (sign in with an API key below)`];
   for (const server of servers) {
     lines.push(`  ${server.name.padEnd(5)}  ${server.url}${server.started ? '  (started by npm start; stops with it)' : '  (already running)'}`);
   }

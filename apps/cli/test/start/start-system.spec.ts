@@ -75,6 +75,7 @@ describe('npm start (scripts/start) with stand-in services and real NATS and Red
 
     // The banner: URL, keys, examples; the keys are the ones the CLI will find.
     expect(log).toContain(`Crux is running at http://127.0.0.1:${httpPort}  (services: job-state, worker, gateway)`);
+    expect(log).toContain(`  ops console  http://127.0.0.1:${httpPort}/console  (sign in with an API key below)`);
     const submitter = resolveConfig({}, root).apiKey as string;
     expect(log).toMatch(new RegExp(`dev-submitter +submitter +${submitter}`));
     expect(log).toContain(`CRUX_URL=http://127.0.0.1:${httpPort} npx crux submit "`);
