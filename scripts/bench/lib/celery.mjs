@@ -64,7 +64,7 @@ async function install(log) {
   const done = await run('apt-get', aptArgs, env);
   if (!done.ok) return { ok: false, why: `apt-get install failed: ${lastLine(done.output)}` };
   const after = await probe();
-  if (!after.ok) return { ok: false, why: `installed ${CELERY_PACKAGES.join(', ')}, but ${PYTHON} still cannot import them: ${after.why}` };
+  if (!after.ok) return { ok: false, why: `${CELERY_PACKAGES.join(', ')} are installed, but ${PYTHON} cannot import them: ${after.why}` };
   return { ok: true, versions: after.versions, installed };
 }
 
