@@ -9,10 +9,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConsumerName, StreamName } from '@crux/contracts';
+import { ConsumerName, StreamName, Subjects } from '@crux/contracts';
 import { closeNats, connectNats, ensureJobsStream, jetstreamManager, projectorConsumerConfig, rewindConsumerToAckFloor, type NatsConnection } from '@crux/messaging';
 import { freePort, waitFor, type ManagedProcess } from '@crux/test-harness';
-import { deployPath, NATS_NODES } from './support/deploy-files.js';
+import { deployPath, NATS_NODES, readText } from './support/deploy-files.js';
 import { natsServer, nodeEnvironment, testPasswords, writeLoopbackConfigs, type LoopbackNode } from './support/loopback-cluster.js';
 
 describe('the deploy/nats cluster configuration', () => {
@@ -82,6 +82,43 @@ describe('the deploy/nats cluster configuration', () => {
     expect(await rewindConsumerToAckFloor(jsm, StreamName.Jobs, projectorConsumerConfig())).toBe(1);
     for (const other of [ConsumerName.Workers, ConsumerName.Audit]) {
       await expect(jsm.consumers.delete(StreamName.Jobs, other)).rejects.toThrow(/permission/i);
+    }
+  });
+
+  it('has a read-only subscriber user that may subscribe to exactly the JOBS and AUDIT stream subjects', () => {
+    const conf = readText(deployPath('nats', 'nats-server.conf'));
+    const block = /user: subscriber[\s\S]*?subscribe: \{\s*allow: \[([^\]]*)\]/.exec(conf)?.[1] ?? '';
+    const allowed = [...block.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+    expect(allowed.sort()).toEqual([...Subjects.jobsStreamSubjects(), ...Subjects.auditStreamSubjects()].sort());
+  });
+
+  it('lets the subscriber user receive job events and trail records live, and nothing else: no request subject, no publishing', async () => {
+    const url = (user: string, password: string) => nodes.map((node) => `nats://${user}:${password}@127.0.0.1:${node.clientPort}`).join(',');
+    const subscriber = await connectNats({ url: url('subscriber', passwords.CRUX_NATS_SUBSCRIBER_PASSWORD), name: 'deploy-spec-subscriber' });
+    const worker = await connectNats({ url: url('worker', passwords.CRUX_NATS_WORKER_PASSWORD), name: 'deploy-spec-worker' });
+    const errors: string[] = [];
+    void (async () => {
+      for await (const status of subscriber.status()) if (status.type === 'error') errors.push(String(status.error));
+    })();
+    try {
+      const received: string[] = [];
+      const events = subscriber.subscribe('job.completed.*', { callback: (_, msg) => void received.push(msg.subject) });
+      await subscriber.flush();
+      const requests = subscriber.subscribe('job.state.*');
+      subscriber.publish('job.created.x', 'forged');
+      await subscriber.flush().catch(() => undefined);
+      await waitFor(() => errors.some((e) => /permissions violation for subscription to "job\.state\.\*"/i.test(e)) && errors.some((e) => /permissions violation for publish to "job\.created\.x"/i.test(e)), {
+        what: `both violations reported; errors: ${errors.join(' | ')}`,
+        timeoutMs: 10_000,
+      });
+      worker.publish('job.completed.j1', '{}');
+      await worker.flush();
+      await waitFor(() => received.includes('job.completed.j1'), { what: 'the event to reach the subscriber', timeoutMs: 10_000 });
+      events.unsubscribe();
+      requests.unsubscribe();
+    } finally {
+      await closeNats(worker);
+      await subscriber.close().catch(() => undefined);
     }
   });
 

@@ -73,7 +73,7 @@ describe('the shipped NATS permissions', () => {
     port = await freePort();
     const conf = join(dir, 'nats-server.conf');
     writeFileSync(conf, testConfig(port, join(dir, 'js')));
-    const env = { ...process.env, ...Object.fromEntries(USERS.map((u) => [envName(u), PASSWORDS[u]])) };
+    const env = { ...process.env, ...Object.fromEntries(USERS.map((u) => [envName(u), PASSWORDS[u]])), CRUX_NATS_SUBSCRIBER_PASSWORD: `sub${randomUUID().replaceAll('-', '')}` };
     nats = new ManagedProcess('nats-permissions', process.env.NATS_SERVER_BIN ?? 'nats-server', ['-c', conf], env);
     nats.start();
     await waitFor(() => nats.log().includes('Server is ready'), { what: `nats-server with the shipped config: ${nats.log()}`, timeoutMs: 20_000 });
