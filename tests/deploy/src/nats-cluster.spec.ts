@@ -5,14 +5,14 @@
  * password: a server without it cannot join.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsumerName, StreamName, Subjects } from '@crux/contracts';
 import { closeNats, connectNats, ensureJobsStream, jetstreamManager, projectorConsumerConfig, rewindConsumerToAckFloor, type NatsConnection } from '@crux/messaging';
 import { freePort, waitFor, type ManagedProcess } from '@crux/test-harness';
-import { deployPath, NATS_NODES, readText } from './support/deploy-files.js';
+import { deployPath, NATS_NODES, readText, root } from './support/deploy-files.js';
 import { natsServer, nodeEnvironment, testPasswords, writeLoopbackConfigs, type LoopbackNode } from './support/loopback-cluster.js';
 
 describe('the deploy/nats cluster configuration', () => {
@@ -119,6 +119,50 @@ describe('the deploy/nats cluster configuration', () => {
     } finally {
       await closeNats(worker);
       await subscriber.close().catch(() => undefined);
+    }
+  });
+
+  it("runs the README's subscriber as the subscriber user: it prints a job's events and its trail records, and no permission error", async () => {
+    const readme = readText(join(root, 'README.md'));
+    const section = readme.slice(readme.indexOf('## Subscribe to job events'));
+    const code = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(code).toContain('@nats-io/transport-node');
+    // Inside the workspace, so that the import resolves from its node_modules.
+    const scriptDir = join(root, 'tmp', `readme-subscriber-${process.pid}`);
+    mkdirSync(scriptDir, { recursive: true });
+    writeFileSync(join(scriptDir, 'subscribe.mjs'), code!);
+    const servers = nodes.map((node) => `nats://127.0.0.1:${node.clientPort}`).join(',');
+    const child = spawn(process.execPath, [join(scriptDir, 'subscribe.mjs')], {
+      env: { PATH: process.env.PATH ?? '', NATS_URL: servers, NATS_USER: 'subscriber', NATS_PASS: passwords.CRUX_NATS_SUBSCRIBER_PASSWORD },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const url = (user: string, password: string) => nodes.map((node) => `nats://${user}:${password}@127.0.0.1:${node.clientPort}`).join(',');
+    const worker = await connectNats({ url: url('worker', passwords.CRUX_NATS_WORKER_PASSWORD), name: 'deploy-spec-readme-worker' });
+    const audit = await connectNats({ url: url('audit', passwords.CRUX_NATS_AUDIT_PASSWORD), name: 'deploy-spec-readme-audit' });
+    try {
+      await waitFor(() => output.includes('listening on'), { what: `the subscriber to start: ${output}`, timeoutMs: 15_000 });
+      const job = '3f2c9a1e-6b7d-4c8e-9f01-23456789abcd';
+      const event = { id: 'e1', type: 'progress', job_id: job, occurred_at: '2026-12-06T10:00:00.000Z', actor: { kind: 'service', id: 'crux-worker' }, correlation_id: job, causation_id: null, data: { progress: 0.5, current_phase: 'evaluate 1/3' } };
+      const record = { action: 'cancel', job_id: job, actor: { kind: 'user', id: 'alice' }, reason: 'wrong question', recorded_at: '2026-12-06T10:00:01.000Z' };
+      // Published until seen: the subscriber's interest reaches the other nodes a moment after it starts.
+      await waitFor(
+        async () => {
+          worker.publish(`job.progress.${job}`, JSON.stringify(event));
+          audit.publish(`audit.cancel.${job}`, JSON.stringify(record));
+          await Promise.all([worker.flush(), audit.flush()]);
+          return output.includes(`progress  ${job} by crux-worker 50% evaluate 1/3`) && output.includes(`trail cancel ${job} by alice wrong question`);
+        },
+        { what: `the event and the record in the subscriber's output: ${output}`, timeoutMs: 15_000, intervalMs: 300 },
+      );
+      expect(output).not.toMatch(/permission|violation|error/i);
+    } finally {
+      child.kill('SIGTERM');
+      await closeNats(worker);
+      await closeNats(audit);
+      rmSync(scriptDir, { recursive: true, force: true });
     }
   });
 
