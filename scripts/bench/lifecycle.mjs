@@ -225,7 +225,7 @@ function report(ctx, systems, k, { cruxSearch, bothRate, memoryRows }) {
     met: celeryP ? vsCelery >= GOAL_VS_CELERY : null,
   });
   const sustainedFigure = (/** @type {import('./lifecycle/phases.mjs').PhaseResult} */ r) =>
-    `${num(r.throughput)} jobs/s, p99 ${ms(r.latency.p99)}, backlog ≤ ${num(workBacklog(r))}${r.unfinished ? `, ${num(r.unfinished)} unfinished` : ''}`;
+    `${num(r.throughput)} jobs/s, p99 ${ms(r.latency.p99)}, backlog ≤ ${num(workBacklog(r))}${r.unfinished ? `, ${num(r.unfinished)} unfinished` : ''}${r.notAccepted ? `, ${num(r.notAccepted)} never accepted` : ''}`;
   ctx.goal({
     benchmark: 'lifecycle',
     goal: `completed jobs/s sustained at a fixed ${num(k.BENCH_E2E_RATE)}/s offered: ${num(k.BENCH_E2E_RATE)} (no queue builds)`,
@@ -321,7 +321,7 @@ async function runPhases(ctx, driver, watched, k, hooks = {}) {
   await driver.quiesce(drainMs);
   say(`${k.BENCH_E2E_RATE} jobs/s for ${k.BENCH_E2E_RATE_S} s`);
   const rate = await ratePhase(driver, { rate: k.BENCH_E2E_RATE, durationS: k.BENCH_E2E_RATE_S, drainMs, watched });
-  say(`rate phase ${num(rate.throughput)} completed jobs/s, p99 ${ms(rate.latency.p99)}, ${rate.unfinished} unfinished`);
+  say(`rate phase ${num(rate.throughput)} completed jobs/s, p99 ${ms(rate.latency.p99)}, ${rate.unfinished} unfinished, ${rate.notAccepted} never accepted`);
   hooks.afterMeasuring?.();
   return { light, burst: burstResult, rate };
 }

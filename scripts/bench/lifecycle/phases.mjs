@@ -23,6 +23,7 @@ import { epochNow } from './job-log.mjs';
  * @property {number} accepted
  * @property {number} completed
  * @property {number} unfinished    accepted, not seen complete within the drain limit
+ * @property {number} notAccepted   offered, but the submission had not been answered by the phase's deadline
  * @property {number} spanS         first submission → last completion seen
  * @property {number} throughput    completed jobs/s over spanS
  * @property {number} lateMs        rate phase: the generator's worst lateness
@@ -89,6 +90,8 @@ async function measure(phase, driver, watched, drainMs, offer, startOf) {
   const failures = jobs.filter((j) => j.failed !== undefined);
   if (failures.length > 0) throw new Error(`${driver.name} ${phase}: ${failures.length} jobs failed; the first: ${failures[0].failed}`);
 
+  // A submission still unanswered at the deadline is a job that never completed, not one left out.
+  const notAccepted = Math.max(0, offered.offered - jobs.length);
   await driver.fillStages(jobs);
   const done = jobs.filter((j) => j.observedAt !== undefined);
   const lastSeen = Math.max(...done.map((j) => /** @type {number} */ (j.observedAt)));
@@ -108,12 +111,16 @@ async function measure(phase, driver, watched, drainMs, offer, startOf) {
     phase,
     offered: offered.offered,
     accepted: jobs.length,
+    notAccepted,
     completed: done.length,
     unfinished: unfinishedJobs.length,
     spanS,
     throughput: done.length / spanS,
     lateMs: offered.lateMs,
-    latency: summarize(jobs.map((j) => (j.observedAt === undefined ? Number.POSITIVE_INFINITY : j.observedAt - /** @type {number} */ (startOf(j))))),
+    latency: summarize([
+      ...jobs.map((j) => (j.observedAt === undefined ? Number.POSITIVE_INFINITY : j.observedAt - /** @type {number} */ (startOf(j)))),
+      ...Array.from({ length: notAccepted }, () => Number.POSITIVE_INFINITY),
+    ]),
     stages,
     usage: usageRows,
     backlogMax,

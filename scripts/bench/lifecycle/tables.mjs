@@ -76,6 +76,15 @@ function row(label, systems, pick, value, format, compare = true) {
   ];
 }
 
+/**
+ * What a phase did not complete: accepted jobs unfinished, and submissions never answered.
+ * @param {PhaseResult} r @param {string} after
+ */
+function missed(r, after) {
+  const parts = [...(r.unfinished ? [`${num(r.unfinished)} unfinished${after}`] : []), ...(r.notAccepted ? [`${num(r.notAccepted)} never accepted`] : [])];
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
 /** @param {SystemRun[]} systems */
 function missingNotes(systems) {
   return systems.flatMap((s) => [...(s.missing ? [`${s.name}: not measured: ${s.missing}`] : []), ...(s.about ? [`${s.name}: ${s.about}`] : [])]);
@@ -88,7 +97,7 @@ function missingNotes(systems) {
  */
 export function throughputTable(systems, { burstJobs, inFlight, concurrency }) {
   const burst = (/** @type {SystemRun} */ s) => s.phases?.burst;
-  const unfinished = (/** @type {PhaseResult} */ r) => (r.unfinished ? ` (${num(r.unfinished)} unfinished)` : '');
+  const unfinished = (/** @type {PhaseResult} */ r) => missed(r, '');
   return {
     title: `lifecycle — throughput: a burst of ${num(burstJobs)} jobs, ${inFlight} submissions in flight, concurrency ${concurrency}`,
     columns: header(systems),
@@ -117,7 +126,7 @@ export function throughputTable(systems, { burstJobs, inFlight, concurrency }) {
  * @returns {import('../lib/table.mjs').Table}
  */
 export function latencyTable(title, systems, pick, { rate, sustainPct, drainS }, notes) {
-  const unfinished = (/** @type {PhaseResult} */ r) => (r.unfinished ? ` (${num(r.unfinished)} unfinished after ${drainS} s)` : '');
+  const unfinished = (/** @type {PhaseResult} */ r) => missed(r, ` after ${drainS} s`);
   const sustainedCell = (/** @type {PhaseResult} */ r) => (sustains(r, rate, sustainPct / 100) ? 1 : 0);
   return {
     title,
