@@ -26,16 +26,12 @@ export class JobHistory {
     return parsed.ok ? { seq: msg.seq, event: parsed.event as EventOfType<T> } : null;
   }
 
-  /**
-   * The job's last `created`, `deleted` and `restored`, from the stream leader: asked when a
-   * job is not in Redis, whose client may have just been given its id.
-   */
-  async facts(jobId: string): Promise<JobStreamFacts> {
-    const fromLeader = { fromLeader: true };
+  /** The job's last `created`, `deleted` and `restored`; `fromLeader` as for `last`. */
+  async facts(jobId: string, { fromLeader = false } = {}): Promise<JobStreamFacts> {
     const [created, deleted, restored] = await Promise.all([
-      this.last(JobEventType.Created, jobId, fromLeader),
-      this.last(JobEventType.Deleted, jobId, fromLeader),
-      this.last(JobEventType.Restored, jobId, fromLeader),
+      this.last(JobEventType.Created, jobId, { fromLeader }),
+      this.last(JobEventType.Deleted, jobId, { fromLeader }),
+      this.last(JobEventType.Restored, jobId, { fromLeader }),
     ]);
     return { created, deleted, restored };
   }

@@ -129,7 +129,10 @@ export class JobQueries {
    * nothing more.
    */
   private async missing(jobId: string, ackFloor: () => Promise<number> = () => this.ackFloor()): Promise<JobLookup> {
-    const facts = await this.history.facts(jobId);
+    let facts = await this.history.facts(jobId);
+    // Direct gets may come from a replica that lags behind an event already acknowledged to
+    // its publisher: before "never seen", ask the stream leader, which has every such event.
+    if (!facts.created && !facts.deleted && !facts.restored) facts = await this.history.facts(jobId, { fromLeader: true });
     const floor = needsAckFloor(facts) ? await ackFloor() : 0;
     const missing = classifyMissingJob(facts, floor);
     switch (missing.kind) {
