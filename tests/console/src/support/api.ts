@@ -28,9 +28,9 @@ export function waitForStatus(system: CruxSystem, key: TestKey, id: string, stat
   );
 }
 
-/** The ids of a finished job's whole event stream, as the API sends them. */
-export async function eventIds(system: CruxSystem, key: TestKey, id: string): Promise<number[]> {
+/** A finished job's whole event stream as the API sends it: each event's id (its sequence) and type. */
+export async function storedEvents(system: CruxSystem, key: TestKey, id: string): Promise<{ seq: number; type: string }[]> {
   const response = await system.request(`/api/v1/jobs/${id}/events`, key);
   const text = await response.text();
-  return [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+  return [...text.matchAll(/^id: (\d+)\nevent: (\S+)$/gm)].map((m) => ({ seq: Number(m[1]), type: m[2] }));
 }
