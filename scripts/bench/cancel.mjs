@@ -67,7 +67,7 @@ export const cancel = {
   aliases: ['revoke', 'd'],
   summary: 'cancel accepted (202) → child process gone, p50/p99, for a child that exits on SIGTERM and one that ignores it (SIGKILL after the grace)',
   services: ['gateway', 'job-state', 'worker', 'audit'],
-  budgetS: 300,
+  budgetS: 600,
   async run(ctx) {
     const k = readKnobs(KNOBS);
     ctx.log(`settings: ${knobsLine(k)}`);
