@@ -10,6 +10,9 @@ import { RevokeWatcher } from './expiry/revoke-watcher.js';
 import { JobStateLifecycle } from './job-state.lifecycle.js';
 import { ProjectorLeadership } from './leadership/projector-leadership.js';
 import { Projector } from './projector/projector.service.js';
+import { BatchDeleter } from './purge/batch-deleter.js';
+import { ContentEraser } from './purge/content-eraser.js';
+import { PurgeExecutor } from './purge/purge-executor.js';
 import { PurgeService } from './purge/purge.service.js';
 import { PurgeStore } from './purge/purge-store.js';
 import { rebuildProviders } from './rebuild/rebuild.providers.js';
@@ -59,13 +62,16 @@ export class JobStateModule {
         {
           provide: JobCommands,
           useFactory: (reader: JobReader, queries: JobQueries, history: JobHistory, publisher: EventPublisher) =>
-            new JobCommands(reader, queries, history, publisher),
+            new JobCommands(reader, queries, history, publisher, settings),
           inject: [JobReader, JobQueries, JobHistory, EventPublisher],
         },
         {
           provide: PurgeService,
-          useFactory: (redis: Redis, reader: JobReader, history: JobHistory, publisher: EventPublisher, jsm: JetStreamManager) =>
-            new PurgeService(settings, new PurgeStore(redis, settings.archiveRetentionS), reader, history, publisher, jsm),
+          useFactory: (redis: Redis, reader: JobReader, history: JobHistory, publisher: EventPublisher, jsm: JetStreamManager) => {
+            const store = new PurgeStore(redis, settings.archiveRetentionS);
+            const deleter = new BatchDeleter(publisher, new ContentEraser(reader, history, jsm), settings.archiveRetentionS);
+            return new PurgeService(settings, store, publisher, new PurgeExecutor(store, redis, deleter, publisher, jsm, settings.purgeBatchSize));
+          },
           inject: [Tokens.QueryRedis, JobReader, JobHistory, EventPublisher, Tokens.JetStreamManager],
         },
         { provide: OwnDeletions, useValue: new OwnDeletions() },

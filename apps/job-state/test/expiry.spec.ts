@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { contentHash, RedisKeys } from '@crux/contracts';
+import { RedisKeys } from '@crux/contracts';
 import { waitFor } from '@crux/test-harness';
 import { jobEvents } from './support/job-events.js';
 import { startJobState, type JobStateRig } from './support/job-state-harness.js';
 import { archived, deletionsOnce, makeJob, operatorRequests, redisTraces, value } from './support/scenarios.js';
+import { jobContentHash, toJobHash } from '../src/domain/index.js';
 
 const JOB_STATE = { kind: 'system', id: 'job-state' };
 
@@ -39,7 +40,7 @@ describe('expiry and deletions from outside, each recorded once', () => {
     expect(deletion.event).toMatchObject({
       id: expect.any(String),
       actor: JOB_STATE,
-      data: { reason: 'ttl', snapshot: archived(job.view), content_hash: contentHash(archived(job.view)), plan_id: null },
+      data: { reason: 'ttl', snapshot: archived(job.view), archive: 'snapshot', content_hash: jobContentHash(toJobHash(archived(job.view))), plan_id: null },
     });
     await rig.projected(deletion.seq);
     expect(await redisTraces(rig, job.id, 'ann')).toEqual([]);

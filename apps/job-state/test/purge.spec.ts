@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { ConsumerName, contentHash, RedisKeys, StreamName } from '@crux/contracts';
+import { ConsumerName, contentHash, RedisKeys, StreamName, Subjects } from '@crux/contracts';
 import { auditConsumerConfig, ensureConsumer, jetstream } from '@crux/messaging';
 import { waitFor } from '@crux/test-harness';
+import { jobContentHash, toJobHash } from '../src/domain/index.js';
 import { jobEvents, operator } from './support/job-events.js';
 import { startJobState, TEST_TTLS, type JobStateRig } from './support/job-state-harness.js';
 import { archived, deletionsOnce, makeJob, operatorRequests, redisTraces, value } from './support/scenarios.js';
@@ -89,8 +90,13 @@ describe('purging jobs: plan, confirm, archive', () => {
       expect(deletions).toHaveLength(1);
       const { event } = deletions[0];
       expect(event).toMatchObject({ actor: operator, data: { reason: 'purge', plan_id: plan.plan_id } });
-      expect(event.data.snapshot).toEqual(archived(d.view));
-      expect(event.data.content_hash).toBe(contentHash(archived(d.view)));
+      // Archived by reference to its history in JOBS: a few facts, no content.
+      expect(event.data).toMatchObject({
+        snapshot: null,
+        archive: 'history',
+        job: { owner: d.view.owner, status: 'completed', mode: d.view.mode, created_at: d.view.created_at, version: d.view.version },
+        content_hash: jobContentHash(toJobHash(archived(d.view))),
+      });
       expect(await redisTraces(rig, d.id, d.view.owner)).toEqual([]);
       expect(await ops.get(d.id)).toMatchObject({ ok: false, error: { status_code: 410, reason: 'purge', actor: operator } });
     }
@@ -143,7 +149,7 @@ describe('purging jobs: plan, confirm, archive', () => {
     expect(history[0].event).toMatchObject({
       type: 'deleted',
       actor: operator,
-      data: { reason: 'erase', snapshot: null, content_hash: contentHash(archived(job.view)), plan_id: plan.plan_id },
+      data: { reason: 'erase', snapshot: null, archive: 'none', job: null, content_hash: jobContentHash(toJobHash(archived(job.view))), plan_id: plan.plan_id },
     });
     expect(JSON.stringify(history)).not.toContain('what is six times seven');
     expect(await redisTraces(rig, job.id, 'tess')).toEqual([]);
@@ -262,7 +268,10 @@ describe('restore, hold and 410 Gone', () => {
     const deletion = await purge(job.id);
     const restored = value(await ops.restore(job.id));
     const [restoredEvent] = await rig.eventsOf('restored', job.id);
-    expect(restoredEvent.event).toMatchObject({ actor: operator, data: { from_event_id: deletion.event.id, snapshot: archived(job.view), reason: 'spec' } });
+    expect(restoredEvent.event).toMatchObject({
+      actor: operator,
+      data: { from_event_id: deletion.event.id, snapshot: archived(job.view), reason: 'spec', content_hash: deletion.event.data.content_hash },
+    });
     expect(restored).toEqual({ ...archived(job.view), version: restoredEvent.seq, ttl_s: expect.any(Number) });
     expect(restored.ttl_s).toBeGreaterThan(Number(TEST_TTLS.CRUX_TTL_COMPLETED_S) - 100);
     expect(value(await ops.get(job.id, 'xena'))).toMatchObject({ job_id: job.id, status: 'completed', result: job.view.result });
@@ -275,6 +284,50 @@ describe('restore, hold and 410 Gone', () => {
     expect(await ops.restore(job.id)).toMatchObject({ ok: false, error: { status_code: 409 } });
     expect(await ops.restore(randomUUID())).toMatchObject({ ok: false, error: { status_code: 404 } });
     expect(await rig.eventsOf('restored', job.id)).toHaveLength(1);
+  });
+
+  it('restores a purged job exactly as it was, rebuilt from its history in JOBS', async () => {
+    const job = await makeJob(rig, 'xavi', 'running');
+    value(await ops.hold(job.id));
+    value(await ops.release(job.id));
+    const e = jobEvents(job.id, 'xavi', new Date(job.view.created_at));
+    await rig.publish(e.progress(0.75, 2500));
+    const ack = await rig.publish(e.completed(4000));
+    await rig.projected(ack.seq);
+    const before = value(await ops.get(job.id));
+    expect(before).toMatchObject({ status: 'completed', progress: 1, held: false, version: ack.seq });
+
+    const deletion = await purge(job.id);
+    expect(deletion.event.data).toMatchObject({ archive: 'history', snapshot: null, job: { version: before.version } });
+    const restored = value(await ops.restore(job.id));
+    const { ttl_s: _a, version: _b, ...content } = before;
+    expect(restored).toEqual({ ...content, version: expect.any(Number), ttl_s: expect.any(Number) });
+    expect(value(await ops.get(job.id, 'xavi'))).toEqual({ ...content, version: restored.version, ttl_s: expect.any(Number) });
+  });
+
+  it('restores from the snapshot an older deletion carries', async () => {
+    const job = await makeJob(rig, 'yann');
+    const legacy = jobEvents(job.id, 'yann').deleted(archived(job.view));
+    const ack = await rig.publish(legacy);
+    await rig.projected(ack.seq);
+    expect(await rig.redis.exists(RedisKeys.job(job.id))).toBe(0);
+    const restored = value(await ops.restore(job.id));
+    expect(restored).toEqual({ ...archived(job.view), version: expect.any(Number), ttl_s: expect.any(Number) });
+    const [restoredEvent] = await rig.eventsOf('restored', job.id);
+    expect(restoredEvent.event.data).toMatchObject({ from_event_id: legacy.id, content_hash: jobContentHash(toJobHash(archived(job.view))) });
+  });
+
+  it('answers 404 once the history a deletion refers to has left JOBS', async () => {
+    const job = await makeJob(rig, 'zoe');
+    const deletion = await purge(job.id);
+    // What retention does to the job's oldest events.
+    await rig.jsm.streams.purge(StreamName.Jobs, { filter: Subjects.jobHistory(job.id), seq: deletion.seq });
+    expect(await ops.restore(job.id)).toEqual({
+      ok: false,
+      error: { status_code: 404, error: 'Not Found', message: `job ${job.id} has no archived copy within retention: its history in JOBS no longer reaches its creation` },
+    });
+    expect(await ops.get(job.id)).toMatchObject({ ok: false, error: { status_code: 410, reason: 'purge' } });
+    expect(await rig.eventsOf('restored', job.id)).toEqual([]);
   });
 
   it('holds a job: no TTL, out of the expiry index and every plan, kept through status events; release puts the TTL back', async () => {

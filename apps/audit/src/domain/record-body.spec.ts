@@ -29,6 +29,23 @@ describe('recordBody', () => {
     expect(JSON.stringify(body)).not.toContain('secret');
   });
 
+  it('records a deletion archived by reference to its history as archived, with the facts it carries', () => {
+    const job = { owner: 'alice', status: 'completed', mode: 'basic', created_at: '2026-11-27T00:00:00Z', version: 9 };
+    const deleted = event('deleted', { reason: 'purge', archive: 'history', snapshot: null, job, content_hash: 'd'.repeat(64), plan_id: 'p1' });
+    expect(recordBody(deleted, GENESIS_HASH, recordedAt)).toMatchObject({
+      reason: 'purge',
+      content_hash: 'd'.repeat(64),
+      details: { plan_id: 'p1', archived: true, owner: 'alice', status: 'completed', mode: 'basic', created_at: '2026-11-27T00:00:00Z' },
+    });
+    const unknownArchive = event('deleted', { reason: 'purge', archive: 'attic', snapshot: null, job, content_hash: 'd'.repeat(64), plan_id: 'p1' });
+    expect(recordBody(unknownArchive, GENESIS_HASH, recordedAt).details).toMatchObject({ archived: false });
+  });
+
+  it('names a restored job by the content hash its restore carries', () => {
+    const body = recordBody(event('restored', { snapshot, from_event_id: 'e0', reason: 'oops', content_hash: 'd'.repeat(64) }), GENESIS_HASH, recordedAt);
+    expect(body).toMatchObject({ action: 'restored', content_hash: 'd'.repeat(64), details: { from_event_id: 'e0', owner: 'alice' } });
+  });
+
   it('keeps the content hash of an erased job, whose snapshot is gone', () => {
     const body = recordBody(event('deleted', { reason: 'erase', snapshot: null, content_hash: 'c'.repeat(64), plan_id: 'p1' }), GENESIS_HASH, recordedAt);
     expect(body).toMatchObject({ reason: 'erase', content_hash: 'c'.repeat(64), details: { plan_id: 'p1', archived: false } });

@@ -1,4 +1,4 @@
-import { contentHash, type AuditRecordBody } from '@crux/contracts';
+import { contentHash, DELETION_ARCHIVES, DeletionArchive, deletedJobFactsOf, deletionArchiveOf, type AuditRecordBody, type JobDeletedData } from '@crux/contracts';
 import { assertNever } from './assert-never.js';
 import type { RecordableEvent } from './job-event-reading.js';
 import { isObject, type Json } from './json.js';
@@ -53,17 +53,25 @@ function describe(event: RecordableEvent): Description {
       };
     case 'revoke_unconfirmed':
       return { reason: text(data.detail), contentHash: null, details: pick(data, ['worker_id', 'waited_ms']) };
-    case 'deleted':
+    case 'deleted': {
+      // Read as the event's own shape allows: the snapshot (older events) or the facts.
+      const deleted = {
+        snapshot: isObject(data.snapshot) ? data.snapshot : null,
+        archive: (DELETION_ARCHIVES as readonly unknown[]).includes(data.archive) ? data.archive : undefined,
+        job: isObject(data.job) ? data.job : null,
+      } as unknown as JobDeletedData;
       return {
         reason: text(data.reason),
-        contentHash: typeof data.content_hash === 'string' && SHA256_HEX.test(data.content_hash) ? data.content_hash : null,
-        // Whether the snapshot was archived says whether the job can still be restored.
-        details: { ...pick(data, ['plan_id']), archived: isObject(data.snapshot), ...snapshotFacts(data.snapshot) },
+        contentHash: sha256Text(data.content_hash),
+        // Whether the job was archived (in the event, or as its history) says whether it can still be restored.
+        details: { ...pick(data, ['plan_id']), archived: deletionArchiveOf(deleted) !== DeletionArchive.None, ...snapshotFacts(deletedJobFactsOf(deleted)) },
       };
+    }
     case 'restored':
       return {
         reason: text(data.reason),
-        contentHash: isObject(data.snapshot) ? contentHash(data.snapshot) : null,
+        // Named as its deletion named it; an older event is hashed here.
+        contentHash: sha256Text(data.content_hash) ?? (isObject(data.snapshot) ? contentHash(data.snapshot) : null),
         details: { ...pick(data, ['from_event_id']), ...snapshotFacts(data.snapshot) },
       };
     case 'purge_planned':
@@ -110,6 +118,10 @@ function scalar(value: unknown): Scalar | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value === 'string') return clip(value);
   return undefined;
+}
+
+function sha256Text(value: unknown): string | null {
+  return typeof value === 'string' && SHA256_HEX.test(value) ? value : null;
 }
 
 function text(value: unknown): string | null {

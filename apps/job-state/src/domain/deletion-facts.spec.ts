@@ -3,7 +3,17 @@ import { deterministicId, type JobView } from '@crux/contracts';
 import { jobEvents, operator } from '../../test/support/job-events.js';
 import { checkJobCommand } from './command-validation.js';
 import { classifyMissingJob, goneError, missingKeyReason, needsAckFloor, type JobStreamFacts } from './deletion-facts.js';
-import { deletionEvent, EventIds, JOB_STATE_ACTOR, notStartedRevoke, revokeUnconfirmedEvent } from './job-state-events.js';
+import { jobContentHash, snapshotOf, toJobHash } from './job-hash.js';
+import {
+  deletionEvent,
+  EventIds,
+  JOB_STATE_ACTOR,
+  notStartedRevoke,
+  purgeArchive,
+  restoredEvent,
+  revokeUnconfirmedEvent,
+  storedJobDeletionEvent,
+} from './job-state-events.js';
 
 const JOB = 'job-gone';
 const events = jobEvents(JOB);
@@ -78,6 +88,46 @@ describe("job-state's own events", () => {
     expect(erased.data.snapshot).toBeNull();
     expect(erased.data.content_hash).toBe(kept.data.content_hash);
     expect(erased.data.plan_id).toBe('p');
+  });
+
+  it('archives a purged job by reference: the few facts the trail needs and the hash of its stored content, no snapshot', () => {
+    const live: JobView = { ...snapshot, created_at: '2030-01-01T00:00:00.000Z', mode: 'basic', request: { question: 'q' }, result: null, held: false } as JobView;
+    const hash = toJobHash(live);
+    const input = { jobId: JOB, reason: 'purge' as const, hash, actor: operator, planId: 'p', archive: 'history' as const, erase: false };
+    const event = storedJobDeletionEvent(input, new Date(1));
+    expect(event).toMatchObject({
+      id: deterministicId('deleted', JOB, 12),
+      type: 'deleted',
+      actor: operator,
+      data: {
+        reason: 'purge',
+        snapshot: null,
+        archive: 'history',
+        job: { owner: 'alice', status: 'completed', mode: 'basic', created_at: '2030-01-01T00:00:00.000Z', version: 12 },
+        content_hash: jobContentHash(hash),
+        plan_id: 'p',
+      },
+    });
+    // The same job deleted with its snapshot (an expiry) is named by the same hash, and so is its restore.
+    expect(deletionEvent({ jobId: JOB, reason: 'ttl', snapshot: live, actor: JOB_STATE_ACTOR, planId: null, erase: false }).data.content_hash).toBe(
+      event.data.content_hash,
+    );
+    expect(restoredEvent(JOB, snapshotOf(live), { seq: 20, event }, operator, null).data.content_hash).toBe(event.data.content_hash);
+    expect(JSON.stringify(event).length).toBeLessThan(600);
+
+    const withSnapshot = storedJobDeletionEvent({ ...input, archive: 'snapshot' });
+    expect(withSnapshot.data).toMatchObject({ archive: 'snapshot', snapshot: { ...snapshotOf(live), started_at: null, partial_results: null }, content_hash: jobContentHash(hash) });
+    const erased = storedJobDeletionEvent({ ...input, reason: 'erase', erase: true });
+    expect(erased.data).toMatchObject({ archive: 'none', snapshot: null, job: null, content_hash: jobContentHash(hash) });
+  });
+
+  it('archives by reference only while the job history stays in JOBS at least half the retention', () => {
+    const day = 86_400_000;
+    const now = 100 * day;
+    expect(purgeArchive(now - day, now, 30 * 86_400)).toBe('history');
+    expect(purgeArchive(now - 14 * day, now, 30 * 86_400)).toBe('history');
+    expect(purgeArchive(now - 16 * day, now, 30 * 86_400)).toBe('snapshot');
+    expect(purgeArchive(Number.NaN, now, 30 * 86_400)).toBe('snapshot');
   });
 
   it('revokes a pending job that was cancelled, once whoever says it', () => {

@@ -1,6 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
-import type { JobView } from '@crux/contracts';
-import { fromJobHash, JOB_HASH_FIELDS, snapshotOf, toJobHash, ttlFromDeadline, ttlFromRedis } from './job-hash.js';
+import { sha256Hex, type JobView } from '@crux/contracts';
+import {
+  CONTENT_FIELDS,
+  fromJobHash,
+  JOB_HASH_FIELDS,
+  jobContentHash,
+  jobHashFromFields,
+  snapshotOf,
+  toJobHash,
+  ttlFromDeadline,
+  ttlFromRedis,
+} from './job-hash.js';
 
 const completed: JobView = {
   job_id: 'job-1',
@@ -83,5 +93,30 @@ describe('job hash conversion', () => {
 
   it('archives a job without its moving TTL', () => {
     expect(snapshotOf({ ...completed, ttl_s: 30 })).toEqual(completed);
+  });
+});
+
+describe('the content hash a deletion names a job by', () => {
+  it('is the same for the same job whatever its version or hold, and differs when its content does', () => {
+    const hash = jobContentHash(toJobHash(completed));
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(jobContentHash(toJobHash({ ...completed, version: 99, held: true }))).toBe(hash);
+    expect(jobContentHash(toJobHash({ ...completed, result: { ...completed.result!, output: 'y' } }))).not.toBe(hash);
+    expect(jobContentHash(toJobHash({ ...completed, owner: 'bob' }))).not.toBe(hash);
+  });
+
+  it('hashes the stored strings as they are, a missing field as empty', () => {
+    const stored = toJobHash(completed);
+    expect(jobContentHash(stored)).toBe(sha256Hex(JSON.stringify(CONTENT_FIELDS.map((f) => stored[f]))));
+    const { error: _error, ...withoutError } = stored;
+    expect(jobContentHash(withoutError)).toBe(jobContentHash(stored));
+    expect(CONTENT_FIELDS).not.toContain('version');
+    expect(CONTENT_FIELDS).not.toContain('held');
+  });
+
+  it('reads an HMGET reply of every field, and no job where the status is missing', () => {
+    const stored = toJobHash(completed);
+    expect(jobHashFromFields(JOB_HASH_FIELDS.map((f) => (f === 'error' ? null : stored[f])))).toEqual(stored);
+    expect(jobHashFromFields(JOB_HASH_FIELDS.map(() => null))).toBeNull();
   });
 });

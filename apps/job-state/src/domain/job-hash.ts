@@ -1,4 +1,4 @@
-import { isJobStatus, type JobStatus, type JobView, type SolveMode, type SolveResult } from '@crux/contracts';
+import { isJobStatus, sha256Hex, type JobStatus, type JobView, type SolveMode, type SolveResult } from '@crux/contracts';
 
 /** Every field of the `job:{id}` hash, in the order the DESIGN lists them. */
 export const JOB_HASH_FIELDS = [
@@ -117,4 +117,27 @@ export function ttlFromDeadline(deadlineMs: number | null, nowMs: number): numbe
 export function snapshotOf(view: JobView): JobView {
   const { ttl_s: _ttl, ...snapshot } = view;
   return snapshot;
+}
+
+/** The fields that are the job itself: every field but the bookkeeping (version, hold). */
+export const CONTENT_FIELDS = JOB_HASH_FIELDS.filter((f) => f !== 'version' && f !== 'held');
+
+/**
+ * The content hash a deletion names the job by: sha256 of the JSON array of its content
+ * fields exactly as the hash stores them (missing fields as ''), in CONTENT_FIELDS order.
+ * Nothing is parsed or re-serialised, so it costs one pass over ~2 KB, and the same job
+ * gives the same hash whether read from Redis, rebuilt from its events or restored.
+ */
+export function jobContentHash(hash: Readonly<Partial<Record<string, string>>>): string {
+  return sha256Hex(JSON.stringify(CONTENT_FIELDS.map((f) => hash[f] ?? '')));
+}
+
+const STATUS_AT = JOB_HASH_FIELDS.indexOf('status');
+
+/** An HMGET reply for JOB_HASH_FIELDS as a hash ('' where a field is missing); null when there is no job. */
+export function jobHashFromFields(values: readonly (string | null)[]): JobHash | null {
+  if (!isJobStatus(values[STATUS_AT])) return null;
+  const hash = {} as JobHash;
+  JOB_HASH_FIELDS.forEach((field, i) => (hash[field] = values[i] ?? ''));
+  return hash;
 }

@@ -1,9 +1,11 @@
 import {
   contentHash,
+  DeletionArchive,
   deterministicId,
   makeEvent,
   systemActor,
   type Actor,
+  type DeletedJobFacts,
   type DeletionReason,
   type JobCancelled,
   type JobDeleted,
@@ -12,6 +14,7 @@ import {
   type JobRevokeUnconfirmed,
   type JobView,
 } from '@crux/contracts';
+import { fromJobHash, jobContentHash, snapshotOf, toJobHash, type JobHash } from './job-hash.js';
 
 /** Who job-state is in the events it publishes on its own account (expiry, detection, revokes). */
 export const JOB_STATE_ACTOR: Actor = systemActor('job-state');
@@ -41,21 +44,87 @@ export interface DeletionInput {
   erase: boolean;
 }
 
+const factsOf = (view: JobView): DeletedJobFacts => ({
+  owner: view.owner,
+  status: view.status,
+  mode: view.mode,
+  created_at: view.created_at,
+  version: view.version,
+});
+
+/** A deletion that archives the job's snapshot in the event (expiry, a key removed outside Crux). */
 export function deletionEvent(input: DeletionInput, now = new Date()): JobDeleted {
   const { jobId, reason, snapshot, actor, planId, erase } = input;
+  const archive = !snapshot || erase ? DeletionArchive.None : DeletionArchive.Snapshot;
   const event = makeEvent(
     'deleted',
     jobId,
     actor,
-    { reason, snapshot: erase ? null : snapshot, content_hash: contentHash(snapshot), plan_id: planId },
+    {
+      reason,
+      snapshot: archive === DeletionArchive.Snapshot ? snapshot : null,
+      archive,
+      job: snapshot && !erase ? factsOf(snapshot) : null,
+      content_hash: snapshot ? jobContentHash(toJobHash(snapshot)) : contentHash(null),
+      plan_id: planId,
+    },
     { correlation_id: jobId, causation_id: null },
     now,
   );
   return { ...event, id: EventIds.deleted(jobId, snapshot?.version ?? 0) };
 }
 
+export interface StoredJobDeletionInput {
+  jobId: string;
+  reason: DeletionReason;
+  /** The job's hash as Redis holds it. */
+  hash: JobHash;
+  actor: Actor;
+  planId: string | null;
+  /** Where the job is kept for a restore (purgeArchive); ignored when erasing. */
+  archive: typeof DeletionArchive.History | typeof DeletionArchive.Snapshot;
+  erase: boolean;
+}
+
+/**
+ * A purge's deletion, built from the job's stored fields as they are: the content hash over
+ * the raw strings, and, archived by reference, a few hundred bytes instead of the job.
+ */
+export function storedJobDeletionEvent(input: StoredJobDeletionInput, now = new Date()): JobDeleted {
+  const { jobId, reason, hash, actor, planId, erase } = input;
+  const archive = erase ? DeletionArchive.None : input.archive;
+  const view = archive === DeletionArchive.Snapshot ? fromJobHash(hash) : null;
+  const version = Number(hash.version) || 0;
+  const event = makeEvent(
+    'deleted',
+    jobId,
+    actor,
+    {
+      reason,
+      snapshot: view ? snapshotOf(view) : null,
+      archive,
+      job: erase ? null : { owner: hash.owner, status: hash.status as JobView['status'], mode: hash.mode as JobView['mode'], created_at: hash.created_at, version },
+      content_hash: jobContentHash(hash),
+      plan_id: planId,
+    },
+    { correlation_id: jobId, causation_id: null },
+    now,
+  );
+  return { ...event, id: EventIds.deleted(jobId, version) };
+}
+
+/**
+ * How a purge archives a job: by reference to its history in JOBS while that history stays
+ * there at least half the retention (it leaves JOBS a retention after the job was created);
+ * an older job carries its snapshot, so every purged job stays restorable at least that long.
+ */
+export function purgeArchive(createdMs: number, nowMs: number, retentionS: number): typeof DeletionArchive.History | typeof DeletionArchive.Snapshot {
+  return Number.isFinite(createdMs) && createdMs > nowMs - (retentionS * 1000) / 2 ? DeletionArchive.History : DeletionArchive.Snapshot;
+}
+
 export function restoredEvent(jobId: string, snapshot: JobView, from: { seq: number; event: JobDeleted }, actor: Actor, reason: string | null): JobRestored {
-  const event = makeEvent('restored', jobId, actor, { snapshot, from_event_id: from.event.id, reason }, { causation_id: from.event.id });
+  const content_hash = jobContentHash(toJobHash(snapshot));
+  const event = makeEvent('restored', jobId, actor, { snapshot, from_event_id: from.event.id, reason, content_hash }, { causation_id: from.event.id });
   return { ...event, id: EventIds.restored(jobId, from.seq) };
 }
 

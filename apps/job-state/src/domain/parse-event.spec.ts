@@ -7,6 +7,12 @@ const JOB = 'job-7';
 const events = jobEvents(JOB);
 const snapshot = { job_id: JOB, status: 'completed', owner: 'alice', created_at: '2030-01-01T00:00:00.000Z', mode: 'basic', version: 3 } as JobView;
 
+const facts = { owner: 'alice', status: 'completed', mode: 'basic', created_at: '2030-01-01T00:00:00.000Z', version: 3 };
+const byReference = (data: Record<string, unknown>) => {
+  const event = events.deleted(null);
+  return { ...event, data: { ...event.data, archive: 'history', job: facts, ...data } };
+};
+
 describe('reading a JOBS message', () => {
   it('reads a well-formed event', () => {
     const created = events.created();
@@ -25,6 +31,10 @@ describe('reading a JOBS message', () => {
     ['a bad date', 'job.cancel.job-7', JSON.stringify({ ...events.cancel(), occurred_at: 'yesterday' }), /occurred_at/],
     ['a deletion for an unknown reason', 'job.deleted.job-7', JSON.stringify(events.deleted(snapshot, 'boredom' as never)), /data.reason/],
     ['a deletion archiving another job', 'job.deleted.job-7', JSON.stringify(events.deleted({ ...snapshot, job_id: 'job-8' })), /snapshot job_id/],
+    ['a deletion by reference without its facts', 'job.deleted.job-7', JSON.stringify(byReference({ job: null })), /data.job must be an object/],
+    ['a deletion by reference naming no owner', 'job.deleted.job-7', JSON.stringify(byReference({ job: { ...facts, owner: '' } })), /data.job owner/],
+    ['a deletion by reference without a version', 'job.deleted.job-7', JSON.stringify(byReference({ job: { ...facts, version: 'x' } })), /data.job version/],
+    ['a deletion archived somewhere unknown', 'job.deleted.job-7', JSON.stringify(byReference({ archive: 'attic' })), /data.archive/],
     ['a restore without a snapshot', 'job.restored.job-7', JSON.stringify({ ...events.restored(snapshot), data: { from_event_id: 'x' } }), /snapshot/],
     ['a restore of a snapshot without status', 'job.restored.job-7', JSON.stringify(events.restored({ ...snapshot, status: 'gone' as never })), /status/],
   ])('refuses %s, saying why', (_what, subject, payload, reason) => {
@@ -37,6 +47,8 @@ describe('reading a JOBS message', () => {
     for (const event of [events.deleted(snapshot), events.deleted(null, 'erase'), events.restored(snapshot), events.held(), events.released()]) {
       expect(parseJobEvent(`job.${event.type}.${JOB}`, JSON.stringify(event))).toEqual({ ok: true, event });
     }
+    const reference = byReference({});
+    expect(parseJobEvent(`job.deleted.${JOB}`, JSON.stringify(reference))).toEqual({ ok: true, event: reference });
     const planned = purgePlannedEvent('plan-3');
     expect(parseJobEvent('job.purge_planned.plan-3', JSON.stringify(planned))).toEqual({ ok: true, event: planned });
   });

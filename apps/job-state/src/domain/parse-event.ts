@@ -1,4 +1,6 @@
 import {
+  DELETION_ARCHIVES,
+  DeletionArchive,
   DeletionReason,
   isJobStatus,
   JOB_EVENT_TYPES,
@@ -30,6 +32,17 @@ function snapshotProblem(snapshot: unknown, jobId: string): string | null {
   return null;
 }
 
+/** The facts a deletion by reference carries: what the projection and a restore read of them. */
+function factsProblem(facts: unknown): string | null {
+  if (!isObject(facts)) return 'must be an object';
+  if (!isJobStatus(facts.status)) return 'status must be a job status';
+  if (!isText(facts.owner)) return 'owner must be a non-empty string';
+  if (typeof facts.created_at !== 'string' || !Number.isFinite(Date.parse(facts.created_at))) return 'created_at must be an ISO date';
+  if (facts.mode !== SolveMode.Basic && facts.mode !== SolveMode.Enhanced) return 'mode must be basic or enhanced';
+  if (!Number.isSafeInteger(facts.version) || (facts.version as number) < 0) return 'version must be a non-negative integer';
+  return null;
+}
+
 /** Checks the data fields the projection reads; null when they are fine. */
 function dataProblem(type: JobEventType, data: Json, jobId: string): string | null {
   switch (type) {
@@ -51,6 +64,14 @@ function dataProblem(type: JobEventType, data: Json, jobId: string): string | nu
     case 'deleted': {
       if (!DELETION_REASONS.includes(data.reason)) return `data.reason must be one of ${DELETION_REASONS.join(', ')}`;
       if (typeof data.content_hash !== 'string') return 'data.content_hash must be a string';
+      if (data.archive !== undefined && !(DELETION_ARCHIVES as readonly unknown[]).includes(data.archive)) {
+        return `data.archive must be one of ${DELETION_ARCHIVES.join(', ')}`;
+      }
+      if (data.job !== undefined && data.job !== null) {
+        const problem = factsProblem(data.job);
+        if (problem) return `data.job ${problem}`;
+      }
+      if (data.archive === DeletionArchive.History && !isObject(data.job)) return 'data.job must be an object when the archive is the history';
       if (data.snapshot === null) return null;
       const problem = snapshotProblem(data.snapshot, jobId);
       return problem ? `data.snapshot ${problem}` : null;

@@ -1,4 +1,5 @@
 import {
+  deletedJobFactsOf,
   DeletionReason,
   JOB_STATUSES,
   JobStatus,
@@ -49,7 +50,7 @@ export interface ApplyPlan extends PlanBase {
 /** `deleted`: the key and every index entry go, a tombstone stays (delete-job-10.lua). */
 export interface DeletePlan extends PlanBase {
   kind: 'delete';
-  /** From the snapshot, for the owner index when the hash is already gone; null when erased. */
+  /** From the event (its snapshot or facts), for the owner index when the hash is already gone; null when erased. */
   owner: string | null;
   /** What must still be true for the deletion to happen (deletionNeeds). */
   needs: DeletionNeeds;
@@ -212,7 +213,7 @@ export function planUpdate(event: JobEvent, seq: number, settings: TtlSettings):
         endsRevokeWait: true,
       };
     case 'deleted':
-      return { ...base, kind: 'delete', owner: event.data.snapshot?.owner ?? null, needs: deletionNeeds(event.data.reason), planId: event.data.plan_id ?? null };
+      return { ...base, kind: 'delete', owner: deletedJobFactsOf(event.data)?.owner ?? null, needs: deletionNeeds(event.data.reason), planId: event.data.plan_id ?? null };
     case 'restored': {
       const snapshot = event.data.snapshot;
       const { version: _version, ...fields } = toJobHash(snapshot);

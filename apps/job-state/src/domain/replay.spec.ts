@@ -2,7 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import type { JobEvent } from '@crux/contracts';
 import { jobEvents, purgePlannedEvent } from '../../test/support/job-events.js';
 import { planUpdate } from './plan-update.js';
-import { evolve, NO_JOB, replayHistory, type StoredEvent } from './replay.js';
+import { jobContentHash, toJobHash } from './job-hash.js';
+import { storedJobDeletionEvent } from './job-state-events.js';
+import { evolve, NO_JOB, rebuildBeforeDeletion, replayHistory, type StoredEvent } from './replay.js';
 
 const settings = { ttlActiveS: 100, ttlCompletedS: 700, ttlFailedS: 300, ttlCancelledS: 200 };
 const JOB = 'job-replayed';
@@ -81,5 +83,26 @@ describe('rebuilding a job from its events', () => {
     expect(evolve(once, planUpdate(purgePlannedEvent('p'), 11, settings))).toBe(once);
     const erased = replayHistory([{ seq: 99, event: events.deleted(null, 'erase') }], settings);
     expect(erased).toMatchObject({ snapshot: null, deleted: true });
+  });
+});
+
+describe('rebuilding a job purged by reference, for its restore', () => {
+  const operator = { kind: 'user', id: 'olga' } as const;
+  // A life with a refused second hold and a purge refused while held: both change nothing, as in Redis.
+  const life = stored([events.created(), events.started(), events.held(), events.held(3550), { ...events.deleted(null), id: 'refused-purge' }, events.released(), events.completed()]);
+  const live = replayHistory(life, settings).snapshot!;
+  const deletion = storedJobDeletionEvent({ jobId: JOB, reason: 'purge', hash: toJobHash(live), actor: operator, planId: 'p', archive: 'history', erase: false });
+  const at = { seq: 30, version: live.version, contentHash: deletion.data.content_hash };
+
+  it('given its history up to the deletion, then it is exactly the job the deletion removed', () => {
+    expect(live).toMatchObject({ status: 'completed', held: false, version: 16 });
+    const after = [...life, { seq: 30, event: deletion }, { seq: 31, event: events.held(9000) }];
+    expect(rebuildBeforeDeletion(after, at, settings)).toEqual({ ok: true, snapshot: live, contentHash: jobContentHash(toJobHash(live)) });
+  });
+
+  it('given a history that no longer reaches the creation, or another version or content, then it says why instead', () => {
+    expect(rebuildBeforeDeletion(life.slice(1), at, settings)).toMatchObject({ ok: false, why: expect.stringMatching(/no longer reaches its creation/) });
+    expect(rebuildBeforeDeletion(life.slice(0, -1), at, settings)).toMatchObject({ ok: false, why: expect.stringMatching(/version 15, not the deleted version 16/) });
+    expect(rebuildBeforeDeletion(life, { ...at, contentHash: 'f'.repeat(64) }, settings)).toMatchObject({ ok: false, why: expect.stringMatching(/content hash/) });
   });
 });

@@ -1,6 +1,6 @@
 import type { JobDeleted, JobEvent, JobView } from '@crux/contracts';
 import { assertNever } from './assert-never.js';
-import { fromJobHash, snapshotOf } from './job-hash.js';
+import { fromJobHash, jobContentHash, snapshotOf } from './job-hash.js';
 import { planUpdate, type PlannedUpdate } from './plan-update.js';
 import type { TtlSettings } from './ttl-policy.js';
 
@@ -38,14 +38,17 @@ export function evolve(state: ReplayState, plan: PlannedUpdate): ReplayState {
       return { hash: next, tombstone: state.tombstone };
     }
     case 'delete':
-      if (!hash && state.tombstone !== null && state.tombstone >= plan.seq) return state;
+      // Refused as delete-jobs.lua refuses it: a held job (unless reported gone), or a purge of a job deleted first.
+      if (hash && hash.held === '1' && plan.needs !== '') return state;
+      if (!hash && state.tombstone !== null && (state.tombstone >= plan.seq || plan.needs === 'live')) return state;
       return { hash: null, tombstone: plan.seq };
     case 'restore':
       if (hash) return state;
       if (state.tombstone !== null && state.tombstone > plan.seq) return state;
       return { hash: { ...plan.fields, version: String(plan.seq) }, tombstone: null };
     case 'hold':
-      if (!hash) return state;
+      // A second hold (or a release of a job not held) is refused, as set-hold-2.lua does.
+      if (!hash || (hash.held === '1') === plan.held) return state;
       return { hash: { ...hash, held: plan.held ? '1' : '', version: String(plan.seq) }, tombstone: state.tombstone };
     case 'skip':
       return state;
@@ -80,4 +83,35 @@ export function replayHistory(history: readonly StoredEvent[], settings: TtlSett
   const live = state.hash ?? lastLive;
   const view = live ? fromJobHash(live) : null;
   return { snapshot: view ? snapshotOf(view) : null, deleted: state.hash === null && state.tombstone !== null, lastDeletion };
+}
+
+export type RebuiltJob =
+  | { ok: true; snapshot: JobView; contentHash: string }
+  | { ok: false; why: string };
+
+/**
+ * The job as it was just before the deletion at `deletion.seq`, rebuilt from its history by
+ * the projection's own rules: what a restore brings back when the deletion archived the job
+ * by reference. It must be the very version the deletion removed (`version`), and its
+ * content must hash to what the deletion recorded; otherwise part of the history has left
+ * JOBS (retention) and the job cannot be rebuilt exactly.
+ */
+export function rebuildBeforeDeletion(
+  history: readonly StoredEvent[],
+  deletion: { seq: number; version: number; contentHash: string },
+  settings: TtlSettings,
+): RebuiltJob {
+  let state = NO_JOB;
+  for (const { seq, event } of history) {
+    if (seq >= deletion.seq) break;
+    state = evolve(state, planUpdate(event, seq, settings));
+  }
+  const view = state.hash ? fromJobHash(state.hash) : null;
+  if (!state.hash || !view) return { ok: false, why: 'its history in JOBS no longer reaches its creation' };
+  if (view.version !== deletion.version) {
+    return { ok: false, why: `its history in JOBS rebuilds version ${view.version}, not the deleted version ${deletion.version}` };
+  }
+  const hash = jobContentHash(state.hash);
+  if (hash !== deletion.contentHash) return { ok: false, why: 'the job rebuilt from JOBS does not match the content hash its deletion recorded' };
+  return { ok: true, snapshot: snapshotOf(view), contentHash: hash };
 }

@@ -1,5 +1,16 @@
-import { apiError, JobEventType, makeEvent, type JobView, type Reply } from '@crux/contracts';
-import { assertNever, checkJobCommand, restoredEvent, type JobCommand } from '../domain/index.js';
+import {
+  apiError,
+  DeletionArchive,
+  deletedJobFactsOf,
+  deletionArchiveOf,
+  DeletionReason,
+  JobEventType,
+  makeEvent,
+  type JobDeleted,
+  type JobView,
+  type Reply,
+} from '@crux/contracts';
+import { assertNever, checkJobCommand, rebuildBeforeDeletion, restoredEvent, type JobCommand, type Stored, type TtlSettings } from '../domain/index.js';
 import type { EventPublisher } from '../events/event-publisher.js';
 import type { JobHistory } from '../events/job-history.js';
 import type { JobReader } from '../redis/job-reader.js';
@@ -18,12 +29,14 @@ export class JobCommands {
     private readonly queries: JobQueries,
     private readonly history: JobHistory,
     private readonly publisher: EventPublisher,
+    private readonly settings: TtlSettings,
   ) {}
 
   /**
-   * Brings a deleted job back from the snapshot in its latest `deleted` event. Two restores
-   * of the same deletion publish one event (its id derives from the deletion), and a restore
-   * asked again before the first is applied waits for that one.
+   * Brings a deleted job back as its latest `deleted` event archived it: from the snapshot in
+   * the event, or rebuilt from its history in JOBS up to the deletion. Two restores of the
+   * same deletion publish one event (its id derives from the deletion), and a restore asked
+   * again before the first is applied waits for that one.
    */
   async restore(request: unknown): Promise<Reply<JobView>> {
     const checked = checkJobCommand(request);
@@ -39,14 +52,39 @@ export class JobCommands {
       case 'unknown':
         return { ok: false, error: apiError(404, 'Not Found', `job ${jobId} has no archived copy within retention`) };
       case 'gone': {
-        const snapshot = found.deletion.event.data.snapshot;
-        if (!snapshot) return { ok: false, error: apiError(410, 'Gone', `job ${jobId} was erased; its content no longer exists`) };
-        const event = restoredEvent(jobId, snapshot, found.deletion, actor, reason);
+        const archived = await this.archived(jobId, found.deletion);
+        if (!archived.ok) return archived;
+        const event = restoredEvent(jobId, archived.value, found.deletion, actor, reason);
         const ack = await this.publisher.publish(event);
         return this.projected(jobId, event.id, ack.seq, 'restore');
       }
       default:
         return assertNever(found, 'job lookup');
+    }
+  }
+
+  /** The job as `deletion` removed it, from wherever that deletion archived it. */
+  private async archived(jobId: string, deletion: Stored<JobDeleted>): Promise<Reply<JobView>> {
+    const { data } = deletion.event;
+    const archive = deletionArchiveOf(data);
+    switch (archive) {
+      case DeletionArchive.Snapshot:
+        return data.snapshot ? { ok: true, value: data.snapshot } : { ok: false, error: apiError(410, 'Gone', `job ${jobId} was deleted without its content`) };
+      case DeletionArchive.None:
+        return {
+          ok: false,
+          error: apiError(410, 'Gone', data.reason === DeletionReason.Erase ? `job ${jobId} was erased; its content no longer exists` : `job ${jobId} was deleted after its history had left the archive; its content no longer exists`),
+        };
+      case DeletionArchive.History: {
+        const facts = deletedJobFactsOf(data);
+        const rebuilt = facts
+          ? rebuildBeforeDeletion(await this.history.events(jobId), { seq: deletion.seq, version: facts.version, contentHash: data.content_hash }, this.settings)
+          : { ok: false as const, why: 'its deletion names no version' };
+        if (rebuilt.ok) return { ok: true, value: rebuilt.snapshot };
+        return { ok: false, error: apiError(404, 'Not Found', `job ${jobId} has no archived copy within retention: ${rebuilt.why}`) };
+      }
+      default:
+        return assertNever(archive, 'deletion archive');
     }
   }
 

@@ -1,6 +1,7 @@
 import {
   apiError,
   ConsumerName,
+  deletedJobFactsOf,
   JobEventType,
   StreamName,
   type ApiError,
@@ -38,7 +39,7 @@ export const notFound = (jobId: string): ApiError => apiError(404, 'Not Found', 
 const gone = (jobId: string, deletion: Stored<JobDeleted>): JobLookup => ({
   kind: 'gone',
   error: goneError(jobId, deletion),
-  owner: deletion.event.data.snapshot?.owner ?? null,
+  owner: deletedJobFactsOf(deletion.event.data)?.owner ?? null,
   deletion,
 });
 

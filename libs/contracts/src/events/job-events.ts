@@ -148,20 +148,63 @@ export const DeletionReason = {
 } as const;
 export type DeletionReason = (typeof DeletionReason)[keyof typeof DeletionReason];
 
+/** Where a deleted job's content is kept for a restore. */
+export const DeletionArchive = {
+  /** In the event's `snapshot`. */
+  Snapshot: 'snapshot',
+  /** In the job's own history in JOBS, up to this event: a restore replays it. */
+  History: 'history',
+  /** Nowhere: erased, or its history had already left JOBS. */
+  None: 'none',
+} as const;
+export type DeletionArchive = (typeof DeletionArchive)[keyof typeof DeletionArchive];
+export const DELETION_ARCHIVES: readonly DeletionArchive[] = Object.values(DeletionArchive);
+
+/** What the trail and the projection need to know of a deleted job, without its content. */
+export interface DeletedJobFacts {
+  owner: string;
+  status: JobStatus;
+  mode: SolveMode;
+  created_at: string;
+  /** JOBS sequence of the last event applied to the job: the version a restore must rebuild. */
+  version: number;
+}
+
 export interface JobDeletedData {
   reason: DeletionReason;
-  /** The job as it was: the archive a restore rebuilds from. Null when erased. */
+  /** The job as it was, when `archive` is `snapshot`; otherwise null. */
   snapshot: JobView | null;
-  /** sha256 of the canonical JSON of the snapshot (kept even when erased). */
+  /** Where a restore finds the job. Absent in events stored before it existed: `snapshot` when there is one, else `none`. */
+  archive?: DeletionArchive;
+  /** The job's owner, status and version when the event carries no snapshot; null when erased. */
+  job?: DeletedJobFacts | null;
+  /**
+   * sha256 naming the job's content (kept even when erased). Current events hash the job's
+   * stored fields (jobContentHash in job-state); older ones the canonical JSON of the snapshot.
+   */
   content_hash: string;
   plan_id: string | null;
 }
 
 export interface JobRestoredData {
   snapshot: JobView;
-  /** The `deleted` event whose snapshot was restored. */
+  /** The `deleted` event the job was restored from. */
   from_event_id: string;
   reason: string | null;
+  /** The restored job's content hash, as its deletion named it. Absent in older events. */
+  content_hash?: string;
+}
+
+/** Where a restore finds the job deleted by an event of either form. */
+export function deletionArchiveOf(data: JobDeletedData): DeletionArchive {
+  return data.archive ?? (data.snapshot ? DeletionArchive.Snapshot : DeletionArchive.None);
+}
+
+/** The deleted job's facts, from an event of either form; null when erased. */
+export function deletedJobFactsOf(data: JobDeletedData): DeletedJobFacts | null {
+  if (data.job) return data.job;
+  const s = data.snapshot;
+  return s ? { owner: s.owner, status: s.status, mode: s.mode, created_at: s.created_at, version: s.version } : null;
 }
 
 export interface JobHoldData {

@@ -1,0 +1,76 @@
+import { Logger } from '@nestjs/common';
+import { DeletionReason } from '@crux/contracts';
+import type { PubAck } from '@crux/messaging';
+import { purgeArchive, storedJobDeletionEvent, type JobHash, type StoredPlan } from '../domain/index.js';
+import type { EventPublisher } from '../events/event-publisher.js';
+import type { ContentEraser, Tombstone } from './content-eraser.js';
+import type { BatchCounts } from './purge-store.js';
+
+/** Ids of a plan's list and the jobs' hashes as read for them (null: gone). */
+export interface Batch {
+  ids: string[];
+  jobs: (JobHash | null)[];
+}
+
+export interface BatchOutcome {
+  counts: BatchCounts;
+  /** JOBS sequence of the last deletion stored; 0 when none was. */
+  maxSeq: number;
+}
+
+/**
+ * Deletes one batch of a confirmed plan: a `deleted` event per job still there and not on
+ * hold, all published at once (by the confirming operator, ids derived from each job's
+ * version, so a batch redone after a restart stores nothing twice), then, for an erase,
+ * the jobs' content erased from JOBS. The projector removes the keys when it applies the events.
+ */
+export class BatchDeleter {
+  private readonly logger = new Logger(BatchDeleter.name);
+
+  constructor(
+    private readonly publisher: EventPublisher,
+    private readonly eraser: ContentEraser,
+    private readonly archiveRetentionS: number,
+  ) {}
+
+  async delete(plan: StoredPlan, batch: Batch, stopping: () => boolean): Promise<BatchOutcome> {
+    const counts: BatchCounts = { deleted: 0, skipped: 0, failed: 0 };
+    const actor = plan.confirmedBy ?? plan.createdBy;
+    const reason = plan.erase ? DeletionReason.Erase : DeletionReason.Purge;
+    const now = new Date();
+    const sent: { jobId: string; eventId: string; ack: Promise<PubAck | null> }[] = [];
+    const gone: string[] = [];
+    batch.ids.forEach((jobId, i) => {
+      const hash = batch.jobs[i];
+      // Gone since the plan (expired, deleted, or by this plan before a restart) or put on hold: never touched.
+      if (!hash || hash.held === '1') {
+        counts.skipped++;
+        if (!hash) gone.push(jobId);
+        return;
+      }
+      const archive = purgeArchive(Date.parse(hash.created_at), now.getTime(), this.archiveRetentionS);
+      const event = storedJobDeletionEvent({ jobId, reason, hash, actor, planId: plan.planId, archive, erase: plan.erase }, now);
+      const ack = this.publisher.publish(event).catch((error: unknown) => {
+        this.logger.error(`purge plan ${plan.planId}: job ${jobId} not deleted: ${(error as Error).message}`);
+        return null;
+      });
+      sent.push({ jobId, eventId: event.id, ack });
+    });
+    const acks = await Promise.all(sent.map((s) => s.ack));
+    const stored: Tombstone[] = sent.flatMap((s, i) => {
+      const ack = acks[i];
+      return ack ? [{ jobId: s.jobId, eventId: s.eventId, seq: ack.seq }] : [];
+    });
+    counts.failed += sent.length - stored.length;
+    const maxSeq = stored.reduce((max, s) => Math.max(max, s.seq), 0);
+    if (!plan.erase) {
+      counts.deleted += stored.length;
+      return { counts, maxSeq };
+    }
+    const notErased = await this.eraser.erase(plan.planId, stored, gone, stopping);
+    const storedNotErased = stored.filter((s) => notErased.has(s.jobId)).length;
+    counts.deleted += stored.length - storedNotErased;
+    counts.failed += storedNotErased;
+    return { counts, maxSeq };
+  }
+}
