@@ -50,6 +50,7 @@ function select(names) {
 }
 
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
+const firstLine = (/** @type {unknown} */ error) => (error instanceof Error ? error.message : String(error)).split('\n')[0];
 
 /** @type {Array<() => unknown>} */
 let cleanups = [];
@@ -160,6 +161,10 @@ async function main() {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       failures.push({ name: bench.name, error: message });
       log(`  ${bench.name} FAILED: ${message}`);
+      // Its goals were not measured: the goals table says so rather than leaving them out.
+      if (!goals.some((g) => g.benchmark === bench.name)) {
+        goals.push({ benchmark: bench.name, goal: 'its goals', figure: `not measured: the benchmark did not complete (${firstLine(error)})`, met: null });
+      }
     } finally {
       clearTimeout(watchdog);
       await runCleanups();
