@@ -91,7 +91,9 @@ describe('cancel and revoke', () => {
   });
 
   it('never starts a job cancelled while pending, and records its revoke at once', async () => {
-    system = await CruxSystem.start({ env: { CRUX_WORKER_CONCURRENCY: '1', CRUX_SIMULATED_LATENCY_MS: '100' } });
+    // Slow model calls: the blocker's question converges after a few rounds, and at 100 ms a
+    // call it could end before a loaded machine got the second job submitted.
+    system = await CruxSystem.start({ env: { CRUX_WORKER_CONCURRENCY: '1', CRUX_SIMULATED_LATENCY_MS: '1000' } });
     const sys = system;
     const blocker = await submit(sys, alice, 'basic', { question: 'occupies the only child', n_iters: 20 });
     await startedEvent(sys, blocker.job_id);
