@@ -16,8 +16,11 @@ export class GracefulClose implements BeforeApplicationShutdown {
 
   beforeApplicationShutdown(): void {
     const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
-    if (!server) return;
+    // Closed already (a second close): no connection is left, and no 'close' would end the sweep.
+    if (!server?.listening) return;
     const sweep = setInterval(() => server.closeIdleConnections(), SWEEP_MS);
+    // Never what keeps a process alive.
+    sweep.unref();
     // Requests still arriving on open connections are answered, then their connection closes.
     const closeAfter = (_req: unknown, res: { setHeader(name: string, value: string): void }) => res.setHeader('Connection', 'close');
     server.prependListener('request', closeAfter);
