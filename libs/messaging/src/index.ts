@@ -1,3 +1,4 @@
+export * from './batch-drain.js';
 export * from './connection.js';
 export * from './consumers.js';
 export * from './job-event-feed.js';

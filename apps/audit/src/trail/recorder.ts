@@ -1,5 +1,5 @@
 import { ConsumerName, isJudgedEventType, StreamName } from '@crux/contracts';
-import { jetstream, type JsMsg, type NatsConnection } from '@crux/messaging';
+import { BatchDrain, jetstream, type JsMsg, type NatsConnection } from '@crux/messaging';
 import type { Consumer } from '@nats-io/jetstream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readJobEvent, type RecordableEvent } from '../domain/index.js';
@@ -18,8 +18,6 @@ const PULL_EXPIRES_MS = 2000;
  * pull up after two missed heartbeats, and must never mistake the pull's normal end for that.
  */
 const PULL_HEARTBEAT_MS = 500;
-/** Messages taken from the buffer per round; the writer pipelines them 100 at a time. */
-const MAX_BATCH = 500;
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 5000;
 /** Lost races for the tail after which a replica that is not leading steps back. */
@@ -65,8 +63,11 @@ interface Held {
  * in flight to a replica that stopped listening, which would strand it until ack_wait.
  */
 export class Recorder {
-  private buffer: JsMsg[] = [];
-  private draining: Promise<void> | null = null;
+  /** Batches of up to MAX_BATCH (the writer pipelines them 100 at a time). */
+  private readonly batches = new BatchDrain<JsMsg>((batch) => this.handle(batch), {
+    shouldContinue: () => !this.stopping,
+    onError: (error) => this.logger.error(`recording stopped on an unexpected error: ${(error as Error).stack ?? String(error)}`),
+  });
   private pulling: Promise<void> | null = null;
   private stopping = false;
   private stopSignal = new AbortController();
@@ -101,8 +102,8 @@ export class Recorder {
     this.stopSignal.abort();
     await this.pulling;
     this.pulling = null;
-    await this.draining;
-    for (const msg of this.buffer.splice(0)) quietly(() => msg.nak());
+    await this.batches.settled();
+    for (const msg of this.batches.takeAll()) quietly(() => msg.nak());
   }
 
   private get paused(): boolean {
@@ -115,7 +116,7 @@ export class Recorder {
         await this.pause(this.pausedUntil - Date.now());
         continue;
       }
-      if (this.buffer.length >= PULL_MESSAGES) {
+      if (this.batches.size >= PULL_MESSAGES) {
         // The trail is slower than the stream: let the writer catch up before taking more.
         await this.pause(20);
         continue;
@@ -138,21 +139,7 @@ export class Recorder {
       quietly(() => msg.nak());
       return;
     }
-    this.buffer.push(msg);
-    // Started on a microtask so every message of the same socket read joins the first batch.
-    if (!this.draining) this.draining = Promise.resolve().then(() => this.drain());
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.buffer.length > 0 && !this.stopping) {
-        await this.handle(this.buffer.splice(0, MAX_BATCH));
-      }
-    } catch (error) {
-      this.logger.error(`recording stopped on an unexpected error: ${(error as Error).stack ?? String(error)}`);
-    } finally {
-      this.draining = null;
-    }
+    this.batches.push(msg);
   }
 
   private async handle(batch: JsMsg[]): Promise<void> {
@@ -205,7 +192,7 @@ export class Recorder {
     this.stepBacksInARow++;
     const pause = Math.round(base * (0.75 + Math.random() * 0.5));
     this.pausedUntil = Date.now() + pause;
-    const handBack = [...left, ...this.buffer.splice(0)];
+    const handBack = [...left, ...this.batches.takeAll()];
     for (const msg of handBack) quietly(() => msg.nak());
     this.logger.log(`another audit replica is appending: handed ${handBack.length} events to it, pulling again in ${pause} ms`);
   }

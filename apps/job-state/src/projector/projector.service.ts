@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConsumerName, JobStatus, StreamName, type JobCancelled, type JobEvent, type Settings } from '@crux/contracts';
 import {
+  BatchDrain,
   jetstream,
   projectorConsumerConfig,
   rewindConsumerToAckFloor,
@@ -19,8 +20,6 @@ import { Tokens } from '../tokens.js';
 
 /** Messages the server may have outstanding to us; acks free room as batches land. */
 const PULL_MESSAGES = 1000;
-/** Events per MULTI/EXEC. */
-const MAX_BATCH = 500;
 /**
  * A pull request lives this long and the server heartbeats it every PULL_HEARTBEAT_MS. When
  * the consumer's leader moves to another NATS node (a node died) the pending pull is gone
@@ -91,8 +90,8 @@ interface Pending {
 export class Projector {
   private readonly logger = new Logger(Projector.name);
   private messages: ConsumerMessages | undefined;
-  private buffer: JsMsg[] = [];
-  private draining: Promise<void> | null = null;
+  /** A batch of events per MULTI/EXEC; none once fenced out. */
+  private readonly batches = new BatchDrain<JsMsg>((batch) => this.applyBatch(batch), { shouldContinue: () => !this.fenced });
   private stopping = false;
   /** Redis refused a batch (another replica leads now): nothing more is applied until start() again. */
   private fenced = false;
@@ -162,7 +161,7 @@ export class Projector {
     this.stopping = true;
     this.wake?.();
     await messages?.close();
-    await this.draining;
+    await this.batches.settled();
   }
 
   /** Applies one planned update outside the stream; the same path a batch takes. */
@@ -172,19 +171,7 @@ export class Projector {
 
   private enqueue(msg: JsMsg): void {
     if (this.fenced) return; // the new leader rewound the consumer: it applies these
-    this.buffer.push(msg);
-    // Started on a microtask so every message of the same socket read joins the first batch.
-    if (!this.draining) this.draining = Promise.resolve().then(() => this.drain());
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.buffer.length > 0 && !this.fenced) {
-        await this.applyBatch(this.buffer.splice(0, MAX_BATCH));
-      }
-    } finally {
-      this.draining = null;
-    }
+    this.batches.push(msg);
   }
 
   private async applyBatch(batch: JsMsg[]): Promise<void> {
@@ -239,8 +226,7 @@ export class Projector {
   private fencedOut(error: ProjectorFencedError, events: number): void {
     this.fenced = true;
     this.stats.fenced++;
-    const dropped = this.buffer.length;
-    this.buffer = [];
+    const dropped = this.batches.takeAll().length;
     const epoch = this.fence?.epoch ?? '';
     this.logger.warn(
       `${error.message}; ${events + dropped} events left unacked for the new leader; stopping the projector here (it wrote under epoch ${epoch})`,
