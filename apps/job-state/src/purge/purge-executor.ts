@@ -1,11 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import { ConsumerName, makeEvent, PurgePlanStatus, type PurgeConfirmed } from '@crux/contracts';
 import type { JetStreamManager } from '@crux/messaging';
 import type { Redis } from 'ioredis';
 import { EventIds, type StoredPlan } from '../domain/index.js';
 import type { EventPublisher } from '../events/event-publisher.js';
-import type { Batch, BatchDeleter } from './batch-deleter.js';
+import type { Batch, BatchDeleter, BatchOutcome } from './batch-deleter.js';
 import { awaitConsumer } from './consumer-progress.js';
 import type { BatchCounts, PurgeStore } from './purge-store.js';
 import { readStoredJobs } from './stored-jobs.js';
@@ -114,9 +115,20 @@ export class PurgeExecutor {
       next = null;
       if (read === 0) break;
       const after = cursor + read;
-      if (read === step && after < plan.count) next = this.readRound(planId, after);
+      if (read === step && after < plan.count) {
+        next = this.readRound(planId, after);
+        next.catch(() => undefined); // awaited at the next turn; not unhandled while this one publishes
+      }
       const counts: BatchCounts = { deleted: 0, skipped: 0, failed: 0 };
-      const outcomes = await Promise.all(round.map((batch) => this.deleter.delete(plan, batch, this.isStopping)));
+      const pending: Promise<BatchOutcome>[] = [];
+      for (const batch of round) {
+        const outcome = this.deleter.delete(plan, batch, this.isStopping);
+        outcome.catch(() => undefined); // heard by Promise.all below, not unhandled meanwhile
+        pending.push(outcome);
+        // A batch is published in one go; between two, the projector and requests get their turn.
+        await setImmediate();
+      }
+      const outcomes = await Promise.all(pending);
       for (const o of outcomes) {
         counts.deleted += o.counts.deleted;
         counts.skipped += o.counts.skipped;
@@ -126,8 +138,6 @@ export class PurgeExecutor {
       cursor = after;
       record(counts, cursor);
     }
-    // A read started for a round that will not run (stopping) must not fail unheard.
-    void next?.catch(() => undefined);
     await recorded;
     if (halted === 'lease lost') {
       this.logger.warn(`purge plan ${planId}: lease lost to another replica at ${cursor} of ${plan.count}`);
