@@ -86,8 +86,8 @@ describe('deletion paths and the trail', () => {
     expect((gone.body as unknown as { deleted_at: string }).deleted_at).toEqual(expect.any(String));
 
     const deleted = (await jobEvents(system.nats.url, a)).find((e) => e.type === 'deleted') as EventEnvelope<'deleted', JobDeletedData>;
-    expect(deleted.data.snapshot?.job_id).toBe(a);
-    expect(deleted.data.snapshot?.status).toBe('completed');
+    // Archived by reference to the job's own events in JOBS: no copy of its content.
+    expect(deleted.data).toMatchObject({ archive: 'history', snapshot: null, job: { owner: 'alice', status: 'completed' } });
 
     const record = await waitFor(async () => (await trailOf(system, a)).find((r) => r.action === 'deleted'), { what: 'trail record' });
     expect(record).toMatchObject({ reason: 'purge', actor: { kind: 'user', id: 'ops' }, content_hash: deleted.data.content_hash });
@@ -110,7 +110,7 @@ describe('deletion paths and the trail', () => {
     expect((await getJob(system, alice, after)).status).toBe(200);
   });
 
-  it('restores a purged job from its archived snapshot, once, and refuses to restore a live one', async () => {
+  it('restores a purged job from its archive, once, named by the same content hash, and refuses to restore a live one', async () => {
     const id = await completedJob(system, 'bring me back');
     const p = await plan(system, { job_ids: [id] });
     await confirmAndWait(system, p.plan_id, p.confirm_token);
@@ -125,6 +125,9 @@ describe('deletion paths and the trail', () => {
     expect((await system.request(`/api/v1/admin/jobs/${id}/restore`, ops, post({}))).status).toBe(409);
     const record = await waitFor(async () => (await trailOf(system, id)).find((r) => r.action === 'restored'), { what: 'restored record' });
     expect(record.actor).toEqual({ kind: 'user', id: 'ops' });
+    const deletion = (await trailOf(system, id)).find((r) => r.action === 'deleted');
+    expect(record.content_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(record.content_hash).toBe(deletion?.content_hash);
   });
 
   it('erases a job: content gone from the event log, tombstone kept, restore refused with 410', async () => {
