@@ -17,7 +17,7 @@ import {
 } from './config/gateway-config.js';
 import { installEdgeHooks } from './edge/edge-hooks.js';
 import { RateLimiter } from './edge/rate-limiter.js';
-import { answerClientError } from './http/client-error.js';
+import { answerClientError, answerFrameworkError, MAX_PARAM_LENGTH } from './http/client-error.js';
 import { installJsonBodyParser } from './http/json-body.js';
 import { RouteTable } from './http/route-table.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -73,6 +73,8 @@ export async function createGatewayApp(options: GatewayOptions): Promise<NestFas
     // Requests that arrive while the server closes are still answered (GracefulClose closes their connections).
     return503OnClosing: false,
     clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false,

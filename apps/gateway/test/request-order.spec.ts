@@ -71,6 +71,14 @@ describe('one order on every route: authenticate, authorise, then read the body'
     }
   });
 
+  it('answers a path parameter too long for the router in the error shape, with the security headers', async () => {
+    const answer = await gateway.request(`/api/v1/jobs/${'a'.repeat(200)}`);
+    expect(answer.status).toBe(414);
+    expect(errorBody(answer).message).toBe('a path segment is longer than 100 characters; job and plan ids are UUIDs');
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('does not read the body of a route that does not exist: 404, whatever the body', async () => {
     for (const raw of ['{"a":', JSON.stringify({ x: 'y'.repeat(4096) })]) {
       const answer = await gateway.request('/api/v1/jobs', { method: 'POST', raw });

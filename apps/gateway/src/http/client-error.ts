@@ -1,7 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { apiError } from '@crux/contracts';
-import { SECURITY_HEADERS, API_CONTENT_SECURITY_POLICY } from '../edge/security-headers.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { API_CONTENT_SECURITY_POLICY, SECURITY_HEADERS, setSecurityHeaders } from '../edge/security-headers.js';
 
 const MESSAGES: Record<number, string> = {
   408: 'the request took too long to arrive (CRUX_HTTP_HEADERS_TIMEOUT_MS for the headers, CRUX_HTTP_REQUEST_TIMEOUT_MS for the whole request); the connection is closed',
@@ -27,4 +28,27 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
   ];
   if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers.join('\r\n')}\r\n\r\n${body}`);
   socket.destroySoon();
+}
+
+/** Longest path parameter the router takes (Fastify's default); job and plan ids are 36 characters. */
+export const MAX_PARAM_LENGTH = 100;
+
+/**
+ * What a client hears when Fastify's router refuses its URL before any hook runs: a path
+ * parameter over MAX_PARAM_LENGTH (414) or a malformed percent-encoding (400) — in the API's
+ * error shape and headers, like every other answer.
+ */
+export function answerFrameworkError(error: { code?: string; statusCode?: number }, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode ?? 400;
+  const message =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? `a path segment is longer than ${MAX_PARAM_LENGTH} characters; job and plan ids are UUIDs`
+      : error.code === 'FST_ERR_BAD_URL'
+        ? 'the URL is malformed (a bad percent-encoding)'
+        : 'the request URL cannot be routed';
+  setSecurityHeaders(reply.raw);
+  reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify(apiError(status, STATUS_CODES[status] ?? 'Error', message)));
 }
