@@ -5,7 +5,7 @@
  * that were started here.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { renderBanner } from './banner.mjs';
 import { resolveApiKeys } from './dev-keys.mjs';
 import { StartError } from './errors.mjs';
@@ -76,7 +76,8 @@ export async function startSystem({ root, env, stdout, stderr, readyTimeoutMs = 
   const record = {
     url: `http://127.0.0.1:${httpPort}`,
     started_at: new Date().toISOString(),
-    processes: [{ name: 'npm start', pid: process.pid, marker: process.argv[1] ?? process.execPath }],
+    // The script's file name: its command line may hold a relative path (`node scripts/start.mjs`).
+    processes: [{ name: 'npm start', pid: process.pid, marker: basename(process.argv[1] ?? process.execPath) }],
   };
   const recordProcesses = () => {
     for (const server of servers) {

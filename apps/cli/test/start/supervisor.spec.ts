@@ -49,7 +49,8 @@ describe('npm start as a process: nothing it started outlives it', () => {
   }
 
   function spawnSupervisor(): Run {
-    const child = spawn(process.execPath, [join(root, 'start.mjs')], {
+    // A relative script path, as `npm start` runs `node scripts/start.mjs`.
+    const child = spawn(process.execPath, ['start.mjs'], {
       cwd: root,
       env: {
         PATH: process.env.PATH ?? '',
