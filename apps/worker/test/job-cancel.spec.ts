@@ -232,6 +232,33 @@ describe('cancelling jobs on workers (real nats-server, real child processes)', 
     }
   });
 
+  it('stops the child that finished a job whose cancel it read only afterwards (cut off unawares, as when frozen), then records the revoke', async () => {
+    const proxy = await TcpProxy.start(nats.port);
+    try {
+      const w = await startWorker('w-stalled', { url: proxy.url, latencyMs: 300 });
+      const created = await publishCreated(nc, { question: 'Explain quicksort.', n_iters: 1 });
+      const pid = ((await underWay(created.job_id)).data as JobStartedData).pid;
+
+      // Nothing passes between the worker and NATS, and the connection stays up: the worker
+      // hears of the cancel only after its child has finished the job.
+      proxy.hold();
+      const cancelled = await cancel(created.job_id);
+      await waitFor(() => w.pool.runningJobs().length === 0, { what: 'the child to finish the job', timeoutMs: 30_000 });
+      expect(processExists(pid)).toBe(true);
+      proxy.release();
+
+      await waitFor(() => revokedOf(created.job_id).length > 0, { what: 'job.revoked', timeoutMs: 30_000 });
+      expect(processExists(pid)).toBe(false);
+      expect(revokedOf(created.job_id)).toHaveLength(1);
+      expect(revokedOf(created.job_id)[0]).toMatchObject({ causation_id: cancelled.id, data: { terminated: true, outcome: 'terminated', signal: 'SIGTERM', pid, worker_id: 'w-stalled' } });
+      await waitFor(() => queueSettled(nc), { what: 'the message to be settled' });
+      expect(w.pool.pids()).not.toContain(pid);
+    } finally {
+      await Promise.all(workers.splice(0).map(stopWorker));
+      await proxy.close();
+    }
+  });
+
   it('never starts a job cancelled before the worker started: it reads the cancels stored since the queue’s ack floor', async () => {
     const created = await publishCreated(nc, { question: 'Explain quicksort.', n_iters: 40 });
     await publishCancel(nc, created.job_id);

@@ -2,6 +2,9 @@
  * A TCP proxy in front of the test's nats-server, so one worker can lose its connection
  * while the server, and everyone else, stays up: `cut()` drops its connections and refuses
  * new ones until `restore()`. That is how a cancel gets published while a worker is away.
+ * `hold()` keeps the connections but forwards nothing either way until `release()`, which
+ * delivers everything held, in order: a worker that does not notice it was away, as when
+ * its process was frozen.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
@@ -9,6 +12,8 @@ export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private readonly server: Server;
   private refusing = false;
+  /** Chunks read while held, with the socket each is for, in arrival order. */
+  private held: Array<[Socket, Buffer]> | null = null;
   private listeningPort = 0;
 
   private constructor(targetPort: number) {
@@ -28,7 +33,10 @@ export class TcpProxy {
           this.sockets.delete(a);
           b.destroy();
         });
-        a.pipe(b);
+        a.on('data', (chunk: Buffer) => {
+          if (this.held) this.held.push([b, chunk]);
+          else b.write(chunk);
+        });
       }
     });
   }
@@ -53,6 +61,16 @@ export class TcpProxy {
 
   restore(): void {
     this.refusing = false;
+  }
+
+  hold(): void {
+    this.held ??= [];
+  }
+
+  release(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const [socket, chunk] of held) if (!socket.destroyed) socket.write(chunk);
   }
 
   async close(): Promise<void> {

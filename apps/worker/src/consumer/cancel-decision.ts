@@ -25,7 +25,10 @@ export const CancelAction = {
   Withdraw: 'withdraw',
   /** Kill the child now: SIGTERM, SIGKILL after the grace. */
   Revoke: 'revoke',
-  /** The child is done: its result is not recorded unless it is already on its way. */
+  /**
+   * The child is done: its result is not recorded unless it is already on its way, and the
+   * child is stopped before `job.revoked` is written (OutcomeRecorder.settleCancelled).
+   */
   VoidResult: 'void-result',
 } as const;
 export type CancelAction = (typeof CancelAction)[keyof typeof CancelAction];
@@ -50,7 +53,8 @@ export function actionOnCancel(phase: DeliveryPhase): CancelAction {
 /**
  * The `job.revoked` data for a cancelled job that had a child, from how its run ended.
  * `terminated` is true only when the job's process is gone; a child that had already
- * finished the job (and lives on for the next one) was not running it: `not-running`.
+ * finished the job and lives on (it took another job before it could be stopped) was not
+ * running it: `not-running`.
  */
 export function revokedData(outcome: JobOutcome, workerId: string, pid: number | null): JobRevokedData {
   switch (outcome.kind) {

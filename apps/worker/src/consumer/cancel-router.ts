@@ -4,7 +4,9 @@
  * child is revoked (SIGTERM, SIGKILL after the grace, retried until the process is gone); a
  * job waiting for a child is withdrawn; a job not yet started is dropped where the runner
  * next looks (job-state records its `not-started` revoke). Nothing else is published for a
- * cancelled job but the `job.revoked` the outcome recorder writes once its child is gone.
+ * cancelled job but the `job.revoked` the outcome recorder writes once its child is gone,
+ * including a child that finished the job before this worker read the cancel (it was frozen
+ * or cut off unawares): the cancel came first in JOBS, so that child is stopped too.
  */
 import type { WorkerPool } from '../pool/worker-pool.js';
 import type { PoolLogger } from '../pool/pool-types.js';

@@ -119,6 +119,7 @@ export class JobConsumer {
       logger: this.logger,
       cancelsRead: () => this.cancels.untilLive(),
       stopping: () => this.stopping,
+      retireChild: (pid, jobId) => o.pool.retire(pid, o.revokeGraceMs, `job ${jobId}, cancelled after its child finished it`),
     });
     this.runner = new DeliveryRunner({
       nc: o.nc,

@@ -8,7 +8,7 @@
 import { followEvent, makeEvent, StreamName, type Actor, type EventEnvelope, type JobCreated, type JobEventType, type JobRevokedData } from '@crux/contracts';
 import type { JetStreamClient, PubAck } from '@crux/messaging';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JobOutcome, PoolLogger } from '../pool/pool-types.js';
+import type { JobOutcome, PoolLogger, RevokeResult } from '../pool/pool-types.js';
 import type { ActiveDelivery, CancelNotice } from './active-delivery.js';
 import { revokedData } from './cancel-decision.js';
 import { DEFAULT_PUBLISH_RETRY, JobEventPublisher, PublisherClosedError, type PublishRetry } from './job-event-publisher.js';
@@ -28,6 +28,8 @@ export interface OutcomeRecorderOptions {
   cancelsRead: () => Promise<void>;
   /** True once the worker is stopping: a revoke that cannot be published is then given up, loudly. */
   stopping: () => boolean;
+  /** Stops the (idle) child `pid` that finished the cancelled job `jobId`; resolves once it is gone (WorkerPool.retire). */
+  retireChild: (pid: number, jobId: string) => Promise<RevokeResult>;
 }
 
 export class OutcomeRecorder {
@@ -81,8 +83,16 @@ export class OutcomeRecorder {
     this.ack(delivery.msg);
   }
 
+  /**
+   * Records `job.revoked` once the job's child is gone, and settles the message. A child that
+   * finished the job before this worker read its cancel (a cancel stored while the worker was
+   * frozen or busy, read after the child's result) ran a job that JOBS shows cancelled while
+   * running: it is stopped like any revoked child, unless it has taken another job meanwhile.
+   */
   async settleCancelled(delivery: ActiveDelivery, created: JobCreated, outcome: JobOutcome): Promise<void> {
-    const data = revokedData(outcome, this.options.workerId, delivery.pid);
+    const finished = outcome.kind === 'completed' || outcome.kind === 'failed';
+    const stopped: JobOutcome = finished && delivery.pid !== null ? { kind: 'revoked', revoke: await this.options.retireChild(delivery.pid, created.job_id) } : outcome;
+    const data = revokedData(stopped, this.options.workerId, delivery.pid);
     await this.recordRevoke(delivery, created, data);
     this.ack(delivery.msg);
     this.options.logger.log(`job ${created.job_id} revoked: ${data.outcome}${data.signal ? ` by ${data.signal}` : ''} (child ${data.pid}, ${data.took_ms} ms)`);

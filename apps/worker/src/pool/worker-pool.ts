@@ -211,6 +211,23 @@ export class WorkerPool {
   }
 
   /**
+   * Stops the child `pid` if it is idle: SIGTERM, SIGKILL after `graceMs`, retried like a
+   * revoke; resolves once the process is gone, and a new child takes its place. For a child
+   * that finished a job whose cancel came first: the revoke still stops the process that ran
+   * it. A child that has taken another job is left alone (nothing of the first job runs
+   * there): `not-running`; one already gone: `terminated`, `not-running`.
+   */
+  async retire(pid: number, graceMs: number, why: string): Promise<RevokeResult> {
+    const slot = [...this.slots].find((s) => s.pid === pid);
+    if (!slot || slot.state === 'exited') return { terminated: true, outcome: 'not-running', signal: null, pid, took_ms: 0 };
+    if (slot.state !== 'idle') return { terminated: false, outcome: 'not-running', signal: null, pid, took_ms: 0 };
+    // Reserved, so no job is given to it while it dies; its exit brings a new child.
+    slot.state = 'busy';
+    const { signal, tookMs } = await this.terminate(slot, graceMs, why);
+    return { terminated: true, outcome: signal === 'SIGTERM' ? 'terminated' : 'killed', signal, pid, took_ms: tookMs };
+  }
+
+  /**
    * The hard time limit ran out: the child is killed on the revoke path, and the job fails
    * with reason `time_limit` once the process is gone. A revoke already under way wins.
    */
