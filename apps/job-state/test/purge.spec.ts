@@ -305,6 +305,18 @@ describe('restore, hold and 410 Gone', () => {
     expect(value(await ops.get(job.id, 'xavi'))).toEqual({ ...content, version: restored.version, ttl_s: expect.any(Number) });
   });
 
+  it('purges a job created more than half the retention ago with its snapshot, and restores it from that', async () => {
+    const id = randomUUID();
+    const e = jobEvents(id, 'yael', new Date(Date.now() - 2 * 3600_000)); // the rig keeps JOBS for an hour
+    await rig.publish(e.created());
+    await rig.publish(e.started());
+    await rig.projected((await rig.publish(e.completed())).seq);
+    const view = value(await ops.get(id));
+    const deletion = await purge(id);
+    expect(deletion.event.data).toMatchObject({ archive: 'snapshot', snapshot: archived(view), job: { version: view.version }, content_hash: jobContentHash(toJobHash(archived(view))) });
+    expect(value(await ops.restore(id))).toEqual({ ...archived(view), version: expect.any(Number), ttl_s: expect.any(Number) });
+  });
+
   it('restores from the snapshot an older deletion carries', async () => {
     const job = await makeJob(rig, 'yann');
     const legacy = jobEvents(job.id, 'yann').deleted(archived(job.view));

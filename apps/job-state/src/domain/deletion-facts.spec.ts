@@ -12,7 +12,7 @@ import {
   purgeArchive,
   restoredEvent,
   revokeUnconfirmedEvent,
-  storedJobDeletionEvent,
+  referenceDeletionEvent,
 } from './job-state-events.js';
 
 const JOB = 'job-gone';
@@ -92,33 +92,24 @@ describe("job-state's own events", () => {
 
   it('archives a purged job by reference: the few facts the trail needs and the hash of its stored content, no snapshot', () => {
     const live: JobView = { ...snapshot, created_at: '2030-01-01T00:00:00.000Z', mode: 'basic', request: { question: 'q' }, result: null, held: false } as JobView;
-    const hash = toJobHash(live);
-    const input = { jobId: JOB, reason: 'purge' as const, hash, actor: operator, planId: 'p', archive: 'history' as const, erase: false };
-    const event = storedJobDeletionEvent(input, new Date(1));
+    const job = { owner: 'alice', status: 'completed', mode: 'basic', created_at: '2030-01-01T00:00:00.000Z', version: 12 } as const;
+    const hash = jobContentHash(toJobHash(live));
+    const input = { jobId: JOB, reason: 'purge' as const, job, contentHash: hash, actor: operator, planId: 'p', erase: false };
+    const event = referenceDeletionEvent(input, new Date(1));
     expect(event).toMatchObject({
       id: deterministicId('deleted', JOB, 12),
       type: 'deleted',
       actor: operator,
-      data: {
-        reason: 'purge',
-        snapshot: null,
-        archive: 'history',
-        job: { owner: 'alice', status: 'completed', mode: 'basic', created_at: '2030-01-01T00:00:00.000Z', version: 12 },
-        content_hash: jobContentHash(hash),
-        plan_id: 'p',
-      },
+      data: { reason: 'purge', snapshot: null, archive: 'history', job, content_hash: hash, plan_id: 'p' },
     });
     // The same job deleted with its snapshot (an expiry) is named by the same hash, and so is its restore.
-    expect(deletionEvent({ jobId: JOB, reason: 'ttl', snapshot: live, actor: JOB_STATE_ACTOR, planId: null, erase: false }).data.content_hash).toBe(
-      event.data.content_hash,
-    );
-    expect(restoredEvent(JOB, snapshotOf(live), { seq: 20, event }, operator, null).data.content_hash).toBe(event.data.content_hash);
+    expect(deletionEvent({ jobId: JOB, reason: 'ttl', snapshot: live, actor: JOB_STATE_ACTOR, planId: null, erase: false }).data.content_hash).toBe(hash);
+    expect(restoredEvent(JOB, snapshotOf(live), { seq: 20, event }, operator, null).data.content_hash).toBe(hash);
     expect(JSON.stringify(event).length).toBeLessThan(600);
 
-    const withSnapshot = storedJobDeletionEvent({ ...input, archive: 'snapshot' });
-    expect(withSnapshot.data).toMatchObject({ archive: 'snapshot', snapshot: { ...snapshotOf(live), started_at: null, partial_results: null }, content_hash: jobContentHash(hash) });
-    const erased = storedJobDeletionEvent({ ...input, reason: 'erase', erase: true });
-    expect(erased.data).toMatchObject({ archive: 'none', snapshot: null, job: null, content_hash: jobContentHash(hash) });
+    const erased = referenceDeletionEvent({ ...input, reason: 'erase', erase: true });
+    expect(erased.data).toMatchObject({ archive: 'none', snapshot: null, job: null, content_hash: hash });
+    expect(erased.id).toBe(event.id);
   });
 
   it('archives by reference only while the job history stays in JOBS at least half the retention', () => {

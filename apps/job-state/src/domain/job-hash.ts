@@ -1,4 +1,5 @@
-import { isJobStatus, sha256Hex, type JobStatus, type JobView, type SolveMode, type SolveResult } from '@crux/contracts';
+import { createHash } from 'node:crypto';
+import { isJobStatus, type DeletedJobFacts, type JobStatus, type JobView, type SolveMode, type SolveResult } from '@crux/contracts';
 
 /** Every field of the `job:{id}` hash, in the order the DESIGN lists them. */
 export const JOB_HASH_FIELDS = [
@@ -123,13 +124,25 @@ export function snapshotOf(view: JobView): JobView {
 export const CONTENT_FIELDS = JOB_HASH_FIELDS.filter((f) => f !== 'version' && f !== 'held');
 
 /**
- * The content hash a deletion names the job by: sha256 of the JSON array of its content
- * fields exactly as the hash stores them (missing fields as ''), in CONTENT_FIELDS order.
- * Nothing is parsed or re-serialised, so it costs one pass over ~2 KB, and the same job
- * gives the same hash whether read from Redis, rebuilt from its events or restored.
+ * The content hash a deletion names the job by: sha256 over its content fields exactly as
+ * the hash stores them, each as `<UTF-8 byte length>:<bytes>`, in CONTENT_FIELDS order (a
+ * missing field as empty). Nothing is parsed or re-serialised, and the bytes Redis returns
+ * can be hashed as they come (contentHashOf), so the same job gives the same hash whether
+ * read from Redis, rebuilt from its events or restored.
  */
 export function jobContentHash(hash: Readonly<Partial<Record<string, string>>>): string {
-  return sha256Hex(JSON.stringify(CONTENT_FIELDS.map((f) => hash[f] ?? '')));
+  return contentHashOf(CONTENT_FIELDS.map((f) => hash[f]));
+}
+
+/** jobContentHash of the content fields' values, in CONTENT_FIELDS order, as strings or raw bytes. */
+export function contentHashOf(values: readonly (string | Buffer | null | undefined)[]): string {
+  const sha = createHash('sha256');
+  for (const value of values) {
+    const v = value ?? '';
+    sha.update(`${typeof v === 'string' ? Buffer.byteLength(v) : v.length}:`);
+    sha.update(v);
+  }
+  return sha.digest('hex');
 }
 
 const STATUS_AT = JOB_HASH_FIELDS.indexOf('status');
@@ -140,4 +153,29 @@ export function jobHashFromFields(values: readonly (string | null)[]): JobHash |
   const hash = {} as JobHash;
   JOB_HASH_FIELDS.forEach((field, i) => (hash[field] = values[i] ?? ''));
   return hash;
+}
+
+/** A job as a purge reads it: the facts and hold it needs, its content hash, and the rest left undecoded. */
+export interface StoredJob {
+  job: DeletedJobFacts;
+  held: boolean;
+  contentHash: string;
+  /** The whole hash as strings, decoded on demand (a job that must travel as a snapshot). */
+  decode(): JobHash;
+}
+
+const AT = Object.fromEntries(JOB_HASH_FIELDS.map((f, i) => [f, i])) as Record<JobHashField, number>;
+const CONTENT_AT = CONTENT_FIELDS.map((f) => AT[f]);
+
+/** An HMGET reply for JOB_HASH_FIELDS in raw bytes; null when there is no job. */
+export function storedJobFromFields(values: readonly (Buffer | null)[]): StoredJob | null {
+  const text = (field: JobHashField) => values[AT[field]]?.toString('utf8') ?? '';
+  const status = text('status');
+  if (!isJobStatus(status)) return null;
+  return {
+    job: { owner: text('owner'), status, mode: text('mode') as SolveMode, created_at: text('created_at'), version: Number(text('version')) || 0 },
+    held: text('held') === '1',
+    contentHash: contentHashOf(CONTENT_AT.map((i) => values[i])),
+    decode: () => jobHashFromFields(values.map((v) => v?.toString('utf8') ?? null))!,
+  };
 }

@@ -14,7 +14,7 @@ import {
   type JobRevokeUnconfirmed,
   type JobView,
 } from '@crux/contracts';
-import { fromJobHash, jobContentHash, snapshotOf, toJobHash, type JobHash } from './job-hash.js';
+import { jobContentHash, toJobHash } from './job-hash.js';
 
 /** Who job-state is in the events it publishes on its own account (expiry, detection, revokes). */
 export const JOB_STATE_ACTOR: Actor = systemActor('job-state');
@@ -74,43 +74,41 @@ export function deletionEvent(input: DeletionInput, now = new Date()): JobDelete
   return { ...event, id: EventIds.deleted(jobId, snapshot?.version ?? 0) };
 }
 
-export interface StoredJobDeletionInput {
+export interface ReferenceDeletionInput {
   jobId: string;
   reason: DeletionReason;
-  /** The job's hash as Redis holds it. */
-  hash: JobHash;
+  /** The job's facts, read from its hash. */
+  job: DeletedJobFacts;
+  /** jobContentHash of the job as stored. */
+  contentHash: string;
   actor: Actor;
   planId: string | null;
-  /** Where the job is kept for a restore (purgeArchive); ignored when erasing. */
-  archive: typeof DeletionArchive.History | typeof DeletionArchive.Snapshot;
+  /** Erase: not even the facts; only the content hash is kept. */
   erase: boolean;
 }
 
 /**
- * A purge's deletion, built from the job's stored fields as they are: the content hash over
- * the raw strings, and, archived by reference, a few hundred bytes instead of the job.
+ * A purge's deletion of a job whose history stays in JOBS: it names the job (its facts and
+ * content hash, a few hundred bytes) instead of copying it; a restore replays the history.
  */
-export function storedJobDeletionEvent(input: StoredJobDeletionInput, now = new Date()): JobDeleted {
-  const { jobId, reason, hash, actor, planId, erase } = input;
-  const archive = erase ? DeletionArchive.None : input.archive;
-  const view = archive === DeletionArchive.Snapshot ? fromJobHash(hash) : null;
-  const version = Number(hash.version) || 0;
+export function referenceDeletionEvent(input: ReferenceDeletionInput, now = new Date()): JobDeleted {
+  const { jobId, reason, job, contentHash: hash, actor, planId, erase } = input;
   const event = makeEvent(
     'deleted',
     jobId,
     actor,
     {
       reason,
-      snapshot: view ? snapshotOf(view) : null,
-      archive,
-      job: erase ? null : { owner: hash.owner, status: hash.status as JobView['status'], mode: hash.mode as JobView['mode'], created_at: hash.created_at, version },
-      content_hash: jobContentHash(hash),
+      snapshot: null,
+      archive: erase ? DeletionArchive.None : DeletionArchive.History,
+      job: erase ? null : job,
+      content_hash: hash,
       plan_id: planId,
     },
     { correlation_id: jobId, causation_id: null },
     now,
   );
-  return { ...event, id: EventIds.deleted(jobId, version) };
+  return { ...event, id: EventIds.deleted(jobId, job.version) };
 }
 
 /**

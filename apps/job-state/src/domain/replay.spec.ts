@@ -3,7 +3,7 @@ import type { JobEvent } from '@crux/contracts';
 import { jobEvents, purgePlannedEvent } from '../../test/support/job-events.js';
 import { planUpdate } from './plan-update.js';
 import { jobContentHash, toJobHash } from './job-hash.js';
-import { storedJobDeletionEvent } from './job-state-events.js';
+import { referenceDeletionEvent } from './job-state-events.js';
 import { evolve, NO_JOB, rebuildBeforeDeletion, replayHistory, type StoredEvent } from './replay.js';
 
 const settings = { ttlActiveS: 100, ttlCompletedS: 700, ttlFailedS: 300, ttlCancelledS: 200 };
@@ -91,7 +91,15 @@ describe('rebuilding a job purged by reference, for its restore', () => {
   // A life with a refused second hold and a purge refused while held: both change nothing, as in Redis.
   const life = stored([events.created(), events.started(), events.held(), events.held(3550), { ...events.deleted(null), id: 'refused-purge' }, events.released(), events.completed()]);
   const live = replayHistory(life, settings).snapshot!;
-  const deletion = storedJobDeletionEvent({ jobId: JOB, reason: 'purge', hash: toJobHash(live), actor: operator, planId: 'p', archive: 'history', erase: false });
+  const deletion = referenceDeletionEvent({
+    jobId: JOB,
+    reason: 'purge',
+    job: { owner: live.owner, status: live.status, mode: live.mode, created_at: live.created_at, version: live.version },
+    contentHash: jobContentHash(toJobHash(live)),
+    actor: operator,
+    planId: 'p',
+    erase: false,
+  });
   const at = { seq: 30, version: live.version, contentHash: deletion.data.content_hash };
 
   it('given its history up to the deletion, then it is exactly the job the deletion removed', () => {

@@ -1,15 +1,15 @@
 import { Logger } from '@nestjs/common';
-import { DeletionReason } from '@crux/contracts';
 import type { PubAck } from '@crux/messaging';
-import { purgeArchive, storedJobDeletionEvent, type JobHash, type StoredPlan } from '../domain/index.js';
+import { DeletionArchive, DeletionReason } from '@crux/contracts';
+import { deletionEvent, fromJobHash, purgeArchive, referenceDeletionEvent, snapshotOf, type StoredJob, type StoredPlan } from '../domain/index.js';
 import type { EventPublisher } from '../events/event-publisher.js';
 import type { ContentEraser, Tombstone } from './content-eraser.js';
 import type { BatchCounts } from './purge-store.js';
 
-/** Ids of a plan's list and the jobs' hashes as read for them (null: gone). */
+/** Ids of a plan's list and the jobs as read for them (null: gone). */
 export interface Batch {
   ids: string[];
-  jobs: (JobHash | null)[];
+  jobs: (StoredJob | null)[];
 }
 
 export interface BatchOutcome {
@@ -33,23 +33,32 @@ export class BatchDeleter {
     private readonly archiveRetentionS: number,
   ) {}
 
+  /** By reference while the job's history stays in JOBS long enough (purgeArchive); else with its snapshot. */
+  private deletion(plan: StoredPlan, reason: DeletionReason, jobId: string, stored: StoredJob, now: Date) {
+    const actor = plan.confirmedBy ?? plan.createdBy;
+    const byReference = plan.erase || purgeArchive(Date.parse(stored.job.created_at), now.getTime(), this.archiveRetentionS) === DeletionArchive.History;
+    if (byReference) {
+      return referenceDeletionEvent({ jobId, reason, job: stored.job, contentHash: stored.contentHash, actor, planId: plan.planId, erase: plan.erase }, now);
+    }
+    const view = fromJobHash(stored.decode());
+    return deletionEvent({ jobId, reason, snapshot: view && snapshotOf(view), actor, planId: plan.planId, erase: false }, now);
+  }
+
   async delete(plan: StoredPlan, batch: Batch, stopping: () => boolean): Promise<BatchOutcome> {
     const counts: BatchCounts = { deleted: 0, skipped: 0, failed: 0 };
-    const actor = plan.confirmedBy ?? plan.createdBy;
     const reason = plan.erase ? DeletionReason.Erase : DeletionReason.Purge;
     const now = new Date();
     const sent: { jobId: string; eventId: string; ack: Promise<PubAck | null> }[] = [];
     const gone: string[] = [];
     batch.ids.forEach((jobId, i) => {
-      const hash = batch.jobs[i];
+      const stored = batch.jobs[i];
       // Gone since the plan (expired, deleted, or by this plan before a restart) or put on hold: never touched.
-      if (!hash || hash.held === '1') {
+      if (!stored || stored.held) {
         counts.skipped++;
-        if (!hash) gone.push(jobId);
+        if (!stored) gone.push(jobId);
         return;
       }
-      const archive = purgeArchive(Date.parse(hash.created_at), now.getTime(), this.archiveRetentionS);
-      const event = storedJobDeletionEvent({ jobId, reason, hash, actor, planId: plan.planId, archive, erase: plan.erase }, now);
+      const event = this.deletion(plan, reason, jobId, stored, now);
       const ack = this.publisher.publish(event).catch((error: unknown) => {
         this.logger.error(`purge plan ${plan.planId}: job ${jobId} not deleted: ${(error as Error).message}`);
         return null;
