@@ -35,7 +35,7 @@ describe('cancel and revoke', () => {
   });
 
   it('cancels a running job: key kept, its child gone, exactly one confirmed revoke', async () => {
-    system = await CruxSystem.start({ env: { CRUX_WORKER_CONCURRENCY: '1', CRUX_SIMULATED_LATENCY_MS: '200' } });
+    system = await CruxSystem.start({ env: { CRUX_WORKER_CONCURRENCY: '1', CRUX_SIMULATED_LATENCY_MS: '1000' } });
     const sys = system;
     const { job_id } = await submit(sys, alice, 'basic', { question: 'a long one', n_iters: 30 });
     const started = await startedEvent(sys, job_id);

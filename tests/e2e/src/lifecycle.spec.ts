@@ -60,7 +60,8 @@ describe('job lifecycle end to end', () => {
     expect(types[0]).toBe('created');
     expect(types[1]).toBe('started');
     expect(types.at(-1)).toBe('completed');
-    expect(types.filter((t) => t === 'progress').length).toBeGreaterThanOrEqual(1);
+    // Between them only progress — none at all when the job ends within the progress
+    // throttle, since `completed` says everything those would have.
     expect(types.slice(2, -1).every((t) => t === 'progress')).toBe(true);
   });
 
