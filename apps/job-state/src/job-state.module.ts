@@ -18,6 +18,7 @@ import { PurgeStore } from './purge/purge-store.js';
 import { rebuildProviders } from './rebuild/rebuild.providers.js';
 import { connectRedis } from './redis/connect-redis.js';
 import { JobReader } from './redis/job-reader.js';
+import { JudgedMark } from './verdicts/judged-mark.js';
 import { ProjectorProgress } from './verdicts/projector-progress.js';
 import { VerdictsService } from './verdicts/verdicts.service.js';
 import { JobWriter } from './redis/job-writer.js';
@@ -87,6 +88,7 @@ export class JobStateModule {
             new RevokeWatcher(settings, redis, reader, history, publisher),
           inject: [Tokens.QueryRedis, JobReader, JobHistory, EventPublisher],
         },
+        { provide: JudgedMark, useValue: new JudgedMark() },
         Projector,
         {
           provide: ProjectorLeadership,
@@ -96,8 +98,9 @@ export class JobStateModule {
         ...rebuildProviders(settings),
         {
           provide: VerdictsService,
-          useFactory: (reader: JobReader, jsm: JetStreamManager) => new VerdictsService(reader, new ProjectorProgress(jsm), VERDICTS_WAIT_MS),
-          inject: [JobReader, Tokens.JetStreamManager],
+          useFactory: (reader: JobReader, jsm: JetStreamManager, mark: JudgedMark) =>
+            new VerdictsService(reader, new ProjectorProgress(jsm, mark), VERDICTS_WAIT_MS),
+          inject: [JobReader, Tokens.JetStreamManager, JudgedMark],
         },
         StateRequests,
         JobStateLifecycle,

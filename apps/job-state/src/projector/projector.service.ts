@@ -17,6 +17,7 @@ import { ApplyCode } from '../redis/apply-code.js';
 import type { ProjectorFence } from '../redis/fenced-scripts.js';
 import { JobWriter, ProjectorFencedError, type ApplyOutcome } from '../redis/job-writer.js';
 import { Tokens } from '../tokens.js';
+import { JudgedMark } from '../verdicts/judged-mark.js';
 
 /** Messages the server may have outstanding to us; acks free room as batches land. */
 const PULL_MESSAGES = 1000;
@@ -108,6 +109,7 @@ export class Projector {
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
     @Inject(OwnDeletions) private readonly ownDeletions: OwnDeletions,
     @Inject(Tokens.Settings) private readonly settings: Settings,
+    @Inject(JudgedMark) private readonly judged: JudgedMark,
   ) {}
 
   get running(): boolean {
@@ -145,6 +147,7 @@ export class Projector {
     this.fenced = false;
     const from = await rewindConsumerToAckFloor(this.jsm, StreamName.Jobs, projectorConsumerConfig());
     this.logger.log(`projecting JOBS from sequence ${from}`);
+    this.judged.reset(from - 1);
     const consumer = await jetstream(this.nc).consumers.get(StreamName.Jobs, ConsumerName.Projector);
     this.messages = await consumer.consume({
       max_messages: PULL_MESSAGES,
@@ -159,6 +162,7 @@ export class Projector {
     const messages = this.messages;
     this.messages = undefined;
     this.stopping = true;
+    this.judged.lose();
     this.wake?.();
     await messages?.close();
     await this.batches.settled();
@@ -175,6 +179,13 @@ export class Projector {
   }
 
   private async applyBatch(batch: JsMsg[]): Promise<void> {
+    const judged = await this.judgeBatch(batch);
+    if (judged) this.judged.advance(Math.max(...batch.map((m) => m.seq)));
+    else this.judged.lose();
+  }
+
+  /** Applies (or refuses) and acks every event of the batch; false when any is left unacked. */
+  private async judgeBatch(batch: JsMsg[]): Promise<boolean> {
     const pending: Pending[] = [];
     for (const msg of batch) {
       const parsed = parseJobEvent(msg.subject, msg.string());
@@ -187,10 +198,11 @@ export class Projector {
       }
       pending.push({ msg, event: parsed.event, plan: planUpdate(parsed.event, msg.seq, this.settings) });
     }
-    if (pending.length === 0) return;
+    if (pending.length === 0) return true;
     this.ownDeletions.note(pending.filter((p) => p.plan.kind === 'delete').map((p) => p.plan.jobId));
     const outcomes = await this.applyInPlace(pending);
-    if (!outcomes) return;
+    if (!outcomes) return false;
+    let whole = true;
     // Before the cancels are acked: once acked, a crash would leave nobody to say it.
     await this.revokeNotStarted(pending, outcomes);
     outcomes.forEach((outcome, i) => {
@@ -201,6 +213,7 @@ export class Projector {
         return;
       }
       if (!outcome.ok) {
+        whole = false;
         this.stats.failed++;
         this.logger.error(`could not apply ${plan.eventType} #${plan.seq} to job ${plan.jobId}: ${outcome.error.message}; left for redelivery`);
         return;
@@ -215,6 +228,7 @@ export class Projector {
       }
       msg.ack();
     });
+    return whole;
   }
 
   /**
