@@ -1,5 +1,5 @@
 /**
- * The gateway's HTTP API as the CLI uses it (the contract is "HTTP API" in DESIGN.md):
+ * The gateway's HTTP API as the CLI uses it (the contract is README's "HTTP API"):
  * JSON in and out, `Authorization: Bearer <key>`, errors `{status_code, error, message}`.
  */
 import type { IncomingMessage } from 'node:http';

@@ -1,5 +1,5 @@
 /**
- * A real HTTP server speaking the gateway's documented wire format (DESIGN.md "HTTP API"),
+ * A real HTTP server speaking the gateway's documented wire format (README "HTTP API"),
  * so the CLI's HTTP and SSE client is tested over real sockets: JSON bodies, Bearer keys,
  * `{status_code, error, message}` errors, cursor pages, and an SSE stream that sends
  * `id:`/`event:`/`data:` frames, honours Last-Event-ID, closes after the terminal event, and

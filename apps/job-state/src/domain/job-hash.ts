@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isJobStatus, type DeletedJobFacts, type JobStatus, type JobView, type SolveMode, type SolveResult } from '@crux/contracts';
 
-/** Every field of the `job:{id}` hash, in the order the DESIGN lists them. */
+/** Every field of the `job:{id}` hash, in the order README lists them. */
 export const JOB_HASH_FIELDS = [
   'job_id',
   'status',
