@@ -5,8 +5,8 @@ export const restoreCommand: Command = {
   name: 'restore',
   summary: 'bring a deleted job back from the archive (operator)',
   usage: ['restore <job-id> [--reason TEXT] [--json]'],
-  details: `Restores a deleted job from the snapshot archived when it was deleted, within the archive
-retention. The job is live again, as it was; the restore is recorded in the audit trail.
+  details: `Restores a deleted job from the archive (its history in the event log, or the snapshot its
+deletion carried), within the archive retention. The job is live again, as it was; the restore is recorded in the audit trail.
 
   --reason TEXT   why, recorded in the audit trail
   --json          the restored job as the gateway answers

@@ -545,7 +545,7 @@ export function openApiDocument(): Record<string, unknown> {
         post: adminOp(
           'Confirm a purge',
           'Step two. Deletes exactly the jobs the plan froze (skipping any put on hold or already gone since), in batches, in ' +
-            "the background. Each deletion archives the job's snapshot in the event log (unless `erase`) and is recorded in the trail.",
+            "the background. Each deletion keeps the job restorable from the event log (its own history, or a snapshot for an old job; nothing with `erase`) and is recorded in the trail.",
           {
             parameters: [planIdParam],
             requestBody: { required: true, content: json(ref('PurgeConfirmRequest')) },
@@ -562,7 +562,7 @@ export function openApiDocument(): Record<string, unknown> {
         ),
       },
       [`${api}/admin/jobs/{id}/restore`]: {
-        post: adminOp('Restore a deleted job', "Brings a deleted job back from its archived snapshot, within the archive's retention. Recorded in the trail.", {
+        post: adminOp('Restore a deleted job', "Brings a deleted job back as it was, rebuilt from its history in the event log (or the snapshot its deletion carried), within the archive's retention. Recorded in the trail.", {
           parameters: [jobIdParam],
           requestBody: noBody('why the job is restored'),
           responses: {
