@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { apiError } from '@crux/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_CONTENT_SECURITY_POLICY, SECURITY_HEADERS, setSecurityHeaders } from '../edge/security-headers.js';
+import { lingeringClose } from './lingering-close.js';
 
 const MESSAGES: Record<number, string> = {
   408: 'the request took too long to arrive (CRUX_HTTP_HEADERS_TIMEOUT_MS for the headers, CRUX_HTTP_REQUEST_TIMEOUT_MS for the whole request); the connection is closed',
@@ -13,7 +14,7 @@ const MESSAGES: Record<number, string> = {
 /**
  * What a client hears when its request never became one (Node's `clientError`): too slow
  * (408), headers too large (431) or not HTTP (400) — in the API's error shape and headers,
- * then the connection is closed.
+ * then the connection is closed (in stages, but for a 408).
  */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
@@ -27,7 +28,14 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
     'Connection: close',
   ];
   if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers.join('\r\n')}\r\n\r\n${body}`);
-  socket.destroySoon();
+  if (status === 408) {
+    // Cut off: a request that timed out is abandoned, and its late bytes are not waited for.
+    socket.destroySoon();
+    return;
+  }
+  // Headers too large or not HTTP: the client may still be sending; the parser has stopped,
+  // so what follows is only read and dropped until the connection closes in stages.
+  lingeringClose(socket, null);
 }
 
 /** Longest path parameter the router takes (Fastify's default); job and plan ids are 36 characters. */

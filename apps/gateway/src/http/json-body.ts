@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiHttpError } from '../errors/api-http-error.js';
+import { lingerAfterAnswer } from './lingering-close.js';
 
 /** A JSON content type sent with nothing after it: told apart from no body at all. */
 export const EMPTY_BODY: unique symbol = Symbol('empty body');
@@ -43,13 +44,19 @@ export function installJsonBodyParser(fastify: FastifyInstance, limit: number, c
       done(null, undefined);
       return;
     }
+    // Fastify answers a parser's error with `Connection: close`; the client may still be
+    // sending the body, so the connection closes in stages (http/lingering-close.ts).
+    const refuse = (error: Error) => {
+      lingerAfterAnswer(request.raw);
+      done(error);
+    };
     const refusal = refuseBodyHeaders(request.headers, limit);
     if (refusal) {
-      done(refusal);
+      refuse(refusal);
       return;
     }
     continueFor(request.raw)?.writeContinue();
-    readJson(payload, limit).then((body) => done(null, body), done);
+    readJson(payload, limit).then((body) => done(null, body), refuse);
   });
 }
 

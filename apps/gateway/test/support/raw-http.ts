@@ -7,15 +7,23 @@ export interface RawConnection {
   received(): string;
   /** Resolves with everything received once the server has closed the connection. */
   closed: Promise<string>;
+  /** Errors the socket met (a reset by the server shows here as ECONNRESET or EPIPE). */
+  errors: Error[];
+  /** Whether the server has ended its side (sent FIN). */
+  ended(): boolean;
   /** Resolves once what was received matches. */
   waitFor(pattern: RegExp): Promise<string>;
   send(text: string): void;
   close(): void;
 }
 
-export async function rawConnect(url: string): Promise<RawConnection> {
+/**
+ * `allowHalfOpen` keeps this side open for writing after the server has ended its side, as a
+ * client still sending a request body does.
+ */
+export async function rawConnect(url: string, options: { allowHalfOpen?: boolean } = {}): Promise<RawConnection> {
   const { hostname, port } = new URL(url);
-  const socket = connect({ host: hostname, port: Number(port) });
+  const socket = connect({ host: hostname, port: Number(port), allowHalfOpen: options.allowHalfOpen ?? false });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('error', reject);
@@ -26,12 +34,17 @@ export async function rawConnect(url: string): Promise<RawConnection> {
     text += chunk.toString('latin1');
     for (const wake of waiters) wake();
   });
-  socket.on('error', () => undefined);
+  const errors: Error[] = [];
+  socket.on('error', (error) => errors.push(error));
+  let ended = false;
+  socket.on('end', () => (ended = true));
   const closed = new Promise<string>((resolve) => socket.once('close', () => resolve(text)));
   return {
     socket,
     received: () => text,
     closed,
+    errors,
+    ended: () => ended,
     waitFor: (pattern) =>
       new Promise<string>((resolve, reject) => {
         const check = () => {
