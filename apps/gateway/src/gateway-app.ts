@@ -15,6 +15,7 @@ import {
   verifyTimeoutFor,
   type GatewayConfig,
 } from './config/gateway-config.js';
+import { ApiDescription } from './docs/api-description.js';
 import { installEdgeHooks } from './edge/edge-hooks.js';
 import { RateLimiter } from './edge/rate-limiter.js';
 import { answerClientError, answerFrameworkError, MAX_PARAM_LENGTH } from './http/client-error.js';
@@ -80,6 +81,7 @@ export async function createGatewayApp(options: GatewayOptions): Promise<NestFas
     bodyParser: false,
     logger: options.logLevels ?? ['log', 'warn', 'error'],
   });
+  app.get(ApiDescription).attach(app);
   const fastify = app.getHttpAdapter().getInstance();
   installEdgeHooks(fastify, { keys: app.get(ApiKeyRegistry), limiter: app.get(RateLimiter), metrics: app.get(MetricsService), routes: app.get(RouteTable) });
   installJsonBodyParser(fastify, settings.maxBodyBytes, (req) => continues.get(req));

@@ -5,3 +5,4 @@ export * from './servers.js';
 export * from './wait-for.js';
 export * from './workspace-root.js';
 export * from './nats-cluster.js';
+export * from './openapi-responses.js';

@@ -1,9 +1,26 @@
 import { AUDIT_ACTIONS, type AuditAction, type AuditQuery } from '@crux/contracts';
-import { QueryReader } from '../http/query-reader.js';
+import { QueryReader, type QueryParameter } from '../http/query-reader.js';
 
 export const AuditLimits = { defaultLimit: 100, maxLimit: 1000, maxCursorChars: 512, maxActorChars: 256 } as const;
 
-const KNOWN = ['job_id', 'action', 'actor', 'since', 'until', 'limit', 'cursor'];
+const INSTANT = 'an ISO 8601 date (00:00 UTC) or date and time with a zone';
+
+/** The query parameters parseAuditQuery reads, as the OpenAPI document describes them. */
+export const AUDIT_QUERY: readonly QueryParameter[] = [
+  { name: 'job_id', description: 'Records of this job (or purge plan); any case.', schema: { type: 'string', format: 'uuid' } },
+  { name: 'action', description: 'Records of this action.', schema: { type: 'string', enum: [...AUDIT_ACTIONS] } },
+  {
+    name: 'actor',
+    description: 'Records by this actor: an id (an API key name, a worker id) or `kind:id`.',
+    schema: { type: 'string', minLength: 1, maxLength: AuditLimits.maxActorChars, pattern: '^\\S+$' },
+  },
+  { name: 'since', description: `Occurred at or after: ${INSTANT}.`, schema: { type: 'string', examples: ['2026-01-31', '2026-01-31T12:00:00Z'] } },
+  { name: 'until', description: `Occurred at or before: ${INSTANT}; not before \`since\`.`, schema: { type: 'string', examples: ['2026-01-31T18:30:00+01:00'] } },
+  { name: 'limit', description: 'Records per page.', schema: { type: 'integer', minimum: 1, maximum: AuditLimits.maxLimit, default: AuditLimits.defaultLimit } },
+  { name: 'cursor', description: '`next_cursor` of the previous page.', schema: { type: 'string', maxLength: AuditLimits.maxCursorChars } },
+];
+
+const KNOWN = AUDIT_QUERY.map((p) => p.name);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A date, or a date and time with a zone: without one, a time would mean the server's local time. */

@@ -40,11 +40,15 @@ export function contentTypeOf(fileName: string): string | null {
   return dot === -1 ? null : (CONTENT_TYPES[fileName.slice(dot).toLowerCase()] ?? null);
 }
 
+/** The names a build writes to the assets folder (the OpenAPI document gives the same pattern). */
+export const ASSET_NAME_PATTERN = '^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$';
+const ASSET_NAME = new RegExp(ASSET_NAME_PATTERN);
+
 /**
  * Whether a requested asset name is one a build could have written to the flat assets
  * folder: letters, digits, dot, dash and underscore, not starting with a dot. Anything else
  * (a path, `..`, an encoded slash) is refused before the file system is asked.
  */
 export function isAssetName(name: string): boolean {
-  return /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/.test(name) && !name.includes('..');
+  return ASSET_NAME.test(name) && !name.includes('..');
 }

@@ -35,10 +35,11 @@ export function installEdgeHooks(fastify: FastifyInstance, deps: EdgeDeps): void
 
   // Access is granted on purpose, never by omission: a route that declares neither fails the start.
   fastify.addHook('onRoute', (route) => {
-    if (!(route.config as CruxRouteConfig | undefined)?.access) {
+    const access = (route.config as CruxRouteConfig | undefined)?.access;
+    if (!access) {
       throw new Error(`route ${String(route.method)} ${route.url} declares neither @Roles() nor @Public()`);
     }
-    for (const method of [route.method].flat()) deps.routes.routes.push({ method, url: route.url });
+    for (const method of [route.method].flat()) deps.routes.routes.push({ method, url: route.url, access });
   });
 
   fastify.addHook('onRequest', (request, reply, done) => {

@@ -1,5 +1,13 @@
 import { ApiHttpError } from '../errors/api-http-error.js';
 
+/** One query parameter a parser reads, as the OpenAPI document describes it (a JSON Schema of its value). */
+export interface QueryParameter {
+  name: string;
+  required?: boolean;
+  description: string;
+  schema: Record<string, unknown>;
+}
+
 /**
  * Reads query parameters strictly, collecting every problem so one 400 names them all.
  * Unknown parameters are refused by name, like unknown body fields: a misspelt `actr=`

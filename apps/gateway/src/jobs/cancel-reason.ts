@@ -1,6 +1,11 @@
 import { AdminLimits, ReasonBody } from '@crux/contracts';
 import { ApiHttpError } from '../errors/api-http-error.js';
-import { QueryReader } from '../http/query-reader.js';
+import { QueryReader, type QueryParameter } from '../http/query-reader.js';
+
+/** The query parameter cancelReason reads, as the OpenAPI document describes it. */
+export const CANCEL_QUERY: readonly QueryParameter[] = [
+  { name: 'reason', description: 'Why, for clients that send no body on DELETE (not both).', schema: { type: 'string', maxLength: AdminLimits.reasonMaxChars } },
+];
 
 /**
  * The reason of a cancel, from the JSON body `{reason}` or `?reason=` (clients that send no
@@ -8,7 +13,7 @@ import { QueryReader } from '../http/query-reader.js';
  * is not obvious to whoever reads the trail later.
  */
 export function cancelReason(body: ReasonBody, query: Record<string, unknown>): string | null {
-  const reader = new QueryReader(query, ['reason']);
+  const reader = new QueryReader(query, CANCEL_QUERY.map((p) => p.name));
   const fromQuery = reader.text('reason');
   if (fromQuery !== undefined && fromQuery.length > AdminLimits.reasonMaxChars) {
     reader.problem(`reason must be at most ${AdminLimits.reasonMaxChars} characters`);

@@ -1,5 +1,6 @@
 import { isJobStatus, JOB_STATUSES, type JobStatus } from '@crux/contracts';
 import { ApiHttpError } from '../errors/api-http-error.js';
+import type { QueryParameter } from '../http/query-reader.js';
 
 export const ListLimits = { defaultLimit: 20, maxLimit: 100, maxCursorChars: 512 } as const;
 
@@ -9,7 +10,14 @@ export interface ListQuery {
   cursor?: string;
 }
 
-const KNOWN = ['status', 'limit', 'cursor'];
+/** The query parameters parseListQuery reads, as the OpenAPI document describes them. */
+export const LIST_QUERY: readonly QueryParameter[] = [
+  { name: 'status', description: 'Only jobs in this status.', schema: { type: 'string', enum: [...JOB_STATUSES] } },
+  { name: 'limit', description: 'Jobs per page.', schema: { type: 'integer', minimum: 1, maximum: ListLimits.maxLimit, default: ListLimits.defaultLimit } },
+  { name: 'cursor', description: '`next_cursor` of the previous page.', schema: { type: 'string', maxLength: ListLimits.maxCursorChars } },
+];
+
+const KNOWN = LIST_QUERY.map((p) => p.name);
 
 /**
  * Validates `GET /jobs?status=&limit=&cursor=`. Query values are text, so `limit` is parsed

@@ -1,9 +1,19 @@
 import { RequestLimits } from '@crux/contracts';
-import { QueryReader } from '../http/query-reader.js';
+import { QueryReader, type QueryParameter } from '../http/query-reader.js';
 
 export interface ContinueQuery {
   additional_iterations: number;
 }
+
+/** The query parameters parseContinueQuery reads, as the OpenAPI document describes them. */
+export const CONTINUE_QUERY: readonly QueryParameter[] = [
+  {
+    name: 'additional_iterations',
+    required: true,
+    description: "Rounds to run after the origin's.",
+    schema: { type: 'integer', minimum: 1, maximum: RequestLimits.maxIters },
+  },
+];
 
 /**
  * `?additional_iterations=N`: required, a whole number from 1 to the n_iters maximum. Query
@@ -11,7 +21,7 @@ export interface ContinueQuery {
  * refused by name.
  */
 export function parseContinueQuery(query: Record<string, unknown>): ContinueQuery {
-  const reader = new QueryReader(query, ['additional_iterations']);
+  const reader = new QueryReader(query, CONTINUE_QUERY.map((p) => p.name));
   const raw = reader.text('additional_iterations');
   let value = NaN;
   if (raw === undefined) {

@@ -1,4 +1,4 @@
-import { Body, Controller, Post, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Role, SolveBasicRequest, SolveEnhancedRequest, SolveMode } from '@crux/contracts';
 import { Roles } from '../auth/auth.decorators.js';
@@ -7,6 +7,7 @@ import { OpenStreams } from '../events/open-streams.js';
 import { ApiHttpError } from '../errors/api-http-error.js';
 import { API_PREFIX, ApiLinks } from '../http/api-paths.js';
 import { clientGone } from '../http/client-gone.js';
+import { ApiAnswer, ApiOp, ApiRefusal, ApiRefusals } from '../docs/api-responses.js';
 import { ValidPipe } from '../validation/valid.pipe.js';
 import { SolveService, type Submitted } from './solve.service.js';
 
@@ -33,6 +34,13 @@ export class SolveController {
   ) {}
 
   @Post('basic')
+  @ApiOp(
+    'submitBasicJob',
+    'solve',
+    'Submit a basic job',
+    'Self-evolve: up to `n_iters` rounds of generate → evaluate → refine, stopping early when the evaluator converges.',
+  )
+  @SubmitAnswers()
   basic(
     @Body(ValidPipe) request: SolveBasicRequest,
     @CurrentPrincipal() principal: Principal,
@@ -42,6 +50,8 @@ export class SolveController {
   }
 
   @Post('enhanced')
+  @ApiOp('submitEnhancedJob', 'solve', 'Submit an enhanced job', 'A professor plans specialists, each runs its own self-evolve, the professor synthesises.')
+  @SubmitAnswers()
   enhanced(
     @Body(ValidPipe) request: SolveEnhancedRequest,
     @CurrentPrincipal() principal: Principal,
@@ -100,6 +110,18 @@ export class SolveController {
       tracked.done();
     }
   }
+}
+
+/** What both submit routes answer. */
+function SubmitAnswers(): MethodDecorator {
+  return applyDecorators(
+    ApiAnswer(202, 'Accepted (async_mode true, the default): the job runs in the background.', 'SubmitAccepted', {
+      Location: { description: 'The job resource', schema: { type: 'string' } },
+    }),
+    ApiAnswer(200, 'async_mode false: the job as it ended (completed, failed or cancelled).', 'SyncJobResponse'),
+    ApiRefusals(503),
+    ApiRefusal(504, 'async_mode false and the job did not finish within CRUX_SYNC_TIMEOUT_MS; it carries on — `details` says where to poll.'),
+  );
 }
 
 function accepted(reply: FastifyReply, { event }: Submitted, message: string): void {
