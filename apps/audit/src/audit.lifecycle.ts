@@ -8,17 +8,17 @@ import {
   ensureJobsStream,
   jetstreamManager,
   type NatsConnection,
+  type RpcServer,
 } from '@crux/messaging';
 import { Tokens } from './tokens.js';
 import { Recorder } from './trail/recorder.js';
 import { enforceTrailGuards } from './trail/trail-guards.js';
-import { TrailRequests } from './trail/trail-requests.js';
 import { TrailWriter } from './trail/trail-writer.js';
 
 /**
  * Starts and stops the service in one place, in an order Nest's parallel hooks would not
- * guarantee: provision, load the trail's tail, record, serve; then stop serving, finish the
- * append in flight, drain NATS.
+ * guarantee: provision, load the trail's tail, record, then serve requests (audit-app.ts);
+ * then stop serving, finish the append in flight, drain NATS.
  */
 @Injectable()
 export class AuditLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
@@ -30,7 +30,7 @@ export class AuditLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(Tokens.Nats) private readonly nc: NatsConnection,
     @Inject(TrailWriter) private readonly writer: TrailWriter,
     @Inject(Recorder) private readonly recorder: Recorder,
-    @Inject(TrailRequests) private readonly requests: TrailRequests,
+    @Inject(Tokens.Requests) private readonly requests: RpcServer | null,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -44,13 +44,13 @@ export class AuditLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     const tail = this.writer.tail;
     this.logger.log(`trail loaded: ${tail.seq} records, tail ${tail.hash.slice(0, 12)}…`);
     await this.recorder.start();
-    this.requests.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.requests.stop();
+    // Nothing new is asked of this replica; answers being prepared go out.
+    await this.requests?.close();
     await this.recorder.stop();
     await closeNats(this.nc);
     this.logger.log('stopped: requests answered, in-flight records appended, NATS drained');

@@ -1,20 +1,20 @@
 /**
  * crux-audit: keeps the permanent, tamper-evident deletion trail in the AUDIT stream and
- * answers `audit.query` / `audit.verify`. No HTTP API: a Nest application context on NATS
- * (and a health port when CRUX_HEALTH_PORT is set).
+ * answers `audit.query` / `audit.verify`. No HTTP API: a Nest microservice on NATS (and a
+ * health port when CRUX_HEALTH_PORT is set).
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { loadSettings, SettingsError } from '@crux/contracts';
 import { natsAnswers, natsOpen, serveHealth, serviceLogger } from '@crux/observability';
-import { AuditModule, SERVICE_NAME } from './audit.module.js';
+import { startAuditApp } from './audit-app.js';
+import { SERVICE_NAME } from './audit.module.js';
 import { Tokens } from './tokens.js';
 
 async function bootstrap(): Promise<void> {
   const settings = loadSettings(process.env);
   const logger = serviceLogger(SERVICE_NAME, settings);
-  const app = await NestFactory.createApplicationContext(AuditModule.forRoot(settings), { logger });
+  const app = await startAuditApp(settings, logger);
   // SIGTERM/SIGINT → app.close(): stop serving, finish the append in flight, drain NATS.
   app.enableShutdownHooks();
   const nc = app.get(Tokens.Nats);

@@ -36,9 +36,9 @@ describe('the built audit service', () => {
   beforeAll(async () => {
     nats = await startNats();
     nc = await connectNats({ url: nats.url, name: 'audit-process-spec' });
-    trail = await TrailAccess.open(nc);
+    trail = await TrailAccess.open(nc, nats.url);
     // No job-state here: every command counts as applied.
-    verdicts = new VerdictsResponder(nc);
+    verdicts = await VerdictsResponder.start(nats.url);
   });
 
   afterEach(async () => {
@@ -46,7 +46,8 @@ describe('the built audit service', () => {
   });
 
   afterAll(async () => {
-    verdicts?.stop();
+    await verdicts?.stop();
+    await trail?.close();
     await closeNats(nc);
     await nats?.stop();
   });

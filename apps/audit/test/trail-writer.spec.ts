@@ -23,10 +23,11 @@ describe('the trail writer on a real AUDIT stream', () => {
     // message id would otherwise hide whether the writer itself knows what is recorded.
     await (await jetstreamManager(nc)).streams.add({ ...auditStreamConfig({ streamReplicas: 1 }), duplicate_window: 100_000_000 });
     stream = await TrailStream.open(nc);
-    trail = await TrailAccess.open(nc);
+    trail = await TrailAccess.open(nc, nats.url);
   });
 
   afterAll(async () => {
+    await trail?.close();
     await closeNats(nc);
     await nats?.stop();
   });

@@ -41,7 +41,7 @@ describe('operator routes: purge, restore, legal hold', () => {
   beforeAll(async () => {
     nats = await startTestNats();
     gateway = await startTestGateway(nats.server.url);
-    responder = await StateResponder.start(nats.nc, (request) => notFound(request.job_id), undefined, {
+    responder = await StateResponder.start(nats.server.url, (request) => notFound(request.job_id), undefined, {
       purgePlan: (request) => ({ ok: true, value: planView(request.job_ids?.length ?? 3, request.erase === true) }),
       purgeConfirm: (request) => {
         if (request.plan_id === EXPIRED_PLAN) return refusal(410, 'Gone', `purge plan ${EXPIRED_PLAN} expired at 2026-01-01T00:00:00.000Z; plan again`);
@@ -71,7 +71,7 @@ describe('operator routes: purge, restore, legal hold', () => {
   });
 
   afterAll(async () => {
-    responder?.stop();
+    await responder?.stop();
     await gateway?.close();
     await nats?.close();
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { ChainVerdict, Reply } from '@crux/contracts';
+import { QueueGroup, Subjects, type ChainVerdict, type Reply } from '@crux/contracts';
+import { RpcServer } from '@crux/messaging';
 import { auditRecord, AuditResponder } from './support/audit-responder.js';
 import { errorBody, startTestGateway, startTestNats, type Gateway, type TestNats } from './support/gateway-fixture.js';
 
@@ -16,7 +17,7 @@ describe('reading the deletion trail', () => {
     nats = await startTestNats();
     gateway = await startTestGateway(nats.server.url);
     audit = await AuditResponder.start(
-      nats.nc,
+      nats.server.url,
       (query) =>
         query.cursor === BAD_CURSOR
           ? { ok: false, error: { status_code: 400, error: 'Bad Request', message: 'cursor is not one this service issued; pass next_cursor from a previous page unchanged' } }
@@ -26,7 +27,7 @@ describe('reading the deletion trail', () => {
   });
 
   afterAll(async () => {
-    audit?.stop();
+    await audit?.stop();
     await gateway?.close();
     await nats?.close();
   });
@@ -133,14 +134,14 @@ describe('the deletion trail while the audit service is away', () => {
   });
 
   it('answers 502 when the audit service answers something that is not a reply', async () => {
-    const odd = nats.nc.subscribe('audit.query', { callback: (_err, msg) => void msg.respond(JSON.stringify({ records: [] })) });
-    await nats.nc.flush();
+    const odd = new RpcServer({ url: nats.server.url, name: 'odd-audit', queue: QueueGroup.Audit });
+    await odd.answer(Subjects.auditQuery, () => ({ records: [] }) as unknown as Reply<unknown>).startAnswering();
     try {
       const answer = await gateway.request('/api/v1/audit', { key: 'audit' });
       expect(answer.status).toBe(502);
       expect(errorBody(answer).message).toBe('the audit service gave an answer the gateway does not understand on audit.query');
     } finally {
-      odd.unsubscribe();
+      await odd.close();
     }
   });
 });

@@ -22,11 +22,11 @@ describe('authentication and roles', () => {
   beforeAll(async () => {
     nats = await startTestNats();
     gateway = await startTestGateway(nats.server.url);
-    responder = await StateResponder.start(nats.nc, (request) => ({ ok: true, value: jobView({ job_id: request.job_id, status: 'completed' }) }));
+    responder = await StateResponder.start(nats.server.url, (request) => ({ ok: true, value: jobView({ job_id: request.job_id, status: 'completed' }) }));
   });
 
   afterAll(async () => {
-    responder?.stop();
+    await responder?.stop();
     await gateway?.close();
     await nats?.close();
   });

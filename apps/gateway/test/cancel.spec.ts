@@ -43,7 +43,7 @@ describe('cancelling a job (DELETE /api/v1/jobs/{id})', () => {
     nats = await startTestNats();
     gateway = await startTestGateway(nats.server.url);
     impatient = await startTestGateway(nats.server.url, {}, undefined, { cancelWaitMs: 300 });
-    responder = await StateResponder.start(nats.nc, ({ job_id, owner }) => {
+    responder = await StateResponder.start(nats.server.url, ({ job_id, owner }) => {
       if (deleted.has(job_id)) return gone(job_id);
       const job = jobs.get(job_id);
       if (!job || (owner !== undefined && owner !== job.view.owner)) return notFound(job_id);
@@ -71,7 +71,7 @@ describe('cancelling a job (DELETE /api/v1/jobs/{id})', () => {
 
   afterAll(async () => {
     cancelWatch?.unsubscribe();
-    responder?.stop();
+    await responder?.stop();
     await gateway?.close();
     await impatient?.close();
     await nats?.close();

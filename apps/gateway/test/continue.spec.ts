@@ -51,11 +51,11 @@ describe('continuing a job', () => {
   beforeAll(async () => {
     nats = await startTestNats();
     gateway = await startTestGateway(nats.server.url);
-    state = await StateResponder.start(nats.nc, answerGet);
+    state = await StateResponder.start(nats.server.url, answerGet);
   });
 
   afterAll(async () => {
-    state?.stop();
+    await state?.stop();
     await gateway?.close();
     await nats?.close();
   });

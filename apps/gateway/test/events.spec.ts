@@ -28,7 +28,7 @@ describe('following a job with Server-Sent Events', () => {
   beforeAll(async () => {
     nats = await startTestNats();
     gateway = await startTestGateway(nats.server.url, {}, 100);
-    responder = await StateResponder.start(nats.nc, ({ job_id, owner }) => {
+    responder = await StateResponder.start(nats.server.url, ({ job_id, owner }) => {
       const job = known.get(job_id);
       if (!job || (owner !== undefined && owner !== job.owner)) return notFound(job_id);
       if (job.deleted) return gone(job_id, 'purge', 'ops');
@@ -37,7 +37,7 @@ describe('following a job with Server-Sent Events', () => {
   });
 
   afterAll(async () => {
-    responder?.stop();
+    await responder?.stop();
     await gateway?.close();
     await nats?.close();
   });

@@ -35,31 +35,31 @@ describe('health, readiness and metrics', () => {
   });
 
   it('is not ready while only the audit service is away, naming that check alone', async () => {
-    const responder = await StateResponder.start(nats.nc, (request) => notFound(request.job_id));
+    const responder = await StateResponder.start(nats.server.url, (request) => notFound(request.job_id));
     try {
       const answer = await gateway.request('/readyz', { key: null });
       expect(answer.status).toBe(503);
       expect(errorBody(answer).message).toBe('not ready: audit: the audit service did not answer audit.query');
       expect(answer.json.details.checks).toEqual({ nats: 'ok', job_state: 'ok', audit: 'the audit service did not answer audit.query' });
     } finally {
-      responder.stop();
+      await responder.stop();
     }
   });
 
   it('is not ready while only job-state is away, naming that check alone', async () => {
-    const audit = await AuditResponder.start(nats.nc);
+    const audit = await AuditResponder.start(nats.server.url);
     try {
       const answer = await gateway.request('/readyz', { key: null });
       expect(answer.status).toBe(503);
       expect(errorBody(answer).message).toBe('not ready: job_state: job-state did not answer job.state.get');
     } finally {
-      audit.stop();
+      await audit.stop();
     }
   });
 
   it('is ready once job-state and the audit service answer — a 404 for the probe job and an error reply count', async () => {
-    const responder = await StateResponder.start(nats.nc, (request) => notFound(request.job_id));
-    const audit = await AuditResponder.start(nats.nc, () => ({ ok: false, error: { status_code: 500, error: 'Internal Server Error', message: 'busy' } }));
+    const responder = await StateResponder.start(nats.server.url, (request) => notFound(request.job_id));
+    const audit = await AuditResponder.start(nats.server.url, () => ({ ok: false, error: { status_code: 500, error: 'Internal Server Error', message: 'busy' } }));
     try {
       const answer = await gateway.request('/readyz', { key: null });
       expect(answer.status).toBe(200);
@@ -69,8 +69,8 @@ describe('health, readiness and metrics', () => {
       expect(audit.queries).toEqual([{ limit: 1 }]);
       expect(audit.verifies).toBe(0);
     } finally {
-      responder.stop();
-      audit.stop();
+      await responder.stop();
+      await audit.stop();
     }
   });
 
@@ -108,8 +108,8 @@ describe('health, readiness and metrics', () => {
   });
 
   it('is not ready while NATS is down, and ready again when it is back', async () => {
-    const responder = await StateResponder.start(nats.nc, (request) => notFound(request.job_id));
-    const audit = await AuditResponder.start(nats.nc);
+    const responder = await StateResponder.start(nats.server.url, (request) => notFound(request.job_id));
+    const audit = await AuditResponder.start(nats.server.url);
     try {
       await nats.server.crash();
       await waitForStatus(gateway, '/readyz', 503);
@@ -118,8 +118,8 @@ describe('health, readiness and metrics', () => {
       await nats.server.restart();
       await waitForStatus(gateway, '/readyz', 200, 30_000);
     } finally {
-      responder.stop();
-      audit.stop();
+      await responder.stop();
+      await audit.stop();
     }
   });
 });

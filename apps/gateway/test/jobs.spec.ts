@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Reply, JobView } from '@crux/contracts';
+import { QueueGroup, Subjects, type Reply, type JobView } from '@crux/contracts';
+import { RpcServer } from '@crux/messaging';
 import { errorBody, startTestGateway, startTestNats, type Gateway, type TestNats } from './support/gateway-fixture.js';
 import { gone, jobView, notFound, StateResponder } from './support/state-responder.js';
 
@@ -34,14 +35,14 @@ describe('reading jobs', () => {
   beforeAll(async () => {
     nats = await startTestNats();
     gateway = await startTestGateway(nats.server.url);
-    responder = await StateResponder.start(nats.nc, answerGet, (request) => ({
+    responder = await StateResponder.start(nats.server.url, answerGet, (request) => ({
       ok: true,
       value: { jobs: [jobView({ job_id: ALICES, owner: request.owner ?? 'alice' })], next_cursor: request.cursor ? null : 'page-2' },
     }));
   });
 
   afterAll(async () => {
-    responder?.stop();
+    await responder?.stop();
     await gateway?.close();
     await nats?.close();
   });
@@ -148,32 +149,26 @@ describe('reading jobs while job-state is away', () => {
     // Answers only after the gateway has given up and answered its client.
     let answered: () => void = () => undefined;
     const gaveUp = new Promise<void>((resolve) => (answered = resolve));
-    const slow = nats.nc.subscribe('job.state.get', {
-      callback: (_err, msg) => void gaveUp.then(() => msg.respond(JSON.stringify({ ok: true, value: {} }))),
-    });
-    await nats.nc.flush();
+    const slow = new RpcServer({ url: nats.server.url, name: 'slow-state', queue: QueueGroup.JobState });
+    await slow.answer(Subjects.stateGet, () => gaveUp.then(() => ({ ok: true, value: {} }))).startAnswering();
     try {
       const answer = await gateway.request('/api/v1/jobs/55555555-5555-4555-8555-555555555555', { key: 'ops' });
       expect(answer.status).toBe(503);
     } finally {
       answered();
-      slow.unsubscribe();
+      await slow.close();
     }
   });
 
   it('answers 502 when job-state answers something that is not a reply', async () => {
-    const odd = nats.nc.subscribe('job.state.get', {
-      callback: (_err, msg) => {
-        msg.respond(JSON.stringify({ hello: 'world' }));
-      },
-    });
-    await nats.nc.flush();
+    const odd = new RpcServer({ url: nats.server.url, name: 'odd-state', queue: QueueGroup.JobState });
+    await odd.answer(Subjects.stateGet, () => ({ hello: 'world' }) as unknown as Reply<unknown>).startAnswering();
     try {
       const answer = await gateway.request('/api/v1/jobs/55555555-5555-4555-8555-555555555555', { key: 'ops' });
       expect(answer.status).toBe(502);
       expect(errorBody(answer).message).toContain('does not understand');
     } finally {
-      odd.unsubscribe();
+      await odd.close();
     }
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { apiError, Subjects, type RebuildProgress, type RebuildRequest, type Reply } from '@crux/contracts';
+import { apiError, QueueGroup, Subjects, type RebuildProgress, type RebuildRequest, type Reply } from '@crux/contracts';
+import { RpcServer } from '@crux/messaging';
 import { AuditResponder } from './support/audit-responder.js';
 import { errorBody, startTestGateway, startTestNats, type Gateway, type TestNats } from './support/gateway-fixture.js';
 import { StateResponder } from './support/state-responder.js';
@@ -25,33 +26,28 @@ describe('POST and GET /api/v1/admin/rebuild-state', () => {
   let gateway: Gateway;
   const asked: RebuildRequest[] = [];
   let running = false;
-  const subs: { unsubscribe(): void }[] = [];
+  let rebuilds: RpcServer;
 
   beforeAll(async () => {
     nats = await startTestNats();
     gateway = await startTestGateway(nats.server.url);
     // job-state's side: the first request starts one, a second while it runs is refused.
-    subs.push(
-      nats.nc.subscribe(Subjects.stateRebuild, {
-        callback: (_e, msg) => {
-          const request = msg.json<RebuildRequest>();
-          asked.push(request);
-          const reply: Reply<RebuildProgress> = running
-            ? { ok: false, error: apiError(409, 'Conflict', `a rebuild of the live state is already running (rebuild ${progress().rebuild_id}: 3 of 120 events)`) }
-            : { ok: true, value: progress({ actor: request.actor.id, reason: request.reason ?? null }) };
-          running = true;
-          msg.respond(JSON.stringify(reply));
-        },
-      }),
-      nats.nc.subscribe(Subjects.stateRebuildStatus, {
-        callback: (_e, msg) => void msg.respond(JSON.stringify({ ok: true, value: progress({ events_read: 60 }) } satisfies Reply<RebuildProgress>)),
-      }),
-    );
-    await nats.nc.flush();
+    rebuilds = new RpcServer({ url: nats.server.url, name: 'rebuild-state', queue: QueueGroup.JobState });
+    await rebuilds
+      .answer<RebuildRequest>(Subjects.stateRebuild, (request) => {
+        asked.push(request);
+        const reply: Reply<RebuildProgress> = running
+          ? { ok: false, error: apiError(409, 'Conflict', `a rebuild of the live state is already running (rebuild ${progress().rebuild_id}: 3 of 120 events)`) }
+          : { ok: true, value: progress({ actor: request.actor.id, reason: request.reason ?? null }) };
+        running = true;
+        return reply;
+      })
+      .answer(Subjects.stateRebuildStatus, () => ({ ok: true, value: progress({ events_read: 60 }) }) satisfies Reply<RebuildProgress>)
+      .startAnswering();
   });
 
   afterAll(async () => {
-    for (const s of subs) s.unsubscribe();
+    await rebuilds?.close();
     await gateway?.close();
     await nats?.close();
   });
@@ -88,15 +84,15 @@ describe('POST and GET /api/v1/admin/rebuild-state', () => {
 
   it('is not ready while job-state answers 503 because it is rebuilding, naming what job-state said', async () => {
     const rebuilding = 'the live state is being rebuilt from JOBS (60 of 120 events); try again shortly';
-    const state = await StateResponder.start(nats.nc, () => ({ ok: false, error: apiError(503, 'Service Unavailable', rebuilding) }));
-    const audit = await AuditResponder.start(nats.nc);
+    const state = await StateResponder.start(nats.server.url, () => ({ ok: false, error: apiError(503, 'Service Unavailable', rebuilding) }));
+    const audit = await AuditResponder.start(nats.server.url);
     try {
       const answer = await gateway.request('/readyz', { key: null });
       expect(answer.status).toBe(503);
       expect(errorBody(answer).message).toBe(`not ready: job_state: ${rebuilding}`);
     } finally {
-      state.stop();
-      audit.stop();
+      await state.stop();
+      await audit.stop();
     }
   });
 

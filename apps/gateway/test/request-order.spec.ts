@@ -156,11 +156,11 @@ describe('one rule for job ids: an upper-case UUID is the same job', () => {
     nats = await startTestNats();
     gateway = await startTestGateway(nats.server.url, {}, undefined, { commandTimeoutMs: 2000 });
     const answer = { ok: true as const, value: owned };
-    responder = await StateResponder.start(nats.nc, () => answer, undefined, { hold: () => answer, release: () => answer, restore: () => answer });
+    responder = await StateResponder.start(nats.server.url, () => answer, undefined, { hold: () => answer, release: () => answer, restore: () => answer });
   });
 
   afterAll(async () => {
-    responder?.stop();
+    await responder?.stop();
     await gateway?.close();
     await nats?.close();
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { Subjects, type JobCancelled, type JobView, type RebuildProgress } from '@crux/contracts';
+import { QueueGroup, Subjects, type JobCancelled, type JobView, type RebuildProgress } from '@crux/contracts';
+import { RpcServer } from '@crux/messaging';
 import { AuditResponder } from './support/audit-responder.js';
 import { errorBody, Keys, startTestGateway, startTestNats, type Answer, type Gateway, type KeyName, type RequestOptions, type TestNats } from './support/gateway-fixture.js';
 import { jobView, notFound, StateResponder } from './support/state-responder.js';
@@ -152,7 +153,7 @@ describe('who may use each route (the README authorisation table)', () => {
   let audit: AuditResponder;
   const jobs = new Map<string, JobView>();
   let cancelWatch: { unsubscribe(): void };
-  const rebuildWatches: { unsubscribe(): void }[] = [];
+  let rebuildWatch: RpcServer;
   let rebuildAsks = 0;
   /** Requests that reached job-state's commands or the audit service. */
   const reached = () =>
@@ -163,7 +164,7 @@ describe('who may use each route (the README authorisation table)', () => {
     gateway = await startTestGateway(nats.server.url);
     const view = (id: string): JobView => jobs.get(id) ?? jobView({ job_id: id, status: 'completed' });
     state = await StateResponder.start(
-      nats.nc,
+      nats.server.url,
       ({ job_id, owner }) => {
         const job = jobs.get(job_id);
         return job && (owner === undefined || owner === job.owner) ? { ok: true, value: job } : notFound(job_id);
@@ -184,16 +185,17 @@ describe('who may use each route (the README authorisation table)', () => {
         release: ({ job_id }) => ({ ok: true, value: { ...view(job_id), held: false } }),
       },
     );
-    audit = await AuditResponder.start(nats.nc);
+    audit = await AuditResponder.start(nats.server.url);
     // job-state's rebuild requests: counted, so a refused caller is seen asking nothing.
     const rebuild: RebuildProgress = { rebuild_id: PLAN, status: 'running', trigger: 'operator', events_read: 0, events_total: 0, jobs_restored: 0, jobs_deleted: 0, started_at: new Date().toISOString(), finished_at: null, actor: 'ops', reason: null, error: null };
+    rebuildWatch = new RpcServer({ url: nats.server.url, name: 'rebuild-state', queue: QueueGroup.JobState });
     for (const subject of [Subjects.stateRebuild, Subjects.stateRebuildStatus]) {
-      const callback = (_e: unknown, msg: { respond(data: string): boolean }) => {
+      rebuildWatch.answer(subject, () => {
         rebuildAsks++;
-        msg.respond(JSON.stringify({ ok: true, value: rebuild }));
-      };
-      rebuildWatches.push(nats.nc.subscribe(subject, { callback }));
+        return { ok: true, value: rebuild };
+      });
     }
+    await rebuildWatch.startAnswering();
     cancelWatch = nats.nc.subscribe('job.cancel.*', {
       callback: (_err, msg) => {
         const event = msg.json<JobCancelled>();
@@ -206,9 +208,9 @@ describe('who may use each route (the README authorisation table)', () => {
 
   afterAll(async () => {
     cancelWatch?.unsubscribe();
-    for (const w of rebuildWatches) w.unsubscribe();
-    state?.stop();
-    audit?.stop();
+    await rebuildWatch?.close();
+    await state?.stop();
+    await audit?.stop();
     await gateway?.close();
     await nats?.close();
   });

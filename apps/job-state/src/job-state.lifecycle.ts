@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Settings } from '@crux/contracts';
-import { closeNats, ensureJobsStream, type JetStreamManager, type NatsConnection } from '@crux/messaging';
+import { closeNats, ensureJobsStream, type JetStreamManager, type NatsConnection, type RpcServer } from '@crux/messaging';
 import type { Redis } from 'ioredis';
 import { DeletionDetector, RECONCILE_EVERY_MS } from './expiry/deletion-detector.js';
 import { RevokeWatcher } from './expiry/revoke-watcher.js';
@@ -10,13 +10,12 @@ import { ProjectionWatch } from './rebuild/projection-watch.js';
 import { StateRebuilder } from './rebuild/state-rebuilder.js';
 import { closeRedis } from './redis/connect-redis.js';
 import { enableKeyspaceNotifications } from './redis/keyspace-notifications.js';
-import { StateRequests } from './requests/state-requests.service.js';
 import { Tokens } from './tokens.js';
 
 /**
  * Starts and stops the service in one place, in an order Nest's parallel hooks would not
- * guarantee: provision, consume, serve, watch; then stop serving and watching, stop
- * consuming, close connections.
+ * guarantee: provision, consume, watch, then serve requests; then stop serving and watching,
+ * stop consuming, close connections.
  */
 @Injectable()
 export class JobStateLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
@@ -31,7 +30,7 @@ export class JobStateLifecycle implements OnApplicationBootstrap, OnModuleDestro
     @Inject(Tokens.ProjectorRedis) private readonly projectorRedis: Redis,
     @Inject(Tokens.QueryRedis) private readonly queryRedis: Redis,
     @Inject(ProjectorLeadership) private readonly leadership: ProjectorLeadership,
-    @Inject(StateRequests) private readonly requests: StateRequests,
+    @Inject(Tokens.Requests) private readonly requests: RpcServer | null,
     @Inject(DeletionDetector) private readonly detector: DeletionDetector,
     @Inject(RevokeWatcher) private readonly revokes: RevokeWatcher,
     @Inject(PurgeService) private readonly purges: PurgeService,
@@ -48,7 +47,7 @@ export class JobStateLifecycle implements OnApplicationBootstrap, OnModuleDestro
     await this.leadership.start();
     // Redis that lost the live state (restart without persistence, FLUSHALL) gets it back from JOBS before anything is served.
     await this.projection.atStart();
-    this.requests.start();
+    // Requests are answered once this hook returns (job-state-app.ts: listen() follows).
     this.projection.start();
     await this.detector.start();
     this.revokes.start();
@@ -63,7 +62,8 @@ export class JobStateLifecycle implements OnApplicationBootstrap, OnModuleDestro
     if (this.closed) return;
     this.closed = true;
     if (this.resumeTimer) clearInterval(this.resumeTimer);
-    await this.requests.stop();
+    // Nothing new is asked of this replica; answers being prepared go out.
+    await this.requests?.close();
     await Promise.all([this.projection.stop(), this.rebuilder.stop(), this.detector.stop(), this.revokes.stop(), this.purges.stop()]);
     await this.leadership.stop();
     await closeNats(this.nc);

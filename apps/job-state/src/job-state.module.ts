@@ -1,6 +1,6 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import type { Settings } from '@crux/contracts';
-import { connectNats, jetstreamManager, type JetStreamManager, type NatsConnection } from '@crux/messaging';
+import { connectNats, jetstreamManager, type JetStreamManager, type NatsConnection, type RpcServer } from '@crux/messaging';
 import type { Redis } from 'ioredis';
 import { EventPublisher } from './events/event-publisher.js';
 import { JobHistory } from './events/job-history.js';
@@ -24,7 +24,7 @@ import { VerdictsService } from './verdicts/verdicts.service.js';
 import { JobWriter } from './redis/job-writer.js';
 import { JobCommands } from './requests/job-commands.js';
 import { JobQueries } from './requests/job-queries.js';
-import { StateRequests } from './requests/state-requests.service.js';
+import { StateRequestsController } from './requests/state-requests.controller.js';
 import { Tokens } from './tokens.js';
 
 export const SERVICE_NAME = 'crux-job-state';
@@ -38,12 +38,15 @@ const VERDICTS_WAIT_MS = 5_000;
 
 @Module({})
 export class JobStateModule {
-  static forRoot(settings: Settings): DynamicModule {
+  /** `rpc`: the transport the requests controller is served on (job-state-app.ts); none where a test runs no requests. */
+  static forRoot(settings: Settings, rpc: RpcServer | null = null): DynamicModule {
     const logger = new Logger('Redis');
     return {
       module: JobStateModule,
+      controllers: [StateRequestsController],
       providers: [
         { provide: Tokens.Settings, useValue: settings },
+        { provide: Tokens.Requests, useValue: rpc },
         { provide: Tokens.Nats, useFactory: () => connectNats({ url: settings.natsUrl, name: SERVICE_NAME }) },
         { provide: Tokens.JetStreamManager, useFactory: (nc: NatsConnection) => jetstreamManager(nc), inject: [Tokens.Nats] },
         {
@@ -102,7 +105,6 @@ export class JobStateModule {
             new VerdictsService(reader, new ProjectorProgress(jsm, mark), VERDICTS_WAIT_MS),
           inject: [JobReader, Tokens.JetStreamManager, JudgedMark],
         },
-        StateRequests,
         JobStateLifecycle,
       ],
       exports: [Projector, ProjectorLeadership, JobWriter, JobReader, JobQueries, PurgeService, DeletionDetector, RevokeWatcher],

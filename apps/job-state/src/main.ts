@@ -1,15 +1,15 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { loadSettings } from '@crux/contracts';
 import { natsAnswers, natsOpen, redisAnswers, serveHealth, serviceLogger } from '@crux/observability';
-import { JobStateModule, SERVICE_NAME } from './job-state.module.js';
+import { startJobStateApp } from './job-state-app.js';
+import { SERVICE_NAME } from './job-state.module.js';
 import { Tokens } from './tokens.js';
 
 async function bootstrap(): Promise<void> {
   const settings = loadSettings(process.env);
   const logger = serviceLogger(SERVICE_NAME, settings);
-  const app = await NestFactory.createApplicationContext(JobStateModule.forRoot(settings), { logger });
+  const app = await startJobStateApp(settings, logger);
   // SIGTERM/SIGINT → app.close(): stop serving and consuming, drain NATS, quit Redis.
   app.enableShutdownHooks();
   const nc = app.get(Tokens.Nats);

@@ -6,4 +6,6 @@ export const Tokens = {
   /** Carries the projector's batches; kept apart so queries never wait behind a batch. */
   ProjectorRedis: Symbol('ProjectorRedis'),
   QueryRedis: Symbol('QueryRedis'),
+  /** The RpcServer answering `job.state.*`, or null; stopped first at shutdown. */
+  Requests: Symbol('Requests'),
 } as const;

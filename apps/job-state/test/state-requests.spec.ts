@@ -11,7 +11,6 @@ import {
   type ListJobsRequest,
   type Reply,
 } from '@crux/contracts';
-import { requestJson } from '@crux/messaging';
 import { waitFor } from '@crux/test-harness';
 import { jobEvents } from './support/job-events.js';
 import { startJobState, type JobStateRig } from './support/job-state-harness.js';
@@ -22,9 +21,9 @@ describe('job.state.get and job.state.list over NATS', () => {
   const bobId = randomUUID();
   let lastSeq = 0;
 
-  const get = (request: GetJobRequest) => requestJson<GetJobRequest, JobView>(rig.nc, Subjects.stateGet, request, 10_000);
-  const getMany = (request: GetManyJobsRequest) => requestJson<GetManyJobsRequest, GetManyJobsReply>(rig.nc, Subjects.stateGetMany, request, 10_000);
-  const list = (request: ListJobsRequest) => requestJson<ListJobsRequest, ListJobsReply>(rig.nc, Subjects.stateList, request, 10_000);
+  const get = (request: GetJobRequest) => rig.request<JobView>(Subjects.stateGet, request);
+  const getMany = (request: GetManyJobsRequest) => rig.request<GetManyJobsReply>(Subjects.stateGetMany, request);
+  const list = (request: ListJobsRequest) => rig.request<ListJobsReply>(Subjects.stateList, request);
   const value = <T>(reply: Reply<T>): T => {
     if (!reply.ok) throw new Error(`expected ok, got ${JSON.stringify(reply.error)}`);
     return reply.value;

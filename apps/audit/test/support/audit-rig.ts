@@ -1,9 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { loadSettings, type Settings } from '@crux/contracts';
 import { closeNats, connectNats, type NatsConnection } from '@crux/messaging';
 import { startNats, type TestServer } from '@crux/test-harness';
-import { AuditModule } from '../../src/audit.module.js';
+import { startAuditApp } from '../../src/audit-app.js';
 import { TrailAccess } from './trail-access.js';
 import { VerdictsResponder } from './verdicts-responder.js';
 
@@ -26,8 +25,8 @@ export async function startAuditRig(options: { app?: boolean } = {}): Promise<Au
   const nats = await startNats();
   const settings = loadSettings({ NATS_URL: nats.url, CRUX_ARCHIVE_RETENTION_S: '3600' });
   const nc = await connectNats({ url: nats.url, name: 'audit-spec' });
-  const trail = await TrailAccess.open(nc);
-  const verdicts = new VerdictsResponder(nc);
+  const trail = await TrailAccess.open(nc, nats.url);
+  const verdicts = await VerdictsResponder.start(nats.url);
   let closed = false;
   const rig: AuditRig = {
     nats,
@@ -37,10 +36,7 @@ export async function startAuditRig(options: { app?: boolean } = {}): Promise<Au
     trail,
     verdicts,
     async startApp() {
-      rig.app = await NestFactory.createApplicationContext(AuditModule.forRoot(settings), {
-        logger: process.env.CRUX_TEST_VERBOSE ? ['error', 'warn', 'log'] : false,
-      });
-      await rig.app.init();
+      rig.app = await startAuditApp(settings, process.env.CRUX_TEST_VERBOSE ? ['error', 'warn', 'log'] : false);
       return rig.app;
     },
     async stopApp() {
@@ -52,7 +48,8 @@ export async function startAuditRig(options: { app?: boolean } = {}): Promise<Au
       if (closed) return;
       closed = true;
       await rig.stopApp();
-      verdicts.stop();
+      await verdicts.stop();
+      await trail.close();
       await closeNats(nc);
       await nats.stop();
     },

@@ -1,20 +1,28 @@
 import { ConsumerName, StreamName, Subjects, type AuditPage, type AuditQuery, type AuditRecord, type ChainVerdict, type JobEvent, type Reply } from '@crux/contracts';
-import { jetstream, jetstreamManager, publishEvent, requestJson, type JetStreamManager, type NatsConnection, type PubAck } from '@crux/messaging';
+import { createRpcClient, jetstream, jetstreamManager, publishEvent, requestReply, type JetStreamManager, type NatsConnection, type PubAck } from '@crux/messaging';
+import type { ClientNats } from '@nestjs/microservices';
 import { waitFor } from '@crux/test-harness';
 
 /**
  * What a test sees of the audit service from outside: it publishes JOBS events, reads the
  * AUDIT stream message by message (independently of the service's own reader), and asks
- * `audit.query` / `audit.verify` like the gateway does.
+ * `audit.query` / `audit.verify` like the gateway does, through a ClientProxy.
  */
 export class TrailAccess {
   private constructor(
     readonly nc: NatsConnection,
     readonly jsm: JetStreamManager,
+    private readonly client: ClientNats,
   ) {}
 
-  static async open(nc: NatsConnection): Promise<TrailAccess> {
-    return new TrailAccess(nc, await jetstreamManager(nc));
+  /** `natsUrl`: the server `nc` is connected to, for the ClientProxy's own connection. */
+  static async open(nc: NatsConnection, natsUrl: string): Promise<TrailAccess> {
+    return new TrailAccess(nc, await jetstreamManager(nc), createRpcClient({ url: natsUrl, name: 'trail-access' }));
+  }
+
+  /** Closes the ClientProxy; `nc` stays the caller's. */
+  close(): Promise<void> {
+    return this.client.close();
   }
 
   publish(event: JobEvent): Promise<PubAck> {
@@ -67,11 +75,11 @@ export class TrailAccess {
   }
 
   query(q: Partial<AuditQuery> | Record<string, unknown>): Promise<Reply<AuditPage>> {
-    return requestJson<unknown, AuditPage>(this.nc, Subjects.auditQuery, q, 10_000);
+    return requestReply<AuditPage>(this.client, Subjects.auditQuery, q, 10_000);
   }
 
   verify(): Promise<Reply<ChainVerdict>> {
-    return requestJson<unknown, ChainVerdict>(this.nc, Subjects.auditVerify, {}, 30_000);
+    return requestReply<ChainVerdict>(this.client, Subjects.auditVerify, {}, 30_000);
   }
 
   /** Waits until the recorder has acked everything the JOBS stream holds. */

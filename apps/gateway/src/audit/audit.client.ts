@@ -1,19 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Subjects, type AuditPage, type AuditQuery, type ChainVerdict, type Reply } from '@crux/contracts';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
-import { NatsService } from '../nats/nats.service.js';
-import { ServiceClient } from '../nats/service-client.js';
+import type { ClientNats } from '@nestjs/microservices';
+import { SERVICES_CLIENT, ServiceClient } from '../nats/service-client.js';
 
-/** Asks the audit service (queue group `audit`) about the deletion trail. No answer is a 503. */
+/** Asks the audit service (queue group `audit`, through the gateway's ClientProxy) about the deletion trail. No answer is a 503. */
 @Injectable()
 export class AuditClient {
   private readonly client: ServiceClient;
 
   constructor(
-    nats: NatsService,
+    @Inject(SERVICES_CLIENT) client: ClientNats,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
-    this.client = new ServiceClient(() => nats.nc, 'audit service');
+    this.client = new ServiceClient(client, 'audit service');
   }
 
   query(query: AuditQuery): Promise<AuditPage> {

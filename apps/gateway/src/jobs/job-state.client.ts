@@ -16,23 +16,23 @@ import {
   type Reply,
 } from '@crux/contracts';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
-import { NatsService } from '../nats/nats.service.js';
-import { ServiceClient } from '../nats/service-client.js';
+import type { ClientNats } from '@nestjs/microservices';
+import { SERVICES_CLIENT, ServiceClient } from '../nats/service-client.js';
 
 /**
- * Asks job-state (core NATS request/reply, queue group `job-state`) for jobs and gives it
- * operator commands. An error reply is passed through with the status job-state chose
- * (404, 409, 410 …); no answer is a 503.
+ * Asks job-state (its `@MessagePattern` handlers, queue group `job-state`, through the
+ * gateway's ClientProxy) for jobs and gives it operator commands. An error reply is passed
+ * through with the status job-state chose (404, 409, 410 …); no answer is a 503.
  */
 @Injectable()
 export class JobStateClient {
   private readonly client: ServiceClient;
 
   constructor(
-    nats: NatsService,
+    @Inject(SERVICES_CLIENT) client: ClientNats,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
-    this.client = new ServiceClient(() => nats.nc, 'job state service');
+    this.client = new ServiceClient(client, 'job state service');
   }
 
   get(request: GetJobRequest, timeoutMs?: number): Promise<JobView> {

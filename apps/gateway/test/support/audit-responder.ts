@@ -1,41 +1,38 @@
 import { QueueGroup, Subjects, type AuditPage, type AuditQuery, type AuditRecord, type ChainVerdict, type Reply } from '@crux/contracts';
-import { serveJson, type NatsConnection } from '@crux/messaging';
+import { RpcServer } from '@crux/messaging';
 
-/** Stands in for the audit service on `audit.query` / `audit.verify`, recording what it was asked. */
+/**
+ * Stands in for the audit service on `audit.query` / `audit.verify`, on the same Nest NATS
+ * transport and queue group, recording what it was asked.
+ */
 export class AuditResponder {
   readonly queries: AuditQuery[] = [];
   verifies = 0;
-  private readonly subs: { unsubscribe(): void }[];
 
-  private constructor(
-    nc: NatsConnection,
-    answerQuery: (query: AuditQuery) => Reply<AuditPage>,
-    answerVerify: () => Reply<ChainVerdict>,
-  ) {
-    this.subs = [
-      serveJson<AuditQuery, AuditPage>(nc, Subjects.auditQuery, QueueGroup.Audit, async (query) => {
-        this.queries.push(query);
-        return answerQuery(query);
-      }),
-      serveJson<unknown, ChainVerdict>(nc, Subjects.auditVerify, QueueGroup.Audit, async () => {
-        this.verifies++;
-        return answerVerify();
-      }),
-    ];
-  }
+  private constructor(private readonly server: RpcServer) {}
 
   static async start(
-    nc: NatsConnection,
+    natsUrl: string,
     answerQuery: (query: AuditQuery) => Reply<AuditPage> = () => ({ ok: true, value: { records: [], next_cursor: null } }),
     answerVerify: () => Reply<ChainVerdict> = () => ({ ok: true, value: { ok: true, records_checked: 0, first_bad_sequence: null, problem: null } }),
   ): Promise<AuditResponder> {
-    const responder = new AuditResponder(nc, answerQuery, answerVerify);
-    await nc.flush();
+    const server = new RpcServer({ url: natsUrl, name: 'audit-responder', queue: QueueGroup.Audit });
+    const responder = new AuditResponder(server);
+    server
+      .answer<AuditQuery>(Subjects.auditQuery, (query) => {
+        responder.queries.push(query);
+        return answerQuery(query);
+      })
+      .answer(Subjects.auditVerify, () => {
+        responder.verifies++;
+        return answerVerify();
+      });
+    await server.startAnswering();
     return responder;
   }
 
-  stop(): void {
-    for (const sub of this.subs) sub.unsubscribe();
+  stop(): Promise<void> {
+    return this.server.close();
   }
 }
 

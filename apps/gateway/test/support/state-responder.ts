@@ -14,7 +14,7 @@ import {
   type Reply,
   type GoneError,
 } from '@crux/contracts';
-import { serveJson, type NatsConnection } from '@crux/messaging';
+import { RpcServer } from '@crux/messaging';
 
 /** Answers to job-state's operator commands; a command without one is not served (no answer → 503). */
 export interface CommandAnswers {
@@ -36,8 +36,9 @@ const COMMAND_SUBJECTS: Record<keyof CommandAnswers, string> = {
 };
 
 /**
- * Stands in for job-state on `job.state.*`, recording what the gateway asked, so a test can
- * check the gateway's mapping. (The full-system tests use the real one.)
+ * Stands in for job-state on `job.state.*`, on the same Nest NATS transport and queue group,
+ * recording what the gateway asked, so a test can check the gateway's mapping. (The
+ * full-system tests use the real one.)
  */
 export class StateResponder {
   readonly gets: GetJobRequest[] = [];
@@ -51,50 +52,41 @@ export class StateResponder {
     hold: [],
     release: [],
   };
-  private readonly subs: { unsubscribe(): void }[] = [];
 
-  private constructor(
-    nc: NatsConnection,
-    private readonly answerGet: (request: GetJobRequest) => Reply<JobView>,
-    private readonly answerList: (request: ListJobsRequest) => Reply<ListJobsReply> = () => ({ ok: true, value: { jobs: [], next_cursor: null } }),
-    answers: CommandAnswers = {},
-  ) {
-    this.subs.push(
-      serveJson<GetJobRequest, JobView>(nc, Subjects.stateGet, QueueGroup.JobState, async (request) => {
-        this.gets.push(request);
-        return this.answerGet(request);
-      }),
-      serveJson<ListJobsRequest, ListJobsReply>(nc, Subjects.stateList, QueueGroup.JobState, async (request) => {
-        this.lists.push(request);
-        return this.answerList(request);
-      }),
-    );
-    for (const name of Object.keys(COMMAND_SUBJECTS) as (keyof CommandAnswers)[]) {
-      const answer = answers[name] as ((request: unknown) => Reply<unknown>) | undefined;
-      if (!answer) continue;
-      this.subs.push(
-        serveJson<unknown, unknown>(nc, COMMAND_SUBJECTS[name], QueueGroup.JobState, async (request) => {
-          (this.commands[name] as unknown[]).push(request);
-          return answer(request);
-        }),
-      );
-    }
-  }
+  private constructor(private readonly server: RpcServer) {}
 
   /** Starts answering; resolves once the server has the subscriptions, so no request finds nobody. */
   static async start(
-    nc: NatsConnection,
+    natsUrl: string,
     answerGet: (request: GetJobRequest) => Reply<JobView>,
-    answerList?: (request: ListJobsRequest) => Reply<ListJobsReply>,
-    commands?: CommandAnswers,
+    answerList: (request: ListJobsRequest) => Reply<ListJobsReply> = () => ({ ok: true, value: { jobs: [], next_cursor: null } }),
+    answers: CommandAnswers = {},
   ): Promise<StateResponder> {
-    const responder = new StateResponder(nc, answerGet, answerList, commands);
-    await nc.flush();
+    const server = new RpcServer({ url: natsUrl, name: 'state-responder', queue: QueueGroup.JobState });
+    const responder = new StateResponder(server);
+    server
+      .answer<GetJobRequest>(Subjects.stateGet, (request) => {
+        responder.gets.push(request);
+        return answerGet(request);
+      })
+      .answer<ListJobsRequest>(Subjects.stateList, (request) => {
+        responder.lists.push(request);
+        return answerList(request);
+      });
+    for (const name of Object.keys(COMMAND_SUBJECTS) as (keyof CommandAnswers)[]) {
+      const answer = answers[name] as ((request: unknown) => Reply<unknown>) | undefined;
+      if (!answer) continue;
+      server.answer(COMMAND_SUBJECTS[name], (request) => {
+        (responder.commands[name] as unknown[]).push(request);
+        return answer(request);
+      });
+    }
+    await server.startAnswering();
     return responder;
   }
 
-  stop(): void {
-    for (const sub of this.subs) sub.unsubscribe();
+  stop(): Promise<void> {
+    return this.server.close();
   }
 }
 

@@ -1,5 +1,5 @@
-import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
+import type { ClientNats } from '@nestjs/microservices';
 import {
   ConsumerName,
   loadSettings,
@@ -14,10 +14,11 @@ import {
 import {
   closeNats,
   connectNats,
+  createRpcClient,
   jetstream,
   jetstreamManager,
   publishEvent,
-  requestJson,
+  requestReply,
   type JetStreamManager,
   type NatsConnection,
   type PubAck,
@@ -25,7 +26,7 @@ import {
 import { startNats, startRedis, waitFor, type TestServer } from '@crux/test-harness';
 import { Redis } from 'ioredis';
 import { DeletionDetector } from '../../src/expiry/deletion-detector.js';
-import { JobStateModule } from '../../src/job-state.module.js';
+import { startJobStateApp } from '../../src/job-state-app.js';
 import { Projector } from '../../src/projector/projector.service.js';
 import { PurgeService } from '../../src/purge/purge.service.js';
 
@@ -58,9 +59,12 @@ export interface JobStateRig {
   purges: PurgeService;
   /** The test's own connections, apart from the service's. */
   nc: NatsConnection;
+  /** Asks `job.state.*` as the gateway does, through Nest's NATS client. */
+  client: ClientNats;
   jsm: JetStreamManager;
   redis: Redis;
   publish(event: JobEvent): Promise<PubAck>;
+  /** A request to job-state, answered within 30 s (ServiceUnavailableError otherwise). */
   request<A>(subject: string, payload: unknown): Promise<Reply<A>>;
   /** Waits until the projector has acked everything up to `seq` (applied, stale or rejected). */
   projected(seq: number): Promise<void>;
@@ -75,10 +79,8 @@ export interface JobStateRig {
   close(): Promise<void>;
 }
 
-async function startApp(settings: Settings): Promise<INestApplicationContext> {
-  return NestFactory.createApplicationContext(JobStateModule.forRoot(settings), {
-    logger: process.env.CRUX_TEST_VERBOSE ? ['error', 'warn', 'log', 'debug'] : false,
-  });
+function startApp(settings: Settings): Promise<INestApplicationContext> {
+  return startJobStateApp(settings, process.env.CRUX_TEST_VERBOSE ? ['error', 'warn', 'log', 'debug'] : false);
 }
 
 export async function startJobState(env: Record<string, string> = {}): Promise<JobStateRig> {
@@ -93,6 +95,7 @@ export async function startJobState(env: Record<string, string> = {}): Promise<J
   });
   let app: INestApplicationContext | null = await startApp(settings);
   const nc = await connectNats({ url: nats.url, name: 'job-state-spec' });
+  const client = createRpcClient({ url: nats.url, name: 'job-state-spec-client' });
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
   const redis = new Redis(redisServer.url);
@@ -117,10 +120,11 @@ export async function startJobState(env: Record<string, string> = {}): Promise<J
     detector: app.get(DeletionDetector),
     purges: app.get(PurgeService),
     nc,
+    client,
     jsm,
     redis,
     publish: (event) => publishEvent(js, event),
-    request: (subject, payload) => requestJson(nc, subject, payload, 30_000),
+    request: (subject, payload) => requestReply(client, subject, payload, 30_000),
     async projected(seq) {
       await waitFor(
         async () => (await jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector)).ack_floor.stream_seq >= seq,
@@ -148,6 +152,7 @@ export async function startJobState(env: Record<string, string> = {}): Promise<J
       if (closed) return;
       closed = true;
       await app?.close();
+      await client.close();
       await closeNats(nc);
       redis.disconnect();
       await nats.stop();
