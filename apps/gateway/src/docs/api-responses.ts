@@ -13,7 +13,7 @@ import type { Schema } from './dto-schema.js';
 
 const json = (schema: Schema) => ({ 'application/json': { schema } });
 
-/** Where a job's answers wait a while and may be asked again: the seconds to wait. */
+/** The header of a refusal that says when to try again (429, and the event streams' 503). */
 export const RETRY_AFTER = {
   'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer', minimum: 1 } },
 };

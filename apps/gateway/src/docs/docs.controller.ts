@@ -10,7 +10,7 @@ export class DocsController {
   constructor(private readonly description: ApiDescription) {}
 
   @Get('openapi.json')
-  @ApiOp('getOpenApi', 'operations', 'This OpenAPI document', 'Generated from the gateway’s controllers and the DTOs it validates requests with.')
+  @ApiOp('getOpenApi', 'operations', 'This OpenAPI document', "Generated from the gateway's controllers and the DTOs it validates requests with.")
   @ApiAnswer(200, 'OpenAPI 3.1', {
     type: 'object',
     required: ['openapi', 'info', 'paths'],

@@ -91,6 +91,9 @@ export function dtoSchema<T extends object>(cls: new () => T, docs: { [K in keyo
       else schema = { ...schema, ...validatorSchema(cls, meta) };
     }
     if (Object.keys(items).length > 0) schema.items = items;
+    // Validators are stored last decorator first; the type leads for a reader.
+    const { type, ...constraints } = schema;
+    schema = type === undefined ? constraints : { type, ...constraints };
     const doc = (docs as Record<string, FieldDoc | undefined>)[field];
     if (!doc) throw new Error(`${cls.name}.${field} has no description in the OpenAPI field docs`);
     const notes = own.map((m) => VALIDATOR_NOTES[m.name ?? '']).filter(Boolean);

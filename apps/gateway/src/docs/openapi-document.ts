@@ -42,7 +42,7 @@ const INFO_DESCRIPTION =
   '`{status_code, error, message}` (+ `details`). Authenticate with `Authorization: Bearer <api key>`; ' +
   "the key's role decides what it may do: **submitter** (submit, read and cancel its own jobs), " +
   '**operator** (every job; purge, restore, legal hold; the deletion trail), **auditor** (the deletion trail only). ' +
-  'Generated from the gateway’s controllers and the class-validator DTOs it validates requests with.';
+  "Generated from the gateway's controllers and the class-validator DTOs it validates requests with.";
 
 const TAGS: [string, string][] = [
   ['solve', 'Create jobs'],
@@ -119,6 +119,8 @@ export function buildOpenApiDocument(app: INestApplication, routes: readonly Reg
       'bearer',
     );
   for (const [name, description] of TAGS) builder.addTag(name, description);
-  const scanned = SwaggerModule.createDocument(app, builder.build(), { operationIdFactory: (_controller, method) => method, autoTagControllers: false });
+  const config = builder.build();
+  delete config.info.contact; // DocumentBuilder's empty default
+  const scanned = SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method, autoTagControllers: false });
   return completeDocument(scanned, routes);
 }
