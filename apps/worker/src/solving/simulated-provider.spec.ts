@@ -16,6 +16,15 @@ describe('the simulated provider', () => {
     expect(other.text).not.toEqual(first.text);
   });
 
+  it('at 0 ms latency answers within the same turn of the event loop, with no timer', async () => {
+    const provider = new SimulatedProvider({ latencyMs: 0 });
+    let answered = false;
+    void provider.complete(generateMessages(task), { purpose: 'generate' }).then(() => (answered = true));
+    // Only microtasks run here; a timer, even one of 0 ms, would need another turn.
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(answered).toBe(true);
+  });
+
   it('says it is simulated, in its name and in every text it writes', async () => {
     const provider = new SimulatedProvider({ latencyMs: 0 });
     expect(provider.name).toBe('simulated');

@@ -46,7 +46,9 @@ export class SimulatedProvider implements ModelProvider {
   constructor(private readonly options: SimulatedProviderOptions) {}
 
   async complete(messages: readonly ChatMessage[], options: CompletionOptions): Promise<Completion> {
-    await sleep(Math.max(0, this.options.latencyMs));
+    // No timer at 0 ms: even setTimeout(0) waits a millisecond and wakes the process once
+    // more per call, which made a pool child's trivial job cost several wake-ups.
+    if (this.options.latencyMs > 0) await sleep(this.options.latencyMs);
     const text = answer(messages, options.purpose);
     const promptChars = messages.reduce((sum, m) => sum + m.content.length, 0);
     const prompt_tokens = estimateTokens(promptChars);
