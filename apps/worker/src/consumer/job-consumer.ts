@@ -23,6 +23,7 @@ import { EventFollower, type HeardEvent } from './event-follower.js';
 import type { PublishRetry } from './job-event-publisher.js';
 import { JobNotices } from './job-notices.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
+import { RecentRuns } from './recent-runs.js';
 import type { WorkMessage } from './work-message.js';
 import { WorkPuller } from './work-puller.js';
 
@@ -47,7 +48,7 @@ export interface JobConsumerOptions {
   /** Most jobs taken ahead of free children while runs are short. @defaultValue the pool's size */
   prefetch?: number;
   /**
-   * Jobs are taken ahead only while recent runs took less than this on average: a job taken
+   * Jobs are taken ahead only while recent runs took less than this (their median): a job taken
    * ahead waits for a child of this worker while another worker may be free, and that wait
    * must stay short. @defaultValue 50
    */
@@ -77,8 +78,8 @@ export class JobConsumer {
   private readonly stopAbort = new AbortController();
   private runner: DeliveryRunner | undefined;
   private jsm: JetStreamManager | undefined;
-  /** Moving average of how long runs took (ms); null before the first. */
-  private runMs: number | null = null;
+  /** How long recent runs took: jobs are taken ahead only while they are short. */
+  private readonly recentRuns = new RecentRuns();
   /** Jobs received that have not yet been given a child (or let go). */
   private reserved = 0;
   private stopping = false;
@@ -142,7 +143,7 @@ export class JobConsumer {
       },
       stopping: () => this.stopping,
       stopSignal: this.stopAbort.signal,
-      noteRunTime: (ms) => (this.runMs = this.runMs === null ? ms : this.runMs + (ms - this.runMs) / 5),
+      noteRunTime: (ms) => this.recentRuns.note(ms),
       logger: this.logger,
     });
     this.forgetTimer = setInterval(() => void this.forgetSettled(), o.forgetEveryMs ?? 60_000);
@@ -189,7 +190,8 @@ export class JobConsumer {
 
   /** How many jobs to take ahead of free children now. */
   private aheadNow(): number {
-    const short = this.runMs !== null && this.runMs < (this.options.prefetchBelowMs ?? 50);
+    const typical = this.recentRuns.typicalMs();
+    const short = typical !== null && typical < (this.options.prefetchBelowMs ?? 50);
     return short ? (this.options.prefetch ?? this.options.pool.size) : 0;
   }
 

@@ -1,9 +1,10 @@
 /**
  * Keeps pull requests outstanding on the workers queue for as many jobs as the worker has
- * room for, on one inbox for the worker's lifetime: a freed child asks for one job more,
- * instead of a fetch (a subscription, a pull and an unsubscribe) per free child. Unlike the
- * client's consume(), which asks for more as soon as messages arrive, it asks only when the
- * worker says it has room, so a busy worker never hoards jobs another could run.
+ * room for, on one inbox for the worker's lifetime, instead of a fetch (a subscription, a pull
+ * and an unsubscribe) per free child, and in batches rather than a request per freed child
+ * (pullSize). Unlike the client's consume(), which asks for more as soon as messages arrive,
+ * it asks only when the worker says it has room, so a busy worker never hoards jobs another
+ * could run.
  *
  * A pull request lasts `expiresMs`; the server answers an expired one with 408 and how many
  * jobs it still owed. Heartbeats every `heartbeatMs` while a request waits: two missed (the
@@ -12,6 +13,7 @@
 import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { ConsumerName, StreamName } from '@crux/contracts';
 import type { PoolLogger } from '../pool/pool-types.js';
+import { pullSize } from './pull-size.js';
 import { WorkMessage } from './work-message.js';
 
 export interface WorkPullerOptions {
@@ -57,9 +59,9 @@ export class WorkPuller {
     })().catch(() => undefined);
   }
 
-  /** The worker has room for `room` more jobs than it holds: asks for what is not already asked for. */
+  /** The worker has room for `room` more jobs than it holds: asks for what is not already asked for (see pullSize). */
   want(room: number): void {
-    const more = room - this.owed;
+    const more = pullSize(room, this.owed);
     if (this.stopped || more < 1) return;
     const hb = this.options.heartbeatMs ?? 5000;
     const request = { batch: more, expires: nanos(this.options.expiresMs ?? 30_000), idle_heartbeat: nanos(hb) };
