@@ -91,4 +91,24 @@ describe('an answer given before the request has all arrived', () => {
       connection.close();
     }
   });
+
+  it('processes no request sent behind a refusal on the connection it closes', async () => {
+    const refused = 'not json';
+    const job = JSON.stringify({ question: 'sent behind a refusal' });
+    const connection = await rawConnect(gateway.url);
+    try {
+      connection.send(
+        purge(['Content-Type: text/plain', `Content-Length: ${refused.length}`]) +
+          refused +
+          head(['POST /api/v1/solve/basic HTTP/1.1', 'Host: x', `Authorization: Bearer ${Keys.alice}`, 'Content-Type: application/json', `Content-Length: ${job.length}`]) +
+          job,
+      );
+      const received = await connection.closed;
+      expect(firstStatus(received)).toBe(400);
+      expect(received.match(/^HTTP\/1\.1 /gm)).toHaveLength(1);
+      expect(await nats.messageCount()).toBe(0);
+    } finally {
+      connection.close();
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { ApiKeyRegistry } from '../auth/api-key-registry.js';
 import { authorize } from '../auth/authorize.js';
 import type { Principal } from '../auth/principal.js';
 import { ApiHttpError } from '../errors/api-http-error.js';
+import { isClosing } from '../http/lingering-close.js';
 import type { CruxRouteConfig } from '../http/route-config.js';
 import type { RouteTable } from '../http/route-table.js';
 import { UNMATCHED_ROUTE, type MetricsService } from '../metrics/metrics.service.js';
@@ -43,6 +44,12 @@ export function installEdgeHooks(fastify: FastifyInstance, deps: EdgeDeps): void
   });
 
   fastify.addHook('onRequest', (request, reply, done) => {
+    if (isClosing(request.raw.socket)) {
+      // Sent behind a refusal on a connection that is closing: neither processed nor answered.
+      reply.hijack();
+      done();
+      return;
+    }
     const config = request.routeOptions.config as CruxRouteConfig;
     const res = reply.raw;
     setSecurityHeaders(res, config.contentSecurityPolicy);

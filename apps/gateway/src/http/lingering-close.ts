@@ -12,6 +12,18 @@ export interface LingerLimits {
 export const LINGER: LingerLimits = { idleMs: 1000, maxMs: 5000 };
 
 const lingering = new WeakSet<Socket>();
+/** Connections that answered a refusal with `Connection: close`: they take no further request. */
+const closing = new WeakSet<Socket>();
+
+/**
+ * Whether this connection is closing after a refusal. A request that arrives on it anyway (sent
+ * before the client read the refusal, or by a client that ignores `Connection: close`) is not
+ * processed (RFC 9112 §9.6): its answer could not be written, and what it asks for must not
+ * happen unseen.
+ */
+export function isClosing(socket: Socket): boolean {
+  return closing.has(socket);
+}
 
 /**
  * Closes a connection in stages (RFC 9112 §9.6) after an answer given before the request had
@@ -25,6 +37,7 @@ const lingering = new WeakSet<Socket>();
  */
 export function lingeringClose(socket: Socket, request: IncomingMessage | null, limits: LingerLimits = LINGER): void {
   if (socket.destroyed || lingering.has(socket)) return;
+  closing.add(socket);
   if (request?.complete) {
     // Nothing more is owed: Node's own close (FIN once the answer is out, then close) is safe.
     Socket.prototype.destroySoon.call(socket);
@@ -71,5 +84,6 @@ export function lingeringClose(socket: Socket, request: IncomingMessage | null, 
  */
 export function lingerAfterAnswer(request: IncomingMessage): void {
   const socket = request.socket;
+  closing.add(socket);
   socket.destroySoon = () => lingeringClose(socket, request);
 }
