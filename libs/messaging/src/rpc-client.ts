@@ -7,7 +7,7 @@
  */
 import { ClientNats } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { defer, firstValueFrom, mergeMap, timeout, TimeoutError } from 'rxjs';
+import { defer, firstValueFrom, mergeMap, retry, tap, throwError, timeout, timer, TimeoutError } from 'rxjs';
 import type { Reply } from '@crux/contracts';
 import { natsConnectionOptions, type NatsConnectOptions } from './connection.js';
 
@@ -55,6 +55,14 @@ export function packetBytes(subject: string, payload: unknown): number {
   return Buffer.byteLength(JSON.stringify({ pattern: subject, data: payload, id: '00000000-0000-0000-0000-000000000000' }));
 }
 
+/** How often a request waiting for a lost connection checks whether it is back. */
+const RECONNECT_POLL_MS = 100;
+
+/** ClientNats rejects with this string (not an Error) while its connection is being re-established. */
+export function isReconnecting(error: unknown): boolean {
+  return typeof error === 'string' && error.startsWith('Error: Connection lost');
+}
+
 /**
  * Sorts a failure of `client.send`: errors of the client itself (the deadline, no responders,
  * a closed or lost connection — Errors, or the string ClientNats rejects with while it
@@ -63,24 +71,26 @@ export function packetBytes(subject: string, payload: unknown): number {
 export function classifyFailure(subject: string, timeoutMs: number, error: unknown): Error {
   if (error instanceof RequestTooLargeError) return error;
   if (error instanceof TimeoutError || error instanceof Error) return new ServiceUnavailableError(subject, timeoutMs, { cause: error });
-  if (typeof error === 'string' && /^Error: Connection (lost|closed)/.test(error)) {
-    return new ServiceUnavailableError(subject, timeoutMs, { cause: error });
-  }
+  if (isReconnecting(error)) return new ServiceUnavailableError(subject, timeoutMs, { cause: error });
   return new ServiceFaultError(subject, error);
 }
 
 /**
- * Asks `subject` and waits at most `timeoutMs` (connecting included) for the service's Reply.
- * Throws ServiceUnavailableError, RequestTooLargeError or ServiceFaultError.
+ * Asks `subject` and waits at most `timeoutMs` for the service's Reply, connecting included:
+ * while the connection is lost (a NATS node restarting, say) the request waits for it to come
+ * back rather than failing at once. Throws ServiceUnavailableError, RequestTooLargeError or
+ * ServiceFaultError.
  */
 export async function requestReply<A>(client: ClientNats, subject: string, payload: unknown, timeoutMs: number): Promise<Reply<A>> {
-  const answer$ = defer(async () => {
-    await client.connect();
-    const maxPayload = (client.unwrap<NatsConnection>().info?.max_payload ?? 0) as number;
-    // The client would refuse to publish it, and the caller hear only "no answer".
-    if (maxPayload > 0 && packetBytes(subject, payload) > maxPayload) throw new RequestTooLargeError(subject, maxPayload);
-  }).pipe(
+  const answer$ = defer(() => client.connect()).pipe(
+    tap(() => {
+      const maxPayload = (client.unwrap<NatsConnection>().info?.max_payload ?? 0) as number;
+      // The client would refuse to publish it, and the caller hear only "no answer".
+      if (maxPayload > 0 && packetBytes(subject, payload) > maxPayload) throw new RequestTooLargeError(subject, maxPayload);
+    }),
     mergeMap(() => client.send<Reply<A>, unknown>(subject, payload)),
+    // Only a connection being re-established is waited out: nothing was sent then.
+    retry({ delay: (error: unknown) => (isReconnecting(error) ? timer(RECONNECT_POLL_MS) : throwError(() => error)) }),
     timeout({ first: timeoutMs }),
   );
   try {

@@ -9,6 +9,7 @@ import { startNats, waitFor, type TestServer } from '@crux/test-harness';
 import {
   classifyFailure,
   createRpcClient,
+  isReconnecting,
   packetBytes,
   requestReply,
   RequestTooLargeError,
@@ -29,6 +30,8 @@ describe('classifyFailure', () => {
     expect(classifyFailure('s', 5, new TimeoutError())).toBeInstanceOf(ServiceUnavailableError);
     expect(classifyFailure('s', 5, new Error('Empty response. There are no subscribers listening to that message ("s")'))).toBeInstanceOf(ServiceUnavailableError);
     expect(classifyFailure('s', 5, 'Error: Connection lost. Trying to reconnect...')).toBeInstanceOf(ServiceUnavailableError);
+    expect(isReconnecting('Error: Connection lost. Trying to reconnect...')).toBe(true);
+    expect(isReconnecting(new Error('Connection lost'))).toBe(false);
     expect(classifyFailure('s', 5, { status: 'error', message: 'Internal server error' })).toBeInstanceOf(ServiceFaultError);
     expect(classifyFailure('s', 5, 'There is no matching message handler defined in the remote service.')).toBeInstanceOf(ServiceFaultError);
   });
@@ -132,6 +135,16 @@ describe('request/reply on the Nest NATS transport', () => {
     const maxPayload = client.unwrap<{ info?: { max_payload: number } }>().info?.max_payload ?? 1024 * 1024;
     const asked = requestReply(client, 'test.echo', { n: 1, pad: 'x'.repeat(maxPayload) }, 10_000);
     await expect(asked).rejects.toBeInstanceOf(RequestTooLargeError);
+  });
+
+  it('waits for a lost connection to come back within the deadline instead of failing at once', async () => {
+    expect((await requestReply(client, 'test.echo', { n: 1 }, 10_000)).ok).toBe(true);
+    await nats.crash();
+    await waitFor(async () => isReconnecting(await client.connect().then(() => null, (error: unknown) => error)), { what: 'the client to see its connection lost' });
+    const asked = requestReply<{ n: number }>(client, 'test.echo', { n: 2 }, 60_000);
+    await nats.restart();
+    const reply = await asked;
+    expect(reply.ok && reply.value.n).toBe(2);
   });
 
   it('sends the answers in progress when a replica closes, and hands new requests to the others', async () => {
