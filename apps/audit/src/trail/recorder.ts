@@ -1,23 +1,11 @@
 import { ConsumerName, isJudgedEventType, StreamName } from '@crux/contracts';
 import { BatchDrain, jetstream, type JsMsg, type NatsConnection } from '@crux/messaging';
-import type { Consumer } from '@nats-io/jetstream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readJobEvent, type RecordableEvent } from '../domain/index.js';
+import { PULL_MESSAGES, runOverlappingPulls } from './overlapping-pulls.js';
 import type { TrailWriter, WriterLogger } from './trail-writer.js';
 import type { VerdictsClient } from './verdicts-client.js';
 
-/** Messages asked for per pull, and most held unprocessed before pulling more. */
-const PULL_MESSAGES = 1000;
-/**
- * How long one pull waits for messages. Messages arrive as they come, so this adds no
- * latency; it bounds how long stopping waits for the pull to end.
- */
-const PULL_EXPIRES_MS = 2000;
-/**
- * The server's heartbeat on an idle pull. Well under half the expiry: the client gives a
- * pull up after two missed heartbeats, and must never mistake the pull's normal end for that.
- */
-const PULL_HEARTBEAT_MS = 500;
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 5000;
 /** Lost races for the tail after which a replica that is not leading steps back. */
@@ -49,10 +37,12 @@ interface Held {
 
 /**
  * Feeds the durable consumer `audit-recorder` (every JOBS event, shared by audit replicas)
- * to the trail writer, in stream order, a batch at a time: while a batch is being appended
- * the next gathers. A message is acked only once its record is in the trail, so a service
- * killed at any point leaves its events to be redelivered, and the writer skips those it
- * had already recorded.
+ * to the trail writer, in stream order, a batch at a time. Two batches are under way at once:
+ * while one is being appended, job-state is already asked for the verdicts of the next (and
+ * more events gather behind it), so an append never waits for a round trip to job-state. A
+ * batch is appended only after the one before it, and only once its own verdicts are known.
+ * A message is acked only once its record is in the trail, so a service killed at any point
+ * leaves its events to be redelivered, and the writer skips those it had already recorded.
  *
  * Replicas share the consumer and race for the trail's tail. A replica that keeps losing
  * that race, and has lately appended less than the others, hands the events it holds back
@@ -63,11 +53,13 @@ interface Held {
  * in flight to a replica that stopped listening, which would strand it until ack_wait.
  */
 export class Recorder {
-  /** Batches of up to MAX_BATCH (the writer pipelines them 100 at a time). */
+  /** Batches of up to MAX_BATCH, handed over once the batch before them is being appended. */
   private readonly batches = new BatchDrain<JsMsg>((batch) => this.handle(batch), {
     shouldContinue: () => !this.stopping,
-    onError: (error) => this.logger.error(`recording stopped on an unexpected error: ${(error as Error).stack ?? String(error)}`),
+    onError: (error) => this.unexpected(error),
   });
+  /** The append under way (the latest batch's); the next batch's append waits for it. Never rejects. */
+  private appending: Promise<void> = Promise.resolve();
   private pulling: Promise<void> | null = null;
   private stopping = false;
   private stopSignal = new AbortController();
@@ -90,12 +82,22 @@ export class Recorder {
     this.stopping = false;
     this.stopSignal = new AbortController();
     const consumer = await jetstream(this.nc).consumers.get(StreamName.Jobs, ConsumerName.Audit);
-    this.pulling = this.pullLoop(consumer);
+    this.pulling = runOverlappingPulls(consumer, {
+      deliver: (msg) => this.enqueue(msg),
+      holdOffMs: () => {
+        if (this.paused) return this.pausedUntil - Date.now();
+        // The trail is slower than the stream: let the writer catch up before taking more.
+        return this.batches.size >= PULL_MESSAGES ? 20 : 0;
+      },
+      wait: (ms) => this.pause(ms),
+      stopping: () => this.stopping,
+      warn: (message) => this.logger.warn(message),
+    });
   }
 
   /**
    * Stops pulling and lets the batch being appended finish; what was received but not
-   * started is handed back at once (nak) for another replica or the next start. Safe twice.
+   * appended is handed back at once (nak) for another replica or the next start. Safe twice.
    */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -103,35 +105,12 @@ export class Recorder {
     await this.pulling;
     this.pulling = null;
     await this.batches.settled();
+    await this.appending;
     for (const msg of this.batches.takeAll()) quietly(() => msg.nak());
   }
 
   private get paused(): boolean {
     return Date.now() < this.pausedUntil;
-  }
-
-  private async pullLoop(consumer: Consumer): Promise<void> {
-    while (!this.stopping) {
-      if (this.paused) {
-        await this.pause(this.pausedUntil - Date.now());
-        continue;
-      }
-      if (this.batches.size >= PULL_MESSAGES) {
-        // The trail is slower than the stream: let the writer catch up before taking more.
-        await this.pause(20);
-        continue;
-      }
-      try {
-        const batch = await consumer.fetch({ max_messages: PULL_MESSAGES, expires: PULL_EXPIRES_MS, idle_heartbeat: PULL_HEARTBEAT_MS });
-        for await (const msg of batch) this.enqueue(msg);
-      } catch (error) {
-        if (this.stopping) break;
-        // A stalled event loop looks like missed heartbeats: pull again at once.
-        if (/heartbeats missed/i.test((error as Error).message)) continue;
-        this.logger.warn(`pulling job events failed (${(error as Error).message}); retrying`);
-        await this.pause(1000);
-      }
-    }
   }
 
   private enqueue(msg: JsMsg): void {
@@ -142,7 +121,21 @@ export class Recorder {
     this.batches.push(msg);
   }
 
+  /**
+   * Sorts a batch out and asks for its verdicts at once, then waits for the append before it
+   * and starts its own: returns while that runs, so the drain hands over the next batch,
+   * whose verdicts are then asked for during this append.
+   */
   private async handle(batch: JsMsg[]): Promise<void> {
+    const held = this.sortOut(batch);
+    if (held.length === 0) return;
+    const verdicts = this.refusedInPlace(held);
+    await this.appending;
+    this.appending = this.append(held, verdicts).catch((error: unknown) => this.unexpected(error));
+  }
+
+  /** The events the trail keeps; the others are acked (not kept) or dropped (unreadable) here. */
+  private sortOut(batch: JsMsg[]): Held[] {
     const held: Held[] = [];
     for (const msg of batch) {
       const reading = readJobEvent(msg.subject, msg.string());
@@ -162,9 +155,15 @@ export class Recorder {
           break;
       }
     }
-    if (held.length === 0) return;
-    const refused = await this.refusedInPlace(held);
-    if (!refused) return;
+    return held;
+  }
+
+  /** Appends the batch once its verdicts are in, leaving out what the projection refused, and acks. */
+  private async append(held: Held[], verdicts: Promise<Map<string, string> | null>): Promise<void> {
+    // Stepped back or stopping since the batch was taken: it goes back to JetStream unrecorded.
+    if (this.stopping || this.paused) return handBack(held);
+    const refused = await verdicts;
+    if (!refused) return handBack(held);
     const kept = held.filter((h) => {
       const why = refused.get(h.event.id);
       if (why === undefined) return true;
@@ -175,7 +174,7 @@ export class Recorder {
     });
     if (kept.length === 0) return;
     const settled = await this.recordInPlace(kept);
-    if (!settled) return;
+    if (!settled) return handBack(kept);
     const left: JsMsg[] = [];
     for (const h of kept) {
       if (settled.has(h.event.id)) quietly(() => h.msg.ack());
@@ -185,6 +184,10 @@ export class Recorder {
     else this.stepBacksInARow = 0;
   }
 
+  private unexpected(error: unknown): void {
+    this.logger.error(`recording stopped on an unexpected error: ${(error as Error).stack ?? String(error)}`);
+  }
+
   /** Hands `left` and everything buffered to the other writer and stands back for a while. */
   private stepBack(left: JsMsg[]): void {
     this.stats.stepBacks++;
@@ -192,9 +195,9 @@ export class Recorder {
     this.stepBacksInARow++;
     const pause = Math.round(base * (0.75 + Math.random() * 0.5));
     this.pausedUntil = Date.now() + pause;
-    const handBack = [...left, ...this.batches.takeAll()];
-    for (const msg of handBack) quietly(() => msg.nak());
-    this.logger.log(`another audit replica is appending: handed ${handBack.length} events to it, pulling again in ${pause} ms`);
+    const returned = [...left, ...this.batches.takeAll()];
+    for (const msg of returned) quietly(() => msg.nak());
+    this.logger.log(`another audit replica is appending: handed ${returned.length} events to it, pulling again in ${pause} ms`);
   }
 
   /**
@@ -253,6 +256,11 @@ export class Recorder {
   private async pause(ms: number): Promise<void> {
     await sleep(Math.max(0, ms), undefined, { signal: this.stopSignal.signal }).catch(() => undefined);
   }
+}
+
+/** Hands events back for redelivery at once (to another replica, or this one after a restart). */
+function handBack(held: Held[]): void {
+  for (const h of held) quietly(() => h.msg.nak());
 }
 
 /** Acks fail only when the connection is gone, and then the server redelivers anyway. */

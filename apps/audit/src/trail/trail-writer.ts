@@ -1,4 +1,5 @@
 import { GENESIS_HASH, sha256Hex, Subjects, sealRecord, type AuditRecord } from '@crux/contracts';
+import { MAX_BATCH } from '@crux/messaging';
 import { DecayingCount, parseStoredRecord, recordBody, SeenEvents, type RecordableEvent } from '../domain/index.js';
 import { isTailConflict, type TrailEntry, type TrailStream } from './trail-stream.js';
 
@@ -17,7 +18,7 @@ export interface WriterLogger {
 export interface TrailWriterOptions {
   /** How many recent source event ids are kept to skip events already recorded. @defaultValue 100000 */
   seenCapacity?: number;
-  /** Records sent in one pipeline. @defaultValue 100 */
+  /** Records sent in one pipeline. @defaultValue MAX_BATCH, so a batch of the recorder is appended in one round trip */
   maxPipeline?: number;
   clock?: () => Date;
   logger?: WriterLogger;
@@ -67,7 +68,7 @@ export class TrailWriter {
     options: TrailWriterOptions = {},
   ) {
     this.seen = new SeenEvents(options.seenCapacity ?? 100_000);
-    this.maxPipeline = options.maxPipeline ?? 100;
+    this.maxPipeline = options.maxPipeline ?? MAX_BATCH;
     this.clock = options.clock ?? (() => new Date());
     this.logger = options.logger ?? silent;
   }
