@@ -1,13 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { closeNats, connectNats, type NatsConnection } from '@crux/messaging';
 import type { EventEnvelope, JobRevokedData, JobStartedData } from '@crux/contracts';
-import { startNats, waitFor, type TestServer } from '@crux/test-harness';
+import { startNats, TcpProxy, waitFor, type TestServer } from '@crux/test-harness';
 import { JobConsumer } from '../src/consumer/job-consumer.js';
 import { IGNORE_SIGTERM_FLAG } from '../src/pool/protocol.js';
 import type { WorkerPool } from '../src/pool/worker-pool.js';
 import { EventLog, provisionQueue, publishCancel, publishCreated, queueSettled } from './nats-helpers.js';
 import { CapturedLog, processExists, testPool } from './pool-helpers.js';
-import { TcpProxy } from './tcp-proxy.js';
 
 const ACK_WAIT_MS = 5000;
 

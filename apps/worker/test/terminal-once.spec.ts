@@ -7,12 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { closeNats, connectNats, jetstream, publishEvent, type NatsConnection } from '@crux/messaging';
 import { ConsumerName, JobEventType, StreamName, followEvent, serviceActor, type EventEnvelope, type JobCompletedData } from '@crux/contracts';
-import { startNats, waitFor, type TestServer } from '@crux/test-harness';
+import { startNats, TcpProxy, waitFor, type TestServer } from '@crux/test-harness';
 import { JobConsumer } from '../src/consumer/job-consumer.js';
 import type { WorkerPool } from '../src/pool/worker-pool.js';
 import { EventLog, provisionQueue, publishCreated, queueSettled } from './nats-helpers.js';
 import { CapturedLog, testPool } from './pool-helpers.js';
-import { TcpProxy } from './tcp-proxy.js';
 
 /** Short, so a delivery whose worker went silent comes back within a second. */
 const ACK_WAIT_MS = 1000;

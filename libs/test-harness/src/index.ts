@@ -2,6 +2,7 @@ export * from './crux-system.js';
 export * from './free-port.js';
 export * from './managed-process.js';
 export * from './servers.js';
+export * from './tcp-proxy.js';
 export * from './wait-for.js';
 export * from './workspace-root.js';
 export * from './nats-cluster.js';

@@ -18,6 +18,7 @@ import type { ProjectorFence } from '../redis/fenced-scripts.js';
 import { JobWriter, ProjectorFencedError, type ApplyOutcome } from '../redis/job-writer.js';
 import { Tokens } from '../tokens.js';
 import { JudgedMark } from '../verdicts/judged-mark.js';
+import { deliveryGap } from './delivery-gap.js';
 
 /** Messages the server may have outstanding to us; acks free room as batches land. */
 const PULL_MESSAGES = 1000;
@@ -48,6 +49,8 @@ export interface ProjectorStats {
   retries: number;
   /** Batches Redis refused because another replica took the projector lease over (never acked). */
   fenced: number;
+  /** Times deliveries were lost on the way and the consumer was rewound to its ack floor. */
+  rewinds: number;
 }
 
 /**
@@ -78,7 +81,9 @@ interface Pending {
  * with load and an idle stream still sees each event at once. A message is acked only after
  * Redis has answered for it (applied, stale or rejected). When Redis is down the batch is
  * retried in place, holding back everything after it, so events are never applied out of
- * order because an earlier one failed.
+ * order because an earlier one failed. Nor because one was lost on the way: a gap in the
+ * consumer's delivery numbers (its connection or NATS node died with deliveries in flight)
+ * rewinds the consumer to its ack floor, so the lost events come first.
  *
  * With several replicas, only the holder of the projector lease consumes (see
  * ProjectorLeadership): start() does nothing elsewhere, and every batch is written under the
@@ -98,9 +103,16 @@ export class Projector {
   private fenced = false;
   private wake: (() => void) | null = null;
   private lease: ProjectorLease | null = null;
+  /** Which consume() deliveries are taken from: those of an earlier one are dropped unacked. */
+  private generation = 0;
+  /** Delivery sequence of the last message taken from the current consume(). */
+  private lastDelivery = 0;
+  /** Why a rewind is wanted, while one is wanted or under way. */
+  private rewindWanted: string | null = null;
+  private rewinding = false;
   /** The epoch this run writes under, taken from the lease at start(); none without a lease. */
   private fence: ProjectorFence | undefined;
-  readonly stats: ProjectorStats = { applied: 0, stale: 0, ignored: 0, skipped: 0, dropped: 0, failed: 0, retries: 0, fenced: 0 };
+  readonly stats: ProjectorStats = { applied: 0, stale: 0, ignored: 0, skipped: 0, dropped: 0, failed: 0, retries: 0, fenced: 0, rewinds: 0 };
 
   constructor(
     @Inject(Tokens.Nats) private readonly nc: NatsConnection,
@@ -145,15 +157,22 @@ export class Projector {
     this.fence = this.lease?.epoch ? { epoch: this.lease.epoch } : undefined;
     this.stopping = false;
     this.fenced = false;
+    this.messages = await this.consumeFromAckFloor();
+  }
+
+  /** Rewinds the consumer to its ack floor and consumes it; deliveries of any earlier consume() are dropped from now on. */
+  private async consumeFromAckFloor(): Promise<ConsumerMessages> {
     const from = await rewindConsumerToAckFloor(this.jsm, StreamName.Jobs, projectorConsumerConfig());
     this.logger.log(`projecting JOBS from sequence ${from}`);
     this.judged.reset(from - 1);
     const consumer = await jetstream(this.nc).consumers.get(StreamName.Jobs, ConsumerName.Projector);
-    this.messages = await consumer.consume({
+    const generation = ++this.generation;
+    this.lastDelivery = 0;
+    return consumer.consume({
       max_messages: PULL_MESSAGES,
       expires: PULL_EXPIRES_MS,
       idle_heartbeat: PULL_HEARTBEAT_MS,
-      callback: (msg) => this.enqueue(msg),
+      callback: (msg) => this.enqueue(msg, generation),
     });
   }
 
@@ -173,9 +192,61 @@ export class Projector {
     return this.writer.apply(plan);
   }
 
-  private enqueue(msg: JsMsg): void {
+  private enqueue(msg: JsMsg, generation: number): void {
     if (this.fenced) return; // the new leader rewound the consumer: it applies these
+    // From a consume() given up for a rewind: the rewound consumer delivers it again, in order.
+    if (generation !== this.generation) return;
+    const delivery = msg.info.deliverySequence;
+    const gap = deliveryGap(this.lastDelivery, delivery);
+    if (gap) {
+      // The server counts a lost delivery as delivered and sends it again only after
+      // ack_wait, behind this one: applied in that order a job's `completed` would be refused
+      // from `pending` and its late `started` would leave it `running` for good.
+      this.generation++;
+      this.rewind(`${ConsumerName.Projector}: ${gap}`);
+      return;
+    }
+    this.lastDelivery = delivery;
     this.batches.push(msg);
+  }
+
+  /**
+   * Starts consuming again from the ack floor, so that what never arrived comes first, in
+   * stream order; what was applied after the floor is stale (version). The batch in hand is
+   * finished first. Tried until it works, unless the projector is stopped or fenced meanwhile
+   * (whoever starts it again rewinds anyway).
+   */
+  private rewind(why: string): void {
+    this.rewindWanted = why;
+    if (this.rewinding) return;
+    this.rewinding = true;
+    this.stats.rewinds++;
+    this.judged.lose();
+    void (async () => {
+      let delay = RETRY_MIN_MS;
+      while (this.rewindWanted !== null) {
+        const messages = this.messages;
+        if (!messages || this.stopping || this.fenced) return;
+        this.logger.warn(`${this.rewindWanted}: rewinding ${ConsumerName.Projector} to its ack floor`);
+        this.rewindWanted = null;
+        try {
+          await messages.close().catch(() => undefined);
+          await this.batches.settled();
+          if (this.messages !== messages || this.stopping || this.fenced) return;
+          const next = await this.consumeFromAckFloor();
+          if (this.messages !== messages || this.stopping || this.fenced) {
+            await next.close().catch(() => undefined);
+            return;
+          }
+          this.messages = next;
+          delay = RETRY_MIN_MS;
+        } catch (error) {
+          this.rewindWanted = `rewinding again after a failure (${(error as Error).message})`;
+          await new Promise((resolve) => setTimeout(resolve, delay));
+          delay = Math.min(delay * 2, RETRY_MAX_MS);
+        }
+      }
+    })().finally(() => (this.rewinding = false));
   }
 
   private async applyBatch(batch: JsMsg[]): Promise<void> {

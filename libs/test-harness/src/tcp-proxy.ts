@@ -1,10 +1,11 @@
 /**
- * A TCP proxy in front of the test's nats-server, so one worker can lose its connection
+ * A TCP proxy in front of the test's nats-server, so one service can lose its connection
  * while the server, and everyone else, stays up: `cut()` drops its connections and refuses
  * new ones until `restore()`. That is how a cancel gets published while a worker is away.
  * `hold()` keeps the connections but forwards nothing either way until `release()`, which
  * delivers everything held, in order: a worker that does not notice it was away, as when
- * its process was frozen.
+ * its process was frozen. `hold()` then `cut()` loses what was held, as a connection does
+ * that dies with messages in flight.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
