@@ -1,5 +1,5 @@
 import { ConsumerName, isJudgedEventType, StreamName } from '@crux/contracts';
-import { BatchDrain, jetstream, type JsMsg, type NatsConnection } from '@crux/messaging';
+import { BatchDrain, jetstream, MAX_BATCH, type JsMsg, type NatsConnection } from '@crux/messaging';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readJobEvent, type RecordableEvent } from '../domain/index.js';
 import { PULL_MESSAGES, runOverlappingPulls } from './overlapping-pulls.js';
@@ -16,6 +16,8 @@ const MAX_CONFLICTS = 1;
  * longest pause bounds how long events wait when the leader dies.
  */
 const STEP_BACK_MS = [500, 5000] as const;
+/** Full batches taken ahead of their appends in a backlog: one appending, the others waiting for verdicts. */
+const BATCHES_AHEAD = 4;
 
 export interface RecorderStats {
   /** JOBS messages acked without a record: event types the trail does not keep. */
@@ -37,10 +39,10 @@ interface Held {
 
 /**
  * Feeds the durable consumer `audit-recorder` (every JOBS event, shared by audit replicas)
- * to the trail writer, in stream order, a batch at a time. Two batches are under way at once:
- * while one is being appended, job-state is already asked for the verdicts of the next (and
- * more events gather behind it), so an append never waits for a round trip to job-state. A
- * batch is appended only after the one before it, and only once its own verdicts are known.
+ * to the trail writer, in stream order, a batch at a time. Batches are pipelined: while one
+ * is being appended, job-state is already asked for the verdicts of the next (in a backlog,
+ * of the next few), so an append rarely waits for a round trip to job-state. A batch is
+ * appended only after the one before it, and only once its own verdicts are known.
  * A message is acked only once its record is in the trail, so a service killed at any point
  * leaves its events to be redelivered, and the writer skips those it had already recorded.
  *
@@ -53,13 +55,15 @@ interface Held {
  * in flight to a replica that stopped listening, which would strand it until ack_wait.
  */
 export class Recorder {
-  /** Batches of up to MAX_BATCH, handed over once the batch before them is being appended. */
+  /** Batches of up to MAX_BATCH, taken as handle() allows (see there). */
   private readonly batches = new BatchDrain<JsMsg>((batch) => this.handle(batch), {
     shouldContinue: () => !this.stopping,
     onError: (error) => this.unexpected(error),
   });
-  /** The append under way (the latest batch's); the next batch's append waits for it. Never rejects. */
+  /** The latest batch's append, queued behind the ones before; the next batch's waits for it. Never rejects. */
   private appending: Promise<void> = Promise.resolve();
+  /** The appends of the batches taken and not yet appended, oldest first. */
+  private readonly unappended: Promise<void>[] = [];
   private pulling: Promise<void> | null = null;
   private stopping = false;
   private stopSignal = new AbortController();
@@ -122,16 +126,24 @@ export class Recorder {
   }
 
   /**
-   * Sorts a batch out and asks for its verdicts at once, then waits for the append before it
-   * and starts its own: returns while that runs, so the drain hands over the next batch,
-   * whose verdicts are then asked for during this append.
+   * Sorts a batch out, asks for its verdicts at once and queues its append behind the one
+   * before. A partial batch then waits until that earlier append is done (its own has begun),
+   * so the next batch gathers meanwhile and batches grow with load instead of multiplying. A
+   * full batch means a backlog (a purge): the next is taken at once, up to BATCHES_AHEAD
+   * waiting for their verdicts, because job-state answers slowly while it executes a purge
+   * and one question at a time would leave the trail far behind it.
    */
   private async handle(batch: JsMsg[]): Promise<void> {
     const held = this.sortOut(batch);
     if (held.length === 0) return;
     const verdicts = this.refusedInPlace(held);
-    await this.appending;
-    this.appending = this.append(held, verdicts).catch((error: unknown) => this.unexpected(error));
+    const appended = this.appending.then(() => this.append(held, verdicts)).catch((error: unknown) => this.unexpected(error));
+    this.appending = appended;
+    this.unappended.push(appended);
+    // Appends finish in the order they were queued.
+    void appended.then(() => this.unappended.shift());
+    const ahead = batch.length >= MAX_BATCH ? BATCHES_AHEAD : 1;
+    while (this.unappended.length > ahead) await this.unappended[0];
   }
 
   /** The events the trail keeps; the others are acked (not kept) or dropped (unreadable) here. */
