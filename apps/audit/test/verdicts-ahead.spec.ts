@@ -47,4 +47,25 @@ describe('asking for verdicts one batch ahead', () => {
       rig.verdicts.paused = false;
     }
   });
+
+  it('in a backlog, asks for the verdicts of several full batches at once while job-state is slow to answer', async () => {
+    const events = Array.from({ length: 3000 }, () => deletion());
+    const before = await rig.trail.count();
+    try {
+      // A backlog: everything is in JOBS before the recorder starts, so after the first it takes full batches.
+      await rig.stopApp();
+      for (const event of events) await rig.trail.publish(event);
+      rig.verdicts.delayMs = 1000;
+      rig.verdicts.maxOutstanding = 0;
+      await rig.startApp();
+      await rig.trail.waitCount(before + events.length, 60_000);
+      // One batch at a time would leave at most two questions open (the batch appending and the next).
+      expect(rig.verdicts.maxOutstanding).toBeGreaterThanOrEqual(3);
+      const records = await rig.trail.records();
+      expect(records.slice(before).map((r) => r.source_event_id)).toEqual(events.map((e) => e.id));
+      expect(verifyChain(records).ok).toBe(true);
+    } finally {
+      rig.verdicts.delayMs = 0;
+    }
+  });
 });

@@ -11,6 +11,11 @@ export class VerdictsResponder {
   private readonly refusals = new Map<string, EventRefusal>();
   paused = false;
   asked = 0;
+  /** How long each answer takes, as when job-state is busy (a purge running). */
+  delayMs = 0;
+  /** Requests asked and not answered yet, now and at most so far. */
+  outstanding = 0;
+  maxOutstanding = 0;
 
   private constructor(private readonly server: RpcServer) {}
 
@@ -29,9 +34,16 @@ export class VerdictsResponder {
     return this.server.close();
   }
 
-  private answer({ events }: VerdictsRequest): Reply<VerdictsReply> {
+  private async answer({ events }: VerdictsRequest): Promise<Reply<VerdictsReply>> {
     this.asked++;
-    if (this.paused) return { ok: false, error: { status_code: 503, error: 'Service Unavailable', message: 'not judged yet' } };
-    return { ok: true, value: { refused: events.flatMap((e) => this.refusals.get(e.id) ?? []) } };
+    this.outstanding++;
+    this.maxOutstanding = Math.max(this.maxOutstanding, this.outstanding);
+    try {
+      if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+      if (this.paused) return { ok: false, error: { status_code: 503, error: 'Service Unavailable', message: 'not judged yet' } };
+      return { ok: true, value: { refused: events.flatMap((e) => this.refusals.get(e.id) ?? []) } };
+    } finally {
+      this.outstanding--;
+    }
   }
 }
