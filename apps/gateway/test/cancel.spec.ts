@@ -159,6 +159,21 @@ describe('cancelling a job (DELETE /api/v1/jobs/{id})', () => {
     expect(await cancelEvents(id)).toHaveLength(1);
   });
 
+  it('answers 409 naming the outcome JOBS stored before the cancel, even when job-state has applied neither in time', async () => {
+    for (const type of ['completed', 'failed'] as const) {
+      const id = addJob('alice', 'running', 'stalled');
+      // The worker's outcome is in the log; the projection lags behind it (a failover).
+      const at = new Date().toISOString();
+      const data = type === 'completed' ? { result: { output: 'done' } } : { error: 'no', reason: 'error' };
+      await nats.js.publish(`job.${type}.${id}`, JSON.stringify({ id: randomUUID(), type, job_id: id, occurred_at: at, actor: { kind: 'service', id: 'worker-1' }, data }));
+      const answer = await impatient.request(`/api/v1/jobs/${id}`, { method: 'DELETE', key: 'alice' });
+      expect(answer.status).toBe(409);
+      expect(errorBody(answer).message).toBe(`job ${id} is already ${type}`);
+      // The request itself is on record, after the outcome: it changes nothing.
+      expect(await cancelEvents(id)).toHaveLength(1);
+    }
+  });
+
   it('stores a cancel retried before job-state applied the first (the answer was lost) once: one job.cancel in JOBS', async () => {
     const id = addJob('alice', 'running', 'stalled');
     // The first try's answer never reached the client (gateway killed, a 5xx): it asks again.

@@ -39,21 +39,44 @@ export class JobCancelService {
     if (isTerminal(before.status)) throw alreadyEnded(jobId, before.status);
 
     const step = cancelStep(jobId, before.version, await this.lastCancelSeq(jobId));
+    let cancelSeq: number;
     if (step.kind === 'publish') {
       const event = { ...makeEvent<'cancel', JobCancelData>('cancel', jobId, actorOf(principal), { reason }), id: step.eventId };
       try {
-        await publishEvent(this.nats.js, event);
+        cancelSeq = (await publishEvent(this.nats.js, event)).seq;
       } catch (error) {
         throw new ApiHttpError(503, 'the cancel could not be recorded: the event log (JetStream) did not acknowledge it; try again shortly', undefined, {
           cause: error,
         });
       }
-    }
+    } else cancelSeq = step.cancelSeq;
 
     const after = await this.awaitTerminal(lookup, before);
-    if (after.status === JobStatus.Cancelled || !isTerminal(after.status)) return after;
+    if (after.status === JobStatus.Cancelled) return after;
     // It completed or failed before the cancel reached it: the projector kept that outcome.
-    throw alreadyEnded(jobId, after.status);
+    if (isTerminal(after.status)) throw alreadyEnded(jobId, after.status);
+    // Not applied yet (job-state lags, or is failing over). The log decides what it will
+    // show: an outcome stored before the cancel wins, and the cancel changes nothing.
+    const outcome = await this.outcomeBefore(jobId, cancelSeq);
+    if (outcome) throw alreadyEnded(jobId, outcome);
+    return after;
+  }
+
+  /**
+   * The job's outcome (`completed` or `failed`) when JOBS stored it before `cancelSeq`; null
+   * when it has none before, or JOBS cannot say now (the cancel stands, as stored).
+   */
+  private async outcomeBefore(jobId: string, cancelSeq: number): Promise<JobStatus | null> {
+    try {
+      const jsm = await this.nats.jsm();
+      for (const type of [JobEventType.Completed, JobEventType.Failed] as const) {
+        const msg = await jsm.direct.getMessage(StreamName.Jobs, { last_by_subj: Subjects.jobEvent(type, jobId) });
+        if (msg && msg.seq < cancelSeq) return type === JobEventType.Completed ? JobStatus.Completed : JobStatus.Failed;
+      }
+    } catch {
+      return null;
+    }
+    return null;
   }
 
   /** The JOBS sequence of the job's latest `job.cancel`, or null when it has none. */
