@@ -46,6 +46,20 @@ async function eventSeqs(jsm: JetStreamManager, type: JobEventType): Promise<Map
   }
 }
 
+/** A job that did not end: what the API says and what `JOBS` holds of it, to tell which step lost it. */
+async function whereItStopped(system: CruxSystem, jsm: JetStreamManager, id: string): Promise<string> {
+  const stored: string[] = [];
+  for (let seq = 1; ; ) {
+    const msg = await jsm.direct.getMessage(StreamName.Jobs, { seq, next_by_subj: Subjects.jobHistory(id) }).catch(() => null);
+    if (!msg) break;
+    stored.push(`${msg.subject.split('.')[1]} (seq ${msg.seq})`);
+    seq = msg.seq + 1;
+  }
+  const answer = await system.request(`/api/v1/jobs/${id}`, ops).catch(() => null);
+  const status = answer?.status === 200 ? ((await answer.json()) as { status: string }).status : `HTTP ${answer?.status ?? 'no answer'}`;
+  return `the API says ${status}; JOBS holds ${stored.join(', ') || 'nothing'} of it`;
+}
+
 describe('a 3-node NATS cluster with two of every service', () => {
   let system: CruxSystem;
   let nc: NatsConnection;
@@ -124,7 +138,9 @@ describe('a 3-node NATS cluster with two of every service', () => {
             return body && ['completed', 'failed', 'cancelled'].includes(body.status) ? body.status : undefined;
           },
           { what: `job ${id} to end`, timeoutMs: 60_000, intervalMs: 250 },
-        ),
+        ).catch(async (error: Error) => {
+          throw new Error(`${error.message}\n${await whereItStopped(system, jsm, id)}`, { cause: error });
+        }),
       ),
     );
     const expected = accepted.map((id) => (cancelled.includes(id) ? 'cancelled' : 'completed'));
