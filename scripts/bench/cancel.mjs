@@ -34,9 +34,24 @@ export const KNOBS = {
   BENCH_CANCEL_COUNT: { default: 200, min: 1, max: 100_000, meaning: 'measured cancels of each kind of child' },
   BENCH_CANCEL_PARALLEL: { default: 4, min: 1, max: 64, meaning: 'cancels in flight at once (a batch); at most the pool size' },
   BENCH_CANCEL_CONCURRENCY: { default: 4, min: 1, max: 64, meaning: "the worker's CRUX_WORKER_CONCURRENCY (children in its pool)" },
-  BENCH_CANCEL_GRACE_MS: { default: 200, min: 0, max: 60_000, meaning: 'CRUX_REVOKE_GRACE_MS of the stubborn case (the cooperative case keeps the default)' },
-  BENCH_CANCEL_LATENCY_MS: { default: 200, min: 0, max: 10_000, meaning: 'CRUX_SIMULATED_LATENCY_MS: each simulated model call of the cancelled jobs' },
-  BENCH_CANCEL_N_ITERS: { default: 50, min: 1, max: 50, meaning: 'n_iters of each cancelled job (it must still be running when cancelled)' },
+  BENCH_CANCEL_GRACE_MS: {
+    default: 200,
+    min: 0,
+    max: 60_000,
+    meaning: 'CRUX_REVOKE_GRACE_MS of the stubborn case (the cooperative case keeps the default)',
+  },
+  BENCH_CANCEL_LATENCY_MS: {
+    default: 200,
+    min: 0,
+    max: 10_000,
+    meaning: 'CRUX_SIMULATED_LATENCY_MS: each simulated model call of the cancelled jobs',
+  },
+  BENCH_CANCEL_N_ITERS: {
+    default: 50,
+    min: 1,
+    max: 50,
+    meaning: 'n_iters of each cancelled job (it must still be running when cancelled)',
+  },
   BENCH_CANCEL_POLL_MS: { default: 1, min: 1, max: 100, meaning: 'how often this process looks whether a cancelled child is gone' },
   BENCH_CANCEL_WARMUP: { default: 8, min: 0, max: 1000, meaning: 'unmeasured cancels before each kind' },
   ...CELERY_KNOBS,
@@ -65,7 +80,8 @@ const STUBBORN_MARGIN_MS = 50;
 export const cancel = {
   name: 'cancel',
   aliases: ['revoke', 'd'],
-  summary: 'cancel accepted (202) → child process gone, p50/p99, for a child that exits on SIGTERM and one that ignores it (SIGKILL after the grace)',
+  summary:
+    'cancel accepted (202) → child process gone, p50/p99, for a child that exits on SIGTERM and one that ignores it (SIGKILL after the grace)',
   services: ['gateway', 'job-state', 'worker', 'audit'],
   budgetS: 600,
   async run(ctx) {
@@ -82,7 +98,13 @@ export const cancel = {
     ctx.defer(() => system.stop());
     const nc = await connectNats({ url: system.nats.url, name: 'bench-cancel' });
     ctx.defer(() => closeNats(nc));
-    const tap = new EventTap(nc, [JobEventType.Started, JobEventType.Cancel, JobEventType.Revoked, JobEventType.Completed, JobEventType.Failed]);
+    const tap = new EventTap(nc, [
+      JobEventType.Started,
+      JobEventType.Cancel,
+      JobEventType.Revoked,
+      JobEventType.Completed,
+      JobEventType.Failed,
+    ]);
     ctx.defer(() => tap.close());
     await nc.flush();
     const http = jsonClient({ baseUrl: system.url, headers: AUTH_HEADERS, maxSockets: parallel * 2 });
@@ -108,7 +130,9 @@ export const cancel = {
       const worker = await system.startService('worker', i + 1, processEnv({ ...baseEnv, ...c.env }));
       ctx.log(`${c.key}: worker ${worker.label} up (pool of ${k.BENCH_CANCEL_CONCURRENCY}, revoke grace ${c.graceMs} ms)`);
       if (c.key === 'stubborn' && !worker.log().includes('TEST KNOB')) {
-        throw new Error(`the worker did not report the test knob CRUX_TEST_CHILD_IGNORES_SIGTERM: its build may predate it\n${worker.log()}`);
+        throw new Error(
+          `the worker did not report the test knob CRUX_TEST_CHILD_IGNORES_SIGTERM: its build may predate it\n${worker.log()}`,
+        );
       }
       const one = () => cancelOne({ http, tap, watch, body, jobPath: (id) => `/api/v1/jobs/${id}` });
       if (k.BENCH_CANCEL_WARMUP > 0) {
@@ -148,7 +172,8 @@ export const cancel = {
       answer: summarize(r.samples.map((x) => x.acceptedAt - x.sentAt)),
       took: summarize(r.samples.map((x) => x.tookMs)),
     }));
-    const goalOf = (/** @type {typeof results[number]} */ r) => (r.key === 'cooperative' ? COOPERATIVE_GOAL_MS : r.graceMs + STUBBORN_MARGIN_MS);
+    const goalOf = (/** @type {typeof results[number]} */ r) =>
+      r.key === 'cooperative' ? COOPERATIVE_GOAL_MS : r.graceMs + STUBBORN_MARGIN_MS;
     const pair = (/** @type {import('./lib/stats.mjs').Summary} */ s) => `${ms(s.p50)} / ${ms(s.p99)}`;
     const cs = celery.result
       ? {
@@ -157,7 +182,8 @@ export const cancel = {
           answer: summarize(celery.result.samples.map((x) => x.returnedAt - x.calledAt)),
         }
       : undefined;
-    const celeryCell = (/** @type {(c: NonNullable<typeof cs>, r: NonNullable<typeof celery.result>) => string} */ f) => (cs && celery.result ? f(cs, celery.result) : '—');
+    const celeryCell = (/** @type {(c: NonNullable<typeof cs>, r: NonNullable<typeof celery.result>) => string} */ f) =>
+      cs && celery.result ? f(cs, celery.result) : '—';
     const cooperative = stats.find((s) => s.r.key === 'cooperative');
     ctx.table({
       title: `cancel — accepted → child process gone, ${num(k.BENCH_CANCEL_COUNT)} cancels of each kind, ${parallel} at a time (pool of ${k.BENCH_CANCEL_CONCURRENCY}); Celery's revoke beside them`,
@@ -168,18 +194,30 @@ export const cancel = {
         ['accepted → gone max', ...stats.map((s) => ms(s.accepted.max)), celeryCell((c) => ms(c.accepted.max))],
         ["p99 ÷ Celery's", ...stats.map((s) => (cs ? times(ratio(s.accepted.p99, cs.accepted.p99)) : '—')), ''],
         ['goal for the p99', ...results.map((r) => `≤ ${ms(goalOf(r))}`), ''],
-        ['gone before accepted', ...results.map((r) => `${num(r.samples.filter((x) => x.goneAt <= x.acceptedAt).length)} of ${num(r.samples.length)}`), celeryCell((_c, r) => `${num(r.samples.filter((x) => x.goneAt <= x.returnedAt).length)} of ${num(r.samples.length)}`)],
+        [
+          'gone before accepted',
+          ...results.map((r) => `${num(r.samples.filter((x) => x.goneAt <= x.acceptedAt).length)} of ${num(r.samples.length)}`),
+          celeryCell((_c, r) => `${num(r.samples.filter((x) => x.goneAt <= x.returnedAt).length)} of ${num(r.samples.length)}`),
+        ],
         ['asked → gone p50 / p99', ...stats.map((s) => pair(s.sent)), celeryCell((c) => pair(c.sent))],
         ['asked → accepted p50 / p99', ...stats.map((s) => pair(s.answer)), celeryCell((c) => pair(c.answer))],
         ["worker's took_ms (SIGTERM → child reaped) p50 / p99", ...stats.map((s) => pair(s.took)), '—'],
-        ['outcomes (job.revoked / the REVOKED state)', ...results.map((r) => outcomes(r.samples)), celeryCell((_c, r) => `${num(r.samples.length)} REVOKED`)],
-        ["this process's worst gap between two looks at the pids", ...results.map((r) => ms(r.worstGapMs)), celeryCell((_c, r) => ms(r.worstGapMs))],
+        [
+          'outcomes (job.revoked / the REVOKED state)',
+          ...results.map((r) => outcomes(r.samples)),
+          celeryCell((_c, r) => `${num(r.samples.length)} REVOKED`),
+        ],
+        [
+          "this process's worst gap between two looks at the pids",
+          ...results.map((r) => ms(r.worstGapMs)),
+          celeryCell((_c, r) => ms(r.worstGapMs)),
+        ],
       ],
       notes: [
         "Crux: asked = DELETE /api/v1/jobs/{id} sent, accepted = its 202 received. Celery: asked = revoke() called, accepted = revoke() returned (the broadcast is published; it waits for no reply), both in the Celery client's process, as the original API called it.",
         'Gone: kill(pid, 0) fails (ESRCH) in this process, which looks every ' +
           `${k.BENCH_CANCEL_POLL_MS} ms; the child is then exited and reaped by its parent (the Crux worker, Celery's main process). A negative figure: the child was already gone when the cancel was accepted.`,
-        "The gateway answers 202 once job-state shows the job cancelled (it polls job-state 20, 40, 80 … ms after publishing the cancel), while the worker hears the cancel event directly and signals the child at once: the kill and the answer race.",
+        'The gateway answers 202 once job-state shows the job cancelled (it polls job-state 20, 40, 80 … ms after publishing the cancel), while the worker hears the cancel event directly and signals the child at once: the kill and the answer race.',
         `Each job runs the simulated provider at ${k.BENCH_CANCEL_LATENCY_MS} ms per call with n_iters ${k.BENCH_CANCEL_N_ITERS}; it is cancelled as soon as its job.started is heard. The cooperative case keeps the default grace (2,000 ms), so a slow SIGTERM would show, not be cut short by SIGKILL.`,
         `Celery: each task sleeps ${k.BENCH_CANCEL_N_ITERS} × ${k.BENCH_CANCEL_LATENCY_MS} ms; it is revoked as soon as its STARTED state (task track_started, which names the pool child's pid) is heard on the result backend's channel. SIGKILL is what the original API sent; Crux's cooperative child exits on SIGTERM.`,
         ...(celery.missing ? [`Celery: not measured: ${celery.missing}`] : []),
@@ -192,11 +230,23 @@ export const cancel = {
       title: "cancel — where the time goes: each stage, p50 / p99, from the services' own timestamps (ms precision)",
       columns: ['stage', ...results.map((r) => r.key)],
       rows: [
-        ['DELETE sent → cancel event made (gateway: auth, job-state lookup)', ...results.map((r) => stage(r.samples, (x) => x.cancelAt - x.sentAt))],
-        ['cancel event made → SIGTERM (publish, worker hears it, signals)', ...results.map((r) => stage(r.samples, (x) => x.revokedAt - x.tookMs - x.cancelAt))],
-        ['SIGTERM → child reaped (worker took_ms; includes the grace when SIGKILLed)', ...results.map((r) => stage(r.samples, (x) => x.tookMs))],
+        [
+          'DELETE sent → cancel event made (gateway: auth, job-state lookup)',
+          ...results.map((r) => stage(r.samples, (x) => x.cancelAt - x.sentAt)),
+        ],
+        [
+          'cancel event made → SIGTERM (publish, worker hears it, signals)',
+          ...results.map((r) => stage(r.samples, (x) => x.revokedAt - x.tookMs - x.cancelAt)),
+        ],
+        [
+          'SIGTERM → child reaped (worker took_ms; includes the grace when SIGKILLed)',
+          ...results.map((r) => stage(r.samples, (x) => x.tookMs)),
+        ],
         ['child reaped → this process saw it gone', ...results.map((r) => stage(r.samples, (x) => x.goneAt - x.revokedAt))],
-        ['cancel event made → 202 received (job-state applies it; the gateway polls)', ...results.map((r) => stage(r.samples, (x) => x.acceptedAt - x.cancelAt))],
+        [
+          'cancel event made → 202 received (job-state applies it; the gateway polls)',
+          ...results.map((r) => stage(r.samples, (x) => x.acceptedAt - x.cancelAt)),
+        ],
       ],
       notes: [
         'SIGTERM time = job.revoked occurred_at − took_ms (the revoked event is made right after the child is reaped); "child reaped" = job.revoked occurred_at. Event times have millisecond precision.',
@@ -215,20 +265,24 @@ export const cancel = {
         }),
       ]),
       notes: [
-        'Per cancel: submitting and starting the job, the cancel, the kill, and the new child the pool forks in the dead one\'s place (a Node process starting up). The bench row includes its 1 ms pid polling.',
+        "Per cancel: submitting and starting the job, the cancel, the kill, and the new child the pool forks in the dead one's place (a Node process starting up). The bench row includes its 1 ms pid polling.",
       ],
     });
 
     if (celery.result && cs) {
       const c = celery.result;
-      const pairOf = (/** @type {(x: import('./cancel/celery-revoke.mjs').RevokeSample) => number} */ f) => pair(summarize(c.samples.map(f)));
+      const pairOf = (/** @type {(x: import('./cancel/celery-revoke.mjs').RevokeSample) => number} */ f) =>
+        pair(summarize(c.samples.map(f)));
       ctx.table({
         title: "cancel — Celery's revoke: where the time goes, p50 / p99 (the client's and the backend's clocks; µs precision)",
         columns: ['stage', 'Celery revoke'],
         rows: [
           ['this process asked → revoke() called (the pipe to the client)', pairOf((x) => x.calledAt - x.askedAt)],
           ['revoke() called → returned (publish the broadcast)', pairOf((x) => x.returnedAt - x.calledAt)],
-          ['revoke() returned → child gone (the worker hears it, SIGKILLs, its pool reaps the child)', pairOf((x) => x.goneAt - x.returnedAt)],
+          [
+            'revoke() returned → child gone (the worker hears it, SIGKILLs, its pool reaps the child)',
+            pairOf((x) => x.goneAt - x.returnedAt),
+          ],
           ['revoke() called → REVOKED state stored (date_done)', pairOf((x) => x.revokedAt - x.calledAt)],
           ['REVOKED stored → heard here', pairOf((x) => x.revokedSeenAt - x.revokedAt)],
         ],
@@ -264,7 +318,8 @@ function pidOf(system, label) {
 function outcomes(samples) {
   /** @type {Record<string, number>} */
   const counts = {};
-  for (const s of samples) counts[`${s.outcome}${s.signal ? ` (${s.signal})` : ''}`] = (counts[`${s.outcome}${s.signal ? ` (${s.signal})` : ''}`] ?? 0) + 1;
+  for (const s of samples)
+    counts[`${s.outcome}${s.signal ? ` (${s.signal})` : ''}`] = (counts[`${s.outcome}${s.signal ? ` (${s.signal})` : ''}`] ?? 0) + 1;
   return Object.entries(counts)
     .map(([what, n]) => `${num(n)} ${what}`)
     .join(', ');
@@ -286,9 +341,13 @@ async function cancelOne({ http, tap, watch, body, jobPath }) {
     start: async () => {
       const started = await tap.when(JobEventType.Started, jobId, STEP_TIMEOUT_MS);
       const pid = Number(started.event.data?.pid);
-      if (!Number.isInteger(pid) || pid <= 0) throw new Error(`job.started of ${jobId} carries no pid: ${JSON.stringify(started.event.data)}`);
+      if (!Number.isInteger(pid) || pid <= 0)
+        throw new Error(`job.started of ${jobId} carries no pid: ${JSON.stringify(started.event.data)}`);
       const ended = tap.get(JobEventType.Completed, jobId) ?? tap.get(JobEventType.Failed, jobId);
-      if (ended || !PidWatch.alive(pid)) throw new Error(`job ${jobId} (child ${pid}) ended before it was cancelled: make it longer (BENCH_CANCEL_N_ITERS, BENCH_CANCEL_LATENCY_MS)`);
+      if (ended || !PidWatch.alive(pid))
+        throw new Error(
+          `job ${jobId} (child ${pid}) ended before it was cancelled: make it longer (BENCH_CANCEL_N_ITERS, BENCH_CANCEL_LATENCY_MS)`,
+        );
       const gone = watch.gone(pid);
       const sentAt = epochNow();
       const answer = await http.send('DELETE', jobPath(jobId));

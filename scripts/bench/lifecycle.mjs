@@ -22,21 +22,46 @@ import { startCelery } from './lifecycle/celery-driver.mjs';
 import { startCrux } from './lifecycle/crux-driver.mjs';
 import { burstPhase, ratePhase, warmUp } from './lifecycle/phases.mjs';
 import { RATE_LADDER, searchHighestSustained, stepAtOrBelow, sustains } from './lifecycle/rate-search.mjs';
-import { backlogTable, cpuPerJobMs, cpuTable, latencyTable, memoryTable, searchTable, stagesTable, throughputTable, workBacklog } from './lifecycle/tables.mjs';
+import {
+  backlogTable,
+  cpuPerJobMs,
+  cpuTable,
+  latencyTable,
+  memoryTable,
+  searchTable,
+  stagesTable,
+  throughputTable,
+  workBacklog,
+} from './lifecycle/tables.mjs';
 
 export const KNOBS = {
-  BENCH_E2E_CONCURRENCY: { default: 4, min: 1, max: 64, meaning: "Crux's CRUX_WORKER_CONCURRENCY, BullMQ's Worker concurrency and Celery's prefork pool size" },
+  BENCH_E2E_CONCURRENCY: {
+    default: 4,
+    min: 1,
+    max: 64,
+    meaning: "Crux's CRUX_WORKER_CONCURRENCY, BullMQ's Worker concurrency and Celery's prefork pool size",
+  },
   BENCH_E2E_WARMUP_JOBS: { default: 300, min: 0, max: 100_000, meaning: 'unmeasured jobs before the phases' },
   BENCH_E2E_BURST_JOBS: { default: 2000, min: 10, max: 1_000_000, meaning: 'jobs in the throughput burst' },
   BENCH_E2E_IN_FLIGHT: { default: 64, min: 1, max: 1024, meaning: 'submissions in flight at once in the burst (and HTTP sockets)' },
-  BENCH_E2E_RATE: { default: 1000, min: 1, max: 100_000, meaning: 'offered jobs/s in the fixed-rate phase (the sustained-throughput goal)' },
+  BENCH_E2E_RATE: {
+    default: 1000,
+    min: 1,
+    max: 100_000,
+    meaning: 'offered jobs/s in the fixed-rate phase (the sustained-throughput goal)',
+  },
   BENCH_E2E_RATE_S: { default: 10, min: 1, max: 120, meaning: 'seconds of offered load in the fixed-rate phase' },
   BENCH_E2E_LIGHT_RATE: { default: 50, min: 1, max: 100_000, meaning: 'offered jobs/s in the light-load latency phase' },
   BENCH_E2E_LIGHT_S: { default: 5, min: 1, max: 120, meaning: 'seconds of the light-load phase' },
   BENCH_E2E_DRAIN_S: { default: 90, min: 5, max: 600, meaning: 'how long a phase waits for its last jobs before counting them unfinished' },
   BENCH_E2E_SEARCH_S: { default: 10, min: 1, max: 120, meaning: 'seconds of each fixed-rate trial of the rate search' },
   BENCH_E2E_SEARCH_TRIALS: { default: 4, min: 0, max: 20, meaning: 'most trials the rate search runs per system (0: no search)' },
-  BENCH_E2E_SUSTAIN_PCT: { default: 95, min: 50, max: 100, meaning: 'a rate is sustained when every job completes and completed jobs/s ≥ this % of it' },
+  BENCH_E2E_SUSTAIN_PCT: {
+    default: 95,
+    min: 50,
+    max: 100,
+    meaning: 'a rate is sustained when every job completes and completed jobs/s ≥ this % of it',
+  },
   ...CELERY_KNOBS,
 };
 
@@ -56,7 +81,8 @@ const GOAL_P99_VS_BULLMQ = 2;
 export const lifecycle = {
   name: 'lifecycle',
   aliases: ['e2e', 'b', 'memory', 'c'],
-  summary: 'end to end: completed jobs/s, CPU per job and add→complete p99 at fixed rates, Crux against BullMQ and Celery on the same Redis; peak RSS of each Crux process',
+  summary:
+    'end to end: completed jobs/s, CPU per job and add→complete p99 at fixed rates, Crux against BullMQ and Celery on the same Redis; peak RSS of each Crux process',
   services: Object.keys(CRUX_SERVICES),
   budgetS: 900,
   async run(ctx) {
@@ -86,14 +112,20 @@ export const lifecycle = {
       maxTrials: k.BENCH_E2E_SEARCH_TRIALS,
       known: knownTrials(cruxPhases.rate, k),
     });
-    ctx.log(`Crux: highest rate sustained ${cruxSearch.highest === null ? 'none found' : `${num(cruxSearch.highest)} jobs/s${cruxSearch.capped ? ' (at least: trials ran out)' : ''}`}`);
+    ctx.log(
+      `Crux: highest rate sustained ${cruxSearch.highest === null ? 'none found' : `${num(cruxSearch.highest)} jobs/s${cruxSearch.capped ? ' (at least: trials ran out)' : ''}`}`,
+    );
     // The baselines get the machine to themselves too: only NATS and Redis stay up, idle.
     await crux.stopProcesses();
     const redisServer = { label: 'redis-server', pids: () => (crux.system.redis.process.pid ? [crux.system.redis.process.pid] : []) };
 
     // ---- BullMQ, on the same Redis
     ctx.log(`starting BullMQ (Worker concurrency ${k.BENCH_E2E_CONCURRENCY}) on the same Redis`);
-    const bull = await startBullmq({ redisUrl: crux.system.redis.url, concurrency: k.BENCH_E2E_CONCURRENCY, queueName: `bench-${randomUUID().slice(0, 8)}` });
+    const bull = await startBullmq({
+      redisUrl: crux.system.redis.url,
+      concurrency: k.BENCH_E2E_CONCURRENCY,
+      queueName: `bench-${randomUUID().slice(0, 8)}`,
+    });
     ctx.defer(() => bull.close());
     const bullWatched = [...bull.processes, redisServer, bench];
     const bullPhases = await runPhases(ctx, bull, bullWatched, k);
@@ -101,7 +133,13 @@ export const lifecycle = {
     const bullSearch =
       cruxSearch.highest === null
         ? { highest: null, capped: false, trials: knownTrials(bullPhases.rate, k) }
-        : await searchHighestSustained({ start: cruxSearch.highest, up: false, trial: trialOf(ctx, bull, bullWatched, k), maxTrials: k.BENCH_E2E_SEARCH_TRIALS, known: knownTrials(bullPhases.rate, k) });
+        : await searchHighestSustained({
+            start: cruxSearch.highest,
+            up: false,
+            trial: trialOf(ctx, bull, bullWatched, k),
+            maxTrials: k.BENCH_E2E_SEARCH_TRIALS,
+            known: knownTrials(bullPhases.rate, k),
+          });
     const bothRate = bothSustain(cruxSearch.trials, bullSearch.trials);
     await bull.close();
 
@@ -121,7 +159,8 @@ export const lifecycle = {
           const watched = [...driver.processes, redisServer, bench];
           celery.phases = await runPhases(ctx, driver, watched, k);
           celery.trials = knownTrials(celery.phases.rate, k);
-          if (bothRate !== null && !celery.trials.has(bothRate)) celery.trials.set(bothRate, await trialOf(ctx, driver, watched, k)(bothRate));
+          if (bothRate !== null && !celery.trials.has(bothRate))
+            celery.trials.set(bothRate, await trialOf(ctx, driver, watched, k)(bothRate));
           await driver.close();
         } catch (error) {
           // The baseline failing is reported in its rows; Crux's and BullMQ's figures still stand.
@@ -156,7 +195,9 @@ function report(ctx, systems, k, { cruxSearch, bothRate, memoryRows }) {
   const paths =
     "Crux adds over HTTP (POST /api/v1/solve/basic, the user's path) and hears completion on `job.completed.*`; BullMQ adds with Queue.add and hears completion through QueueEvents; Celery adds with apply_async (its client process) and hears completion on the result backend's PUBLISH of each stored result.";
 
-  ctx.table(throughputTable(systems, { burstJobs: k.BENCH_E2E_BURST_JOBS, inFlight: k.BENCH_E2E_IN_FLIGHT, concurrency: k.BENCH_E2E_CONCURRENCY }));
+  ctx.table(
+    throughputTable(systems, { burstJobs: k.BENCH_E2E_BURST_JOBS, inFlight: k.BENCH_E2E_IN_FLIGHT, concurrency: k.BENCH_E2E_CONCURRENCY }),
+  );
   ctx.table(
     latencyTable(
       `lifecycle — sustained: ${num(k.BENCH_E2E_RATE)} jobs/s offered for ${k.BENCH_E2E_RATE_S} s (open loop; latency from when each job was due)`,
@@ -239,13 +280,21 @@ function report(ctx, systems, k, { cruxSearch, bothRate, memoryRows }) {
   const p99Ratio = cruxAt && bullAt ? ratio(cruxAt.latency.p99, bullAt.latency.p99) : Number.NaN;
   const noRate =
     cruxSearch.highest === null
-      ? `not measured: Crux sustained no rate it tried (${[...crux.trials.keys()].sort((a, b) => a - b).map((r) => num(r)).join(', ')} jobs/s)`
+      ? `not measured: Crux sustained no rate it tried (${[...crux.trials.keys()]
+          .sort((a, b) => a - b)
+          .map((r) => num(r))
+          .join(', ')} jobs/s)`
       : 'not measured: BullMQ did not sustain a rate Crux was tried at';
   ctx.goal({
     benchmark: 'lifecycle',
     goal: `add → complete p99 at the highest fixed rate both sustain ≤ ${GOAL_P99_VS_BULLMQ}× BullMQ's`,
-    figure: cruxAt && bullAt ? `${times(p99Ratio)} (${ms(cruxAt.latency.p99)} at ${num(/** @type {number} */ (bothRate))}/s${cruxSearch.capped ? ', rate a lower bound' : ''})` : noRate,
-    baseline: bullAt ? `BullMQ ${ms(bullAt.latency.p99)}; Celery ${celeryAt ? `${ms(celeryAt.latency.p99)}${sustains(celeryAt, /** @type {number} */ (bothRate), fraction) ? '' : ' (not sustained)'}` : notMeasured}` : '',
+    figure:
+      cruxAt && bullAt
+        ? `${times(p99Ratio)} (${ms(cruxAt.latency.p99)} at ${num(/** @type {number} */ (bothRate))}/s${cruxSearch.capped ? ', rate a lower bound' : ''})`
+        : noRate,
+    baseline: bullAt
+      ? `BullMQ ${ms(bullAt.latency.p99)}; Celery ${celeryAt ? `${ms(celeryAt.latency.p99)}${sustains(celeryAt, /** @type {number} */ (bothRate), fraction) ? '' : ' (not sustained)'}` : notMeasured}`
+      : '',
     met: cruxAt && bullAt ? p99Ratio <= GOAL_P99_VS_BULLMQ : null,
   });
 }
@@ -269,7 +318,11 @@ function bothSustain(cruxTrials, bullTrials) {
 function knownTrials(rate, k) {
   const known = new Map();
   if (RATE_LADDER.includes(k.BENCH_E2E_RATE) && k.BENCH_E2E_RATE_S === k.BENCH_E2E_SEARCH_S) {
-    known.set(k.BENCH_E2E_RATE, { rate: k.BENCH_E2E_RATE, result: rate, sustained: sustains(rate, k.BENCH_E2E_RATE, k.BENCH_E2E_SUSTAIN_PCT / 100) });
+    known.set(k.BENCH_E2E_RATE, {
+      rate: k.BENCH_E2E_RATE,
+      result: rate,
+      sustained: sustains(rate, k.BENCH_E2E_RATE, k.BENCH_E2E_SUSTAIN_PCT / 100),
+    });
   }
   return known;
 }
@@ -289,7 +342,9 @@ function trialOf(ctx, driver, watched, k) {
     ctx.log(`${driver.name}: rate search, ${num(rate)} jobs/s for ${k.BENCH_E2E_SEARCH_S} s`);
     const result = await ratePhase(driver, { rate, durationS: k.BENCH_E2E_SEARCH_S, drainMs, watched, phase: `rate ${rate}` });
     const sustained = sustains(result, rate, k.BENCH_E2E_SUSTAIN_PCT / 100);
-    ctx.log(`${driver.name}: ${num(rate)} jobs/s ${sustained ? 'sustained' : 'NOT sustained'} (${num(result.throughput)} completed jobs/s, p99 ${ms(result.latency.p99)})`);
+    ctx.log(
+      `${driver.name}: ${num(rate)} jobs/s ${sustained ? 'sustained' : 'NOT sustained'} (${num(result.throughput)} completed jobs/s, p99 ${ms(result.latency.p99)})`,
+    );
     return { rate, result, sustained };
   };
 }
@@ -321,7 +376,9 @@ async function runPhases(ctx, driver, watched, k, hooks = {}) {
   await driver.quiesce(drainMs);
   say(`${k.BENCH_E2E_RATE} jobs/s for ${k.BENCH_E2E_RATE_S} s`);
   const rate = await ratePhase(driver, { rate: k.BENCH_E2E_RATE, durationS: k.BENCH_E2E_RATE_S, drainMs, watched });
-  say(`rate phase ${num(rate.throughput)} completed jobs/s, p99 ${ms(rate.latency.p99)}, ${rate.unfinished} unfinished, ${rate.notAccepted} never accepted`);
+  say(
+    `rate phase ${num(rate.throughput)} completed jobs/s, p99 ${ms(rate.latency.p99)}, ${rate.unfinished} unfinished, ${rate.notAccepted} never accepted`,
+  );
   hooks.afterMeasuring?.();
   return { light, burst: burstResult, rate };
 }

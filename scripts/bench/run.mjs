@@ -85,7 +85,8 @@ async function stopStrayChildren() {
   };
   for (const pid of strays) signal(pid, 'SIGTERM');
   const deadline = performance.now() + 5000;
-  while (childrenOf(process.pid).some((pid) => strays.includes(pid)) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while (childrenOf(process.pid).some((pid) => strays.includes(pid)) && performance.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
   for (const pid of childrenOf(process.pid)) if (strays.includes(pid)) signal(pid, 'SIGKILL');
 }
 
@@ -122,9 +123,13 @@ async function main() {
   process.stdout.write(`# npm run bench — ${new Date().toISOString()}\n\n${machineLine(machine)}\n`);
   // The services inherit this environment: a CRUX_* setting here changes what is measured.
   const inherited = Object.keys(process.env).filter((name) => name.startsWith('CRUX_') || name.startsWith('BENCH_'));
-  process.stdout.write(`settings from the environment: ${inherited.length ? inherited.map((n) => `${n}=${/KEY|SECRET|TOKEN|PASSWORD/.test(n) ? '(set)' : process.env[n]}`).join(' ') : 'none (defaults)'}\n`);
+  process.stdout.write(
+    `settings from the environment: ${inherited.length ? inherited.map((n) => `${n}=${/KEY|SECRET|TOKEN|PASSWORD/.test(n) ? '(set)' : process.env[n]}`).join(' ') : 'none (defaults)'}\n`,
+  );
   if (machine.loadAverage[0] > machine.cores * 0.5) {
-    process.stdout.write(`note: the machine is already busy (1-min load ${machine.loadAverage[0].toFixed(2)} on ${machine.cores} cores): absolute figures are low and noisy; the ratios against the same-run baselines are what to read.\n`);
+    process.stdout.write(
+      `note: the machine is already busy (1-min load ${machine.loadAverage[0].toFixed(2)} on ${machine.cores} cores): absolute figures are low and noisy; the ratios against the same-run baselines are what to read.\n`,
+    );
   }
 
   /** @type {import('./lib/table.mjs').Table[]} */
@@ -163,7 +168,12 @@ async function main() {
       log(`  ${bench.name} FAILED: ${message}`);
       // Its goals were not measured: the goals table says so rather than leaving them out.
       if (!goals.some((g) => g.benchmark === bench.name)) {
-        goals.push({ benchmark: bench.name, goal: 'its goals', figure: `not measured: the benchmark did not complete (${firstLine(error)})`, met: null });
+        goals.push({
+          benchmark: bench.name,
+          goal: 'its goals',
+          figure: `not measured: the benchmark did not complete (${firstLine(error)})`,
+          met: null,
+        });
       }
     } finally {
       clearTimeout(watchdog);
@@ -182,7 +192,8 @@ async function main() {
   }
   const after = loadAverage();
   process.stdout.write(`load average at the end: ${after.map((x) => x.toFixed(2)).join(' ')} (1/5/15 min)\n`);
-  if (options.json) writeFileSync(options.json, `${JSON.stringify({ machine, tables, goals, failures, loadAverageAfter: after }, null, 2)}\n`);
+  if (options.json)
+    writeFileSync(options.json, `${JSON.stringify({ machine, tables, goals, failures, loadAverageAfter: after }, null, 2)}\n`);
   for (const failure of failures) process.stderr.write(`\nbenchmark ${failure.name} did not complete:\n${failure.error}\n`);
   return failures.length ? 1 : 0;
 }

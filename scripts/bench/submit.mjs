@@ -42,20 +42,32 @@ export const submit = {
   async run(ctx) {
     const k = readKnobs(KNOBS);
     ctx.log(`settings: ${knobsLine(k)}`);
-    const system = await CruxSystem.start({ services: { 'job-state': 1, gateway: 1 }, env: processEnv({ CRUX_PROVIDER: 'simulated', CRUX_SIMULATED_LATENCY_MS: '0' }) });
+    const system = await CruxSystem.start({
+      services: { 'job-state': 1, gateway: 1 },
+      env: processEnv({ CRUX_PROVIDER: 'simulated', CRUX_SIMULATED_LATENCY_MS: '0' }),
+    });
     ctx.defer(() => system.stop());
     const nc = await connectNats({ url: system.nats.url, name: 'bench-submit' });
     ctx.defer(() => closeNats(nc));
     const jsm = await jetstreamManager(nc);
 
     // The baseline's stream is the JOBS stream's configuration under another name and subjects.
-    const jobsLike = { ...jobsStreamConfig({ archiveRetentionS: 30 * 86_400, streamReplicas: 1 }), name: BASELINE_STREAM, subjects: [`${BASELINE_PREFIX}.*`] };
+    const jobsLike = {
+      ...jobsStreamConfig({ archiveRetentionS: 30 * 86_400, streamReplicas: 1 }),
+      name: BASELINE_STREAM,
+      subjects: [`${BASELINE_PREFIX}.*`],
+    };
     await ensureStream(jsm, jobsLike);
     const barePort = await freePort();
-    const bare = new ManagedProcess('bare-submit', process.execPath, [fileURLToPath(new URL('./baselines/bare-submit-server.mjs', import.meta.url))], {
-      ...process.env,
-      ...processEnv({ NATS_URL: system.nats.url, BENCH_PORT: String(barePort), BENCH_SUBJECT_PREFIX: BASELINE_PREFIX }),
-    });
+    const bare = new ManagedProcess(
+      'bare-submit',
+      process.execPath,
+      [fileURLToPath(new URL('./baselines/bare-submit-server.mjs', import.meta.url))],
+      {
+        ...process.env,
+        ...processEnv({ NATS_URL: system.nats.url, BENCH_PORT: String(barePort), BENCH_SUBJECT_PREFIX: BASELINE_PREFIX }),
+      },
+    );
     bare.start();
     ctx.defer(() => bare.stop());
     await waitFor(
@@ -111,7 +123,9 @@ export const submit = {
       rps: median(of(target).map((r) => r.rps)),
       p50: median(of(target).map((r) => r.p50)),
       p99: median(of(target).map((r) => r.p99)),
-      all: of(target).map((r) => num(r.rps)).join(' / '),
+      all: of(target)
+        .map((r) => num(r.rps))
+        .join(' / '),
       // Independent of how busy the shared machine is: what one request costs the servers.
       cpuMs: median(of(target).map((r) => (r.usage.filter((u) => u.label !== LOADGEN).reduce((a, u) => a + u.cpuS, 0) / r.ok) * 1000)),
     });
@@ -167,7 +181,9 @@ export const submit = {
 
     const failed = runs.filter((r) => r.failed > 0);
     if (failed.length) {
-      throw new Error(`requests failed in ${failed.length} run(s): ${failed.map((r) => `${r.target} round ${r.round}: ${JSON.stringify(r.statusCodes)}`).join('; ')}`);
+      throw new Error(
+        `requests failed in ${failed.length} run(s): ${failed.map((r) => `${r.target} round ${r.round}: ${JSON.stringify(r.statusCodes)}`).join('; ')}`,
+      );
     }
     ctx.goal({
       benchmark: 'submit',
@@ -188,5 +204,6 @@ export const submit = {
 async function expectAccepted(target, url) {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...AUTH_HEADERS }, body: SOLVE_BODY });
   const body = await res.text();
-  if (res.status !== 202 || !JSON.parse(body).job_id) throw new Error(`${target} answered ${res.status} ${body} to a valid submit; expected 202 with a job_id`);
+  if (res.status !== 202 || !JSON.parse(body).job_id)
+    throw new Error(`${target} answered ${res.status} ${body} to a valid submit; expected 202 with a job_id`);
 }

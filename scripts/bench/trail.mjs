@@ -41,8 +41,18 @@ export function knobs() {
     BENCH_TRAIL_TTL_RATE: { default: 100, min: 1, max: 10_000, meaning: '(b) jobs completed per second (their events published to JOBS)' },
     BENCH_TRAIL_TTL_S: { default: 1, min: 1, max: 3600, meaning: "(b) the system's CRUX_TTL_COMPLETED_S" },
     BENCH_TRAIL_PURGE_JOBS: { default: PURGE_JOBS, min: 1, max: 1_000_000, meaning: '(c) jobs purged' },
-    BENCH_TRAIL_SEED_IN_FLIGHT: { default: 256, min: 1, max: 10_000, meaning: "(c) jobs whose events are being published at once while seeding" },
-    BENCH_TRAIL_DRAIN_S: { default: 60, min: 5, max: 3600, meaning: '(a), (b): how long to wait for the last records before counting them unfinished' },
+    BENCH_TRAIL_SEED_IN_FLIGHT: {
+      default: 256,
+      min: 1,
+      max: 10_000,
+      meaning: '(c) jobs whose events are being published at once while seeding',
+    },
+    BENCH_TRAIL_DRAIN_S: {
+      default: 60,
+      min: 5,
+      max: 3600,
+      meaning: '(a), (b): how long to wait for the last records before counting them unfinished',
+    },
     BENCH_TRAIL_PURGE_TIMEOUT_S: { default: 900, min: 10, max: 7200, meaning: '(c) the most seeding, and then the purge, may take' },
   };
 }
@@ -51,7 +61,8 @@ export function knobs() {
 export const trail = {
   name: 'trail',
   aliases: ['deletion', 'purge', 'audit', 'e'],
-  summary: 'deletion → trail record p99 at 500/s; TTL expiry → trail record p99; an archived, audited purge against the old DEL loop on the same Redis',
+  summary:
+    'deletion → trail record p99 at 500/s; TTL expiry → trail record p99; an archived, audited purge against the old DEL loop on the same Redis',
   services: ['job-state', 'audit', 'gateway'],
   budgetS: 1800,
   async run(ctx) {
@@ -62,13 +73,18 @@ export const trail = {
 
     // ---- (b) TTL expiry, in a system of its own: its completed jobs live BENCH_TRAIL_TTL_S.
     ctx.log(`(b) starting job-state and audit with CRUX_TTL_COMPLETED_S=${k.BENCH_TRAIL_TTL_S}`);
-    const ttlSystem = await CruxSystem.start({ services: { 'job-state': 1, audit: 1 }, env: processEnv({ CRUX_TTL_COMPLETED_S: String(k.BENCH_TRAIL_TTL_S) }) });
+    const ttlSystem = await CruxSystem.start({
+      services: { 'job-state': 1, audit: 1 },
+      env: processEnv({ CRUX_TTL_COMPLETED_S: String(k.BENCH_TRAIL_TTL_S) }),
+    });
     ctx.defer(() => ttlSystem.stop());
     const expiry = await (async () => {
       const nc = await connectNats({ url: ttlSystem.nats.url, name: 'bench-trail-ttl' });
       const redis = new Redis(ttlSystem.redis.url, { connectionName: 'bench-trail-ttl' });
       try {
-        ctx.log(`(b) ${k.BENCH_TRAIL_TTL_JOBS} completed jobs at ${k.BENCH_TRAIL_TTL_RATE}/s, each expiring ${k.BENCH_TRAIL_TTL_S} s after it completed`);
+        ctx.log(
+          `(b) ${k.BENCH_TRAIL_TTL_JOBS} completed jobs at ${k.BENCH_TRAIL_TTL_RATE}/s, each expiring ${k.BENCH_TRAIL_TTL_S} s after it completed`,
+        );
         return await ttlExpiry({
           nc,
           js: jetstream(nc),
@@ -147,7 +163,11 @@ export const trail = {
       columns: ['figure', 'Crux', 'goal'],
       rows: [
         ['deletions offered', num(rate.offered), ''],
-        ['recorded in the trail', `${num(rate.recorded)}${rate.unfinished ? ` (${num(rate.unfinished)} unfinished after ${k.BENCH_TRAIL_DRAIN_S} s)` : ''}`, ''],
+        [
+          'recorded in the trail',
+          `${num(rate.recorded)}${rate.unfinished ? ` (${num(rate.unfinished)} unfinished after ${k.BENCH_TRAIL_DRAIN_S} s)` : ''}`,
+          '',
+        ],
         ['records/s (first due → last record)', num(rate.recordsPerS), ''],
         ['due → record in AUDIT p50', ms(rate.latency.p50), ''],
         ['due → record in AUDIT p90', ms(rate.latency.p90), ''],
@@ -157,12 +177,16 @@ export const trail = {
         ["stage: stored in JOBS → record sealed (audit's recorded_at) p50 / p99", pair(rate.stages.seal), ''],
         ['stage: sealed → appended to AUDIT and heard here p50 / p99', pair(rate.stages.append), ''],
         ["load generator's worst lateness", ms(rate.lateMs), ''],
-        ["the audit service's pulls from JOBS: how many, longest interval between two", `${num(rate.pulls.count)}, ${ms(rate.pulls.longestGapMs)}`, ''],
+        [
+          "the audit service's pulls from JOBS: how many, longest interval between two",
+          `${num(rate.pulls.count)}, ${ms(rate.pulls.longestGapMs)}`,
+          '',
+        ],
       ],
       notes: [
         'Each event is a `job.deleted.<id>` (reason ttl, a ~2 KB archived snapshot) made with makeEvent and published with publishEvent; its record is heard on a core subscription to `audit.deleted.*`.',
         'job-state runs too and projects every deletion (a tombstone per job), as in a deployment. recorded_at has millisecond precision.',
-        "The audit service pulls up to 1,000 events at a time, each pull lasting at most 2,000 ms: an interval between two pulls longer than that is time it was not asking for events (see BENCHMARKS.md).",
+        'The audit service pulls up to 1,000 events at a time, each pull lasting at most 2,000 ms: an interval between two pulls longer than that is time it was not asking for events (see BENCHMARKS.md).',
       ],
     });
 
@@ -171,7 +195,11 @@ export const trail = {
       columns: ['figure', 'Crux', 'goal'],
       rows: [
         ['jobs left to expire', num(expiry.jobs), ''],
-        ['expiries recorded in the trail', `${num(expiry.recorded)}${expiry.unfinished ? ` (${num(expiry.unfinished)} unfinished)` : ''}${expiry.notTtl ? `, ${expiry.notTtl} not reason ttl` : ''}`, ''],
+        [
+          'expiries recorded in the trail',
+          `${num(expiry.recorded)}${expiry.unfinished ? ` (${num(expiry.unfinished)} unfinished)` : ''}${expiry.notTtl ? `, ${expiry.notTtl} not reason ttl` : ''}`,
+          '',
+        ],
         ['deadline (completed_at + TTL) → record p50', ms(expiry.latency.p50), ''],
         ['deadline (completed_at + TTL) → record p90', ms(expiry.latency.p90), ''],
         ['deadline (completed_at + TTL) → record p99', ms(expiry.latency.p99), `≤ ${ms(GOAL_TTL_P99_MS)}`],
@@ -197,7 +225,12 @@ export const trail = {
         ['time (old: mean of its two runs)', ms(purge.spanS * 1000), ms(old.spanS * 1000), times(ratio(purge.spanS, old.spanS))],
         ['jobs/s (old: mean of its two runs)', num(purge.jobsPerS), num(old.jobsPerS), times(purgeRatio)],
         ['old loop jobs/s: run before / after the Crux purge', '', `${num(oldBefore.jobsPerS)} / ${num(oldAfter.jobsPerS)}`, ''],
-        ['CPU per job, every process (ms)', num(cpuPerJob(purge.usage, n), 3), num(cpuPerJob(old.usage, 2 * n), 3), times(ratio(cpuPerJob(purge.usage, n), cpuPerJob(old.usage, 2 * n)))],
+        [
+          'CPU per job, every process (ms)',
+          num(cpuPerJob(purge.usage, n), 3),
+          num(cpuPerJob(old.usage, 2 * n), 3),
+          times(ratio(cpuPerJob(purge.usage, n), cpuPerJob(old.usage, 2 * n))),
+        ],
         ['archived (snapshot in a deleted event in JOBS)', num(purge.jobsDeleted), '0', ''],
         ['recorded in the trail (deleted records in AUDIT)', num(purge.trailDeleted), '0', ''],
         ['left in Redis', num(purge.keysLeft), '0', ''],
@@ -215,7 +248,7 @@ export const trail = {
       s === undefined || !withRate ? '' : `${num(n / s)} jobs/s`,
     ];
     ctx.table({
-      title: 'trail (c) — where the purge\'s time goes: milestones after the plan request (sampled every 50 ms)',
+      title: "trail (c) — where the purge's time goes: milestones after the plan request (sampled every 50 ms)",
       columns: ['milestone', 'after', `${num(n)} ÷ that`],
       rows: [
         milestone('plan frozen (POST /admin/purges answered 201)', purge.at.planned, false),
@@ -241,14 +274,31 @@ export const trail = {
       title: `trail — CPU of each process: CPU ms per deletion · share of one core (the machine has ${ctx.machine.cores})`,
       columns: ['process', `(a) ${num(k.BENCH_TRAIL_RATE)} deletions/s`, '(c) Crux purge', '(c) old loop'],
       rows: [
-        ...cpuLabels.map((label) => [label, cpu(rate.usage, label, rate.recorded), cpu(purge.usage, label, n), cpu(old.usage, label, 2 * n)]),
+        ...cpuLabels.map((label) => [
+          label,
+          cpu(rate.usage, label, rate.recorded),
+          cpu(purge.usage, label, n),
+          cpu(old.usage, label, 2 * n),
+        ]),
         ['all of the above', total(rate.usage, rate.recorded), total(purge.usage, n), total(old.usage, 2 * n)],
       ],
-      notes: ['(a): from the first deletion offered until the last record arrived; (c): from the plan request to the end, and the old loop alone (both its runs). The bench row of (c) Crux is its progress sampling.'],
+      notes: [
+        '(a): from the first deletion offered until the last record arrived; (c): from the plan request to the end, and the old loop alone (both its runs). The bench row of (c) Crux is its progress sampling.',
+      ],
     });
 
-    ctx.goal({ benchmark: 'trail', goal: `(a) deletion → trail record p99 ≤ ${ms(GOAL_RATE_P99_MS)} at ${num(k.BENCH_TRAIL_RATE)}/s`, figure: ms(rate.latency.p99), met: rate.latency.p99 <= GOAL_RATE_P99_MS });
-    ctx.goal({ benchmark: 'trail', goal: `(b) TTL expiry → trail record p99 ≤ ${ms(GOAL_TTL_P99_MS)}`, figure: ms(expiry.latency.p99), met: expiry.latency.p99 <= GOAL_TTL_P99_MS });
+    ctx.goal({
+      benchmark: 'trail',
+      goal: `(a) deletion → trail record p99 ≤ ${ms(GOAL_RATE_P99_MS)} at ${num(k.BENCH_TRAIL_RATE)}/s`,
+      figure: ms(rate.latency.p99),
+      met: rate.latency.p99 <= GOAL_RATE_P99_MS,
+    });
+    ctx.goal({
+      benchmark: 'trail',
+      goal: `(b) TTL expiry → trail record p99 ≤ ${ms(GOAL_TTL_P99_MS)}`,
+      figure: ms(expiry.latency.p99),
+      met: expiry.latency.p99 <= GOAL_TTL_P99_MS,
+    });
     ctx.goal({
       benchmark: 'trail',
       goal: `(c) archived, audited purge of ${num(n)} jobs: jobs/s ≥ ${GOAL_PURGE_RATIO.toFixed(1)}× the old DEL loop`,
@@ -280,6 +330,13 @@ function mergeUsage(a, b) {
     if (!other) return row;
     const cpuS = row.cpuS + other.cpuS;
     const wallS = row.wallS + other.wallS;
-    return { ...row, cpuS, wallS, cpuShare: cpuS / wallS, peakRss: Math.max(row.peakRss, other.peakRss), peakRssSum: Math.max(row.peakRssSum, other.peakRssSum) };
+    return {
+      ...row,
+      cpuS,
+      wallS,
+      cpuShare: cpuS / wallS,
+      peakRss: Math.max(row.peakRss, other.peakRss),
+      peakRssSum: Math.max(row.peakRssSum, other.peakRssSum),
+    };
   });
 }

@@ -94,7 +94,8 @@ async function wipeRedis(redis) {
   };
   let path = 'automatic';
   let progress = null;
-  for (const deadline = Date.now() + AUTOMATIC_REBUILD_MS; !progress && Date.now() < deadline; await sleep(250)) progress = await finished();
+  for (const deadline = Date.now() + AUTOMATIC_REBUILD_MS; !progress && Date.now() < deadline; await sleep(250))
+    progress = await finished();
   if (!progress) {
     path = 'operator (POST /api/v1/admin/rebuild-state)';
     log('no automatic rebuild seen; asking for one as operator');
@@ -106,7 +107,11 @@ async function wipeRedis(redis) {
     ? `${path}; trigger ${progress.trigger}, ${progress.status}: ${progress.events_read} events read, ${progress.jobs_restored} jobs restored, ${progress.jobs_deleted} deletions re-applied`
     : `${path}; no finished rebuild seen`;
   log(`rebuild: ${summary}`);
-  return { recovery: { fault: 'Redis FLUSHALL → rebuild from JOBS', recoveryMs, restartMs: Date.now() - t0 }, summary, ok: progress?.status === 'completed' };
+  return {
+    recovery: { fault: 'Redis FLUSHALL → rebuild from JOBS', recoveryMs, restartMs: Date.now() - t0 },
+    summary,
+    ok: progress?.status === 'completed',
+  };
 }
 
 const started = Date.now();
@@ -135,7 +140,9 @@ try {
   recoveries.push(await fault('worker-1', () => system.service('worker-1').kill('SIGKILL'), restartService('worker-1')));
   await sleep(BETWEEN_FAULTS_MS);
   const jobState = await projectorLeader(system, redis);
-  recoveries.push(await fault(`${jobState} (projector lease holder)`, () => system.service(jobState).kill('SIGKILL'), restartService(jobState)));
+  recoveries.push(
+    await fault(`${jobState} (projector lease holder)`, () => system.service(jobState).kill('SIGKILL'), restartService(jobState)),
+  );
   await sleep(BETWEEN_FAULTS_MS);
   recoveries.push(await fault('audit-1', () => system.service('audit-1').kill('SIGKILL'), restartService('audit-1')));
   await sleep(BETWEEN_FAULTS_MS);
@@ -146,10 +153,14 @@ try {
   const node = await jobsLeaderNode(system);
   const cluster = system.natsCluster;
   recoveries.push(
-    await fault(`NATS node n${node + 1} (JOBS leader)`, () => cluster.nodes[node].crash(), async () => {
-      await cluster.nodes[node].restart();
-      await cluster.ready();
-    }),
+    await fault(
+      `NATS node n${node + 1} (JOBS leader)`,
+      () => cluster.nodes[node].crash(),
+      async () => {
+        await cluster.nodes[node].restart();
+        await cluster.ready();
+      },
+    ),
   );
   await sleep(BETWEEN_FAULTS_MS);
   const wipe = await wipeRedis(redis);
@@ -167,10 +178,13 @@ try {
   if (result.duplicatedRecords.length) console.log(`jobs with a repeated trail record: ${result.duplicatedRecords.join(', ')}`);
   if (result.stuckIds.length) console.log(`stuck jobs: ${result.stuckIds.join(', ')}`);
   if (result.failedNeverRan.length) console.log(`jobs failed that never ran: ${result.failedNeverRan.join(', ')}`);
-  const duplicates = await describeDuplicates(system, result, result.trail, load).catch((error) => `could not describe the duplicates: ${error.stack ?? error}`);
+  const duplicates = await describeDuplicates(system, result, result.trail, load).catch(
+    (error) => `could not describe the duplicates: ${error.stack ?? error}`,
+  );
   if (duplicates) console.log(`\n${duplicates}\n`);
   log(`whole run ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  const bad = result.lost !== 0 || result.duplicated !== 0 || result.stuck !== 0 || result.failedNeverRan.length !== 0 || result.verify?.ok !== true;
+  const bad =
+    result.lost !== 0 || result.duplicated !== 0 || result.stuck !== 0 || result.failedNeverRan.length !== 0 || result.verify?.ok !== true;
   exitCode = bad ? 1 : 0;
   if (bad) console.log('FAILED: lost, duplicated, stuck and failed-never-ran must all be 0 and the trail must verify');
 } catch (error) {

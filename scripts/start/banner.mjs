@@ -9,9 +9,15 @@
  * @returns {string}
  */
 export function renderBanner({ url, servers, keys, services }) {
-  const lines = ['', `Crux is running at ${url}  (services: ${services.join(', ')})`, `  ops console  ${url}/console  (sign in with an API key below)`];
+  const lines = [
+    '',
+    `Crux is running at ${url}  (services: ${services.join(', ')})`,
+    `  ops console  ${url}/console  (sign in with an API key below)`,
+  ];
   for (const server of servers) {
-    lines.push(`  ${server.name.padEnd(5)}  ${server.url}${server.started ? '  (started by npm start; stops with it)' : '  (already running)'}`);
+    lines.push(
+      `  ${server.name.padEnd(5)}  ${server.url}${server.started ? '  (started by npm start; stops with it)' : '  (already running)'}`,
+    );
   }
   lines.push('');
   const urlPrefix = url === 'http://127.0.0.1:8000' ? '' : `CRUX_URL=${url} `;

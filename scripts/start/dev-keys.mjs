@@ -60,8 +60,7 @@ export function resolveApiKeys(root, env) {
  * @returns {ApiKey[]}
  */
 export function readDevKeys(file) {
-  const invalid = (/** @type {string} */ why) =>
-    new StartError(`${file} ${why}. Delete it and npm start creates new development keys.`);
+  const invalid = (/** @type {string} */ why) => new StartError(`${file} ${why}. Delete it and npm start creates new development keys.`);
   let parsed;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));

@@ -51,7 +51,9 @@ export async function startSystem({ root, env, stdout, stderr, readyTimeoutMs = 
 
   const missing = names.filter((name) => !existsSync(scriptOf(root, name)));
   if (missing.length) {
-    throw new StartError(`not built: ${missing.map((name) => `apps/${name}/dist/main.js`).join(', ')}. Run \`npm run build\` (npm start builds first).`);
+    throw new StartError(
+      `not built: ${missing.map((name) => `apps/${name}/dist/main.js`).join(', ')}. Run \`npm run build\` (npm start builds first).`,
+    );
   }
   // Never beside what an earlier npm start still runs: a second projector, an old lease, old settings.
   const leftover = leftoverProblem(readRecord(root));
@@ -81,11 +83,13 @@ export async function startSystem({ root, env, stdout, stderr, readyTimeoutMs = 
   };
   const recordProcesses = () => {
     for (const server of servers) {
-      if (server.pid && !record.processes.some((owned) => owned.pid === server.pid)) record.processes.push({ name: server.name, pid: server.pid, marker: server.binary ?? server.name });
+      if (server.pid && !record.processes.some((owned) => owned.pid === server.pid))
+        record.processes.push({ name: server.name, pid: server.pid, marker: server.binary ?? server.name });
     }
     for (const service of services) {
       const pid = service.child?.pid;
-      if (pid && !record.processes.some((owned) => owned.pid === pid)) record.processes.push({ name: service.name, pid, marker: service.options.script });
+      if (pid && !record.processes.some((owned) => owned.pid === pid))
+        record.processes.push({ name: service.name, pid, marker: service.options.script });
     }
     writeRecord(root, record);
   };

@@ -88,7 +88,10 @@ export function leftoverProblem(record, running = isRunning) {
   const alive = record.processes.filter(running);
   if (alive.length === 0) return undefined;
   const supervisor = alive.find((owned) => owned.name === 'npm start');
-  const list = alive.filter((owned) => owned !== supervisor).map((owned) => `${owned.name} (pid ${owned.pid})`).join(', ');
+  const list = alive
+    .filter((owned) => owned !== supervisor)
+    .map((owned) => `${owned.name} (pid ${owned.pid})`)
+    .join(', ');
   if (supervisor) {
     return (
       `npm start is already running here (pid ${supervisor.pid}, since ${record.started_at}, at ${record.url}). ` +

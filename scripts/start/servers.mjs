@@ -92,7 +92,9 @@ export async function ensureServer(spec, log, env) {
   }
   const binary = findExecutable(spec.binary, env);
   if (!binary) {
-    throw new StartError(`${spec.name}: nothing answers at ${spec.url} and \`${spec.binary}\` is not installed.\n${INSTALL_HINT}\n(or point ${spec.setting} at a running server)`);
+    throw new StartError(
+      `${spec.name}: nothing answers at ${spec.url} and \`${spec.binary}\` is not installed.\n${INSTALL_HINT}\n(or point ${spec.setting} at a running server)`,
+    );
   }
 
   mkdirSync(spec.dataDir, { recursive: true, mode: 0o700 });
@@ -101,7 +103,10 @@ export async function ensureServer(spec, log, env) {
   const bindHost = host === 'localhost' ? '127.0.0.1' : host;
   // Its own process group: Ctrl-C reaches npm start only, which stops the services before their servers.
   // Through the tether, which stops the server when npm start is gone, even after a SIGKILL.
-  const child = spawn(process.execPath, [TETHER, binary, ...spec.args(bindHost, port, spec.dataDir)], { detached: true, stdio: ['pipe', logFd, logFd] });
+  const child = spawn(process.execPath, [TETHER, binary, ...spec.args(bindHost, port, spec.dataDir)], {
+    detached: true,
+    stdio: ['pipe', logFd, logFd],
+  });
   holdOpen(child);
   closeSync(logFd);
   /** @type {{ code: number | null, signal: string | null } | undefined} */
@@ -179,7 +184,12 @@ export function findExecutable(name, env) {
  */
 function tail(file, lines) {
   try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).map((line) => `  ${line}`).join('\n');
+    return readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(-lines)
+      .map((line) => `  ${line}`)
+      .join('\n');
   } catch {
     return '  (no log)';
   }

@@ -39,7 +39,12 @@ export class Service {
     const { script, cwd, env, print } = this.options;
     // Its own process group: on Ctrl-C npm start stops the services in order, each exactly once.
     // Its stdin is the pipe it watches to stop when npm start is gone.
-    const child = spawn(process.execPath, ['--import', EXIT_WITH_PARENT.href, script], { cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', EXIT_WITH_PARENT.href, script], {
+      cwd,
+      env,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.child = child;
     holdOpen(child);
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
@@ -47,7 +52,8 @@ export class Service {
     return new Promise((resolve, reject) => {
       let ready = false;
       const timer = setTimeout(() => {
-        if (!ready) reject(new StartError(`${this.name} printed no '${this.readyText}' line within ${timeoutMs / 1000} s${this.lastLines()}`));
+        if (!ready)
+          reject(new StartError(`${this.name} printed no '${this.readyText}' line within ${timeoutMs / 1000} s${this.lastLines()}`));
       }, timeoutMs);
       /** @param {'stdout' | 'stderr'} stream */
       const onLine = (stream) => (/** @type {string} */ line) => {
@@ -89,7 +95,12 @@ export class Service {
   }
 
   lastLines() {
-    return this.recent.length ? `; its last lines:\n${this.recent.slice(-8).map((line) => `  ${line}`).join('\n')}` : '';
+    return this.recent.length
+      ? `; its last lines:\n${this.recent
+          .slice(-8)
+          .map((line) => `  ${line}`)
+          .join('\n')}`
+      : '';
   }
 }
 

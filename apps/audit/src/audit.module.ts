@@ -24,7 +24,11 @@ export class AuditModule {
       imports: [
         // Asks job-state's verdicts (a ClientProxy on Nest's NATS transport); closed at shutdown, after the recorder stopped.
         ClientsModule.register([
-          { name: Tokens.StateClient, transport: Transport.NATS, options: natsConnectionOptions({ url: settings.natsUrl, name: `${SERVICE_NAME}-verdicts` }) },
+          {
+            name: Tokens.StateClient,
+            transport: Transport.NATS,
+            options: natsConnectionOptions({ url: settings.natsUrl, name: `${SERVICE_NAME}-verdicts` }),
+          },
         ]),
       ],
       controllers: [TrailRequestsController],
@@ -37,7 +41,8 @@ export class AuditModule {
         { provide: TrailReader, useFactory: (stream: TrailStream) => new TrailReader(stream), inject: [Tokens.TrailStream] },
         {
           provide: Recorder,
-          useFactory: (nc: NatsConnection, writer: TrailWriter, state: ClientNats) => new Recorder(nc, writer, new VerdictsClient(state), logger),
+          useFactory: (nc: NatsConnection, writer: TrailWriter, state: ClientNats) =>
+            new Recorder(nc, writer, new VerdictsClient(state), logger),
           inject: [Tokens.Nats, TrailWriter, Tokens.StateClient],
         },
         AuditLifecycle,

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { closeNats, connectNats, jetstream, jetstreamManager, type JetStreamManager, type JsMsg, type NatsConnection } from '@crux/messaging';
+import {
+  closeNats,
+  connectNats,
+  jetstream,
+  jetstreamManager,
+  type JetStreamManager,
+  type JsMsg,
+  type NatsConnection,
+} from '@crux/messaging';
 import { startNats, waitFor, type TestServer } from '@crux/test-harness';
 import { AckPolicy } from '@nats-io/jetstream';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -28,13 +28,19 @@ describe('provisioning at start', () => {
     await rig.trail.nc.request('audit.held.by-hand', JSON.stringify({ not: 'a record' }));
     await expect(jsm.streams.deleteMessage(StreamName.Audit, 2)).rejects.toThrow(/not permitted/);
     expect((await jsm.streams.info(StreamName.Jobs)).config.subjects).toEqual(Subjects.jobsStreamSubjects());
-    expect((await jsm.consumers.info(StreamName.Jobs, ConsumerName.Audit)).config).toMatchObject({ filter_subject: 'job.>', ack_policy: 'explicit' });
+    expect((await jsm.consumers.info(StreamName.Jobs, ConsumerName.Audit)).config).toMatchObject({
+      filter_subject: 'job.>',
+      ack_policy: 'explicit',
+    });
 
     // It records on top of what it found, and verification points at the foreign message.
     const event = deletion();
     await rig.trail.publish(event);
     const [record] = await rig.trail.waitRecorded([event.id]).then((all) => all.filter((r) => r.source_event_id === event.id));
     expect(record.sequence).toBe(3);
-    expect(await rig.trail.verify()).toMatchObject({ ok: true, value: { ok: false, first_bad_sequence: 2, problem: expect.stringMatching(/not an audit record/) } });
+    expect(await rig.trail.verify()).toMatchObject({
+      ok: true,
+      value: { ok: false, first_bad_sequence: 2, problem: expect.stringMatching(/not an audit record/) },
+    });
   });
 });

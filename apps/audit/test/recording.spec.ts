@@ -46,21 +46,40 @@ describe('recording the deletion paths', () => {
     for (const event of passedOver) expect(records.some((r) => r.source_event_id === event.id)).toBe(false);
 
     const byAction = new Map(mine.map((r) => [r.action, r]));
-    expect(byAction.get('cancel')).toMatchObject({ job_id: jobId, actor: { kind: 'user', id: 'alice' }, reason: 'changed my mind', content_hash: null });
+    expect(byAction.get('cancel')).toMatchObject({
+      job_id: jobId,
+      actor: { kind: 'user', id: 'alice' },
+      reason: 'changed my mind',
+      content_hash: null,
+    });
     expect(byAction.get('revoked')).toMatchObject({
       actor: { kind: 'service', id: 'worker-1' },
       reason: 'killed',
       details: { terminated: true, signal: 'SIGKILL', pid: 4242, worker_id: 'worker-1', took_ms: 2011 },
     });
-    expect(byAction.get('revoke_unconfirmed')).toMatchObject({ reason: 'no revoked event within 5000 ms', details: { worker_id: 'worker-1', waited_ms: 5000 } });
+    expect(byAction.get('revoke_unconfirmed')).toMatchObject({
+      reason: 'no revoked event within 5000 ms',
+      details: { worker_id: 'worker-1', waited_ms: 5000 },
+    });
     expect(byAction.get('held')).toMatchObject({ actor: { kind: 'user', id: 'olga' }, reason: 'litigation 7' });
     expect(byAction.get('released')).toMatchObject({ reason: 'litigation over' });
     expect(byAction.get('purge_planned')).toMatchObject({
       job_id: story.planId,
       reason: 'spring cleaning',
-      details: { plan_id: story.planId, count: 2, erase: false, ids_hash: 'ab'.repeat(32), filter_job_ids: 2, filter_status: ['completed'] },
+      details: {
+        plan_id: story.planId,
+        count: 2,
+        erase: false,
+        ids_hash: 'ab'.repeat(32),
+        filter_job_ids: 2,
+        filter_status: ['completed'],
+      },
     });
-    expect(byAction.get('purge_confirmed')).toMatchObject({ job_id: story.planId, reason: null, details: { plan_id: story.planId, count: 1 } });
+    expect(byAction.get('purge_confirmed')).toMatchObject({
+      job_id: story.planId,
+      reason: null,
+      details: { plan_id: story.planId, count: 1 },
+    });
     expect(byAction.get('deleted')).toMatchObject({
       job_id: jobId,
       actor: { kind: 'user', id: 'olga' },
@@ -69,7 +88,11 @@ describe('recording the deletion paths', () => {
       details: { plan_id: story.planId, archived: true, owner: 'alice', status: 'completed' },
       occurred_at: deleted.occurred_at,
     });
-    expect(byAction.get('restored')).toMatchObject({ reason: 'deleted by mistake', content_hash: contentHash(story.snapshot), details: { from_event_id: deleted.id } });
+    expect(byAction.get('restored')).toMatchObject({
+      reason: 'deleted by mistake',
+      content_hash: contentHash(story.snapshot),
+      details: { from_event_id: deleted.id },
+    });
 
     // Subject = audit.<action>.<job_id>; no record carries any job content.
     const raw = await rig.trail.raw();
@@ -78,7 +101,20 @@ describe('recording the deletion paths', () => {
       expect(message.subject).toBe(Subjects.auditRecord(record.action, record.job_id));
       expect(message.text).not.toContain(SECRET);
       expect(Object.keys(record).sort()).toEqual(
-        ['action', 'actor', 'content_hash', 'details', 'hash', 'job_id', 'occurred_at', 'prev_hash', 'reason', 'recorded_at', 'sequence', 'source_event_id'].sort(),
+        [
+          'action',
+          'actor',
+          'content_hash',
+          'details',
+          'hash',
+          'job_id',
+          'occurred_at',
+          'prev_hash',
+          'reason',
+          'recorded_at',
+          'sequence',
+          'source_event_id',
+        ].sort(),
       );
     }
     expect(verifyChain(records).ok).toBe(true);

@@ -127,7 +127,7 @@ describe('the trail as auditors read it', () => {
   });
 
   // Last: it leaves a forged message in the trail.
-  it('reports a forged record appended behind the service\'s back at its sequence', async () => {
+  it("reports a forged record appended behind the service's back at its sequence", async () => {
     const records = await rig.trail.records();
     const forged = { ...records[records.length - 1], job_id: 'forged', source_event_id: crypto.randomUUID() };
     delete (forged as Partial<AuditRecord>).sequence;

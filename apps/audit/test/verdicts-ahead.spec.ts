@@ -28,7 +28,10 @@ describe('asking for verdicts one batch ahead', () => {
       const second = deletion();
       rig.verdicts.paused = true;
       await rig.trail.publish(first);
-      await waitFor(() => asked.some((request) => request.includes(first.id)), { what: "the first batch's verdicts to be asked for", timeoutMs: 30_000 });
+      await waitFor(() => asked.some((request) => request.includes(first.id)), {
+        what: "the first batch's verdicts to be asked for",
+        timeoutMs: 30_000,
+      });
       // The first batch is taken and cannot be appended yet: the second event makes a batch of its own.
       await rig.trail.publish(second);
       await waitFor(() => asked.some((request) => request.includes(second.id) && !request.includes(first.id)), {

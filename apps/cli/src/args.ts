@@ -57,7 +57,13 @@ export function hasFlag(argv: readonly string[], ...flags: string[]): boolean {
 }
 
 /** A whole number within bounds, or a usage error naming the option. */
-export function parseWholeNumber(command: string, option: string, raw: string | undefined, min = 1, max = Number.MAX_SAFE_INTEGER): number | undefined {
+export function parseWholeNumber(
+  command: string,
+  option: string,
+  raw: string | undefined,
+  min = 1,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {

@@ -35,7 +35,7 @@ describe('resolveConfig', () => {
     });
   });
 
-  it("falls back to the development key of the role asked for, found from the current directory upwards, and says so", () => {
+  it('falls back to the development key of the role asked for, found from the current directory upwards, and says so', () => {
     const config = resolveConfig({}, deep);
     expect(config.baseUrl).toBe(DEFAULT_URL);
     expect(config.apiKey).toBe('sub-secret');
@@ -54,11 +54,15 @@ describe('resolveConfig', () => {
     const broken = join(root, 'broken');
     mkdirSync(join(broken, '.crux'), { recursive: true });
     writeFileSync(join(broken, '.crux', 'dev-keys.json'), '{not json');
-    expect(() => resolveConfig({}, broken)).toThrow(`CRUX_API_KEY is not set and ${join(broken, '.crux', 'dev-keys.json')} is not valid JSON`);
+    expect(() => resolveConfig({}, broken)).toThrow(
+      `CRUX_API_KEY is not set and ${join(broken, '.crux', 'dev-keys.json')} is not valid JSON`,
+    );
   });
 
   it('refuses a CRUX_URL that is not an http(s) URL', () => {
     expect(() => resolveConfig({ CRUX_URL: 'localhost:8000' }, root)).toThrow(CliError);
-    expect(() => resolveConfig({ CRUX_URL: 'not a url' }, root)).toThrow("CRUX_URL must be a URL such as http://127.0.0.1:8000, got 'not a url'");
+    expect(() => resolveConfig({ CRUX_URL: 'not a url' }, root)).toThrow(
+      "CRUX_URL must be a URL such as http://127.0.0.1:8000, got 'not a url'",
+    );
   });
 });

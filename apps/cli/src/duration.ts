@@ -36,7 +36,12 @@ export function parseDurationOption(command: string, option: string, raw: string
 export function describeDuration(seconds: number): string {
   const parts: string[] = [];
   let rest = seconds;
-  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     if (rest >= size) {
       parts.push(`${Math.floor(rest / size)}${unit}`);
       rest %= size;
@@ -55,5 +60,8 @@ export function parseTimeOption(command: string, option: string, raw: string | u
   const seconds = parseDuration(raw);
   if (seconds !== undefined && !/^\d+$/.test(raw.trim())) return new Date(now.getTime() - seconds * 1000).toISOString();
   if (/^\d{4}-\d{2}-\d{2}/.test(raw.trim()) && Number.isFinite(Date.parse(raw.trim()))) return raw.trim();
-  throw new UsageError(`${option} must be a time such as 2026-11-28T12:00:00Z, or a duration before now such as 2h or 7d, got '${raw}'`, command);
+  throw new UsageError(
+    `${option} must be a time such as 2026-11-28T12:00:00Z, or a duration before now such as 2h or 7d, got '${raw}'`,
+    command,
+  );
 }

@@ -10,10 +10,12 @@ describe('error lines', () => {
   });
 
   it('copes with bodies of other shapes', () => {
-    expect(ApiError.fromResponse(400, JSON.stringify({ message: ['question must be a string', 'n_iters must be a whole number'] })).message).toBe(
-      '400 Bad Request — question must be a string; n_iters must be a whole number',
+    expect(
+      ApiError.fromResponse(400, JSON.stringify({ message: ['question must be a string', 'n_iters must be a whole number'] })).message,
+    ).toBe('400 Bad Request — question must be a string; n_iters must be a whole number');
+    expect(ApiError.fromResponse(502, '<html>\n<body>Bad gateway</body>\n</html>').message).toBe(
+      '502 Bad Gateway — <html> <body>Bad gateway</body> </html>',
     );
-    expect(ApiError.fromResponse(502, '<html>\n<body>Bad gateway</body>\n</html>').message).toBe('502 Bad Gateway — <html> <body>Bad gateway</body> </html>');
     expect(ApiError.fromResponse(503, '').message).toBe('503 Service Unavailable');
   });
 

@@ -55,10 +55,7 @@ export class ApiError extends CliError {
     readonly body: unknown,
     hint?: string,
   ) {
-    super(
-      `${status} ${error}${detail ? ` — ${detail}` : ''}${hint ? ` (${hint})` : ''}`,
-      exitCodeForStatus(status),
-    );
+    super(`${status} ${error}${detail ? ` — ${detail}` : ''}${hint ? ` (${hint})` : ''}`, exitCodeForStatus(status));
     this.name = 'ApiError';
   }
 

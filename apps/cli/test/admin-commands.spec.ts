@@ -57,9 +57,18 @@ describe('cancel, purge, restore, hold, release and verify-purge against a real 
       const io = fakeIo({ env: submitter });
       expect(await run(['cancel', job.job_id, '--reason', 'wrong question'], io)).toBe(ExitCode.Ok);
       expect(io.out()).toBe(`cancelled job ${job.job_id} (reason: wrong question); the worker running it, if any, is stopping it\n`);
-      expect(gateway.requests.at(-1)).toMatchObject({ method: 'DELETE', path: `/api/v1/jobs/${job.job_id}`, body: { reason: 'wrong question' } });
+      expect(gateway.requests.at(-1)).toMatchObject({
+        method: 'DELETE',
+        path: `/api/v1/jobs/${job.job_id}`,
+        body: { reason: 'wrong question' },
+      });
       expect(gateway.jobs.get(job.job_id)?.status).toBe('cancelled');
-      expect(gateway.trail.records.at(-1)).toMatchObject({ action: 'cancel', job_id: job.job_id, actor: { id: 'dev-submitter' }, reason: 'wrong question' });
+      expect(gateway.trail.records.at(-1)).toMatchObject({
+        action: 'cancel',
+        job_id: job.job_id,
+        actor: { id: 'dev-submitter' },
+        reason: 'wrong question',
+      });
     });
 
     it('prints the cancelled job with --json', async () => {
@@ -98,7 +107,9 @@ describe('cancel, purge, restore, hold, release and verify-purge against a real 
     it('shows the plan, proceeds when the count is typed, and follows the progress to a summary', async () => {
       const jobs = addJobs(5);
       const io = fakeIo({ env: operator, answers: ['5'] });
-      expect(await run(['purge', '--ids-file', idsFile(jobs), '--status', 'failed', '--older-than', '7d', '--reason', 'cleanup'], io)).toBe(ExitCode.Ok);
+      expect(await run(['purge', '--ids-file', idsFile(jobs), '--status', 'failed', '--older-than', '7d', '--reason', 'cleanup'], io)).toBe(
+        ExitCode.Ok,
+      );
 
       const plan = [...gateway.plans.values()].at(-1);
       const out = io.out();
@@ -257,7 +268,7 @@ describe('cancel, purge, restore, hold, release and verify-purge against a real 
         gateway.purgeBatch = 2;
         expect(await exit).toBe(ExitCode.Ok);
         expect(io.err()).toBe(
-          'crux: could not read the purge\'s progress (503 Service Unavailable — the gateway is restarting); retrying\n'.repeat(2),
+          "crux: could not read the purge's progress (503 Service Unavailable — the gateway is restarting); retrying\n".repeat(2),
         );
         expect(io.out()).toContain('completed: 2 deleted');
       } finally {
@@ -323,7 +334,11 @@ describe('cancel, purge, restore, hold, release and verify-purge against a real 
       expect(await run(['restore', job.job_id, '--reason', 'deleted by mistake'], io)).toBe(ExitCode.Ok);
       expect(io.out()).toBe(`restored job ${job.job_id} (failed) (reason: deleted by mistake)\n`);
       expect(gateway.jobs.has(job.job_id)).toBe(true);
-      expect(gateway.requests.at(-1)).toMatchObject({ method: 'POST', path: `/api/v1/admin/jobs/${job.job_id}/restore`, body: { reason: 'deleted by mistake' } });
+      expect(gateway.requests.at(-1)).toMatchObject({
+        method: 'POST',
+        path: `/api/v1/admin/jobs/${job.job_id}/restore`,
+        body: { reason: 'deleted by mistake' },
+      });
 
       const live = fakeIo({ env: operator });
       expect(await run(['restore', job.job_id], live)).toBe(ExitCode.Refused);
@@ -338,7 +353,9 @@ describe('cancel, purge, restore, hold, release and verify-purge against a real 
   describe('verify-purge', () => {
     it('passes purged jobs and fails a live one and one gone without a trace, exit 9', async () => {
       const jobs = addJobs(3);
-      expect(await run(['purge', '--ids', `${jobs[0].job_id},${jobs[1].job_id}`, '--yes', '--reason', 'cleanup'], fakeIo({ env: operator }))).toBe(ExitCode.Ok);
+      expect(
+        await run(['purge', '--ids', `${jobs[0].job_id},${jobs[1].job_id}`, '--yes', '--reason', 'cleanup'], fakeIo({ env: operator })),
+      ).toBe(ExitCode.Ok);
       const good = fakeIo({ env: operator });
       expect(await run(['verify-purge', jobs[0].job_id, jobs[1].job_id], good)).toBe(ExitCode.Ok);
       expect(good.out()).toMatch(new RegExp(`^ok {6}${jobs[0].job_id} {2}deleted \\S+ \\S+ UTC by dev-operator \\(purge\\)\\n`));
@@ -351,9 +368,13 @@ describe('cancel, purge, restore, hold, release and verify-purge against a real 
       const bad = fakeIo({ env: operator });
       expect(await run(['verify-purge', jobs[0].job_id, jobs[2].job_id, silent], bad)).toBe(ExitCode.CheckFailed);
       const lines = bad.out().trimEnd().split('\n');
-      expect(lines[1]).toBe(`FAILED  ${jobs[2].job_id}  the API still serves it (status failed); the audit trail has no 'deleted' record for it`);
+      expect(lines[1]).toBe(
+        `FAILED  ${jobs[2].job_id}  the API still serves it (status failed); the audit trail has no 'deleted' record for it`,
+      );
       expect(lines[2]).toBe(`FAILED  ${silent}  the audit trail has no 'deleted' record for it`);
-      expect(lines[3]).toBe('2 of 3 jobs NOT verified purged (checked the API and the audit trail; set REDIS_URL to check Redis directly too)');
+      expect(lines[3]).toBe(
+        '2 of 3 jobs NOT verified purged (checked the API and the audit trail; set REDIS_URL to check Redis directly too)',
+      );
     });
 
     it('finds the deletion record however the trail pages, from --ids-file, with --json', async () => {
@@ -397,14 +418,18 @@ describe('cancel, purge, restore, hold, release and verify-purge against a real 
         expect(lines[2]).toBe(`1 of 2 jobs NOT verified purged (checked the API, Redis at ${redis.url} and the audit trail)`);
 
         await client.del(`job:${jobs[1].job_id}`);
-        expect(await run(['verify-purge', jobs[0].job_id, jobs[1].job_id], fakeIo({ env: { ...operator, REDIS_URL: redis.url } }))).toBe(ExitCode.Ok);
+        expect(await run(['verify-purge', jobs[0].job_id, jobs[1].job_id], fakeIo({ env: { ...operator, REDIS_URL: redis.url } }))).toBe(
+          ExitCode.Ok,
+        );
       });
 
       it('says so in one line when Redis cannot be reached, exit 3', async () => {
         const port = await freePort();
         const io = fakeIo({ env: { ...operator, REDIS_URL: `redis://user:secret@127.0.0.1:${port}` } });
         expect(await run(['verify-purge', randomUUID()], io)).toBe(ExitCode.Unreachable);
-        expect(io.err()).toMatch(new RegExp(`^crux: cannot reach Redis at redis://127\\.0\\.0\\.1:${port} \\(REDIS_URL\\) — .*ECONNREFUSED.*\\n$`));
+        expect(io.err()).toMatch(
+          new RegExp(`^crux: cannot reach Redis at redis://127\\.0\\.0\\.1:${port} \\(REDIS_URL\\) — .*ECONNREFUSED.*\\n$`),
+        );
         expect(io.err()).not.toContain('secret');
       });
     });
@@ -438,7 +463,12 @@ describe('cancel, purge, restore, hold, release and verify-purge against a real 
       expect(keyOfLastRequest()).toBe('Bearer sub-key');
       expect(cancel.err()).toContain("using development key 'dev-submitter' (submitter)");
 
-      for (const argv of [['hold', mine.job_id], ['release', mine.job_id], ['purge', '--ids', mine.job_id, '--yes'], ['verify-purge', mine.job_id]]) {
+      for (const argv of [
+        ['hold', mine.job_id],
+        ['release', mine.job_id],
+        ['purge', '--ids', mine.job_id, '--yes'],
+        ['verify-purge', mine.job_id],
+      ]) {
         const io = fakeIo({ env, cwd: keysDir });
         await run(argv, io);
         expect([argv[0], keyOfLastRequest()]).toEqual([argv[0], 'Bearer op-key']);

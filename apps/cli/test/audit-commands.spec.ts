@@ -24,7 +24,8 @@ describe('crux audit against a real HTTP server', () => {
     env = { CRUX_URL: gateway.url, CRUX_API_KEY: 'aud-key', CRUX_POLL_MS: '20' };
     dir = mkdtempSync(join(tmpdir(), 'crux-cli-audit-'));
     // 30 records: a story for one job among others' deletions by TTL.
-    for (let i = 0; i < 26; i++) gateway.trail.append('deleted', randomUUID(), jobState, 'ttl', { archived: true }, new Date(Date.UTC(2026, 10, 20, 0, i)));
+    for (let i = 0; i < 26; i++)
+      gateway.trail.append('deleted', randomUUID(), jobState, 'ttl', { archived: true }, new Date(Date.UTC(2026, 10, 20, 0, i)));
     gateway.trail.append('held', job, operator, 'litigation 7', {}, new Date(Date.UTC(2026, 10, 21)));
     gateway.trail.append('released', job, operator, null, {}, new Date(Date.UTC(2026, 10, 22)));
     gateway.trail.append('deleted', job, operator, 'purge', { plan_id: 'p1', archived: true }, new Date(Date.UTC(2026, 10, 23)));
@@ -36,7 +37,10 @@ describe('crux audit against a real HTTP server', () => {
   });
 
   const lines = (text: string) => text.trimEnd().split('\n');
-  const sequences = (text: string) => lines(text).slice(1).map((line) => Number(line.trim().split(/\s+/)[0]));
+  const sequences = (text: string) =>
+    lines(text)
+      .slice(1)
+      .map((line) => Number(line.trim().split(/\s+/)[0]));
 
   /** Pages stop short of their limit, as the audit service's do when its scan budget runs out. */
   async function withShortPages<T>(budget: number, body: () => Promise<T>): Promise<T> {
@@ -119,7 +123,13 @@ describe('crux audit against a real HTTP server', () => {
       const io = fakeIo({ env });
       expect(await withShortPages(5, () => run(['audit', 'show', job], io))).toBe(ExitCode.Ok);
       const shown = lines(io.out()).slice(1);
-      expect(shown.map((line) => line.trim().split(/\s+/)[3])).toEqual(['held', 'released', 'deleted', 'restored', ...shown.slice(4).map(() => 'held')]);
+      expect(shown.map((line) => line.trim().split(/\s+/)[3])).toEqual([
+        'held',
+        'released',
+        'deleted',
+        'restored',
+        ...shown.slice(4).map(() => 'held'),
+      ]);
       expect(shown[2]).toBe(`    29  2026-11-23 00:00:00  deleted             ${job}  dev-operator  purge  plan_id=p1 archived=true`);
       expect(gateway.requests.at(-1)?.query.get('job_id')).toBe(job);
     });
@@ -130,7 +140,11 @@ describe('crux audit against a real HTTP server', () => {
       expect(none.out()).toBe('no audit records for unknown-job: it was never cancelled, deleted, held or restored (or the id is wrong)\n');
       const json = fakeIo({ env });
       expect(await run(['audit', 'show', job, '--json'], json)).toBe(ExitCode.Ok);
-      expect(lines(json.out()).map((line) => (JSON.parse(line) as AuditRecord).job_id).every((id) => id === job)).toBe(true);
+      expect(
+        lines(json.out())
+          .map((line) => (JSON.parse(line) as AuditRecord).job_id)
+          .every((id) => id === job),
+      ).toBe(true);
     });
   });
 
@@ -161,11 +175,14 @@ describe('crux audit against a real HTTP server', () => {
 
       const textIo = fakeIo({ env: {}, cwd: dir });
       expect(await run(['audit', 'verify', '--file', 'altered.jsonl'], textIo)).toBe(ExitCode.CheckFailed);
-      expect(textIo.out()).toBe('export altered.jsonl FAILED verification at record 29: record 29 has been altered: its hash does not match its content (29 records checked)\n');
+      expect(textIo.out()).toBe(
+        'export altered.jsonl FAILED verification at record 29: record 29 has been altered: its hash does not match its content (29 records checked)\n',
+      );
     });
 
     it('leaves no file behind when the export fails half-way, exit 7', async () => {
-      gateway.intercept = (request) => (request.query.get('cursor') ? { status: 502, error: 'Bad Gateway', message: 'audit did not answer' } : undefined);
+      gateway.intercept = (request) =>
+        request.query.get('cursor') ? { status: 502, error: 'Bad Gateway', message: 'audit did not answer' } : undefined;
       try {
         const io = fakeIo({ env, cwd: dir });
         expect(await withShortPages(5, () => run(['audit', 'export', '-o', 'broken.jsonl'], io))).toBe(ExitCode.GatewayError);
@@ -193,10 +210,17 @@ describe('crux audit against a real HTTP server', () => {
       gateway.trail.tamper(12, (record) => ({ ...record, reason: 'nothing happened' }));
       const bad = fakeIo({ env });
       expect(await run(['audit', 'verify'], bad)).toBe(ExitCode.CheckFailed);
-      expect(bad.out()).toBe('audit trail FAILED verification at record 12: record 12 has been altered: its hash does not match its content (12 records checked)\n');
+      expect(bad.out()).toBe(
+        'audit trail FAILED verification at record 12: record 12 has been altered: its hash does not match its content (12 records checked)\n',
+      );
       const json = fakeIo({ env });
       expect(await run(['audit', 'verify', '--json'], json)).toBe(ExitCode.CheckFailed);
-      expect(JSON.parse(json.out())).toEqual({ ok: false, records_checked: 12, first_bad_sequence: 12, problem: 'record 12 has been altered: its hash does not match its content' });
+      expect(JSON.parse(json.out())).toEqual({
+        ok: false,
+        records_checked: 12,
+        first_bad_sequence: 12,
+        problem: 'record 12 has been altered: its hash does not match its content',
+      });
     });
   });
 
@@ -206,7 +230,9 @@ describe('crux audit against a real HTTP server', () => {
     expect(missing.err()).toBe('crux audit: missing subcommand: tail, show, verify, export (see crux audit --help)\n');
     const unknown = fakeIo({ env });
     expect(await run(['audit', 'erase'], unknown)).toBe(ExitCode.Usage);
-    expect(unknown.err()).toBe("crux audit: unknown subcommand 'erase'; audit subcommands are tail, show, verify, export (see crux audit --help)\n");
+    expect(unknown.err()).toBe(
+      "crux audit: unknown subcommand 'erase'; audit subcommands are tail, show, verify, export (see crux audit --help)\n",
+    );
     const submitter = fakeIo({ env: { ...env, CRUX_API_KEY: 'sub-key' } });
     expect(await run(['audit', 'tail'], submitter)).toBe(ExitCode.NotAuthorised);
     expect(submitter.err()).toBe('crux: 403 Forbidden — auditors and operators only\n');

@@ -112,15 +112,19 @@ describe('the built crux purge and audit commands, run as child processes', () =
     const exported = await runCrux(['audit', 'export', '--out', file], { env }).result;
     expect(exported.code).toBe(0);
     const port = await freePort();
-    const offline = await runCrux(['audit', 'verify', '--file', file], { env: { CRUX_URL: `http://127.0.0.1:${port}`, CRUX_API_KEY: 'k' } }).result;
+    const offline = await runCrux(['audit', 'verify', '--file', file], { env: { CRUX_URL: `http://127.0.0.1:${port}`, CRUX_API_KEY: 'k' } })
+      .result;
     expect(offline.code).toBe(0);
     expect(offline.stdout).toContain(`export ${file} verified: ${gateway.trail.records.length} records from the start of the trail`);
   });
 
   it('names an unreachable REDIS_URL in one line for verify-purge, exit 3', async () => {
     const port = await freePort();
-    const { code, stderr } = await runCrux(['verify-purge', randomUUID()], { env: { ...env, REDIS_URL: `redis://127.0.0.1:${port}` } }).result;
+    const { code, stderr } = await runCrux(['verify-purge', randomUUID()], { env: { ...env, REDIS_URL: `redis://127.0.0.1:${port}` } })
+      .result;
     expect(code).toBe(3);
-    expect(stderr).toMatch(new RegExp(`^crux: cannot reach Redis at redis://127\\.0\\.0\\.1:${port} \\(REDIS_URL\\) — connect ECONNREFUSED`));
+    expect(stderr).toMatch(
+      new RegExp(`^crux: cannot reach Redis at redis://127\\.0\\.0\\.1:${port} \\(REDIS_URL\\) — connect ECONNREFUSED`),
+    );
   });
 });

@@ -51,7 +51,9 @@ describe('the built crux command, run as a child process', () => {
     const job = await waitFor(
       () => {
         const last = [...gateway.jobs.values()].at(-1);
-        return last?.request.question === 'How many primes are below 100?' && gateway.streamConnections.get(last.job_id) === 1 ? last : undefined;
+        return last?.request.question === 'How many primes are below 100?' && gateway.streamConnections.get(last.job_id) === 1
+          ? last
+          : undefined;
       },
       { what: 'the child to submit and connect', timeoutMs: 30_000 },
     );
@@ -87,7 +89,10 @@ describe('the built crux command, run as a child process', () => {
     mkdirSync(join(dir, 'nested', 'deeper'), { recursive: true });
     const file = join(dir, '.crux', 'dev-keys.json');
     writeFileSync(file, JSON.stringify({ keys: [{ name: 'dev-submitter', role: 'submitter', secret: 'sub-key' }] }));
-    const { code, stdout, stderr } = await runCrux(['jobs', '--json'], { env: { CRUX_URL: gateway.url }, cwd: join(dir, 'nested', 'deeper') }).result;
+    const { code, stdout, stderr } = await runCrux(['jobs', '--json'], {
+      env: { CRUX_URL: gateway.url },
+      cwd: join(dir, 'nested', 'deeper'),
+    }).result;
     expect(code).toBe(0);
     expect(stderr).toBe(`crux: CRUX_API_KEY is not set; using development key 'dev-submitter' (submitter) from ${file}\n`);
     expect(JSON.parse(stdout)).toEqual({ jobs: expect.any(Array), next_cursor: null });

@@ -145,7 +145,9 @@ describe('crux commands against a real HTTP server', () => {
       expect(io.out()).toContain('\r');
       const screen = screenOf(io.out());
       expect(screen[0]).toBe('[██████████████████████████████] 100%  completed');
-      expect(screen.slice(1).join('\n')).toBe(`completed in 12.3s · 2 iterations · converged (evaluator_stop) · 1,234 tokens\n\n${RESULT.output}\n`);
+      expect(screen.slice(1).join('\n')).toBe(
+        `completed in 12.3s · 2 iterations · converged (evaluator_stop) · 1,234 tokens\n\n${RESULT.output}\n`,
+      );
     });
 
     it('prints one line per change when not on a terminal, and exits 1 for a failed job', async () => {
@@ -182,7 +184,12 @@ describe('crux commands against a real HTTP server', () => {
       expect(await exit).toBe(ExitCode.Ok);
       expect(gateway.streamConnections.get(job.job_id)).toBe(2);
       expect(io.err()).toMatch(/^crux: lost the event stream \(.+\); reconnecting in 0\.1s after event \d+\n$/);
-      expect(io.out().split('\n').filter((line) => line.startsWith('['))).toHaveLength(5);
+      expect(
+        io
+          .out()
+          .split('\n')
+          .filter((line) => line.startsWith('[')),
+      ).toHaveLength(5);
     });
 
     it('shows the result of a finished job whose events are no longer kept (204), from the job itself', async () => {
@@ -202,7 +209,11 @@ describe('crux commands against a real HTTP server', () => {
       gateway.runJob(job.job_id);
       const io = fakeIo({ env });
       expect(await run(['watch', job.job_id, '--json'], io)).toBe(ExitCode.Ok);
-      const lines = io.out().trimEnd().split('\n').map((line) => JSON.parse(line) as { id: string; event: string; data: { job_id: string } });
+      const lines = io
+        .out()
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { id: string; event: string; data: { job_id: string } });
       expect(lines.map((line) => line.event)).toEqual(['created', 'started', 'progress', 'progress', 'completed']);
       expect(lines.every((line) => line.data.job_id === job.job_id && /^\d+$/.test(line.id))).toBe(true);
     });
@@ -224,7 +235,10 @@ describe('crux commands against a real HTTP server', () => {
       dir = mkdtempSync(join(tmpdir(), 'crux-cli-keys-'));
       mkdirSync(join(dir, '.crux'));
       mkdirSync(join(dir, 'sub'));
-      writeFileSync(join(dir, '.crux', 'dev-keys.json'), JSON.stringify({ keys: [{ name: 'dev-submitter', role: 'submitter', secret: 'sub-key' }] }));
+      writeFileSync(
+        join(dir, '.crux', 'dev-keys.json'),
+        JSON.stringify({ keys: [{ name: 'dev-submitter', role: 'submitter', secret: 'sub-key' }] }),
+      );
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -252,7 +266,23 @@ describe('crux commands against a real HTTP server', () => {
     it('has help for crux and for every command, listing the exit codes', async () => {
       const io = fakeIo();
       expect(await run(['--help'], io)).toBe(ExitCode.Ok);
-      const names = ['submit', 'continue', 'watch', 'status', 'jobs', 'cancel', 'purge', 'verify-purge', 'restore', 'hold', 'release', 'rebuild-state', 'audit', 'keys', 'help'];
+      const names = [
+        'submit',
+        'continue',
+        'watch',
+        'status',
+        'jobs',
+        'cancel',
+        'purge',
+        'verify-purge',
+        'restore',
+        'hold',
+        'release',
+        'rebuild-state',
+        'audit',
+        'keys',
+        'help',
+      ];
       expect(io.out()).toMatch(new RegExp(`Commands:\n${names.map((name) => ` {2}${name} +\\S.*\n`).join('')}`));
       expect(io.out()).toContain('  CRUX_POLL_MS  how often purge progress and audit tail -f poll (default 500)');
       for (const command of names) {

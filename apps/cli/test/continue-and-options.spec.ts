@@ -17,15 +17,23 @@ describe('submit request options', () => {
     const args = parseSubmitArgs([
       'q',
       '--enhanced',
-      '--specialists', '2',
-      '--specialist-iters', '3',
-      '--professor-iters', '2',
+      '--specialists',
+      '2',
+      '--specialist-iters',
+      '3',
+      '--professor-iters',
+      '2',
       '--no-nested',
-      '--reasoning-effort', 'high',
-      '--provider', 'openai',
-      '--model', 'gpt-4o-mini',
-      '--soft-time-limit', '30',
-      '--time-limit', '90.5',
+      '--reasoning-effort',
+      'high',
+      '--provider',
+      'openai',
+      '--model',
+      'gpt-4o-mini',
+      '--soft-time-limit',
+      '30',
+      '--time-limit',
+      '90.5',
     ]);
     expect(args.fields).toEqual({
       num_specialists: 2,
@@ -113,7 +121,9 @@ describe('crux continue against a real HTTP server', () => {
     const origin = finishedJob();
     const io = fakeIo({ env });
     const exit = run(['continue', origin.job_id, '--iters', '2', '--sync'], io);
-    const created = await waitFor(() => [...gateway.jobs.values()].find((job) => job.continued_from === origin.job_id), { what: 'the continued job' });
+    const created = await waitFor(() => [...gateway.jobs.values()].find((job) => job.continued_from === origin.job_id), {
+      what: 'the continued job',
+    });
     gateway.runJob(created.job_id);
     expect(await exit).toBe(ExitCode.Ok);
     expect(io.out()).toContain(`job ${created.job_id} (continued from ${origin.job_id})`);
@@ -140,7 +150,9 @@ describe('crux continue against a real HTTP server', () => {
     const pending = gateway.addJob({ owner: 'dev-submitter' });
     const io = fakeIo({ env });
     expect(await run(['continue', pending.job_id, '--iters', '2'], io)).toBe(ExitCode.Refused);
-    expect(io.err()).toBe(`crux: 409 Conflict — job ${pending.job_id} cannot be continued: it is pending; only a completed job can be continued\n`);
+    expect(io.err()).toBe(
+      `crux: 409 Conflict — job ${pending.job_id} cannot be continued: it is pending; only a completed job can be continued\n`,
+    );
 
     const others = finishedJobOf('alice');
     const missing = fakeIo({ env });
@@ -154,7 +166,16 @@ describe('crux continue against a real HTTP server', () => {
     expect(help.out()).toContain('crux continue <job-id> --iters N [--sync | --watch] [--json]');
     const submit = fakeIo({ env });
     expect(await run(['submit', '--help'], submit)).toBe(ExitCode.Ok);
-    for (const option of ['--provider P', '--model NAME', '--reasoning-effort E', '--specialist-iters N', '--professor-iters N', '--nested', '--soft-time-limit S', '--time-limit S']) {
+    for (const option of [
+      '--provider P',
+      '--model NAME',
+      '--reasoning-effort E',
+      '--specialist-iters N',
+      '--professor-iters N',
+      '--nested',
+      '--soft-time-limit S',
+      '--time-limit S',
+    ]) {
       expect(submit.out()).toContain(option);
     }
     const list = fakeIo({ env });

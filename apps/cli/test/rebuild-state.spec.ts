@@ -33,7 +33,11 @@ describe('crux rebuild-state against a real HTTP server', () => {
     expect(await run(['rebuild-state', '--reason', 'redis restarted'], io)).toBe(ExitCode.Ok);
 
     const out = io.out();
-    expect(out.startsWith(`${REBUILD_EXPLANATION}\n  reason: redis restarted\n  last: no rebuild is recorded since Redis last lost its state\n\n`)).toBe(true);
+    expect(
+      out.startsWith(
+        `${REBUILD_EXPLANATION}\n  reason: redis restarted\n  last: no rebuild is recorded since Redis last lost its state\n\n`,
+      ),
+    ).toBe(true);
     expect(io.asked()).toEqual([REBUILD_QUESTION]);
     expect(starts().map((r) => r.body)).toEqual([{ reason: 'redis restarted' }]);
     expect(gateway.rebuild).toMatchObject({ status: 'completed', actor: 'dev-operator', reason: 'redis restarted' });
@@ -79,7 +83,13 @@ describe('crux rebuild-state against a real HTTP server', () => {
     expect(JSON.parse(io.out())).toEqual({
       started: true,
       joined: false,
-      progress: expect.objectContaining({ rebuild_id: gateway.rebuild?.rebuild_id, status: 'completed', events_read: 100, jobs_restored: 7, jobs_deleted: 2 }),
+      progress: expect.objectContaining({
+        rebuild_id: gateway.rebuild?.rebuild_id,
+        status: 'completed',
+        events_read: 100,
+        jobs_restored: 7,
+        jobs_deleted: 2,
+      }),
     });
     expect(starts()).toHaveLength(1);
     expect(io.err()).toBe('');
@@ -92,7 +102,9 @@ describe('crux rebuild-state against a real HTTP server', () => {
     expect(io.asked()).toEqual([]);
     expect(starts()).toHaveLength(0);
     expect(io.out()).toMatch(
-      new RegExp(`^a rebuild is already running: rebuild ${running.rebuild_id}, started .+ automatically by job-state \\(Redis had lost the live state\\); following it instead of starting another\\n`),
+      new RegExp(
+        `^a rebuild is already running: rebuild ${running.rebuild_id}, started .+ automatically by job-state \\(Redis had lost the live state\\); following it instead of starting another\\n`,
+      ),
     );
     expect(io.out()).toContain(`rebuild ${running.rebuild_id} completed in 2.5s: 100 events read, 7 jobs restored`);
   });
@@ -110,7 +122,11 @@ describe('crux rebuild-state against a real HTTP server', () => {
     // The start was asked for and refused with 409; the CLI then followed that rebuild to its end.
     expect(starts()).toHaveLength(1);
     expect(gateway.rebuild?.rebuild_id).toBe(running?.rebuild_id);
-    expect(io.out()).toMatch(new RegExp(`\\na rebuild is already running: rebuild ${running?.rebuild_id}, started .+; following it instead of starting another\\n`));
+    expect(io.out()).toMatch(
+      new RegExp(
+        `\\na rebuild is already running: rebuild ${running?.rebuild_id}, started .+; following it instead of starting another\\n`,
+      ),
+    );
     expect(io.out()).toContain(`rebuild ${running?.rebuild_id} completed in 2.5s: 100 events read, 7 jobs restored, 2 tombstones kept`);
     expect(io.err()).toBe('');
   });
@@ -148,7 +164,9 @@ describe('crux rebuild-state against a real HTTP server', () => {
     await waitFor(() => io.out().includes('reading the JOBS stream'), { what: 'the first progress line' });
     io.interrupt();
     expect(await exit).toBe(ExitCode.Interrupted);
-    expect(io.err()).toBe(`crux: stopped following rebuild ${gateway.rebuild?.rebuild_id}; it keeps running in job-state (crux rebuild-state again shows it)\n`);
+    expect(io.err()).toBe(
+      `crux: stopped following rebuild ${gateway.rebuild?.rebuild_id}; it keeps running in job-state (crux rebuild-state again shows it)\n`,
+    );
     expect(gateway.rebuild?.status).toBe('running');
   });
 });

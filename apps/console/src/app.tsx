@@ -37,7 +37,10 @@ export function App() {
     setExpired(why === 'expired');
   };
 
-  const client = useMemo(() => (session ? new ApiClient({ key: session.key, onUnauthorised: () => signOut('expired') }) : null), [session?.key]);
+  const client = useMemo(
+    () => (session ? new ApiClient({ key: session.key, onUnauthorised: () => signOut('expired') }) : null),
+    [session?.key],
+  );
 
   if (!session || !client) {
     return (
@@ -54,7 +57,8 @@ export function App() {
 
   const pages = pagesFor(session.role);
   // A page the role may not use (a link shared by someone else) goes home, like an unknown one.
-  const allowed = route && (route.page === 'job' ? pages.includes('jobs') : pages.includes(route.page)) ? route : { page: homePage(session.role) };
+  const allowed =
+    route && (route.page === 'job' ? pages.includes('jobs') : pages.includes(route.page)) ? route : { page: homePage(session.role) };
   const active = allowed.page === 'job' ? 'jobs' : allowed.page;
 
   return (

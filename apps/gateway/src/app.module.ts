@@ -27,8 +27,25 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [NatsModule, AuthModule, MetricsModule, SolveModule, JobsModule, EventsModule, AdminModule, AuditModule, HealthModule, DocsModule, ConsoleModule],
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: ApiExceptionFilter }, GracefulClose, RouteTable],
+      imports: [
+        NatsModule,
+        AuthModule,
+        MetricsModule,
+        SolveModule,
+        JobsModule,
+        EventsModule,
+        AdminModule,
+        AuditModule,
+        HealthModule,
+        DocsModule,
+        ConsoleModule,
+      ],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        GracefulClose,
+        RouteTable,
+      ],
       exports: [GATEWAY_CONFIG],
     };
   }

@@ -83,7 +83,12 @@ export async function createGatewayApp(options: GatewayOptions): Promise<NestFas
   });
   app.get(ApiDescription).attach(app);
   const fastify = app.getHttpAdapter().getInstance();
-  installEdgeHooks(fastify, { keys: app.get(ApiKeyRegistry), limiter: app.get(RateLimiter), metrics: app.get(MetricsService), routes: app.get(RouteTable) });
+  installEdgeHooks(fastify, {
+    keys: app.get(ApiKeyRegistry),
+    limiter: app.get(RateLimiter),
+    metrics: app.get(MetricsService),
+    routes: app.get(RouteTable),
+  });
   installJsonBodyParser(fastify, settings.maxBodyBytes, (req) => continues.get(req));
   holdContinue(app.getHttpServer() as Server, continues);
   return app;

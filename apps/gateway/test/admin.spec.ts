@@ -44,14 +44,17 @@ describe('operator routes: purge, restore, legal hold', () => {
     responder = await StateResponder.start(nats.server.url, (request) => notFound(request.job_id), undefined, {
       purgePlan: (request) => ({ ok: true, value: planView(request.job_ids?.length ?? 3, request.erase === true) }),
       purgeConfirm: (request) => {
-        if (request.plan_id === EXPIRED_PLAN) return refusal(410, 'Gone', `purge plan ${EXPIRED_PLAN} expired at 2026-01-01T00:00:00.000Z; plan again`);
+        if (request.plan_id === EXPIRED_PLAN)
+          return refusal(410, 'Gone', `purge plan ${EXPIRED_PLAN} expired at 2026-01-01T00:00:00.000Z; plan again`);
         if (request.plan_id === CONFIRMED_PLAN) return refusal(409, 'Conflict', `purge plan ${CONFIRMED_PLAN} was already confirmed`);
         if (request.plan_id !== PLAN) return refusal(404, 'Not Found', `purge plan ${request.plan_id} not found`);
         if (request.confirm_token !== TOKEN) return refusal(403, 'Forbidden', `that is not the confirm token of purge plan ${PLAN}`);
         return { ok: true, value: progress('running') };
       },
       purgeStatus: (request) =>
-        request.plan_id === PLAN ? { ok: true, value: progress('planned') } : refusal(404, 'Not Found', `purge plan ${request.plan_id} not found`),
+        request.plan_id === PLAN
+          ? { ok: true, value: progress('planned') }
+          : refusal(404, 'Not Found', `purge plan ${request.plan_id} not found`),
       restore: (request) => {
         if (request.job_id === LIVE) return refusal(409, 'Conflict', `job ${LIVE} is live; only a deleted job can be restored`);
         if (request.job_id === ERASED) return refusal(410, 'Gone', `job ${ERASED} was erased; its content no longer exists`);
@@ -79,7 +82,13 @@ describe('operator routes: purge, restore, legal hold', () => {
   describe('planning a purge', () => {
     it('answers 201 with the plan, asking job-state with every filter and the operator as actor', async () => {
       const ids = [JOB, randomUUID()];
-      const answer = await plan({ job_ids: ids, status: ['completed', 'failed'], older_than: '7d', erase: true, reason: 'retention policy' });
+      const answer = await plan({
+        job_ids: ids,
+        status: ['completed', 'failed'],
+        older_than: '7d',
+        erase: true,
+        reason: 'retention policy',
+      });
       expect(answer.status).toBe(201);
       expect(answer.json).toEqual(planView(2, true));
       expect(responder.commands.purgePlan.at(-1)).toEqual({
@@ -125,7 +134,11 @@ describe('operator routes: purge, restore, legal hold', () => {
       ['a fractional age', { older_than: 1.5 }, 'older_than must be a duration'],
       ['erase as a string', { status: ['failed'], erase: 'true' }, 'erase must be true or false'],
       ['a reason over 500 characters', { status: ['failed'], reason: 'r'.repeat(501) }, 'reason must be at most 500 characters'],
-      ['an unknown field', { status: ['failed'], confirm: true }, 'unknown field confirm (allowed: job_ids, status, older_than, erase, reason)'],
+      [
+        'an unknown field',
+        { status: ['failed'], confirm: true },
+        'unknown field confirm (allowed: job_ids, status, older_than, erase, reason)',
+      ],
     ])('answers 400 for %s, without asking job-state', async (_name, body, message) => {
       const before = responder.commands.purgePlan.length;
       const answer = await plan(body);
@@ -227,8 +240,18 @@ describe('operator routes: purge, restore, legal hold', () => {
 
     it.each([
       ['a job id that is not a UUID', '/api/v1/admin/jobs/42/restore', { method: 'POST' }, 'job id must be a UUID'],
-      ['an unknown field', `/api/v1/admin/jobs/${JOB}/restore`, { body: { reason: 'x', to: 'yesterday' } }, 'unknown field to (allowed: reason)'],
-      ['a form body', `/api/v1/admin/jobs/${JOB}/restore`, { raw: 'reason=x', contentType: 'text/plain' }, 'request body must be a JSON object'],
+      [
+        'an unknown field',
+        `/api/v1/admin/jobs/${JOB}/restore`,
+        { body: { reason: 'x', to: 'yesterday' } },
+        'unknown field to (allowed: reason)',
+      ],
+      [
+        'a form body',
+        `/api/v1/admin/jobs/${JOB}/restore`,
+        { raw: 'reason=x', contentType: 'text/plain' },
+        'request body must be a JSON object',
+      ],
     ])('answers 400 for %s', async (_name, path, options, message) => {
       const answer = await asOps(path, options);
       expect(answer.status).toBe(400);

@@ -20,7 +20,14 @@ describe('reading the deletion trail', () => {
       nats.server.url,
       (query) =>
         query.cursor === BAD_CURSOR
-          ? { ok: false, error: { status_code: 400, error: 'Bad Request', message: 'cursor is not one this service issued; pass next_cursor from a previous page unchanged' } }
+          ? {
+              ok: false,
+              error: {
+                status_code: 400,
+                error: 'Bad Request',
+                message: 'cursor is not one this service issued; pass next_cursor from a previous page unchanged',
+              },
+            }
           : { ok: true, value: { records: [auditRecord({ job_id: query.job_id ?? JOB })], next_cursor: 'eyJ2IjoxLCJzZXEiOjJ9' } },
       () => verdict,
     );
@@ -63,7 +70,11 @@ describe('reading the deletion trail', () => {
   });
 
   it.each([
-    ['an unknown action', '?action=purged', 'action must be one of: cancel, revoked, revoke_unconfirmed, deleted, restored, held, released, purge_planned, purge_confirmed'],
+    [
+      'an unknown action',
+      '?action=purged',
+      'action must be one of: cancel, revoked, revoke_unconfirmed, deleted, restored, held, released, purge_planned, purge_confirmed',
+    ],
     ['a date that is not ISO 8601', '?since=01/02/2026', 'since must be an ISO 8601 date'],
     ['a date that does not exist', '?until=2026-02-30', 'until must be an ISO 8601 date'],
     ['a time without a zone', '?since=2026-01-01T10:00:00', 'since must be an ISO 8601 date'],
@@ -95,10 +106,23 @@ describe('reading the deletion trail', () => {
   });
 
   it('answers 200 for a broken chain too, saying which record', async () => {
-    verdict = { ok: true, value: { ok: false, records_checked: 7, first_bad_sequence: 7, problem: 'record 7 has been altered: its hash does not match its content' } };
+    verdict = {
+      ok: true,
+      value: {
+        ok: false,
+        records_checked: 7,
+        first_bad_sequence: 7,
+        problem: 'record 7 has been altered: its hash does not match its content',
+      },
+    };
     const answer = await gateway.request('/api/v1/audit/verify', { key: 'ops' });
     expect(answer.status).toBe(200);
-    expect(answer.json).toEqual({ ok: false, records_checked: 7, first_bad_sequence: 7, problem: 'record 7 has been altered: its hash does not match its content' });
+    expect(answer.json).toEqual({
+      ok: false,
+      records_checked: 7,
+      first_bad_sequence: 7,
+      problem: 'record 7 has been altered: its hash does not match its content',
+    });
   });
 
   it('refuses query parameters on verify', async () => {

@@ -22,7 +22,10 @@ describe('authentication and roles', () => {
   beforeAll(async () => {
     nats = await startTestNats();
     gateway = await startTestGateway(nats.server.url);
-    responder = await StateResponder.start(nats.server.url, (request) => ({ ok: true, value: jobView({ job_id: request.job_id, status: 'completed' }) }));
+    responder = await StateResponder.start(nats.server.url, (request) => ({
+      ok: true,
+      value: jobView({ job_id: request.job_id, status: 'completed' }),
+    }));
   });
 
   afterAll(async () => {

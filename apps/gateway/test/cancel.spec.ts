@@ -31,13 +31,26 @@ describe('cancelling a job (DELETE /api/v1/jobs/{id})', () => {
 
   const addJob = (owner: string, status: JobStatus = 'running', reaction: Reaction = 'cancel'): string => {
     const id = randomUUID();
-    jobs.set(id, { view: jobView({ job_id: id, owner, status, started_at: status === 'pending' ? null : new Date().toISOString() }), reaction });
+    jobs.set(id, {
+      view: jobView({ job_id: id, owner, status, started_at: status === 'pending' ? null : new Date().toISOString() }),
+      reaction,
+    });
     return id;
   };
   const cancelEvents = async (jobId: string) =>
     (await nats.jobEvents(jobId)).filter((e) => e.event.type === 'cancel') as { seq: number; subject: string; event: EventEnvelope }[];
-  const cancel = (jobId: string, key: KeyName | null, options: { body?: unknown; raw?: string; contentType?: string; query?: string } = {}) =>
-    gateway.request(`/api/v1/jobs/${jobId}${options.query ?? ''}`, { method: 'DELETE', key, body: options.body, raw: options.raw, contentType: options.contentType });
+  const cancel = (
+    jobId: string,
+    key: KeyName | null,
+    options: { body?: unknown; raw?: string; contentType?: string; query?: string } = {},
+  ) =>
+    gateway.request(`/api/v1/jobs/${jobId}${options.query ?? ''}`, {
+      method: 'DELETE',
+      key,
+      body: options.body,
+      raw: options.raw,
+      contentType: options.contentType,
+    });
 
   beforeAll(async () => {
     nats = await startTestNats();
@@ -165,7 +178,10 @@ describe('cancelling a job (DELETE /api/v1/jobs/{id})', () => {
       // The worker's outcome is in the log; the projection lags behind it (a failover).
       const at = new Date().toISOString();
       const data = type === 'completed' ? { result: { output: 'done' } } : { error: 'no', reason: 'error' };
-      await nats.js.publish(`job.${type}.${id}`, JSON.stringify({ id: randomUUID(), type, job_id: id, occurred_at: at, actor: { kind: 'service', id: 'worker-1' }, data }));
+      await nats.js.publish(
+        `job.${type}.${id}`,
+        JSON.stringify({ id: randomUUID(), type, job_id: id, occurred_at: at, actor: { kind: 'service', id: 'worker-1' }, data }),
+      );
       const answer = await impatient.request(`/api/v1/jobs/${id}`, { method: 'DELETE', key: 'alice' });
       expect(answer.status).toBe(409);
       expect(errorBody(answer).message).toBe(`job ${id} is already ${type}`);
@@ -242,7 +258,12 @@ describe('cancelling a job (DELETE /api/v1/jobs/{id})', () => {
     ['a reason in both the body and the query', null, { body: { reason: 'a' }, query: '?reason=b' }, 'give the reason once'],
     ['an unknown body field', null, { body: { reason: 'a', force: true } }, 'unknown field force (allowed: reason)'],
     ['an unknown query parameter', null, { query: '?force=true' }, 'unknown query parameter force (allowed: reason)'],
-    ['a body that is not JSON', null, { raw: 'reason=because', contentType: 'application/x-www-form-urlencoded' }, 'request body must be a JSON object'],
+    [
+      'a body that is not JSON',
+      null,
+      { raw: 'reason=because', contentType: 'application/x-www-form-urlencoded' },
+      'request body must be a JSON object',
+    ],
     ['a JSON body that is not an object', null, { raw: '"because"' }, 'request body must be a JSON object'],
     ['malformed JSON', null, { raw: '{"reason":' }, 'request body is not valid JSON'],
   ] as const)('answers 400 for %s, and records nothing', async (_name, badId, options, message) => {

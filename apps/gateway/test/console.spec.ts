@@ -52,11 +52,14 @@ describe('the ops console at /console', () => {
     }
   });
 
-  it.each(['nope.js', '..%2F..%2Fpackage.json', '.env', 'index.html', '%2e%2e%2fconsole-assets.ts'])('answers 404 for an asset %s that is not in the build', async (name) => {
-    const answer = await gateway.request(`/console/assets/${name}`, { key: null });
-    expect(answer.status).toBe(404);
-    expect(errorBody(answer).message).toMatch(/no console asset named/);
-  });
+  it.each(['nope.js', '..%2F..%2Fpackage.json', '.env', 'index.html', '%2e%2e%2fconsole-assets.ts'])(
+    'answers 404 for an asset %s that is not in the build',
+    async (name) => {
+      const answer = await gateway.request(`/console/assets/${name}`, { key: null });
+      expect(answer.status).toBe(404);
+      expect(errorBody(answer).message).toMatch(/no console asset named/);
+    },
+  );
 
   it('leaves the API its strict policy and no-store', async () => {
     const answer = await gateway.request('/api/v1/whoami', { key: 'alice' });

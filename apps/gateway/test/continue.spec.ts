@@ -31,7 +31,16 @@ const result = (over: Partial<SolveResult> = {}): SolveResult => ({
 });
 
 const jobs = new Map<string, JobView>([
-  [UNCONVERGED, jobView({ job_id: UNCONVERGED, status: 'completed', result: result(), request: { question: 'Explain quicksort.', n_iters: 2 }, model_name: 'm1' })],
+  [
+    UNCONVERGED,
+    jobView({
+      job_id: UNCONVERGED,
+      status: 'completed',
+      result: result(),
+      request: { question: 'Explain quicksort.', n_iters: 2 },
+      model_name: 'm1',
+    }),
+  ],
   [RUNNING, jobView({ job_id: RUNNING, status: 'running' })],
   [CONVERGED, jobView({ job_id: CONVERGED, status: 'completed', result: result({ converged: true, stop_reason: 'evaluator_stop' }) })],
   [ENHANCED, jobView({ job_id: ENHANCED, status: 'completed', mode: 'enhanced', result: result() })],
@@ -143,7 +152,10 @@ describe('continuing a job', () => {
 
   it.each([
     [RUNNING, `job ${RUNNING} cannot be continued: it is running; only a completed job can be continued`],
-    [CONVERGED, `job ${CONVERGED} cannot be continued: it converged (stop_reason evaluator_stop): the evaluator found nothing more to improve`],
+    [
+      CONVERGED,
+      `job ${CONVERGED} cannot be continued: it converged (stop_reason evaluator_stop): the evaluator found nothing more to improve`,
+    ],
     [ENHANCED, `job ${ENHANCED} cannot be continued: it is an enhanced job; only basic jobs can be continued`],
   ])('answers 409 naming why job %s cannot be continued', async (id, message) => {
     const body = await refused(id, undefined, 409);

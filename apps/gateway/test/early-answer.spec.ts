@@ -27,7 +27,8 @@ async function finish(connection: RawConnection): Promise<string> {
 }
 
 const head = (lines: string[]) => `${lines.join('\r\n')}\r\n\r\n`;
-const purge = (headers: string[]) => head(['POST /api/v1/admin/purges HTTP/1.1', 'Host: x', `Authorization: Bearer ${Keys.ops}`, ...headers]);
+const purge = (headers: string[]) =>
+  head(['POST /api/v1/admin/purges HTTP/1.1', 'Host: x', `Authorization: Bearer ${Keys.ops}`, ...headers]);
 
 describe('an answer given before the request has all arrived', () => {
   let nats: TestNats;
@@ -44,8 +45,18 @@ describe('an answer given before the request has all arrived', () => {
   });
 
   it.each([
-    ['a body over the limit by its Content-Length', 'application/json', 413, 'request body is larger than the limit of 4096 bytes (CRUX_MAX_BODY_BYTES)'],
-    ['a body that is not JSON by its Content-Type', 'text/plain', 400, 'request body must be a JSON object; send it with Content-Type: application/json'],
+    [
+      'a body over the limit by its Content-Length',
+      'application/json',
+      413,
+      'request body is larger than the limit of 4096 bytes (CRUX_MAX_BODY_BYTES)',
+    ],
+    [
+      'a body that is not JSON by its Content-Type',
+      'text/plain',
+      400,
+      'request body must be a JSON object; send it with Content-Type: application/json',
+    ],
   ])('reaches a client still sending %s, and the connection closes without a reset', async (_name, type, status, message) => {
     const body = JSON.stringify({ reason: 'x'.repeat(200_000) });
     const connection = await rawConnect(gateway.url, { allowHalfOpen: true });
@@ -100,7 +111,13 @@ describe('an answer given before the request has all arrived', () => {
       connection.send(
         purge(['Content-Type: text/plain', `Content-Length: ${refused.length}`]) +
           refused +
-          head(['POST /api/v1/solve/basic HTTP/1.1', 'Host: x', `Authorization: Bearer ${Keys.alice}`, 'Content-Type: application/json', `Content-Length: ${job.length}`]) +
+          head([
+            'POST /api/v1/solve/basic HTTP/1.1',
+            'Host: x',
+            `Authorization: Bearer ${Keys.alice}`,
+            'Content-Type: application/json',
+            `Content-Length: ${job.length}`,
+          ]) +
           job,
       );
       const received = await connection.closed;

@@ -19,7 +19,11 @@ describe('the edge', () => {
   beforeAll(async () => {
     nats = await startTestNats();
     // A small bucket so the test reaches it; a slow refill so it stays empty while the test looks.
-    gateway = await startTestGateway(nats.server.url, { CRUX_RATE_LIMIT_PER_S: '1', CRUX_RATE_LIMIT_BURST: '5', CRUX_MAX_BODY_BYTES: '2048' });
+    gateway = await startTestGateway(nats.server.url, {
+      CRUX_RATE_LIMIT_PER_S: '1',
+      CRUX_RATE_LIMIT_BURST: '5',
+      CRUX_MAX_BODY_BYTES: '2048',
+    });
   });
 
   afterAll(async () => {
@@ -83,7 +87,11 @@ describe('the edge', () => {
       expect(fast.status).toBe(413);
       errorBody(fast);
       // A route the key's role may call: the role is checked before the body is read.
-      const nest = await gateway.request('/api/v1/jobs/3f1b7c5e-8f7a-4d0b-9a51-3e4f8a6b2c1d', { key: 'bob', method: 'DELETE', body: { reason: 'x'.repeat(4096) } });
+      const nest = await gateway.request('/api/v1/jobs/3f1b7c5e-8f7a-4d0b-9a51-3e4f8a6b2c1d', {
+        key: 'bob',
+        method: 'DELETE',
+        body: { reason: 'x'.repeat(4096) },
+      });
       expect(nest.status).toBe(413);
       errorBody(nest);
     });
@@ -114,7 +122,8 @@ describe('the edge', () => {
     const doc = (await gateway.request('/api/v1/openapi.json', { key: null })).json;
     for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)) {
       for (const [method, op] of Object.entries(item)) {
-        if (op.responses['401']) expect({ route: `${method} ${path}`, has429: '429' in op.responses }).toEqual({ route: `${method} ${path}`, has429: true });
+        if (op.responses['401'])
+          expect({ route: `${method} ${path}`, has429: '429' in op.responses }).toEqual({ route: `${method} ${path}`, has429: true });
       }
     }
   });

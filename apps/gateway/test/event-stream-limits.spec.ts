@@ -49,7 +49,9 @@ describe('open event streams are capped per key and per gateway', () => {
     const overall = await follow('bob', bobsJob);
     expect(overall.status).toBe(503);
     expect(overall.headers.get('retry-after')).toBe('5');
-    expect(JSON.parse(await overall.text()).message).toBe('this gateway already has 3 event streams open (CRUX_SSE_MAX_STREAMS); retry after 5 s');
+    expect(JSON.parse(await overall.text()).message).toBe(
+      'this gateway already has 3 event streams open (CRUX_SSE_MAX_STREAMS); retry after 5 s',
+    );
 
     // A stream the client closes gives its slot back.
     first.close();
@@ -63,5 +65,4 @@ describe('open event streams are capped per key and per gateway', () => {
       { what: "alice's slot back after she closed a stream", timeoutMs: 20_000 },
     );
   });
-
 });

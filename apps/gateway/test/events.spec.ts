@@ -153,12 +153,17 @@ describe('following a job with Server-Sent Events', () => {
     const purgedJob = async () => {
       const created = await submit('alice');
       await publishAsWorker(nats.js, created, [['completed', completedResult]]);
-      const deleted = followEvent(created, 'deleted', { kind: 'user', id: 'ops' }, {
-        reason: 'purge',
-        snapshot: jobView({ job_id: created.job_id, status: 'completed' }),
-        content_hash: 'c'.repeat(64),
-        plan_id: '5a1e2b3c-4d5e-4f60-8a1b-2c3d4e5f6071',
-      });
+      const deleted = followEvent(
+        created,
+        'deleted',
+        { kind: 'user', id: 'ops' },
+        {
+          reason: 'purge',
+          snapshot: jobView({ job_id: created.job_id, status: 'completed' }),
+          content_hash: 'c'.repeat(64),
+          plan_id: '5a1e2b3c-4d5e-4f60-8a1b-2c3d4e5f6071',
+        },
+      );
       await publishEvent(nats.js, deleted);
       return { created, deleted };
     };
@@ -191,7 +196,12 @@ describe('following a job with Server-Sent Events', () => {
       known.set(created.job_id, { owner: 'alice', status: 'completed' });
       await publishEvent(
         nats.js,
-        followEvent(deleted, 'restored', { kind: 'user', id: 'ops' }, { snapshot: jobView({ job_id: created.job_id }), from_event_id: deleted.id, reason: null }),
+        followEvent(
+          deleted,
+          'restored',
+          { kind: 'user', id: 'ops' },
+          { snapshot: jobView({ job_id: created.job_id }), from_event_id: deleted.id, reason: null },
+        ),
       );
       const sse = await openSse(eventsUrl(created.job_id), auth('alice'));
       expect(sse.status).toBe(200);

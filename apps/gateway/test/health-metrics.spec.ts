@@ -23,16 +23,19 @@ describe('health, readiness and metrics', () => {
     expect(answer.json).toEqual({ status: 'ok' });
   });
 
-  it.each(['/readyz', '/api/v1/readyz'])('is not ready at %s while job-state and the audit service do not answer, and says so', async (path) => {
-    const answer = await gateway.request(path, { key: null });
-    expect(answer.status).toBe(503);
-    expect(errorBody(answer).message).toBe(
-      'not ready: job_state: job-state did not answer job.state.get; audit: the audit service did not answer audit.query',
-    );
-    expect(answer.json.details).toEqual({
-      checks: { nats: 'ok', job_state: 'job-state did not answer job.state.get', audit: 'the audit service did not answer audit.query' },
-    });
-  });
+  it.each(['/readyz', '/api/v1/readyz'])(
+    'is not ready at %s while job-state and the audit service do not answer, and says so',
+    async (path) => {
+      const answer = await gateway.request(path, { key: null });
+      expect(answer.status).toBe(503);
+      expect(errorBody(answer).message).toBe(
+        'not ready: job_state: job-state did not answer job.state.get; audit: the audit service did not answer audit.query',
+      );
+      expect(answer.json.details).toEqual({
+        checks: { nats: 'ok', job_state: 'job-state did not answer job.state.get', audit: 'the audit service did not answer audit.query' },
+      });
+    },
+  );
 
   it('is not ready while only the audit service is away, naming that check alone', async () => {
     const responder = await StateResponder.start(nats.server.url, (request) => notFound(request.job_id));
@@ -59,7 +62,10 @@ describe('health, readiness and metrics', () => {
 
   it('is ready once job-state and the audit service answer — a 404 for the probe job and an error reply count', async () => {
     const responder = await StateResponder.start(nats.server.url, (request) => notFound(request.job_id));
-    const audit = await AuditResponder.start(nats.server.url, () => ({ ok: false, error: { status_code: 500, error: 'Internal Server Error', message: 'busy' } }));
+    const audit = await AuditResponder.start(nats.server.url, () => ({
+      ok: false,
+      error: { status_code: 500, error: 'Internal Server Error', message: 'busy' },
+    }));
     try {
       const answer = await gateway.request('/readyz', { key: null });
       expect(answer.status).toBe(200);

@@ -50,7 +50,9 @@ describe('reading jobs', () => {
   it("gives a submitter its own job, asking job-state with the submitter's name as owner", async () => {
     const answer = await gateway.request(`/api/v1/jobs/${ALICES}`, { key: 'alice' });
     expect(answer.status).toBe(200);
-    expect(answer.json).toEqual(jobView({ job_id: ALICES, owner: 'alice', status: 'running', progress: 0.5, created_at: answer.json.created_at }));
+    expect(answer.json).toEqual(
+      jobView({ job_id: ALICES, owner: 'alice', status: 'running', progress: 0.5, created_at: answer.json.created_at }),
+    );
     expect(responder.gets.at(-1)).toEqual({ job_id: ALICES, owner: 'alice' });
   });
 
@@ -88,7 +90,12 @@ describe('reading jobs', () => {
   it('passes the status and details job-state chose straight through', async () => {
     const detailed = await gateway.request(`/api/v1/jobs/${DETAILED}`, { key: 'ops' });
     expect(detailed.status).toBe(409);
-    expect(detailed.json).toEqual({ status_code: 409, error: 'Conflict', message: `job ${DETAILED} is busy`, details: { retry_after_s: 1 } });
+    expect(detailed.json).toEqual({
+      status_code: 409,
+      error: 'Conflict',
+      message: `job ${DETAILED} is busy`,
+      details: { retry_after_s: 1 },
+    });
     const broken = await gateway.request(`/api/v1/jobs/${BROKEN}`, { key: 'ops' });
     expect(broken.status).toBe(500);
     expect(errorBody(broken).message).toBe('the state service failed to answer');
@@ -134,7 +141,9 @@ describe('reading jobs while job-state is away', () => {
   it.each(['/api/v1/jobs/55555555-5555-4555-8555-555555555555', '/api/v1/jobs'])('answers 503 with a clear message on %s', async (path) => {
     const answer = await gateway.request(path, { key: 'ops' });
     expect(answer.status).toBe(503);
-    expect(errorBody(answer).message).toMatch(/^the job state service did not answer job\.state\.(get|list) within 300 ms; try again shortly$/);
+    expect(errorBody(answer).message).toMatch(
+      /^the job state service did not answer job\.state\.(get|list) within 300 ms; try again shortly$/,
+    );
   });
 
   it('answers 503 to a cancel, recording nothing', async () => {

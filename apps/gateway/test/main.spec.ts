@@ -19,7 +19,10 @@ interface Run {
 
 function run(env: Record<string, string>): Run {
   // NODE_OPTIONS of the Jest run (vm modules) is not for the service.
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -45,9 +48,17 @@ describe('the built gateway', () => {
   it('creates the JOBS stream, says it is ready, serves, and exits cleanly on SIGTERM', async () => {
     await nats.jsm.streams.delete('JOBS').catch(() => undefined);
     const port = await freePort();
-    const gateway = run({ NATS_URL: nats.server.url, CRUX_HTTP_HOST: '127.0.0.1', CRUX_HTTP_PORT: String(port), CRUX_API_KEYS: API_KEYS_ENV });
+    const gateway = run({
+      NATS_URL: nats.server.url,
+      CRUX_HTTP_HOST: '127.0.0.1',
+      CRUX_HTTP_PORT: String(port),
+      CRUX_API_KEYS: API_KEYS_ENV,
+    });
     try {
-      await waitFor(() => gateway.output().includes('crux-gateway ready'), { what: `the ready line in: ${gateway.output()}`, timeoutMs: 30_000 });
+      await waitFor(() => gateway.output().includes('crux-gateway ready'), {
+        what: `the ready line in: ${gateway.output()}`,
+        timeoutMs: 30_000,
+      });
       expect(gateway.output()).toContain(`crux-gateway ready http://127.0.0.1:${port}`);
       const answer = await call(`http://127.0.0.1:${port}`, '/api/v1/solve/basic', { body: { question: 'from the built app' } });
       expect(answer.status).toBe(202);
@@ -92,11 +103,23 @@ describe('the built gateway', () => {
     const file = join(dir, 'keys');
     writeFileSync(file, `# production keys\nprod-alice:submitter:${createHash('sha256').update(secret).digest('hex')}\n`);
     const port = await freePort();
-    const gateway = run({ NODE_ENV: 'production', NATS_URL: nats.server.url, CRUX_HTTP_HOST: '127.0.0.1', CRUX_HTTP_PORT: String(port), CRUX_API_KEYS_FILE: file });
+    const gateway = run({
+      NODE_ENV: 'production',
+      NATS_URL: nats.server.url,
+      CRUX_HTTP_HOST: '127.0.0.1',
+      CRUX_HTTP_PORT: String(port),
+      CRUX_API_KEYS_FILE: file,
+    });
     try {
-      await waitFor(() => gateway.output().includes('crux-gateway ready'), { what: `the ready line in: ${gateway.output()}`, timeoutMs: 30_000 });
+      await waitFor(() => gateway.output().includes('crux-gateway ready'), {
+        what: `the ready line in: ${gateway.output()}`,
+        timeoutMs: 30_000,
+      });
       const url = `http://127.0.0.1:${port}`;
-      const accepted = await call(url, '/api/v1/solve/basic', { authorization: `Bearer ${secret}`, body: { question: 'from the key file' } });
+      const accepted = await call(url, '/api/v1/solve/basic', {
+        authorization: `Bearer ${secret}`,
+        body: { question: 'from the key file' },
+      });
       expect(accepted.status).toBe(202);
       const refused = await call(url, '/api/v1/solve/basic', { authorization: `Bearer ${secret}x`, body: { question: 'q' } });
       expect(refused.status).toBe(401);
@@ -110,7 +133,12 @@ describe('the built gateway', () => {
   });
 
   it('refuses to start in production with a plain secret shorter than 24 characters, naming the key but not the secret', async () => {
-    const gateway = run({ NODE_ENV: 'production', NATS_URL: nats.server.url, CRUX_HTTP_PORT: String(await freePort()), CRUX_API_KEYS: `ok:operator:${'k'.repeat(32)},weak:submitter:tooshort-secret-123` });
+    const gateway = run({
+      NODE_ENV: 'production',
+      NATS_URL: nats.server.url,
+      CRUX_HTTP_PORT: String(await freePort()),
+      CRUX_API_KEYS: `ok:operator:${'k'.repeat(32)},weak:submitter:tooshort-secret-123`,
+    });
     try {
       const { code } = await gateway.exited;
       expect(code).toBe(1);

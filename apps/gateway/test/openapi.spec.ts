@@ -31,7 +31,9 @@ function servedRoutes(gateway: Gateway): string[] {
 }
 
 function operations(doc: Json): { method: string; path: string; op: Json }[] {
-  return Object.entries(doc.paths as Record<string, Json>).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ method, path, op })));
+  return Object.entries(doc.paths as Record<string, Json>).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => ({ method, path, op })),
+  );
 }
 
 /** Redocly's CLI (its `recommended` rules) on the document: every problem it reports. */
@@ -41,7 +43,10 @@ function redoclyLint(doc: Json): { severity: string; ruleId: string; message: st
     const file = join(dir, 'openapi.json');
     writeFileSync(file, JSON.stringify(doc));
     const cli = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
-    const run = spawnSync(process.execPath, [cli, 'lint', '--extends=recommended', '--format=json', file], { encoding: 'utf8', env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } });
+    const run = spawnSync(process.execPath, [cli, 'lint', '--extends=recommended', '--format=json', file], {
+      encoding: 'utf8',
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+    });
     const report = JSON.parse(run.stdout) as { problems: ReturnType<typeof redoclyLint> };
     return report.problems;
   } finally {
@@ -74,7 +79,9 @@ describe('the OpenAPI description', () => {
   });
 
   it('is valid for @apidevtools/swagger-parser', async () => {
-    await expect(SwaggerParser.validate(structuredClone(doc) as unknown as Parameters<typeof SwaggerParser.validate>[0])).resolves.toMatchObject({ openapi: '3.1.0' });
+    await expect(
+      SwaggerParser.validate(structuredClone(doc) as unknown as Parameters<typeof SwaggerParser.validate>[0]),
+    ).resolves.toMatchObject({ openapi: '3.1.0' });
   });
 
   it("passes Redocly's recommended rules with no error", () => {
@@ -86,7 +93,9 @@ describe('the OpenAPI description', () => {
   });
 
   it('describes exactly the routes the gateway serves', () => {
-    const documented = operations(doc).map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort();
+    const documented = operations(doc)
+      .map(({ method, path }) => `${method.toUpperCase()} ${path}`)
+      .sort();
     expect(documented).toEqual(servedRoutes(gateway));
   });
 
@@ -94,12 +103,22 @@ describe('the OpenAPI description', () => {
     const ids = operations(doc).map(({ op }) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
     const tags = new Set((doc.tags as { name: string }[]).map((tag) => tag.name));
-    const access = new Map(gateway.app.get(RouteTable).routes.map((route) => [`${route.method.toLowerCase()} ${openApiPath(route.url)}`, route.access]));
+    const access = new Map(
+      gateway.app.get(RouteTable).routes.map((route) => [`${route.method.toLowerCase()} ${openApiPath(route.url)}`, route.access]),
+    );
     for (const { method, path, op } of operations(doc)) {
-      expect({ op: op.operationId, summary: typeof op.summary, tags: op.tags.every((tag: string) => tags.has(tag)) }).toEqual({ op: op.operationId, summary: 'string', tags: true });
+      expect({ op: op.operationId, summary: typeof op.summary, tags: op.tags.every((tag: string) => tags.has(tag)) }).toEqual({
+        op: op.operationId,
+        summary: 'string',
+        tags: true,
+      });
       const route = access.get(`${method} ${path}`);
       const roles = route && 'roles' in route ? [...route.roles] : undefined;
-      expect({ op: op.operationId, roles: op['x-roles'], security: op.security }).toEqual({ op: op.operationId, roles, security: roles ? [{ bearer: [] }] : [] });
+      expect({ op: op.operationId, roles: op['x-roles'], security: op.security }).toEqual({
+        op: op.operationId,
+        roles,
+        security: roles ? [{ bearer: [] }] : [],
+      });
     }
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
@@ -119,8 +138,13 @@ describe('the OpenAPI description', () => {
 
   it('takes each body from the DTO the handler validates, optional where the route takes none', () => {
     const body = (method: string, path: string) => doc.paths[`/api/v1${path}`][method].requestBody;
-    expect(body('post', '/solve/basic')).toEqual({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SolveBasicRequest' } } } });
-    expect(body('post', '/admin/purges/{plan_id}/confirm').content['application/json'].schema).toEqual({ $ref: '#/components/schemas/PurgeConfirmBody' });
+    expect(body('post', '/solve/basic')).toEqual({
+      required: true,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/SolveBasicRequest' } } },
+    });
+    expect(body('post', '/admin/purges/{plan_id}/confirm').content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/PurgeConfirmBody',
+    });
     for (const [method, path] of [
       ['delete', '/jobs/{id}'],
       ['post', '/admin/jobs/{id}/restore'],
@@ -128,21 +152,38 @@ describe('the OpenAPI description', () => {
       ['delete', '/admin/jobs/{id}/hold'],
       ['post', '/admin/rebuild-state'],
     ]) {
-      expect(body(method, path)).toMatchObject({ required: false, content: { 'application/json': { schema: { $ref: '#/components/schemas/ReasonBody' } } } });
+      expect(body(method, path)).toMatchObject({
+        required: false,
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/ReasonBody' } } },
+      });
     }
   });
 
   it('describes query parameters with the limits their parsers apply', () => {
     const params = (path: string) => Object.fromEntries(doc.paths[`/api/v1${path}`].get.parameters.map((p: Json) => [p.name, p.schema]));
-    expect(params('/jobs')).toMatchObject({ limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 }, cursor: { maxLength: 512 } });
+    expect(params('/jobs')).toMatchObject({
+      limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+      cursor: { maxLength: 512 },
+    });
     expect(params('/audit')).toMatchObject({ limit: { maximum: 1000, default: 100 }, actor: { maxLength: 256 } });
     const continued = doc.paths['/api/v1/solve/continue/{id}'].post.parameters;
-    expect(continued).toContainEqual(expect.objectContaining({ name: 'additional_iterations', in: 'query', required: true, schema: { type: 'integer', minimum: 1, maximum: 50 } }));
-    expect(continued).toContainEqual(expect.objectContaining({ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }));
+    expect(continued).toContainEqual(
+      expect.objectContaining({
+        name: 'additional_iterations',
+        in: 'query',
+        required: true,
+        schema: { type: 'integer', minimum: 1, maximum: 50 },
+      }),
+    );
+    expect(continued).toContainEqual(
+      expect.objectContaining({ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }),
+    );
   });
 
   it('describes the 410 of a deleted job with the fields job-state sends', () => {
-    expect(doc.paths['/api/v1/jobs/{id}'].get.responses[410].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/GoneError' });
+    expect(doc.paths['/api/v1/jobs/{id}'].get.responses[410].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/GoneError',
+    });
     expect(doc.components.schemas.GoneError.required).toEqual(['status_code', 'error', 'message', 'deleted_at', 'reason', 'actor']);
   });
 
@@ -160,7 +201,11 @@ describe('the OpenAPI description', () => {
 
   function problemsOf(method: string, path: string, answer: Answer): string[] {
     const body = answer.json ?? answer.text;
-    return responses.problems(method, path.replace(/\{(\w+)\}/g, SOME_UUID), { status: answer.status, contentType: answer.headers.get('content-type'), body });
+    return responses.problems(method, path.replace(/\{(\w+)\}/g, SOME_UUID), {
+      status: answer.status,
+      contentType: answer.headers.get('content-type'),
+      body,
+    });
   }
 
   it("answers each operation's edge refusals as documented: status, shape and all", async () => {
@@ -168,7 +213,8 @@ describe('the OpenAPI description', () => {
     const seen = new Map<number, number>();
     const expectAnswer = (method: string, path: string, answer: Answer, status: number) => {
       seen.set(status, (seen.get(status) ?? 0) + 1);
-      if (answer.status !== status) problems.push(`${method} ${path}: expected ${status}, got ${answer.status} ${answer.text.slice(0, 200)}`);
+      if (answer.status !== status)
+        problems.push(`${method} ${path}: expected ${status}, got ${answer.status} ${answer.text.slice(0, 200)}`);
       problems.push(...problemsOf(method, path, answer));
     };
     for (const { method, path, op } of operations(doc)) {
@@ -181,7 +227,12 @@ describe('the OpenAPI description', () => {
       }
       if (['post', 'put', 'delete'].includes(method)) {
         expectAnswer(method, path, await send(method, path, { key: allowed, raw: `{"reason":"${'x'.repeat(MAX_BODY_BYTES)}"}` }), 413);
-        expectAnswer(method, path, await send(method, path, { key: allowed, raw: '{}', contentType: 'application/json; charset=latin1' }), 415);
+        expectAnswer(
+          method,
+          path,
+          await send(method, path, { key: allowed, raw: '{}', contentType: 'application/json; charset=latin1' }),
+          415,
+        );
       }
       if (path.includes('{')) {
         expectAnswer(method, path, await send(method, path, { key: allowed, param: 'x'.repeat(150) }), 414);
@@ -189,7 +240,14 @@ describe('the OpenAPI description', () => {
       }
     }
     expect(problems).toEqual([]);
-    expect(Object.fromEntries(seen)).toMatchObject({ 400: expect.any(Number), 401: expect.any(Number), 403: expect.any(Number), 413: expect.any(Number), 414: expect.any(Number), 415: expect.any(Number) });
+    expect(Object.fromEntries(seen)).toMatchObject({
+      400: expect.any(Number),
+      401: expect.any(Number),
+      403: expect.any(Number),
+      413: expect.any(Number),
+      414: expect.any(Number),
+      415: expect.any(Number),
+    });
   });
 
   it('describes what the routes that answer without other services send', async () => {
@@ -213,7 +271,9 @@ describe('the OpenAPI description', () => {
     problems.push(...problemsOf('post', '/api/v1/solve/basic', invalid));
     expect(problems).toEqual([]);
     // The checker itself refuses what the document does not say.
-    expect(problemsOf('get', '/api/v1/whoami', { ...invalid, status: 418 } as Answer)).toEqual([expect.stringContaining('does not document 418')]);
+    expect(problemsOf('get', '/api/v1/whoami', { ...invalid, status: 418 } as Answer)).toEqual([
+      expect.stringContaining('does not document 418'),
+    ]);
     expect(problemsOf('get', '/api/v1/whoami', { status: 200, headers: invalid.headers, text: '', json: { name: 'audit' } })).toEqual([
       expect.stringContaining("must have required property 'role'"),
     ]);

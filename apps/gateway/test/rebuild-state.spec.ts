@@ -37,7 +37,14 @@ describe('POST and GET /api/v1/admin/rebuild-state', () => {
       .answer<RebuildRequest>(Subjects.stateRebuild, (request) => {
         asked.push(request);
         const reply: Reply<RebuildProgress> = running
-          ? { ok: false, error: apiError(409, 'Conflict', `a rebuild of the live state is already running (rebuild ${progress().rebuild_id}: 3 of 120 events)`) }
+          ? {
+              ok: false,
+              error: apiError(
+                409,
+                'Conflict',
+                `a rebuild of the live state is already running (rebuild ${progress().rebuild_id}: 3 of 120 events)`,
+              ),
+            }
           : { ok: true, value: progress({ actor: request.actor.id, reason: request.reason ?? null }) };
         running = true;
         return reply;
@@ -84,7 +91,10 @@ describe('POST and GET /api/v1/admin/rebuild-state', () => {
 
   it('is not ready while job-state answers 503 because it is rebuilding, naming what job-state said', async () => {
     const rebuilding = 'the live state is being rebuilt from JOBS (60 of 120 events); try again shortly';
-    const state = await StateResponder.start(nats.server.url, () => ({ ok: false, error: apiError(503, 'Service Unavailable', rebuilding) }));
+    const state = await StateResponder.start(nats.server.url, () => ({
+      ok: false,
+      error: apiError(503, 'Service Unavailable', rebuilding),
+    }));
     const audit = await AuditResponder.start(nats.server.url);
     try {
       const answer = await gateway.request('/readyz', { key: null });

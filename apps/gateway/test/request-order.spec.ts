@@ -51,7 +51,12 @@ describe('one order on every route: authenticate, authorise, then read the body'
 
   it.each(BODY_ROUTES)('refuses a gzip or deflate body with 415 on $name, as on submit', async ({ method, path, key }) => {
     for (const encoding of ['gzip', 'deflate']) {
-      const answer = await gateway.request(path, { key, method, raw: gzipSync('{"reason":"r"}').toString('latin1'), headers: { 'content-encoding': encoding } });
+      const answer = await gateway.request(path, {
+        key,
+        method,
+        raw: gzipSync('{"reason":"r"}').toString('latin1'),
+        headers: { 'content-encoding': encoding },
+      });
       expect(answer.status).toBe(415);
       expect(errorBody(answer).message).toBe(`unsupported content encoding "${encoding}"; send the body uncompressed`);
     }
@@ -65,7 +70,9 @@ describe('one order on every route: authenticate, authorise, then read the body'
       );
       const received = await connection.closed;
       expect(firstStatus(received)).toBe(400);
-      expect(lastJson(received).message).toBe('the request has more than one Authorization header; send exactly one: Authorization: Bearer <api key>');
+      expect(lastJson(received).message).toBe(
+        'the request has more than one Authorization header; send exactly one: Authorization: Bearer <api key>',
+      );
     } finally {
       connection.close();
     }
@@ -156,7 +163,11 @@ describe('one rule for job ids: an upper-case UUID is the same job', () => {
     nats = await startTestNats();
     gateway = await startTestGateway(nats.server.url, {}, undefined, { commandTimeoutMs: 2000 });
     const answer = { ok: true as const, value: owned };
-    responder = await StateResponder.start(nats.server.url, () => answer, undefined, { hold: () => answer, release: () => answer, restore: () => answer });
+    responder = await StateResponder.start(nats.server.url, () => answer, undefined, {
+      hold: () => answer,
+      release: () => answer,
+      restore: () => answer,
+    });
   });
 
   afterAll(async () => {
@@ -179,13 +190,17 @@ describe('one rule for job ids: an upper-case UUID is the same job', () => {
     ]) {
       expect((await gateway.request(`/api/v1/admin/jobs/${upper}/${path}`, { key: 'ops', method })).status).toBe(200);
     }
-    expect([...responder.commands.hold, ...responder.commands.release, ...responder.commands.restore].map((command) => command.job_id)).toEqual([JOB, JOB, JOB]);
+    expect(
+      [...responder.commands.hold, ...responder.commands.release, ...responder.commands.restore].map((command) => command.job_id),
+    ).toEqual([JOB, JOB, JOB]);
   });
 
   it('follows the events of a job named in upper case', async () => {
     const submitted = await gateway.request('/api/v1/solve/basic', { body: { question: 'q' } });
     const jobId: string = submitted.json.job_id;
-    const answer = await fetch(`${gateway.url}/api/v1/jobs/${jobId.toUpperCase()}/events`, { headers: { authorization: `Bearer ${Keys.alice}` } });
+    const answer = await fetch(`${gateway.url}/api/v1/jobs/${jobId.toUpperCase()}/events`, {
+      headers: { authorization: `Bearer ${Keys.alice}` },
+    });
     try {
       expect(answer.status).toBe(200);
       expect(answer.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');

@@ -3,7 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { QueueGroup, Subjects, type JobCancelled, type JobView, type RebuildProgress } from '@crux/contracts';
 import { RpcServer } from '@crux/messaging';
 import { AuditResponder } from './support/audit-responder.js';
-import { errorBody, Keys, startTestGateway, startTestNats, type Answer, type Gateway, type KeyName, type RequestOptions, type TestNats } from './support/gateway-fixture.js';
+import {
+  errorBody,
+  Keys,
+  startTestGateway,
+  startTestNats,
+  type Answer,
+  type Gateway,
+  type KeyName,
+  type RequestOptions,
+  type TestNats,
+} from './support/gateway-fixture.js';
 import { jobView, notFound, StateResponder } from './support/state-responder.js';
 
 const PLAN = '8c3a4b5d-6e7f-4a81-9b2c-3d4e5f607182';
@@ -43,7 +53,11 @@ const CONTINUABLE: Partial<JobView> = {
     processing_time: 0.1,
     converged: false,
     stop_reason: 'max_iters',
-    metadata: { best_iteration: 1, best_score: 0.5, history: [{ iteration: 1, candidate: 'answer', score: 0.5, feedback: 'more', stop: false }] },
+    metadata: {
+      best_iteration: 1,
+      best_score: 0.5,
+      history: [{ iteration: 1, candidate: 'answer', score: 0.5, feedback: 'more', stop: false }],
+    },
   },
 };
 
@@ -56,8 +70,16 @@ const ANYONE = { owner: 200, 'other submitter': 200, operator: 200, auditor: 200
 
 /** The README's authorisation table, row by row: every route of the API. */
 const routes: Route[] = [
-  { name: 'POST /solve/basic', request: () => ({ path: '/api/v1/solve/basic', options: { body: { question: 'matrix' } } }), expect: SUBMITTERS },
-  { name: 'POST /solve/enhanced', request: () => ({ path: '/api/v1/solve/enhanced', options: { body: { question: 'matrix' } } }), expect: SUBMITTERS },
+  {
+    name: 'POST /solve/basic',
+    request: () => ({ path: '/api/v1/solve/basic', options: { body: { question: 'matrix' } } }),
+    expect: SUBMITTERS,
+  },
+  {
+    name: 'POST /solve/enhanced',
+    request: () => ({ path: '/api/v1/solve/enhanced', options: { body: { question: 'matrix' } } }),
+    expect: SUBMITTERS,
+  },
   {
     name: 'POST /solve/continue/{id}',
     request: (job) => ({ path: `/api/v1/solve/continue/${job}?additional_iterations=1`, options: { method: 'POST' } }),
@@ -113,7 +135,11 @@ const routes: Route[] = [
     request: () => ({ path: '/api/v1/admin/rebuild-state', options: { method: 'POST' } }),
     expect: { ...OPERATOR_ONLY, operator: 202 },
   },
-  { name: 'GET /admin/rebuild-state', request: () => ({ path: '/api/v1/admin/rebuild-state', options: {} }), expect: { ...OPERATOR_ONLY, operator: 200 } },
+  {
+    name: 'GET /admin/rebuild-state',
+    request: () => ({ path: '/api/v1/admin/rebuild-state', options: {} }),
+    expect: { ...OPERATOR_ONLY, operator: 200 },
+  },
   { name: 'GET /audit', request: () => ({ path: '/api/v1/audit?action=deleted', options: {} }), expect: TRAIL_READERS },
   { name: 'GET /audit/verify', request: () => ({ path: '/api/v1/audit/verify', options: {} }), expect: TRAIL_READERS },
   { name: 'GET /whoami', request: () => ({ path: '/api/v1/whoami', options: {} }), expect: { ...ANYONE, 'no key': 401 } },
@@ -171,14 +197,41 @@ describe('who may use each route (the README authorisation table)', () => {
       },
       undefined,
       {
-        purgePlan: () => ({ ok: true, value: { plan_id: PLAN, count: 1, sample: [], erase: false, expires_at: new Date().toISOString(), confirm_token: TOKEN } }),
+        purgePlan: () => ({
+          ok: true,
+          value: { plan_id: PLAN, count: 1, sample: [], erase: false, expires_at: new Date().toISOString(), confirm_token: TOKEN },
+        }),
         purgeConfirm: () => ({
           ok: true,
-          value: { plan_id: PLAN, count: 1, sample: [], erase: false, expires_at: new Date().toISOString(), status: 'running', deleted: 0, skipped: 0, failed: 0, created_by: 'ops', confirmed_by: 'ops' },
+          value: {
+            plan_id: PLAN,
+            count: 1,
+            sample: [],
+            erase: false,
+            expires_at: new Date().toISOString(),
+            status: 'running',
+            deleted: 0,
+            skipped: 0,
+            failed: 0,
+            created_by: 'ops',
+            confirmed_by: 'ops',
+          },
         }),
         purgeStatus: () => ({
           ok: true,
-          value: { plan_id: PLAN, count: 1, sample: [], erase: false, expires_at: new Date().toISOString(), status: 'planned', deleted: 0, skipped: 0, failed: 0, created_by: 'ops', confirmed_by: null },
+          value: {
+            plan_id: PLAN,
+            count: 1,
+            sample: [],
+            erase: false,
+            expires_at: new Date().toISOString(),
+            status: 'planned',
+            deleted: 0,
+            skipped: 0,
+            failed: 0,
+            created_by: 'ops',
+            confirmed_by: null,
+          },
         }),
         restore: ({ job_id }) => ({ ok: true, value: view(job_id) }),
         hold: ({ job_id }) => ({ ok: true, value: { ...view(job_id), held: true } }),
@@ -187,7 +240,20 @@ describe('who may use each route (the README authorisation table)', () => {
     );
     audit = await AuditResponder.start(nats.server.url);
     // job-state's rebuild requests: counted, so a refused caller is seen asking nothing.
-    const rebuild: RebuildProgress = { rebuild_id: PLAN, status: 'running', trigger: 'operator', events_read: 0, events_total: 0, jobs_restored: 0, jobs_deleted: 0, started_at: new Date().toISOString(), finished_at: null, actor: 'ops', reason: null, error: null };
+    const rebuild: RebuildProgress = {
+      rebuild_id: PLAN,
+      status: 'running',
+      trigger: 'operator',
+      events_read: 0,
+      events_total: 0,
+      jobs_restored: 0,
+      jobs_deleted: 0,
+      started_at: new Date().toISOString(),
+      finished_at: null,
+      actor: 'ops',
+      reason: null,
+      error: null,
+    };
     rebuildWatch = new RpcServer({ url: nats.server.url, name: 'rebuild-state', queue: QueueGroup.JobState });
     for (const subject of [Subjects.stateRebuild, Subjects.stateRebuildStatus]) {
       rebuildWatch.answer(subject, () => {

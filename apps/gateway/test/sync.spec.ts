@@ -63,7 +63,13 @@ describe('async_mode false', () => {
       await publishAsWorker(nats.js, event, [['failed', { error: 'the model refused', reason: 'provider_error' }]]);
       const answer = await pending;
       expect(answer.status).toBe(200);
-      expect(answer.json).toMatchObject({ job_id: event.job_id, status: 'failed', mode: 'enhanced', error: 'the model refused', result: null });
+      expect(answer.json).toMatchObject({
+        job_id: event.job_id,
+        status: 'failed',
+        mode: 'enhanced',
+        error: 'the model refused',
+        result: null,
+      });
     } finally {
       created.stop();
     }

@@ -74,15 +74,26 @@ export class JobStateModule {
           useFactory: (redis: Redis, reader: JobReader, history: JobHistory, publisher: EventPublisher, jsm: JetStreamManager) => {
             const store = new PurgeStore(redis, settings.archiveRetentionS);
             const deleter = new BatchDeleter(publisher, new ContentEraser(reader, history, jsm), settings.archiveRetentionS);
-            return new PurgeService(settings, store, publisher, new PurgeExecutor(store, redis, deleter, publisher, jsm, settings.purgeBatchSize));
+            return new PurgeService(
+              settings,
+              store,
+              publisher,
+              new PurgeExecutor(store, redis, deleter, publisher, jsm, settings.purgeBatchSize),
+            );
           },
           inject: [Tokens.QueryRedis, JobReader, JobHistory, EventPublisher, Tokens.JetStreamManager],
         },
         { provide: OwnDeletions, useValue: new OwnDeletions() },
         {
           provide: DeletionDetector,
-          useFactory: (redis: Redis, reader: JobReader, writer: JobWriter, history: JobHistory, publisher: EventPublisher, own: OwnDeletions) =>
-            new DeletionDetector(settings, redis, reader, writer, history, publisher, own),
+          useFactory: (
+            redis: Redis,
+            reader: JobReader,
+            writer: JobWriter,
+            history: JobHistory,
+            publisher: EventPublisher,
+            own: OwnDeletions,
+          ) => new DeletionDetector(settings, redis, reader, writer, history, publisher, own),
           inject: [Tokens.QueryRedis, JobReader, JobWriter, JobHistory, EventPublisher, OwnDeletions],
         },
         {

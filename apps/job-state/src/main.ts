@@ -13,7 +13,10 @@ async function bootstrap(): Promise<void> {
   // SIGTERM/SIGINT → app.close(): stop serving and consuming, drain NATS, quit Redis.
   app.enableShutdownHooks();
   const nc = app.get(Tokens.Nats);
-  await serveHealth(settings, { live: { nats: natsOpen(nc) }, ready: { nats: natsAnswers(nc), redis: redisAnswers(app.get(Tokens.QueryRedis)) } });
+  await serveHealth(settings, {
+    live: { nats: natsOpen(nc) },
+    ready: { nats: natsAnswers(nc), redis: redisAnswers(app.get(Tokens.QueryRedis)) },
+  });
   // Printed once consuming and serving; tests and `npm start` wait for this line.
   logger.log(`${SERVICE_NAME} ready`, 'Main');
 }

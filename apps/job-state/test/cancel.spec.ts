@@ -17,10 +17,13 @@ describe('cancel: revokes are answered or recorded as unconfirmed', () => {
   });
 
   const eventsOnce = (type: 'revoked' | 'revoke_unconfirmed', jobId: string) =>
-    waitFor(async () => {
-      const found = await rig.eventsOf(type, jobId);
-      return found.length > 0 ? found : undefined;
-    }, { what: `${type} of job ${jobId}`, timeoutMs: 30_000 });
+    waitFor(
+      async () => {
+        const found = await rig.eventsOf(type, jobId);
+        return found.length > 0 ? found : undefined;
+      },
+      { what: `${type} of job ${jobId}`, timeoutMs: 30_000 },
+    );
 
   async function cancel(jobId: string, owner: string) {
     const [created] = await rig.eventsOf('created', jobId);

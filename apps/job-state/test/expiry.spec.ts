@@ -40,7 +40,13 @@ describe('expiry and deletions from outside, each recorded once', () => {
     expect(deletion.event).toMatchObject({
       id: expect.any(String),
       actor: JOB_STATE,
-      data: { reason: 'ttl', snapshot: archived(job.view), archive: 'snapshot', content_hash: jobContentHash(toJobHash(archived(job.view))), plan_id: null },
+      data: {
+        reason: 'ttl',
+        snapshot: archived(job.view),
+        archive: 'snapshot',
+        content_hash: jobContentHash(toJobHash(archived(job.view))),
+        plan_id: null,
+      },
     });
     await rig.projected(deletion.seq);
     expect(await redisTraces(rig, job.id, 'ann')).toEqual([]);
@@ -109,7 +115,10 @@ describe('expiry and deletions from outside, each recorded once', () => {
     const job = await makeJob(rig, 'eve', 'pending');
     const plan = value(await ops.plan({ job_ids: [job.id] }));
     expect(plan.count).toBe(1);
-    await waitFor(async () => value(await ops.status(plan.plan_id)).status === 'expired', { what: 'the plan to expire', timeoutMs: 30_000 });
+    await waitFor(async () => value(await ops.status(plan.plan_id)).status === 'expired', {
+      what: 'the plan to expire',
+      timeoutMs: 30_000,
+    });
     const refused = await ops.confirm(plan.plan_id, plan.confirm_token!);
     expect(refused).toMatchObject({ ok: false, error: { status_code: 410, error: 'Gone' } });
     expect(await rig.redis.exists(RedisKeys.job(job.id))).toBe(1);

@@ -44,10 +44,13 @@ describe('projecting through faults', () => {
       version: String(last.seq),
     });
     // The restarted server lost the notification flags; job-state set them again.
-    await waitFor(async () => {
-      const [, flags] = (await rig.redis.config('GET', 'notify-keyspace-events')) as string[];
-      return ['E', 'x', 'g'].every((f) => flags.includes(f));
-    }, { what: 'keyspace notifications to be on again' });
+    await waitFor(
+      async () => {
+        const [, flags] = (await rig.redis.config('GET', 'notify-keyspace-events')) as string[];
+        return ['E', 'x', 'g'].every((f) => flags.includes(f));
+      },
+      { what: 'keyspace notifications to be on again' },
+    );
   });
 
   // Last in this suite: the unacked poison message holds the ack floor until its redelivery.
@@ -76,12 +79,20 @@ describe('projecting through faults', () => {
     const poisoned = randomUUID();
     const healthy = randomUUID();
     const created = await rig.publish(jobEvents(healthy).created());
-    await waitFor(async () => (await rig.redis.hget(RedisKeys.job(healthy), 'version')) === String(created.seq), { what: 'the healthy job' });
+    await waitFor(async () => (await rig.redis.hget(RedisKeys.job(healthy), 'version')) === String(created.seq), {
+      what: 'the healthy job',
+    });
     await rig.redis.set(RedisKeys.job(poisoned), 'not a hash');
     const failedBefore = rig.projector.stats.failed;
     // Published back to back, so they travel in one batch and one delete-jobs call.
-    await Promise.all([rig.publish(jobEvents(poisoned).deleted(null, 'external')), rig.publish(jobEvents(healthy).deleted(null, 'external'))]);
-    await waitFor(async () => (await rig.redis.exists(RedisKeys.job(healthy))) === 0, { what: 'the healthy job to be deleted', timeoutMs: 30_000 });
+    await Promise.all([
+      rig.publish(jobEvents(poisoned).deleted(null, 'external')),
+      rig.publish(jobEvents(healthy).deleted(null, 'external')),
+    ]);
+    await waitFor(async () => (await rig.redis.exists(RedisKeys.job(healthy))) === 0, {
+      what: 'the healthy job to be deleted',
+      timeoutMs: 30_000,
+    });
     expect(await rig.redis.zscore(RedisKeys.byCreated, healthy)).toBeNull();
     expect(await rig.redis.exists(RedisKeys.tombstone(healthy))).toBe(1);
     expect(await rig.redis.get(RedisKeys.job(poisoned))).toBe('not a hash');

@@ -31,10 +31,13 @@ describe('projecting job events into Redis', () => {
   };
   /** Waits for the job's hash to reach `version`, i.e. for the event at that sequence to apply. */
   const untilVersion = (id: string, seq: number) =>
-    waitFor(async () => {
-      const h = await hash(id);
-      return Number(h.version) >= seq ? h : undefined;
-    }, { what: `job ${id} at version ${seq}`, timeoutMs: 30_000 });
+    waitFor(
+      async () => {
+        const h = await hash(id);
+        return Number(h.version) >= seq ? h : undefined;
+      },
+      { what: `job ${id} at version ${seq}`, timeoutMs: 30_000 },
+    );
 
   it('keeps every field of a job through its life, with the active TTL until it ends', async () => {
     const id = randomUUID();
@@ -116,7 +119,11 @@ describe('projecting job events into Redis', () => {
     await rig.publish(f.created());
     await rig.publish(f.started());
     const failedAck = await rig.publish(f.failed());
-    expect(await untilVersion(failedId, failedAck.seq)).toMatchObject({ status: 'failed', error: 'model said no', completed_at: f.failed().occurred_at });
+    expect(await untilVersion(failedId, failedAck.seq)).toMatchObject({
+      status: 'failed',
+      error: 'model said no',
+      completed_at: f.failed().occurred_at,
+    });
     expect(await ttl(failedId)).toBeGreaterThan(2900);
     expect(await ttl(failedId)).toBeLessThanOrEqual(3000);
 
@@ -125,7 +132,11 @@ describe('projecting job events into Redis', () => {
     await rig.publish(c.created());
     const cancel = c.cancel();
     const cancelAck = await rig.publish(cancel);
-    expect(await untilVersion(cancelledId, cancelAck.seq)).toMatchObject({ status: 'cancelled', completed_at: cancel.occurred_at, started_at: '' });
+    expect(await untilVersion(cancelledId, cancelAck.seq)).toMatchObject({
+      status: 'cancelled',
+      completed_at: cancel.occurred_at,
+      started_at: '',
+    });
     expect(await ttl(cancelledId)).toBeGreaterThan(1900);
     expect(await ttl(cancelledId)).toBeLessThanOrEqual(2000);
     expect(await statusIndexesHolding(cancelledId)).toEqual(['cancelled']);
@@ -164,7 +175,10 @@ describe('projecting job events into Redis', () => {
     const before = await untilVersion(id, progressAck.seq);
 
     // The created message and a progress message delivered a second time.
-    expect(await rig.projector.apply(planUpdate(events.created(), createdAck.seq, rig.settings))).toMatchObject({ ok: true, code: ApplyCode.Stale });
+    expect(await rig.projector.apply(planUpdate(events.created(), createdAck.seq, rig.settings))).toMatchObject({
+      ok: true,
+      code: ApplyCode.Stale,
+    });
     const redelivered = planUpdate(events.progress(0.9), progressAck.seq, rig.settings);
     expect(await rig.projector.apply(redelivered)).toEqual({ ok: true, code: ApplyCode.Stale, previous: 'running' });
     expect(await hash(id)).toEqual(before);

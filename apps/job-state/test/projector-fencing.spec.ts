@@ -3,7 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { ConsumerName, loadSettings, RebuildTrigger, RedisKeys, StreamName, type JobEvent, type Settings } from '@crux/contracts';
-import { closeNats, connectNats, jetstream, jetstreamManager, publishEvent, type JetStreamManager, type NatsConnection } from '@crux/messaging';
+import {
+  closeNats,
+  connectNats,
+  jetstream,
+  jetstreamManager,
+  publishEvent,
+  type JetStreamManager,
+  type NatsConnection,
+} from '@crux/messaging';
 import { startNats, startRedis, waitFor, type TestServer } from '@crux/test-harness';
 import { Redis } from 'ioredis';
 import { JobStateModule } from '../src/job-state.module.js';
@@ -64,8 +72,10 @@ describe('the projector fenced by its epoch', () => {
   });
 
   const ackFloor = async () => (await jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector)).ack_floor.stream_seq;
-  const projected = (seq: number) => waitFor(async () => (await ackFloor()) >= seq, { what: `the projector to ack stream sequence ${seq}`, timeoutMs: 30_000 });
-  const publishRound = (ids: string[], round: (id: string) => JobEvent) => Promise.all(ids.map((id) => publishEvent(jetstream(nc), round(id))));
+  const projected = (seq: number) =>
+    waitFor(async () => (await ackFloor()) >= seq, { what: `the projector to ack stream sequence ${seq}`, timeoutMs: 30_000 });
+  const publishRound = (ids: string[], round: (id: string) => JobEvent) =>
+    Promise.all(ids.map((id) => publishEvent(jetstream(nc), round(id))));
   const fencedRefusals = async () => Number(/errorstat_FENCED:count=(\d+)/.exec(await redis.info('errorstats'))?.[1] ?? 0);
   const jobsState = (ids: string[]) => Promise.all(ids.map((id) => redis.hmget(RedisKeys.job(id), 'status', 'version', 'started_at')));
 
@@ -151,7 +161,9 @@ describe('the projector fenced by its epoch', () => {
     const jobs = await jobsState(ids);
     expect(jobs.filter(([status, version], i) => status !== 'pending' || Number(version) !== created[i].seq)).toEqual([]);
     expect(await ackFloor()).toBe(createdUpTo);
-    expect(projector.stats.applied + projector.stats.stale + projector.stats.ignored).toBe(applied.applied + applied.stale + applied.ignored);
+    expect(projector.stats.applied + projector.stats.stale + projector.stats.ignored).toBe(
+      applied.applied + applied.stale + applied.ignored,
+    );
     // Still a standby while the other holds the lease: it campaigns, it does not project.
     await waitFor(async () => (await redis.pttl(RedisKeys.projectorLease)) < 600_000 - 1_500, { what: 'a campaign or two to pass' });
     expect(leadership.held).toBe(false);
@@ -167,7 +179,9 @@ describe('the projector fenced by its epoch', () => {
 
     await projected(Math.max(...lastSeq.values()));
     const after = await jobsState(ids);
-    const wrong = after.filter(([status, version, startedAt], i) => status !== 'completed' || Number(version) !== lastSeq.get(ids[i]) || !startedAt);
+    const wrong = after.filter(
+      ([status, version, startedAt], i) => status !== 'completed' || Number(version) !== lastSeq.get(ids[i]) || !startedAt,
+    );
     expect(wrong).toEqual([]);
     expect(started.length).toBe(JOBS);
     await stopReplicas();
@@ -189,7 +203,9 @@ describe('the projector fenced by its epoch', () => {
       await redis.set(RedisKeys.projectorLease, thief, 'PX', 600_000);
       await redis.set(RedisKeys.projectorEpoch, `99:${thief}:0badf00d`);
     });
-    const progress = await app.get(StateRebuilder).rebuild({ trigger: RebuildTrigger.Operator, actor: { kind: 'user', id: 'olga' }, reason: 'spec' });
+    const progress = await app
+      .get(StateRebuilder)
+      .rebuild({ trigger: RebuildTrigger.Operator, actor: { kind: 'user', id: 'olga' }, reason: 'spec' });
     expect(await frozen).toEqual({ refused: true });
     expect(progress).toMatchObject({ status: 'failed', error: expect.stringContaining('FENCED') });
     expect(await redis.exists(...ids.map((id) => RedisKeys.job(id)))).toBe(0);
@@ -198,7 +214,7 @@ describe('the projector fenced by its epoch', () => {
     await stopReplicas();
   });
 
-  it('with two replicas: the frozen leader\'s late batch is refused after the standby took over, and every job ends right', async () => {
+  it("with two replicas: the frozen leader's late batch is refused after the standby took over, and every job ends right", async () => {
     const a = await startReplica();
     const b = await startReplica();
     const [leaderA, leaderB] = [a.get(ProjectorLeadership), b.get(ProjectorLeadership)];
@@ -235,7 +251,9 @@ describe('the projector fenced by its epoch', () => {
     expect(await redis.get(RedisKeys.projectorEpoch)).toBe(otherLead.epoch);
 
     const jobs = await jobsState(ids);
-    const wrong = jobs.filter(([status, version, startedAt], i) => status !== 'completed' || Number(version) !== lastSeq.get(ids[i]) || !startedAt);
+    const wrong = jobs.filter(
+      ([status, version, startedAt], i) => status !== 'completed' || Number(version) !== lastSeq.get(ids[i]) || !startedAt,
+    );
     expect(wrong).toEqual([]);
     expect(await redis.zcard(RedisKeys.byStatus('running'))).toBe(0);
   });
@@ -243,7 +261,16 @@ describe('the projector fenced by its epoch', () => {
   it('after a FLUSHALL, a standby that saw a leader only claims the lease: the live leader renews first, one that died is replaced after the claim stood', async () => {
     const scripted = await connectRedis({ url: redisServer.url, name: 'lease-direct', logger: new Logger('lease-direct') });
     const hold = (holder: string, term: string, waitMs: number) =>
-      scripted.holdProjectorLease(RedisKeys.projectorLease, RedisKeys.projectorEpoch, RedisKeys.projectorClaim, holder, '5000', term, 'feedf00d', String(waitMs));
+      scripted.holdProjectorLease(
+        RedisKeys.projectorLease,
+        RedisKeys.projectorEpoch,
+        RedisKeys.projectorClaim,
+        holder,
+        '5000',
+        term,
+        'feedf00d',
+        String(waitMs),
+      );
     try {
       await redis.flushall();
       const term = await hold('replica-a', '', 0);

@@ -8,7 +8,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { ConsumerName, loadSettings, RedisKeys, StreamName, type Settings } from '@crux/contracts';
-import { closeNats, connectNats, ensureJobsStream, jetstream, jetstreamManager, publishEvent, type JetStreamManager, type NatsConnection } from '@crux/messaging';
+import {
+  closeNats,
+  connectNats,
+  ensureJobsStream,
+  jetstream,
+  jetstreamManager,
+  publishEvent,
+  type JetStreamManager,
+  type NatsConnection,
+} from '@crux/messaging';
 import { startNats, startRedis, TcpProxy, waitFor, type TestServer } from '@crux/test-harness';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Redis } from 'ioredis';
@@ -31,7 +40,12 @@ describe('a delivery to the projector lost on the wire', () => {
     proxy = await TcpProxy.start(nats.port);
     nc = await connectNats({ url: nats.url, name: 'lost-delivery-spec' });
     jsm = await jetstreamManager(nc);
-    const settings: Settings = loadSettings({ NATS_URL: proxy.url, REDIS_URL: redisServer.url, CRUX_ARCHIVE_RETENTION_S: '3600', ...TEST_TTLS });
+    const settings: Settings = loadSettings({
+      NATS_URL: proxy.url,
+      REDIS_URL: redisServer.url,
+      CRUX_ARCHIVE_RETENTION_S: '3600',
+      ...TEST_TTLS,
+    });
     await ensureJobsStream(jsm, settings);
     app = await startJobStateApp(settings, process.env.CRUX_TEST_VERBOSE ? ['error', 'warn', 'log', 'debug'] : false);
     redis = new Redis(redisServer.url);

@@ -23,10 +23,13 @@ describe('purging jobs: plan, confirm, archive', () => {
   });
 
   const untilCompleted = (planId: string) =>
-    waitFor(async () => {
-      const progress = value(await ops.status(planId));
-      return progress.status === 'completed' ? progress : undefined;
-    }, { what: `purge plan ${planId} to complete`, timeoutMs: 60_000 });
+    waitFor(
+      async () => {
+        const progress = value(await ops.status(planId));
+        return progress.status === 'completed' ? progress : undefined;
+      },
+      { what: `purge plan ${planId} to complete`, timeoutMs: 60_000 },
+    );
 
   it('neither deletes nor erases a job put on hold after the executor read it, and counts it skipped', async () => {
     const kept = await makeJob(rig, 'rex');
@@ -68,14 +71,24 @@ describe('purging jobs: plan, confirm, archive', () => {
     const [planned] = await rig.eventsOf('purge_planned', plan.plan_id);
     expect(planned.event).toMatchObject({
       actor: operator,
-      data: { plan_id: plan.plan_id, count: 3, erase: false, filter: { status: ['completed'] }, ids_hash: contentHash(doomed.map((d) => d.id).sort()), reason: 'tidy up' },
+      data: {
+        plan_id: plan.plan_id,
+        count: 3,
+        erase: false,
+        filter: { status: ['completed'] },
+        ids_hash: contentHash(doomed.map((d) => d.id).sort()),
+        reason: 'tidy up',
+      },
     });
 
     // Created after the plan and matching its filter: not in the frozen list, so never touched.
     const later = await makeJob(rig, 'pat');
 
     const wrong = await ops.confirm(plan.plan_id, `${plan.confirm_token}-not`);
-    expect(wrong).toEqual({ ok: false, error: { status_code: 403, error: 'Forbidden', message: 'confirm token does not match this plan' } });
+    expect(wrong).toEqual({
+      ok: false,
+      error: { status_code: 403, error: 'Forbidden', message: 'confirm token does not match this plan' },
+    });
     expect(value(await ops.status(plan.plan_id)).status).toBe('planned');
     for (const d of doomed) expect(await rig.redis.exists(RedisKeys.job(d.id))).toBe(1);
 
@@ -105,7 +118,10 @@ describe('purging jobs: plan, confirm, archive', () => {
       expect(await rig.deletions(kept.id)).toEqual([]);
     }
     const [confirmed] = await rig.eventsOf('purge_confirmed', plan.plan_id);
-    expect(confirmed.event).toMatchObject({ actor: operator, data: { plan_id: plan.plan_id, count: 3, ids_hash: contentHash(doomed.map((d) => d.id).sort()) } });
+    expect(confirmed.event).toMatchObject({
+      actor: operator,
+      data: { plan_id: plan.plan_id, count: 3, ids_hash: contentHash(doomed.map((d) => d.id).sort()) },
+    });
     expect(confirmed.seq).toBeLessThan((await rig.deletions(doomed[0].id))[0].seq);
 
     expect(await ops.confirm(plan.plan_id, plan.confirm_token!)).toMatchObject({ ok: false, error: { status_code: 409 } });
@@ -149,7 +165,14 @@ describe('purging jobs: plan, confirm, archive', () => {
     expect(history[0].event).toMatchObject({
       type: 'deleted',
       actor: operator,
-      data: { reason: 'erase', snapshot: null, archive: 'none', job: null, content_hash: jobContentHash(toJobHash(archived(job.view))), plan_id: plan.plan_id },
+      data: {
+        reason: 'erase',
+        snapshot: null,
+        archive: 'none',
+        job: null,
+        content_hash: jobContentHash(toJobHash(archived(job.view))),
+        plan_id: plan.plan_id,
+      },
     });
     expect(JSON.stringify(history)).not.toContain('what is six times seven');
     expect(await redisTraces(rig, job.id, 'tess')).toEqual([]);
@@ -270,7 +293,12 @@ describe('restore, hold and 410 Gone', () => {
     const [restoredEvent] = await rig.eventsOf('restored', job.id);
     expect(restoredEvent.event).toMatchObject({
       actor: operator,
-      data: { from_event_id: deletion.event.id, snapshot: archived(job.view), reason: 'spec', content_hash: deletion.event.data.content_hash },
+      data: {
+        from_event_id: deletion.event.id,
+        snapshot: archived(job.view),
+        reason: 'spec',
+        content_hash: deletion.event.data.content_hash,
+      },
     });
     expect(restored).toEqual({ ...archived(job.view), version: restoredEvent.seq, ttl_s: expect.any(Number) });
     expect(restored.ttl_s).toBeGreaterThan(Number(TEST_TTLS.CRUX_TTL_COMPLETED_S) - 100);
@@ -313,7 +341,12 @@ describe('restore, hold and 410 Gone', () => {
     await rig.projected((await rig.publish(e.completed())).seq);
     const view = value(await ops.get(id));
     const deletion = await purge(id);
-    expect(deletion.event.data).toMatchObject({ archive: 'snapshot', snapshot: archived(view), job: { version: view.version }, content_hash: jobContentHash(toJobHash(archived(view))) });
+    expect(deletion.event.data).toMatchObject({
+      archive: 'snapshot',
+      snapshot: archived(view),
+      job: { version: view.version },
+      content_hash: jobContentHash(toJobHash(archived(view))),
+    });
     expect(value(await ops.restore(id))).toEqual({ ...archived(view), version: expect.any(Number), ttl_s: expect.any(Number) });
   });
 
@@ -326,7 +359,10 @@ describe('restore, hold and 410 Gone', () => {
     const restored = value(await ops.restore(job.id));
     expect(restored).toEqual({ ...archived(job.view), version: expect.any(Number), ttl_s: expect.any(Number) });
     const [restoredEvent] = await rig.eventsOf('restored', job.id);
-    expect(restoredEvent.event.data).toMatchObject({ from_event_id: legacy.id, content_hash: jobContentHash(toJobHash(archived(job.view))) });
+    expect(restoredEvent.event.data).toMatchObject({
+      from_event_id: legacy.id,
+      content_hash: jobContentHash(toJobHash(archived(job.view))),
+    });
   });
 
   it('answers 404 once the history a deletion refers to has left JOBS', async () => {
@@ -336,7 +372,11 @@ describe('restore, hold and 410 Gone', () => {
     await rig.jsm.streams.purge(StreamName.Jobs, { filter: Subjects.jobHistory(job.id), seq: deletion.seq });
     expect(await ops.restore(job.id)).toEqual({
       ok: false,
-      error: { status_code: 404, error: 'Not Found', message: `job ${job.id} has no archived copy within retention: its history in JOBS no longer reaches its creation` },
+      error: {
+        status_code: 404,
+        error: 'Not Found',
+        message: `job ${job.id} has no archived copy within retention: its history in JOBS no longer reaches its creation`,
+      },
     });
     expect(await ops.get(job.id)).toMatchObject({ ok: false, error: { status_code: 410, reason: 'purge' } });
     expect(await rig.eventsOf('restored', job.id)).toEqual([]);

@@ -11,7 +11,8 @@ const TRIES = 300;
 describe('a job whose created is in JOBS is never unknown', () => {
   let rig: JobStateRig;
 
-  const get = (jobId: string, owner?: string) => rig.request<JobView>(Subjects.stateGet, owner ? { job_id: jobId, owner } : { job_id: jobId });
+  const get = (jobId: string, owner?: string) =>
+    rig.request<JobView>(Subjects.stateGet, owner ? { job_id: jobId, owner } : { job_id: jobId });
   const command = (subject: string, jobId: string) => rig.request<JobView>(subject, { actor: operator, job_id: jobId, reason: 'test' });
   const answer = (reply: Reply<unknown>) => (reply.ok ? 200 : reply.error.status_code);
 
@@ -47,7 +48,10 @@ describe('a job whose created is in JOBS is never unknown', () => {
       const id = randomUUID();
       await rig.publish(jobEvents(id, 'bob').created());
       const reply = await command(Subjects.stateRestore, id);
-      expect(reply).toMatchObject({ ok: false, error: { status_code: 409, message: `job ${id} is live; only a deleted job can be restored` } });
+      expect(reply).toMatchObject({
+        ok: false,
+        error: { status_code: 409, message: `job ${id} is live; only a deleted job can be restored` },
+      });
     } finally {
       await rig.projector.start();
     }

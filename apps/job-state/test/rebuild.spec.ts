@@ -30,7 +30,13 @@ async function snapshot(rig: JobStateRig): Promise<RedisState> {
   for (const key of await rig.redis.keys('jobs:deleted:*')) {
     state.tombstones.set(key, { seq: (await rig.redis.get(key)) ?? '', ttl: await rig.redis.ttl(key) });
   }
-  const indexKeys = [RedisKeys.byCreated, RedisKeys.expiry, RedisKeys.revokePending, ...(await rig.redis.keys('jobs:by_owner:*')), ...(await rig.redis.keys('jobs:by_status:*'))];
+  const indexKeys = [
+    RedisKeys.byCreated,
+    RedisKeys.expiry,
+    RedisKeys.revokePending,
+    ...(await rig.redis.keys('jobs:by_owner:*')),
+    ...(await rig.redis.keys('jobs:by_status:*')),
+  ];
   for (const key of indexKeys) {
     const flat = await rig.redis.zrange(key, '0', '-1', 'WITHSCORES');
     const entries = new Map<string, number>();
@@ -57,13 +63,16 @@ function expectSameState(before: RedisState, after: RedisState, except: readonly
     if (keep(key)) expect(Math.abs((after.tombstones.get(key)?.ttl ?? -2) - t.ttl)).toBeLessThanOrEqual(LOOSE_MS / 1000);
   }
   const members = (s: RedisState) =>
-    Object.fromEntries([...s.indexes].map(([index, entries]) => [index, [...entries.keys()].filter(keep).sort()]).filter(([, ids]) => ids.length > 0));
+    Object.fromEntries(
+      [...s.indexes].map(([index, entries]) => [index, [...entries.keys()].filter(keep).sort()]).filter(([, ids]) => ids.length > 0),
+    );
   expect(members(after)).toEqual(members(before));
   for (const [index, entries] of before.indexes) {
     for (const [id, score] of entries) {
       if (!keep(id)) continue;
       const now = after.indexes.get(index)?.get(id);
-      if (DEADLINE_INDEXES.has(index)) expect({ index, id, close: Math.abs((now ?? 0) - score) <= LOOSE_MS }).toEqual({ index, id, close: true });
+      if (DEADLINE_INDEXES.has(index))
+        expect({ index, id, close: Math.abs((now ?? 0) - score) <= LOOSE_MS }).toEqual({ index, id, close: true });
       else expect({ index, id, score: now }).toEqual({ index, id, score });
     }
   }
@@ -86,7 +95,10 @@ describe('rebuilding the live state from JOBS after Redis lost it', () => {
   const purge = async (jobId: string, erase: boolean) => {
     const plan = value(await ops.plan({ job_ids: [jobId], erase, reason: 'spec' }));
     value(await ops.confirm(plan.plan_id, plan.confirm_token as string));
-    await waitFor(async () => value(await ops.status(plan.plan_id)).status === 'completed', { what: `purge of ${jobId}`, timeoutMs: 30_000 });
+    await waitFor(async () => value(await ops.status(plan.plan_id)).status === 'completed', {
+      what: `purge of ${jobId}`,
+      timeoutMs: 30_000,
+    });
   };
   const latestId = async () => {
     const reply = await rig.request<RebuildProgress>(Subjects.stateRebuildStatus, {});
@@ -97,7 +109,9 @@ describe('rebuilding the live state from JOBS after Redis lost it', () => {
       async () => {
         const reply = await rig.request<RebuildProgress>(Subjects.stateRebuildStatus, {});
         const p = reply.ok ? reply.value : null;
-        return p && p.rebuild_id !== since && p.status !== RebuildStatus.Running && (await rig.redis.exists(RedisKeys.projection)) ? p : undefined;
+        return p && p.rebuild_id !== since && p.status !== RebuildStatus.Running && (await rig.redis.exists(RedisKeys.projection))
+          ? p
+          : undefined;
       },
       { what: 'a rebuild to finish', timeoutMs: 30_000 },
     );
@@ -129,9 +143,17 @@ describe('rebuilding the live state from JOBS after Redis lost it', () => {
     // Cancelled while running and no worker confirmed: it waits in revoke_pending.
     await publishAll([cancelledRunning.e.created(), cancelledRunning.e.started(), cancelledRunning.e.cancel()]);
     await publishAll([held.e.created(), held.e.started(), held.e.completed(), held.e.held()]);
-    const last = await publishAll([released.e.created(), released.e.started(), released.e.failed(), released.e.held(), released.e.released()]);
+    const last = await publishAll([
+      released.e.created(),
+      released.e.started(),
+      released.e.failed(),
+      released.e.held(),
+      released.e.released(),
+    ]);
     await rig.projected(last.seq);
-    await waitFor(async () => (await rig.history(ids.cancelledPending)).some((s) => s.event.type === 'revoked'), { what: 'the not-started revoke' });
+    await waitFor(async () => (await rig.history(ids.cancelledPending)).some((s) => s.event.type === 'revoked'), {
+      what: 'the not-started revoke',
+    });
 
     ids.purged = (await makeJob(rig, 'dave', 'completed')).id;
     await purge(ids.purged, false);

@@ -84,7 +84,8 @@ describe('two job-state replicas', () => {
     await redis.del(...removed.map((id) => RedisKeys.job(id)));
 
     const allGone = async (list: string[]) => (await Promise.all(list.map((id) => redis.exists(RedisKeys.job(id))))).every((n) => n === 0);
-    const unindexed = async (list: string[]) => (await Promise.all(list.map((id) => redis.zscore(RedisKeys.byCreated, id)))).every((s) => s === null);
+    const unindexed = async (list: string[]) =>
+      (await Promise.all(list.map((id) => redis.zscore(RedisKeys.byCreated, id)))).every((s) => s === null);
     await waitFor(async () => (await allGone(expiring)) && (await unindexed(expiring)), { what: 'the cancelled jobs to expire' });
     // Both replicas handled every DEL: each published the deletion or found it already recorded.
     await waitFor(() => seen().every((n, i) => n - seenBefore[i] >= removed.length), { what: 'both replicas to handle every DEL' });
@@ -102,7 +103,7 @@ describe('two job-state replicas', () => {
 /** How many stored events of `type` each of `ids` has. */
 async function countEvents(jsm: JetStreamManager, type: JobEventType, ids: readonly string[]): Promise<Map<string, number>> {
   const counts = new Map(ids.map((id) => [id, 0]));
-  for (let seq = 1; ; ) {
+  for (let seq = 1; ;) {
     const msg = await jsm.direct.getMessage(StreamName.Jobs, { seq, next_by_subj: Subjects.eventsOfType(type) });
     if (!msg) return counts;
     const id = msg.subject.split('.').pop() ?? '';

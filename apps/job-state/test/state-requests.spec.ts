@@ -136,11 +136,18 @@ describe('job.state.get and job.state.list over NATS', () => {
 
     await rig.redis.del(RedisKeys.job(id));
     expect(value(await list({ owner: 'carol', limit: 10 }))).toEqual({ jobs: [], next_cursor: null });
-    const [deletion] = await waitFor(async () => {
-      const found = await rig.deletions(id);
-      return found.length > 0 ? found : undefined;
-    }, { what: `the deletion of ${id} to be recorded`, timeoutMs: 30_000 });
-    expect(deletion.event.data).toMatchObject({ reason: 'external', plan_id: null, snapshot: { job_id: id, owner: 'carol', status: 'pending' } });
+    const [deletion] = await waitFor(
+      async () => {
+        const found = await rig.deletions(id);
+        return found.length > 0 ? found : undefined;
+      },
+      { what: `the deletion of ${id} to be recorded`, timeoutMs: 30_000 },
+    );
+    expect(deletion.event.data).toMatchObject({
+      reason: 'external',
+      plan_id: null,
+      snapshot: { job_id: id, owner: 'carol', status: 'pending' },
+    });
     await rig.projected(deletion.seq);
     for (const index of [RedisKeys.byOwner('carol'), RedisKeys.byCreated, RedisKeys.byStatus('pending'), RedisKeys.expiry]) {
       expect(await rig.redis.zscore(index, id)).toBeNull();
@@ -214,6 +221,9 @@ describe('job.state.get and job.state.list over NATS', () => {
 
   it('refuses a get_many without ids, or with too many, with a 400', async () => {
     expect(await getMany({ job_ids: [] })).toMatchObject({ ok: false, error: { status_code: 400 } });
-    expect(await getMany({ job_ids: Array.from({ length: 101 }, () => randomUUID()) })).toMatchObject({ ok: false, error: { status_code: 400 } });
+    expect(await getMany({ job_ids: Array.from({ length: 101 }, () => randomUUID()) })).toMatchObject({
+      ok: false,
+      error: { status_code: 400 },
+    });
   });
 });

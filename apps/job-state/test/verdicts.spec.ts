@@ -29,7 +29,9 @@ describe('verdicts: a command that reached JOBS after another made it moot is re
   }
 
   async function refusedOf(events: JobEvent[], acks: PubAck[]) {
-    const reply = await rig.request<VerdictsReply>(Subjects.stateVerdicts, { events: events.map((e, i) => ({ id: e.id, seq: acks[i].seq })) });
+    const reply = await rig.request<VerdictsReply>(Subjects.stateVerdicts, {
+      events: events.map((e, i) => ({ id: e.id, seq: acks[i].seq })),
+    });
     if (!reply.ok) throw new Error(reply.error.message);
     return reply.value.refused;
   }
@@ -57,7 +59,9 @@ describe('verdicts: a command that reached JOBS after another made it moot is re
     const deleted = e.deleted(job.view, 'purge');
     const acks = await publishAll(held, deleted);
 
-    expect(await refusedOf([held, deleted], acks)).toEqual([expect.objectContaining({ event_id: deleted.id, reason: 'held', status: 'completed' })]);
+    expect(await refusedOf([held, deleted], acks)).toEqual([
+      expect.objectContaining({ event_id: deleted.id, reason: 'held', status: 'completed' }),
+    ]);
     expect(await rig.redis.hget(RedisKeys.job(job.id), 'held')).toBe('1');
     expect(await rig.redis.exists(RedisKeys.tombstone(job.id))).toBe(0);
   });

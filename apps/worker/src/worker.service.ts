@@ -1,7 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Settings } from '@crux/contracts';
 import { StreamName } from '@crux/contracts';
-import { closeNats, connectNats, ensureConsumer, ensureJobsStream, jetstreamManager, workersConsumerConfig, type NatsConnection } from '@crux/messaging';
+import {
+  closeNats,
+  connectNats,
+  ensureConsumer,
+  ensureJobsStream,
+  jetstreamManager,
+  workersConsumerConfig,
+  type NatsConnection,
+} from '@crux/messaging';
 import { JobConsumer } from './consumer/job-consumer.js';
 import { WorkerPool } from './pool/worker-pool.js';
 import { TEST_CHILD_IGNORES_SIGTERM, childArgsFor, readTestKnobs } from './test-knobs.js';
@@ -31,7 +39,9 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
 
     const knobs = readTestKnobs(process.env);
     if (knobs.childIgnoresSigterm) {
-      this.logger.warn(`TEST KNOB ${TEST_CHILD_IGNORES_SIGTERM}=1: pool children ignore SIGTERM, so every revoke ends in SIGKILL after ${s.revokeGraceMs} ms`);
+      this.logger.warn(
+        `TEST KNOB ${TEST_CHILD_IGNORES_SIGTERM}=1: pool children ignore SIGTERM, so every revoke ends in SIGKILL after ${s.revokeGraceMs} ms`,
+      );
     }
     this.pool = new WorkerPool({ size: s.workerConcurrency, childArgs: childArgsFor(knobs), logger: this.logger });
     await this.pool.start();
@@ -46,7 +56,9 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       logger: this.logger,
     });
     await this.consumer.start();
-    this.logger.log(`worker ${s.workerId}: pool of ${s.workerConcurrency} (pids ${this.pool.pids().join(', ')}), consuming ${StreamName.Jobs}`);
+    this.logger.log(
+      `worker ${s.workerId}: pool of ${s.workerConcurrency} (pids ${this.pool.pids().join(', ')}), consuming ${StreamName.Jobs}`,
+    );
   }
 
   /** The worker's NATS connection, for its health checks; there once the app has started. */

@@ -53,11 +53,19 @@ describe('a follower of JOBS whose node dies', () => {
         timeoutMs: 30_000,
         intervalMs: 500,
       });
-      await waitFor(() => heard.some((e) => e.jobId === during.job_id), { what: 'the cancel stored while the node was down', timeoutMs: 45_000, intervalMs: 200 });
+      await waitFor(() => heard.some((e) => e.jobId === during.job_id), {
+        what: 'the cancel stored while the node was down',
+        timeoutMs: 45_000,
+        intervalMs: 200,
+      });
       await follower.untilLive();
       expect(follower.live).toBe(true);
       const after = await publishCancel(publisher, crypto.randomUUID());
-      await waitFor(() => heard.some((e) => e.jobId === after.job_id), { what: 'a cancel stored after', timeoutMs: 15_000, intervalMs: 200 });
+      await waitFor(() => heard.some((e) => e.jobId === after.job_id), {
+        what: 'a cancel stored after',
+        timeoutMs: 15_000,
+        intervalMs: 200,
+      });
       // Each once, in stream order.
       const seqs = heard.map((e) => e.seq);
       expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));

@@ -223,7 +223,10 @@ describe('cancelling jobs on workers (real nats-server, real child processes)', 
       await waitFor(() => revokedOf(created.job_id).length > 0, { what: 'job.revoked', timeoutMs: 30_000 });
       expect(processExists(pid)).toBe(false);
       expect(revokedOf(created.job_id)).toHaveLength(1);
-      expect(revokedOf(created.job_id)[0]).toMatchObject({ causation_id: cancelled.id, data: { terminated: true, outcome: 'terminated', pid } });
+      expect(revokedOf(created.job_id)[0]).toMatchObject({
+        causation_id: cancelled.id,
+        data: { terminated: true, outcome: 'terminated', pid },
+      });
       await waitFor(() => queueSettled(nc), { what: 'the message to be settled' });
     } finally {
       await Promise.all(workers.splice(0).map(stopWorker));
@@ -249,7 +252,10 @@ describe('cancelling jobs on workers (real nats-server, real child processes)', 
       await waitFor(() => revokedOf(created.job_id).length > 0, { what: 'job.revoked', timeoutMs: 30_000 });
       expect(processExists(pid)).toBe(false);
       expect(revokedOf(created.job_id)).toHaveLength(1);
-      expect(revokedOf(created.job_id)[0]).toMatchObject({ causation_id: cancelled.id, data: { terminated: true, outcome: 'terminated', signal: 'SIGTERM', pid, worker_id: 'w-stalled' } });
+      expect(revokedOf(created.job_id)[0]).toMatchObject({
+        causation_id: cancelled.id,
+        data: { terminated: true, outcome: 'terminated', signal: 'SIGTERM', pid, worker_id: 'w-stalled' },
+      });
       await waitFor(() => queueSettled(nc), { what: 'the message to be settled' });
       expect(w.pool.pids()).not.toContain(pid);
     } finally {

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { closeNats, connectNats, jetstream, publishEvent, type NatsConnection } from '@crux/messaging';
-import { ConsumerName, StreamName, followEvent, serviceActor, type EventEnvelope, type JobProgressData, type JobStartedData, type SolveResult } from '@crux/contracts';
+import {
+  ConsumerName,
+  StreamName,
+  followEvent,
+  serviceActor,
+  type EventEnvelope,
+  type JobProgressData,
+  type JobStartedData,
+  type SolveResult,
+} from '@crux/contracts';
 import { startNats, waitFor, type TestServer } from '@crux/test-harness';
 import { JobConsumer } from '../src/consumer/job-consumer.js';
 import type { WorkerPool } from '../src/pool/worker-pool.js';
@@ -102,14 +111,23 @@ describe('consuming jobs from the workers queue', () => {
     expect(progress.some((p) => (p.partial_results as { score?: number } | undefined)?.score !== undefined)).toBe(true);
 
     const result = (events.at(-1)!.data as { result: SolveResult }).result;
-    expect(result).toMatchObject({ iterations: 3, stop_reason: 'max_iters', converged: false, metadata: { provider: 'simulated', simulated: true } });
+    expect(result).toMatchObject({
+      iterations: 3,
+      stop_reason: 'max_iters',
+      converged: false,
+      metadata: { provider: 'simulated', simulated: true },
+    });
     expect(result.output).toMatch(/^\[simulated\]/);
     expect(result.total_tokens).toBeGreaterThan(0);
     await waitFor(() => queueSettled(r.nc), { what: 'the message to be acknowledged' });
   });
 
   it('runs an enhanced job alongside a basic one', async () => {
-    const enhanced = await publishCreated(r.nc, { question: 'Why is the sky blue?', num_specialists: 2, specialist_max_iters: 2 }, { mode: 'enhanced' });
+    const enhanced = await publishCreated(
+      r.nc,
+      { question: 'Why is the sky blue?', num_specialists: 2, specialist_max_iters: 2 },
+      { mode: 'enhanced' },
+    );
     const basic = await publishCreated(r.nc, { question: 'Why do cats purr?', n_iters: 2 });
     const [e, b] = await Promise.all([
       waitFor(() => r.log.until(enhanced.job_id, 'completed'), { what: 'the enhanced job', timeoutMs: 30_000 }),
@@ -137,7 +155,9 @@ describe('consuming jobs from the workers queue', () => {
     const sub = r.nc.subscribe('job.state.>', { callback: (_e, msg) => void asked.push(msg.subject) });
     try {
       const jobs = await Promise.all([1, 2, 3].map((i) => publishCreated(r.nc, { question: `q${i}`, n_iters: 1 })));
-      await Promise.all(jobs.map((j) => waitFor(() => r.log.until(j.job_id, 'completed'), { what: 'the jobs to complete', timeoutMs: 30_000 })));
+      await Promise.all(
+        jobs.map((j) => waitFor(() => r.log.until(j.job_id, 'completed'), { what: 'the jobs to complete', timeoutMs: 30_000 })),
+      );
       await r.nc.flush();
       expect(asked).toEqual([]);
     } finally {
@@ -179,7 +199,10 @@ describe('a job whose worker keeps disappearing', () => {
     const consumer = await jetstream(r.nc).consumers.get(StreamName.Jobs, ConsumerName.Workers);
     const taken = await consumer.next({ expires: 5000 });
     expect(taken?.info.deliveryCount).toBe(1);
-    await publishEvent(jetstream(r.nc), followEvent(created, 'started', serviceActor('vanished'), { worker_id: 'vanished', pid: 1, attempt: 1 }));
+    await publishEvent(
+      jetstream(r.nc),
+      followEvent(created, 'started', serviceActor('vanished'), { worker_id: 'vanished', pid: 1, attempt: 1 }),
+    );
 
     await r.consumer.start();
     const events = await waitFor(() => r.log.until(created.job_id, 'failed'), { what: 'the job to fail', timeoutMs: 30_000 });
@@ -254,7 +277,9 @@ describe('jobs pulled together', () => {
     await r.consumer.start();
 
     const wanted = jobs.filter((_, i) => i !== 1 && i !== 2);
-    await Promise.all(wanted.map((j) => waitFor(() => r.log.until(j.job_id, 'completed'), { what: `job ${j.job_id} to complete`, timeoutMs: 30_000 })));
+    await Promise.all(
+      wanted.map((j) => waitFor(() => r.log.until(j.job_id, 'completed'), { what: `job ${j.job_id} to complete`, timeoutMs: 30_000 })),
+    );
     await waitFor(() => queueSettled(r.nc), { what: 'every message to be settled' });
     expect(r.log.of(jobs[1].job_id)).toEqual([]);
     expect(r.log.of(jobs[2].job_id).map((e) => e.type)).toEqual(['deleted']);

@@ -43,21 +43,31 @@ export async function publishCreated(
   request: Record<string, unknown>,
   options: { mode?: SolveMode; llm_provider?: string; jobId?: string } = {},
 ): Promise<JobCreated> {
-  const event = makeEvent<'created', JobCreatedData>(JobEventType.Created, options.jobId ?? crypto.randomUUID(), { kind: 'user', id: 'alice' }, {
-    mode: options.mode ?? 'basic',
-    owner: 'alice',
-    request,
-    model_name: null,
-    llm_provider: options.llm_provider ?? 'simulated',
-    continued_from: null,
-  });
+  const event = makeEvent<'created', JobCreatedData>(
+    JobEventType.Created,
+    options.jobId ?? crypto.randomUUID(),
+    { kind: 'user', id: 'alice' },
+    {
+      mode: options.mode ?? 'basic',
+      owner: 'alice',
+      request,
+      model_name: null,
+      llm_provider: options.llm_provider ?? 'simulated',
+      continued_from: null,
+    },
+  );
   await publishEvent(jetstream(nc), event);
   return event;
 }
 
 /** Publishes `job.cancel.<id>` to JOBS as the gateway does (every worker reads it). */
 export async function publishCancel(nc: NatsConnection, jobId: string): Promise<JobCancelled> {
-  const event = makeEvent<'cancel', JobCancelData>(JobEventType.Cancel, jobId, { kind: 'user', id: 'alice' }, { reason: 'changed my mind' });
+  const event = makeEvent<'cancel', JobCancelData>(
+    JobEventType.Cancel,
+    jobId,
+    { kind: 'user', id: 'alice' },
+    { reason: 'changed my mind' },
+  );
   await publishEvent(jetstream(nc), event);
   return event;
 }

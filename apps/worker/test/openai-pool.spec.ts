@@ -47,7 +47,14 @@ describe('openai jobs in the worker pool', () => {
   it('completes an enhanced job through the provider with the settings the child read', async () => {
     const spec = basicSpec('enhanced-openai', 1, {
       mode: 'enhanced',
-      request: { question: 'Why is the sky blue?', num_specialists: 2, specialist_max_iters: 1, professor_max_iters: 1, reasoning_effort: 'low', temperature: 0.2 },
+      request: {
+        question: 'Why is the sky blue?',
+        num_specialists: 2,
+        specialist_max_iters: 1,
+        professor_max_iters: 1,
+        reasoning_effort: 'low',
+        temperature: 0.2,
+      },
     });
     const job = await pool.run(spec);
     const outcome = await job.outcome;
@@ -59,7 +66,12 @@ describe('openai jobs in the worker pool', () => {
       expect(request.body).toMatchObject({ model: 'pool-model', reasoning_effort: 'low' });
     }
     expect(outcome.result.total_tokens).toBe(server.usageSent.reduce((n, u) => n + u.total_tokens, 0));
-    expect(outcome.result.metadata).toMatchObject({ mode: 'enhanced', provider: 'openai', simulated: false, provider_report: { calls: 7, retries: 0 } });
+    expect(outcome.result.metadata).toMatchObject({
+      mode: 'enhanced',
+      provider: 'openai',
+      simulated: false,
+      provider_report: { calls: 7, retries: 0 },
+    });
   });
 
   it('fails a job as provider_error when the server hangs: CRUX_OPENAI_MAX_RETRIES and the read timeout reached the child', async () => {
@@ -68,7 +80,9 @@ describe('openai jobs in the worker pool', () => {
     const outcome = await job.outcome;
     expect(server.requests).toHaveLength(2);
     expect(outcome).toMatchObject({ kind: 'failed', reason: 'provider_error' });
-    expect((outcome as { error: string }).error).toMatch(/^openai provider: model 'pool-model' at 127\.0\.0\.1:\d+ timed out: no complete answer within 150 ms .* after 2 attempts$/);
+    expect((outcome as { error: string }).error).toMatch(
+      /^openai provider: model 'pool-model' at 127\.0\.0\.1:\d+ timed out: no complete answer within 150 ms .* after 2 attempts$/,
+    );
   });
 
   it('fails a 401 job as provider_error at once, with an error that never contains the key', async () => {

@@ -61,7 +61,8 @@ describe('the openai provider against a real chat-completions server', () => {
   it('completes a basic job: model, messages, bearer token and temperature sent, tokens summed from the usage', async () => {
     const server = await start({
       // A reviewer that wants one more round, so both a generate and a refine go out.
-      answer: (body) => (body.messages?.[0]?.content.includes('strict reviewer') ? 'SCORE: 0.4\nSTOP: no\nFEEDBACK: add numbers' : 'Rayleigh scattering.'),
+      answer: (body) =>
+        body.messages?.[0]?.content.includes('strict reviewer') ? 'SCORE: 0.4\nSTOP: no\nFEEDBACK: add numbers' : 'Rayleigh scattering.',
     });
     const result = await solveJob(basic({ n_iters: 2, temperature: 0.4 }), settingsFor(server));
 
@@ -98,7 +99,10 @@ describe('the openai provider against a real chat-completions server', () => {
 
   it('completes an enhanced job, sending reasoning_effort and temperature on every call', async () => {
     const server = await start();
-    const spec = basic({ num_specialists: 2, specialist_max_iters: 2, professor_max_iters: 1, reasoning_effort: 'high', temperature: 0.7 }, { mode: 'enhanced' });
+    const spec = basic(
+      { num_specialists: 2, specialist_max_iters: 2, professor_max_iters: 1, reasoning_effort: 'high', temperature: 0.7 },
+      { mode: 'enhanced' },
+    );
     const result = await solveJob(spec, settingsFor(server));
 
     // plan, then per specialist a draft and a review (the reviewer is satisfied at once), then synthesis and its review.
@@ -116,7 +120,9 @@ describe('the openai provider against a real chat-completions server', () => {
   });
 
   it('counts a call whose answer has no usage as 0 tokens and says so in the metadata', async () => {
-    const server = await start({ usage: (_body, index) => (index === 0 ? { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } : null) });
+    const server = await start({
+      usage: (_body, index) => (index === 0 ? { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } : null),
+    });
     const result = await solveJob(basic({}), settingsFor(server));
     expect(result.total_tokens).toBe(7);
     expect(result.metadata.provider_report).toMatchObject({
@@ -181,7 +187,9 @@ describe('the openai provider against a real chat-completions server', () => {
     server.script(...Array.from({ length: 10 }, () => ({ hang: true as const })));
     const error = await failureOf(solveJob(basic({}), settingsFor(server)));
     expect(server.requests).toHaveLength(3);
-    expect(error.message).toMatch(/^openai provider: model 'crux-test-model' at 127\.0\.0\.1:\d+ timed out: no complete answer within 200 ms \(CRUX_OPENAI_READ_TIMEOUT_MS\) after 3 attempts$/);
+    expect(error.message).toMatch(
+      /^openai provider: model 'crux-test-model' at 127\.0\.0\.1:\d+ timed out: no complete answer within 200 ms \(CRUX_OPENAI_READ_TIMEOUT_MS\) after 3 attempts$/,
+    );
   });
 
   it('retries a hang once and completes when the server answers the second time', async () => {
@@ -196,7 +204,9 @@ describe('the openai provider against a real chat-completions server', () => {
     server.script(...Array.from({ length: 5 }, () => ({ status: 200, body: '<html>upstream hiccup</html>' })));
     const error = await failureOf(solveJob(basic({}), settingsFor(server)));
     expect(server.requests).toHaveLength(2);
-    expect(error.message).toMatch(/answered 200 OK with a body that is not JSON, not a chat completion, after 2 attempts: <html>upstream hiccup<\/html>$/);
+    expect(error.message).toMatch(
+      /answered 200 OK with a body that is not JSON, not a chat completion, after 2 attempts: <html>upstream hiccup<\/html>$/,
+    );
   });
 
   it('retries a 200 without choices once and completes when the next answer is good', async () => {
@@ -223,7 +233,9 @@ describe('the openai provider against a real chat-completions server', () => {
     const error = await failureOf(solveJob(basic({}), settingsFor(server)));
     expect(server.requests).toHaveLength(1);
     expect(error.provider).toBe('openai');
-    expect(error.message).toMatch(/^openai provider: model 'crux-test-model' at 127\.0\.0\.1:\d+ answered 401 Unauthorized after 1 attempt: Incorrect API key provided/);
+    expect(error.message).toMatch(
+      /^openai provider: model 'crux-test-model' at 127\.0\.0\.1:\d+ answered 401 Unauthorized after 1 attempt: Incorrect API key provided/,
+    );
     for (const text of [error.message, String(error.stack), JSON.stringify(error)]) {
       expect(text).not.toContain(KEY);
       expect(text).not.toContain(KEY.slice(0, 12));
@@ -248,7 +260,9 @@ describe('the openai provider against a real chat-completions server', () => {
     await server.close();
     servers.splice(servers.indexOf(server), 1);
     const error = await failureOf(solveJob(basic({}), settings));
-    expect(error.message).toMatch(/^openai provider: model 'crux-test-model' at 127\.0\.0\.1:\d+ could not be reached after 3 attempts: ECONNREFUSED/);
+    expect(error.message).toMatch(
+      /^openai provider: model 'crux-test-model' at 127\.0\.0\.1:\d+ could not be reached after 3 attempts: ECONNREFUSED/,
+    );
   });
 
   it('fails with a clear message when no model is configured or requested', async () => {

@@ -12,7 +12,14 @@ export function testPool(size: number, latencyMs: number, extra: Partial<WorkerP
 }
 
 export function basicSpec(jobId: string, n_iters: number, over: Partial<SolveSpec> = {}): SolveSpec {
-  return { job_id: jobId, mode: 'basic', request: { question: `question of ${jobId}`, n_iters }, llm_provider: null, model_name: null, ...over };
+  return {
+    job_id: jobId,
+    mode: 'basic',
+    request: { question: `question of ${jobId}`, n_iters },
+    llm_provider: null,
+    model_name: null,
+    ...over,
+  };
 }
 
 /** True while a process with this pid exists; false once kill(pid, 0) fails with ESRCH. */

@@ -6,7 +6,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { closeNats, connectNats, jetstream, publishEvent, type NatsConnection } from '@crux/messaging';
-import { ConsumerName, JobEventType, StreamName, followEvent, serviceActor, type EventEnvelope, type JobCompletedData } from '@crux/contracts';
+import {
+  ConsumerName,
+  JobEventType,
+  StreamName,
+  followEvent,
+  serviceActor,
+  type EventEnvelope,
+  type JobCompletedData,
+} from '@crux/contracts';
 import { startNats, TcpProxy, waitFor, type TestServer } from '@crux/test-harness';
 import { JobConsumer } from '../src/consumer/job-consumer.js';
 import type { WorkerPool } from '../src/pool/worker-pool.js';
@@ -81,7 +89,9 @@ describe('one outcome per job in JOBS (real nats-server, real child processes)',
     // long ago as far as the duplicate window goes) and died before its ack.
     const first = await (await jetstream(nc).consumers.get(StreamName.Jobs, ConsumerName.Workers)).next({ expires: 5000 });
     expect(first?.subject).toBe(`job.created.${created.job_id}`);
-    const outcome = followEvent(created, JobEventType.Completed, serviceActor('worker-that-died'), { result: { answer: 'first' } } as unknown as JobCompletedData);
+    const outcome = followEvent(created, JobEventType.Completed, serviceActor('worker-that-died'), {
+      result: { answer: 'first' },
+    } as unknown as JobCompletedData);
     await publishEvent(jetstream(nc), outcome);
     await waitFor(() => events.until(created.job_id, 'completed'), { what: 'the first outcome in the log' });
 
@@ -103,15 +113,25 @@ describe('one outcome per job in JOBS (real nats-server, real child processes)',
       // A keeps running but JetStream stops hearing from it: after ack_wait the job goes to B.
       proxy.cut();
       const b = await startWorker('w-second');
-      await waitFor(() => ofType(created.job_id, 'started').find((e) => e.actor.id === 'w-second'), { what: "worker B's started", timeoutMs: 20_000 });
+      await waitFor(() => ofType(created.job_id, 'started').find((e) => e.actor.id === 'w-second'), {
+        what: "worker B's started",
+        timeoutMs: 20_000,
+      });
       proxy.restore();
 
       // Both runs end and publish their completed; whichever is second is a duplicate of the first.
       const refused = new RegExp(`job ${created.job_id}: its outcome was already in JOBS`);
-      await waitFor(() => [a, b].some((w) => w.log.has(refused)), { what: 'the second completed to be refused as a duplicate', timeoutMs: 30_000 });
+      await waitFor(() => [a, b].some((w) => w.log.has(refused)), {
+        what: 'the second completed to be refused as a duplicate',
+        timeoutMs: 30_000,
+      });
       await waitFor(() => queueSettled(nc), { what: 'the job to be acknowledged', timeoutMs: 20_000 });
 
-      expect(ofType(created.job_id, 'started').map((e) => e.actor.id).sort()).toEqual(['w-cut-off', 'w-second']);
+      expect(
+        ofType(created.job_id, 'started')
+          .map((e) => e.actor.id)
+          .sort(),
+      ).toEqual(['w-cut-off', 'w-second']);
       expect(ofType(created.job_id, 'completed')).toHaveLength(1);
       expect(a.log.count(refused) + b.log.count(refused)).toBe(1);
     } finally {

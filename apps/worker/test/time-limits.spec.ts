@@ -94,10 +94,13 @@ describe('the hard limit on a child that ignores SIGTERM', () => {
     await pool.start();
     const job = await pool.run(basicSpec('stubborn', 20), {}, { hardLimit: { ms: 200, graceMs: 200 } });
     const outcome = await job.outcome;
-    expect(outcome).toMatchObject({ kind: 'failed', reason: 'time_limit', error: expect.stringMatching(/hard time limit of 0\.2 s .* stopped by SIGKILL/) });
+    expect(outcome).toMatchObject({
+      kind: 'failed',
+      reason: 'time_limit',
+      error: expect.stringMatching(/hard time limit of 0\.2 s .* stopped by SIGKILL/),
+    });
     await waitFor(() => !processExists(job.pid), { what: `child ${job.pid} to be gone` });
     await waitFor(() => pool.idleCount === 1, { what: 'a fresh child' });
     expect(pool.pids()).not.toContain(job.pid);
   });
 });
-

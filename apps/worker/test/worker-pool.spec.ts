@@ -61,7 +61,9 @@ describe('the pool of child processes', () => {
     const pool = open(testPool(1, 0));
     await pool.start();
     const started: number[] = [];
-    await expect(pool.run(basicSpec('not-yet', 1), { onStart: (pid) => started.push(pid) }, { mayStart: () => false })).rejects.toBeInstanceOf(RunDeferredError);
+    await expect(
+      pool.run(basicSpec('not-yet', 1), { onStart: (pid) => started.push(pid) }, { mayStart: () => false }),
+    ).rejects.toBeInstanceOf(RunDeferredError);
     expect(started).toEqual([]);
     expect(pool.idleCount).toBe(1);
     const next = await pool.run(basicSpec('next', 1));
@@ -72,7 +74,11 @@ describe('the pool of child processes', () => {
     const pool = open(testPool(1, 0));
     await pool.start();
     const failing = await pool.run(basicSpec('f', 2, { llm_provider: 'openai' }));
-    expect(await failing.outcome).toMatchObject({ kind: 'failed', reason: 'provider_error', error: expect.stringMatching(/OPENAI_BASE_URL/) });
+    expect(await failing.outcome).toMatchObject({
+      kind: 'failed',
+      reason: 'provider_error',
+      error: expect.stringMatching(/OPENAI_BASE_URL/),
+    });
     const next = await pool.run(basicSpec('g', 1));
     expect(next.pid).toBe(failing.pid);
     expect((await next.outcome).kind).toBe('completed');
@@ -107,7 +113,13 @@ describe('the pool of child processes', () => {
     expect(result).toEqual({ terminated: true, outcome: 'terminated', signal: 'SIGTERM', pid: job.pid, took_ms: expect.any(Number) });
     expect(processExists(job.pid)).toBe(false);
     expect(await job.outcome).toEqual({ kind: 'revoked', revoke: result });
-    expect(await pool.revoke('cancel-me', 10_000)).toEqual({ terminated: false, outcome: 'not-running', signal: null, pid: null, took_ms: 0 });
+    expect(await pool.revoke('cancel-me', 10_000)).toEqual({
+      terminated: false,
+      outcome: 'not-running',
+      signal: null,
+      pid: null,
+      took_ms: 0,
+    });
 
     const next = await pool.run(basicSpec('next', 1));
     expect(next.pid).not.toBe(job.pid);
@@ -123,14 +135,32 @@ describe('the pool of child processes', () => {
     const retiring = pool.retire(finished.pid, 10_000, 'test');
     // Reserved while it dies: only the other child is free for a job.
     expect(pool.idleCount).toBe(1);
-    expect(await retiring).toEqual({ terminated: true, outcome: 'terminated', signal: 'SIGTERM', pid: finished.pid, took_ms: expect.any(Number) });
+    expect(await retiring).toEqual({
+      terminated: true,
+      outcome: 'terminated',
+      signal: 'SIGTERM',
+      pid: finished.pid,
+      took_ms: expect.any(Number),
+    });
     expect(processExists(finished.pid)).toBe(false);
-    expect(await pool.retire(finished.pid, 10_000, 'test')).toEqual({ terminated: true, outcome: 'not-running', signal: null, pid: finished.pid, took_ms: 0 });
+    expect(await pool.retire(finished.pid, 10_000, 'test')).toEqual({
+      terminated: true,
+      outcome: 'not-running',
+      signal: null,
+      pid: finished.pid,
+      took_ms: 0,
+    });
 
     const other = await pool.run(basicSpec('someone-else', 1));
     expect(other.pid).not.toBe(finished.pid);
     // Called before the child can have answered: it is running that job, and is left alone.
-    expect(await pool.retire(other.pid, 10_000, 'test')).toEqual({ terminated: false, outcome: 'not-running', signal: null, pid: other.pid, took_ms: 0 });
+    expect(await pool.retire(other.pid, 10_000, 'test')).toEqual({
+      terminated: false,
+      outcome: 'not-running',
+      signal: null,
+      pid: other.pid,
+      took_ms: 0,
+    });
     expect((await other.outcome).kind).toBe('completed');
     expect(processExists(other.pid)).toBe(true);
     await waitFor(() => pool.idleCount === 2, { what: 'a replacement child', timeoutMs: 30_000 });

@@ -33,9 +33,11 @@ describe('the worker process (built dist/main.js)', () => {
   }
 
   async function ready(proc: ManagedProcess): Promise<void> {
-    await waitFor(() => proc.log().includes('crux-worker ready'), { what: `${proc.label} to be ready`, timeoutMs: 30_000 }).catch((error: Error) => {
-      throw new Error(`${error.message}\n${proc.log()}`);
-    });
+    await waitFor(() => proc.log().includes('crux-worker ready'), { what: `${proc.label} to be ready`, timeoutMs: 30_000 }).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}\n${proc.log()}`);
+      },
+    );
   }
 
   beforeAll(async () => {
@@ -71,7 +73,10 @@ describe('the worker process (built dist/main.js)', () => {
 
     const second = startWorker('worker-two');
     await ready(second);
-    const events = await waitFor(() => log.until(created.job_id, 'completed'), { what: 'the second worker to complete the job', timeoutMs: 60_000 });
+    const events = await waitFor(() => log.until(created.job_id, 'completed'), {
+      what: 'the second worker to complete the job',
+      timeoutMs: 60_000,
+    });
     const starts = events.filter((e) => e.type === 'started');
     expect(starts.map((e) => [e.actor.id, (e.data as JobStartedData).attempt])).toEqual([
       ['worker-one', 1],
@@ -98,7 +103,10 @@ describe('the worker process (built dist/main.js)', () => {
 
     const second = startWorker('worker-four', { CRUX_SIMULATED_LATENCY_MS: '0' });
     await ready(second);
-    const events = await waitFor(() => log.until(created.job_id, 'completed'), { what: 'the job to complete elsewhere', timeoutMs: 60_000 });
+    const events = await waitFor(() => log.until(created.job_id, 'completed'), {
+      what: 'the job to complete elsewhere',
+      timeoutMs: 60_000,
+    });
     expect(events.filter((e) => e.type === 'started').map((e) => e.actor.id)).toEqual(['worker-three', 'worker-four']);
   });
 
@@ -119,7 +127,13 @@ describe('the worker process (built dist/main.js)', () => {
     const revoked = events.filter((e) => e.type === 'revoked');
     expect(revoked).toHaveLength(1);
     expect(revoked[0].causation_id).toBe(cancel.id);
-    expect(revoked[0].data).toMatchObject({ terminated: true, outcome: 'killed', signal: 'SIGKILL', pid: child, worker_id: 'worker-stubborn' });
+    expect(revoked[0].data).toMatchObject({
+      terminated: true,
+      outcome: 'killed',
+      signal: 'SIGKILL',
+      pid: child,
+      worker_id: 'worker-stubborn',
+    });
     expect((revoked[0].data as JobRevokedData).took_ms).toBeGreaterThanOrEqual(300);
     await waitFor(() => queueSettled(nc), { what: 'the message to be settled' });
   });

@@ -7,7 +7,5 @@ export interface ApiError {
 }
 
 export function apiError(statusCode: number, error: string, message: string, details?: unknown): ApiError {
-  return details === undefined
-    ? { status_code: statusCode, error, message }
-    : { status_code: statusCode, error, message, details };
+  return details === undefined ? { status_code: statusCode, error, message } : { status_code: statusCode, error, message, details };
 }

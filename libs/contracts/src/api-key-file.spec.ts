@@ -30,6 +30,8 @@ describe('parseApiKeyFile', () => {
   });
 
   it('never echoes a line that might be a pasted secret', () => {
-    expect(() => parseApiKeyFile('alice:submitter:hunter2-very-secret')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+    expect(() => parseApiKeyFile('alice:submitter:hunter2-very-secret')).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+    );
   });
 });

@@ -28,7 +28,8 @@ export function parseApiKeyFile(text: string, source = 'CRUX_API_KEYS_FILE'): Ha
     if (parts.length !== 3) throw new SettingsError(`${where} must be name:role:sha256hex`);
     const [name, role, digest] = parts;
     if (!API_KEY_NAME.test(name)) throw new SettingsError(`${where} has an invalid name (letters, digits, . _ -; at most 64)`);
-    if (!(ROLES as readonly string[]).includes(role)) throw new SettingsError(`${where} (key '${name}') has role '${role}'; roles are ${ROLES.join(', ')}`);
+    if (!(ROLES as readonly string[]).includes(role))
+      throw new SettingsError(`${where} (key '${name}') has role '${role}'; roles are ${ROLES.join(', ')}`);
     const sha256 = digest.toLowerCase();
     if (!SHA256_HEX.test(sha256)) {
       throw new SettingsError(`${where} (key '${name}') must end in the sha256 of the secret as 64 hex digits, not the secret itself`);

@@ -52,7 +52,9 @@ export interface AuditRecord extends AuditRecordBody {
 
 export function hashRecord(body: AuditRecordBody): string {
   const { action, job_id, actor, reason, occurred_at, recorded_at, source_event_id, content_hash, details, prev_hash } = body;
-  return sha256Hex(prev_hash + canonicalJson({ action, job_id, actor, reason, occurred_at, recorded_at, source_event_id, content_hash, details }));
+  return sha256Hex(
+    prev_hash + canonicalJson({ action, job_id, actor, reason, occurred_at, recorded_at, source_event_id, content_hash, details }),
+  );
 }
 
 export function sealRecord(body: AuditRecordBody): AuditRecord {
@@ -78,10 +80,20 @@ export function verifyChain(records: Iterable<AuditRecord>, startHash = GENESIS_
     checked += 1;
     const where = record.sequence ?? checked;
     if (record.prev_hash !== prev) {
-      return { ok: false, records_checked: checked, first_bad_sequence: where, problem: `record ${where} does not chain from the record before it` };
+      return {
+        ok: false,
+        records_checked: checked,
+        first_bad_sequence: where,
+        problem: `record ${where} does not chain from the record before it`,
+      };
     }
     if (hashRecord(record) !== record.hash) {
-      return { ok: false, records_checked: checked, first_bad_sequence: where, problem: `record ${where} has been altered: its hash does not match its content` };
+      return {
+        ok: false,
+        records_checked: checked,
+        first_bad_sequence: where,
+        problem: `record ${where} has been altered: its hash does not match its content`,
+      };
     }
     prev = record.hash;
   }

@@ -44,9 +44,7 @@ export function changesStatus(eventType: string): eventType is StatusChangingEve
   return Object.prototype.hasOwnProperty.call(STATUS_TRANSITIONS, eventType);
 }
 
-export type TransitionResult =
-  | { accepted: true; status: JobStatus }
-  | { accepted: false; status: JobStatus | null; reason: string };
+export type TransitionResult = { accepted: true; status: JobStatus } | { accepted: false; status: JobStatus | null; reason: string };
 
 /** Decides whether `eventType` may be applied to a job whose status is `current`. */
 export function transition(current: JobStatus | null, eventType: StatusChangingEvent): TransitionResult {
@@ -54,9 +52,6 @@ export function transition(current: JobStatus | null, eventType: StatusChangingE
   if ((rule.from as readonly (JobStatus | null)[]).includes(current)) {
     return { accepted: true, status: rule.to };
   }
-  const reason =
-    current === null
-      ? `job does not exist, so '${eventType}' cannot apply`
-      : `a ${current} job cannot take '${eventType}'`;
+  const reason = current === null ? `job does not exist, so '${eventType}' cannot apply` : `a ${current} job cannot take '${eventType}'`;
   return { accepted: false, status: current, reason };
 }

@@ -7,7 +7,10 @@ describe('time-limit settings', () => {
   });
 
   it('take fractions of a second', () => {
-    expect(loadSettings({ CRUX_SOFT_TIME_LIMIT_S: '0.3', CRUX_HARD_TIME_LIMIT_S: '2.5' })).toMatchObject({ softTimeLimitS: 0.3, hardTimeLimitS: 2.5 });
+    expect(loadSettings({ CRUX_SOFT_TIME_LIMIT_S: '0.3', CRUX_HARD_TIME_LIMIT_S: '2.5' })).toMatchObject({
+      softTimeLimitS: 0.3,
+      hardTimeLimitS: 2.5,
+    });
   });
 
   it('refuse a soft limit that is not below the hard one, naming both', () => {
@@ -18,6 +21,8 @@ describe('time-limit settings', () => {
   });
 
   it.each(['0', '-1', 'soon', 'Infinity'])('refuse %j, naming the setting', (value) => {
-    expect(() => loadSettings({ CRUX_HARD_TIME_LIMIT_S: value })).toThrow(`CRUX_HARD_TIME_LIMIT_S must be a number of seconds above 0, got '${value}'`);
+    expect(() => loadSettings({ CRUX_HARD_TIME_LIMIT_S: value })).toThrow(
+      `CRUX_HARD_TIME_LIMIT_S must be a number of seconds above 0, got '${value}'`,
+    );
   });
 });

@@ -106,7 +106,11 @@ export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meanin
   { name: 'OPENAI_API_KEY', default: '(none)', meaning: 'bearer token for that server' },
   { name: 'CRUX_MODEL', default: '(none)', meaning: 'model name for the openai provider' },
   { name: 'CRUX_OPENAI_CONNECT_TIMEOUT_MS', default: '10000', meaning: 'openai provider: how long to wait for a TCP/TLS connection' },
-  { name: 'CRUX_OPENAI_READ_TIMEOUT_MS', default: '120000', meaning: 'openai provider: how long to wait for the whole answer once connected' },
+  {
+    name: 'CRUX_OPENAI_READ_TIMEOUT_MS',
+    default: '120000',
+    meaning: 'openai provider: how long to wait for the whole answer once connected',
+  },
   { name: 'CRUX_OPENAI_MAX_RETRIES', default: '4', meaning: 'openai provider: retries of a call after 429, 5xx, timeout or network error' },
   { name: 'CRUX_OPENAI_RETRY_BASE_MS', default: '500', meaning: 'openai provider: first backoff wait, doubled each retry (full jitter)' },
   { name: 'CRUX_OPENAI_RETRY_MAX_MS', default: '30000', meaning: 'openai provider: cap on one backoff wait, Retry-After included' },
@@ -129,19 +133,51 @@ export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meanin
   { name: 'CRUX_EXPIRY_GRACE_S', default: '60', meaning: "Redis's own TTL outlives job-state's expiry by this much (backstop)" },
   { name: 'CRUX_EXPIRY_SWEEP_MS', default: '250', meaning: 'how often job-state looks for jobs due to expire' },
   { name: 'CRUX_REVOKE_CONFIRM_MS', default: '5000', meaning: 'a revoke not confirmed by then is recorded as revoke_unconfirmed' },
-  { name: 'CRUX_API_KEYS_FILE', default: '(none)', meaning: 'file of name:role:sha256hex lines (# comments): keys stored as sha256 digests of their secrets' },
+  {
+    name: 'CRUX_API_KEYS_FILE',
+    default: '(none)',
+    meaning: 'file of name:role:sha256hex lines (# comments): keys stored as sha256 digests of their secrets',
+  },
   { name: 'CRUX_RATE_LIMIT_PER_S', default: '50', meaning: 'requests per second per API key (token bucket refill)' },
   { name: 'CRUX_RATE_LIMIT_BURST', default: '100', meaning: 'requests one API key may make at once (token bucket size)' },
-  { name: 'CRUX_SSE_MAX_STREAMS_PER_KEY', default: '20', meaning: 'event streams one API key may hold open on a gateway; beyond it 429 with Retry-After' },
+  {
+    name: 'CRUX_SSE_MAX_STREAMS_PER_KEY',
+    default: '20',
+    meaning: 'event streams one API key may hold open on a gateway; beyond it 429 with Retry-After',
+  },
   { name: 'CRUX_SSE_MAX_STREAMS', default: '1000', meaning: 'event streams a gateway holds open in all; beyond it 503 with Retry-After' },
-  { name: 'CRUX_HTTP_HEADERS_TIMEOUT_MS', default: '10000', meaning: "how long a client may take to send a request's headers before the gateway answers 408 and closes" },
-  { name: 'CRUX_HTTP_REQUEST_TIMEOUT_MS', default: '30000', meaning: 'how long a client may take to send a whole request (headers and body); answers may take longer' },
+  {
+    name: 'CRUX_HTTP_HEADERS_TIMEOUT_MS',
+    default: '10000',
+    meaning: "how long a client may take to send a request's headers before the gateway answers 408 and closes",
+  },
+  {
+    name: 'CRUX_HTTP_REQUEST_TIMEOUT_MS',
+    default: '30000',
+    meaning: 'how long a client may take to send a whole request (headers and body); answers may take longer',
+  },
   { name: 'CRUX_HTTP_KEEP_ALIVE_TIMEOUT_MS', default: '5000', meaning: 'how long an idle keep-alive connection stays open' },
-  { name: 'CRUX_SOFT_TIME_LIMIT_S', default: '1800', meaning: 'a running job stops at its next step with its best candidate so far (stop_reason time_limit); must be below the hard limit' },
-  { name: 'CRUX_HARD_TIME_LIMIT_S', default: '3600', meaning: "a running job still going is killed (SIGTERM, then SIGKILL) and fails with reason time_limit" },
-  { name: 'CRUX_LOG_FORMAT', default: 'json when NODE_ENV=production, else text', meaning: 'json: one JSON object per line (level, time, service, message, job_id, plan_id, actor…); text: readable lines' },
+  {
+    name: 'CRUX_SOFT_TIME_LIMIT_S',
+    default: '1800',
+    meaning: 'a running job stops at its next step with its best candidate so far (stop_reason time_limit); must be below the hard limit',
+  },
+  {
+    name: 'CRUX_HARD_TIME_LIMIT_S',
+    default: '3600',
+    meaning: 'a running job still going is killed (SIGTERM, then SIGKILL) and fails with reason time_limit',
+  },
+  {
+    name: 'CRUX_LOG_FORMAT',
+    default: 'json when NODE_ENV=production, else text',
+    meaning: 'json: one JSON object per line (level, time, service, message, job_id, plan_id, actor…); text: readable lines',
+  },
   { name: 'CRUX_LOG_LEVEL', default: 'log', meaning: 'least severe level printed: fatal, error, warn, log, debug or verbose' },
-  { name: 'CRUX_HEALTH_PORT', default: '(none)', meaning: 'worker, job-state and audit serve GET /healthz and /readyz on this port (bound to CRUX_HTTP_HOST)' },
+  {
+    name: 'CRUX_HEALTH_PORT',
+    default: '(none)',
+    meaning: 'worker, job-state and audit serve GET /healthz and /readyz on this port (bound to CRUX_HTTP_HOST)',
+  },
 ];
 
 export class SettingsError extends Error {
@@ -184,7 +220,8 @@ function positiveSeconds(env: Env, name: string, fallback: number): number {
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const value = text(env, name, fallback);
-  if (!(allowed as readonly string[]).includes(value)) throw new SettingsError(`${name} must be one of ${allowed.join(', ')}, got '${value}'`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new SettingsError(`${name} must be one of ${allowed.join(', ')}, got '${value}'`);
   return value as T;
 }
 

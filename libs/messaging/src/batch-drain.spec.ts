@@ -28,7 +28,10 @@ describe('the batching reader', () => {
     drain.push(5);
     expect(drain.size).toBe(2);
     await next();
-    expect(batches).toEqual([[1, 2, 3], [4, 5]]);
+    expect(batches).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
     await next();
     await drain.settled();
     expect(drain.size).toBe(0);

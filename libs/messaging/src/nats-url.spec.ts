@@ -16,6 +16,8 @@ describe('parseNatsUrl', () => {
   });
 
   it('refuses different credentials for different servers, without echoing them', () => {
-    expect(() => parseNatsUrl('nats://a:one@h1,nats://a:two@h2')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('two') }));
+    expect(() => parseNatsUrl('nats://a:one@h1,nats://a:two@h2')).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('two') }),
+    );
   });
 });

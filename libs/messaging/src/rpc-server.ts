@@ -95,7 +95,9 @@ export class FaultAsReply implements RpcExceptionFilter<unknown> {
   catch(exception: unknown, host: ArgumentsHost): Observable<Reply<never>> {
     const context = host.switchToRpc().getContext<NatsContext | undefined>();
     const subject = typeof context?.getSubject === 'function' ? context.getSubject() : 'a request';
-    this.logger.error(`answering ${subject} failed: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
+    this.logger.error(
+      `answering ${subject} failed: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
+    );
     return of(faultReply(this.service));
   }
 }

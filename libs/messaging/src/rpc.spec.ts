@@ -28,12 +28,16 @@ describe('packetBytes', () => {
 describe('classifyFailure', () => {
   it('reads errors of the client as no answer, and anything else as a fault of the service', () => {
     expect(classifyFailure('s', 5, new TimeoutError())).toBeInstanceOf(ServiceUnavailableError);
-    expect(classifyFailure('s', 5, new Error('Empty response. There are no subscribers listening to that message ("s")'))).toBeInstanceOf(ServiceUnavailableError);
+    expect(classifyFailure('s', 5, new Error('Empty response. There are no subscribers listening to that message ("s")'))).toBeInstanceOf(
+      ServiceUnavailableError,
+    );
     expect(classifyFailure('s', 5, 'Error: Connection lost. Trying to reconnect...')).toBeInstanceOf(ServiceUnavailableError);
     expect(isReconnecting('Error: Connection lost. Trying to reconnect...')).toBe(true);
     expect(isReconnecting(new Error('Connection lost'))).toBe(false);
     expect(classifyFailure('s', 5, { status: 'error', message: 'Internal server error' })).toBeInstanceOf(ServiceFaultError);
-    expect(classifyFailure('s', 5, 'There is no matching message handler defined in the remote service.')).toBeInstanceOf(ServiceFaultError);
+    expect(classifyFailure('s', 5, 'There is no matching message handler defined in the remote service.')).toBeInstanceOf(
+      ServiceFaultError,
+    );
   });
 });
 
@@ -85,7 +89,10 @@ describe('request/reply on the Nest NATS transport', () => {
   const replicas: INestMicroservice[] = [];
 
   async function startReplica(): Promise<INestMicroservice> {
-    const app = await NestFactory.createMicroservice(EchoModule, { strategy: new RpcServer({ url: nats.url, name: 'rpc-spec', queue: 'echo' }), logger: false });
+    const app = await NestFactory.createMicroservice(EchoModule, {
+      strategy: new RpcServer({ url: nats.url, name: 'rpc-spec', queue: 'echo' }),
+      logger: false,
+    });
     await app.listen();
     replicas.push(app);
     return app;
@@ -106,7 +113,9 @@ describe('request/reply on the Nest NATS transport', () => {
   });
 
   it('answers each request once, shared between the replicas of the queue group', async () => {
-    const replies = await Promise.all(Array.from({ length: 40 }, (_, n) => requestReply<{ n: number; by: string }>(client, 'test.echo', { n }, 10_000)));
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, (_, n) => requestReply<{ n: number; by: string }>(client, 'test.echo', { n }, 10_000)),
+    );
     const values = replies.map((r) => (r.ok ? r.value : null));
     expect(values.map((v) => v?.n)).toEqual(Array.from({ length: 40 }, (_, n) => n));
     expect(new Set(values.map((v) => v?.by))).toEqual(new Set(['replica-1', 'replica-2']));
@@ -140,7 +149,16 @@ describe('request/reply on the Nest NATS transport', () => {
   it('waits for a lost connection to come back within the deadline instead of failing at once', async () => {
     expect((await requestReply(client, 'test.echo', { n: 1 }, 10_000)).ok).toBe(true);
     await nats.crash();
-    await waitFor(async () => isReconnecting(await client.connect().then(() => null, (error: unknown) => error)), { what: 'the client to see its connection lost' });
+    await waitFor(
+      async () =>
+        isReconnecting(
+          await client.connect().then(
+            () => null,
+            (error: unknown) => error,
+          ),
+        ),
+      { what: 'the client to see its connection lost' },
+    );
     const asked = requestReply<{ n: number }>(client, 'test.echo', { n: 2 }, 60_000);
     await nats.restart();
     const reply = await asked;

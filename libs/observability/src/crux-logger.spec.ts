@@ -18,16 +18,33 @@ describe('CruxLogger in JSON', () => {
     expect(lines[0].line.endsWith('}\n')).toBe(true);
     expect(lines[0].line.slice(0, -1)).not.toContain('\n');
     const [record] = records();
-    expect(record).toMatchObject({ level: 'log', service: 'crux-worker', context: 'Worker', message: `job ${JOB} failed: provider_error`, job_id: JOB });
+    expect(record).toMatchObject({
+      level: 'log',
+      service: 'crux-worker',
+      context: 'Worker',
+      message: `job ${JOB} failed: provider_error`,
+      job_id: JOB,
+    });
     expect(new Date(record.time as string).toISOString()).toBe(record.time);
     expect(Object.keys(record).slice(0, 5)).toEqual(['time', 'level', 'service', 'context', 'message']);
   });
 
   it('takes fields given as an object after the message, flattened, and never prints a secret in them', () => {
     const { logger, records } = jsonLogger();
-    logger.warn('purge plan confirmed', { plan_id: 'p-1', actor: { kind: 'user', id: 'ops' }, count: 3, confirm_token: 'tok-123', nested: { password: 'hunter2' } }, 'Purge');
+    logger.warn(
+      'purge plan confirmed',
+      { plan_id: 'p-1', actor: { kind: 'user', id: 'ops' }, count: 3, confirm_token: 'tok-123', nested: { password: 'hunter2' } },
+      'Purge',
+    );
     const [record] = records();
-    expect(record).toMatchObject({ level: 'warn', context: 'Purge', message: 'purge plan confirmed', plan_id: 'p-1', actor: 'ops', count: 3 });
+    expect(record).toMatchObject({
+      level: 'warn',
+      context: 'Purge',
+      message: 'purge plan confirmed',
+      plan_id: 'p-1',
+      actor: 'ops',
+      count: 3,
+    });
     expect(JSON.stringify(record)).not.toMatch(/tok-123|hunter2/);
   });
 

@@ -14,7 +14,18 @@ export interface CruxLoggerOptions {
 }
 
 /** Keys whose values never reach a log line, wherever they sit in a params object. */
-const SECRET_KEYS = ['password', 'pass', 'secret', 'token', 'confirm_token', 'api_key', 'apiKey', 'authorization', 'openai_api_key', 'openaiApiKey'];
+const SECRET_KEYS = [
+  'password',
+  'pass',
+  'secret',
+  'token',
+  'confirm_token',
+  'api_key',
+  'apiKey',
+  'authorization',
+  'openai_api_key',
+  'openaiApiKey',
+];
 
 /** The level given and every more severe one: `log` → fatal, error, warn, log. */
 export function levelsFrom(level: LogLevelName): LogLevel[] {
@@ -66,7 +77,11 @@ export class CruxLogger extends ConsoleLogger {
  * One JSON line's content: time, level, service, context and message first, then the ids (given
  * as params, or named in the message), then anything else Nest put in (error, stack, other params).
  */
-export function jsonRecord(service: string, nest: ReturnType<ConsoleLogger['getJsonLogObject']>, params?: Record<string, unknown>): Record<string, unknown> {
+export function jsonRecord(
+  service: string,
+  nest: ReturnType<ConsoleLogger['getJsonLogObject']>,
+  params?: Record<string, unknown>,
+): Record<string, unknown> {
   const { level, pid, timestamp, message, context, ...rest } = nest;
   const fields = { ...(typeof message === 'string' ? fieldsInText(message) : {}), ...fieldsInParams(params) };
   for (const name of LOG_FIELDS) delete rest[name];

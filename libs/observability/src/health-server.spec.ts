@@ -11,7 +11,15 @@ describe('runChecks', () => {
   });
 
   it('fails a check that throws or does not answer in time, instead of hanging the probe', async () => {
-    const report = await runChecks({ throws: () => { throw new Error('boom'); }, hangs: () => new Promise<null>(() => undefined) }, 50);
+    const report = await runChecks(
+      {
+        throws: () => {
+          throw new Error('boom');
+        },
+        hangs: () => new Promise<null>(() => undefined),
+      },
+      50,
+    );
     expect(report).toEqual({ status: 'failing', checks: { throws: 'the check failed: boom', hangs: 'no answer within 50 ms' } });
   });
 });

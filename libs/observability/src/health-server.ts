@@ -55,7 +55,12 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     const checks = path === '/healthz' ? live : path === '/readyz' ? ready : undefined;
-    if (!checks) return answer(res, 404, { status_code: 404, error: 'Not Found', message: `no ${path} here: this port serves GET /healthz and GET /readyz` });
+    if (!checks)
+      return answer(res, 404, {
+        status_code: 404,
+        error: 'Not Found',
+        message: `no ${path} here: this port serves GET /healthz and GET /readyz`,
+      });
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return answer(res, 405, { status_code: 405, error: 'Method Not Allowed', message: `${path} answers GET only` });
@@ -85,12 +90,19 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
 
 function answer(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
   res.end(text);
 }
 
 /** Starts the health port when CRUX_HEALTH_PORT is set; otherwise opens nothing. */
-export async function serveHealth(settings: { healthPort: number | null; httpHost: string }, checks: HealthChecks): Promise<HealthServer | undefined> {
+export async function serveHealth(
+  settings: { healthPort: number | null; httpHost: string },
+  checks: HealthChecks,
+): Promise<HealthServer | undefined> {
   if (settings.healthPort === null) return undefined;
   return startHealthServer({ port: settings.healthPort, host: settings.httpHost, ...checks });
 }

@@ -12,7 +12,10 @@ describe('fields named in the services’ sentences', () => {
   });
 
   it('finds a purge plan and its actor, and the job a plan step is about', () => {
-    expect(fieldsInText(`purge plan ${PLAN} by ops-1: 3 jobs, confirmable until 2026-12-06T10:00:00Z`)).toEqual({ plan_id: PLAN, actor: 'ops-1' });
+    expect(fieldsInText(`purge plan ${PLAN} by ops-1: 3 jobs, confirmable until 2026-12-06T10:00:00Z`)).toEqual({
+      plan_id: PLAN,
+      actor: 'ops-1',
+    });
     expect(fieldsInText(`purge plan ${PLAN} confirmed by alice: deleting 3 jobs`)).toEqual({ plan_id: PLAN, actor: 'alice' });
     expect(fieldsInText(`purge plan ${PLAN}: job ${JOB} not deleted: timeout`)).toEqual({ plan_id: PLAN, job_id: JOB });
     expect(fieldsInText(`rebuild ${PLAN} by ops failed after 10 events: gone`)).toEqual({ rebuild_id: PLAN, actor: 'ops' });

@@ -40,7 +40,8 @@ export function fieldsInParams(params: Record<string, unknown> | undefined): Log
   for (const name of LOG_FIELDS) {
     const value = params[name];
     if (typeof value === 'string' && value) fields[name] = value;
-    else if (name === 'actor' && typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string') fields.actor = (value as { id: string }).id;
+    else if (name === 'actor' && typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string')
+      fields.actor = (value as { id: string }).id;
   }
   return fields;
 }

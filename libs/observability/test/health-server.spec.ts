@@ -57,7 +57,10 @@ describe('health port with real NATS and Redis', () => {
     await redisServer.crash();
     await waitFor(async () => (await get(`${health.url}/readyz`)).status === 503, { what: 'readyz to fail' });
     const down = await get(`${health.url}/readyz`);
-    expect(down.body).toMatchObject({ status: 'failing', checks: { nats: 'ok', redis: expect.stringMatching(/^Redis (is not connected|does not answer)/) } });
+    expect(down.body).toMatchObject({
+      status: 'failing',
+      checks: { nats: 'ok', redis: expect.stringMatching(/^Redis (is not connected|does not answer)/) },
+    });
     expect((await get(`${health.url}/healthz`)).status).toBe(200);
     await redisServer.restart();
     await waitFor(async () => (await get(`${health.url}/readyz`)).status === 200, { what: 'readyz to recover' });
@@ -66,12 +69,17 @@ describe('health port with real NATS and Redis', () => {
   it('is not ready, naming NATS, while NATS is down; not live once the connection is closed', async () => {
     await nats.crash();
     await waitFor(async () => (await get(`${health.url}/readyz`)).status === 503, { what: 'readyz to fail' });
-    expect((await get(`${health.url}/readyz`)).body).toMatchObject({ checks: { nats: expect.stringMatching(/^NATS does not answer/), redis: 'ok' } });
+    expect((await get(`${health.url}/readyz`)).body).toMatchObject({
+      checks: { nats: expect.stringMatching(/^NATS does not answer/), redis: 'ok' },
+    });
     expect((await get(`${health.url}/healthz`)).status).toBe(200);
     await nats.restart();
     await waitFor(async () => (await get(`${health.url}/readyz`)).status === 200, { what: 'readyz to recover after NATS is back' });
     await nc.close();
-    expect(await get(`${health.url}/healthz`)).toEqual({ status: 503, body: { status: 'failing', checks: { nats: 'the NATS connection is closed' } } });
+    expect(await get(`${health.url}/healthz`)).toEqual({
+      status: 503,
+      body: { status: 'failing', checks: { nats: 'the NATS connection is closed' } },
+    });
   });
 
   it('opens no port when CRUX_HEALTH_PORT is unset', async () => {

@@ -75,7 +75,9 @@ export class CruxSystem {
       REDIS_URL: redis.url,
       CRUX_HTTP_PORT: String(httpPort),
       CRUX_HTTP_HOST: '127.0.0.1',
-      CRUX_API_KEYS: Object.values(TEST_KEYS).map((k) => `${k.name}:${k.role}:${k.secret}`).join(','),
+      CRUX_API_KEYS: Object.values(TEST_KEYS)
+        .map((k) => `${k.name}:${k.role}:${k.secret}`)
+        .join(','),
       CRUX_SIMULATED_LATENCY_MS: '5',
       // Suites and benchmarks drive one key hard; the limiter has its own tests.
       CRUX_RATE_LIMIT_PER_S: '1000000',

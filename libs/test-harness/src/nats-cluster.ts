@@ -61,7 +61,16 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
     const name = `n${i + 1}`;
     const dir = mkdtempSync(join(tmpdir(), `crux-nats-${name}-`));
     const configFile = join(dir, 'nats.conf');
-    writeFileSync(configFile, nodeConfig(name, port, clusterPorts[i], clusterPorts.filter((_, j) => j !== i), join(dir, 'js')));
+    writeFileSync(
+      configFile,
+      nodeConfig(
+        name,
+        port,
+        clusterPorts[i],
+        clusterPorts.filter((_, j) => j !== i),
+        join(dir, 'js'),
+      ),
+    );
     return serverProcess({ label: `nats-${name}`, command: bin, args: ['-c', configFile], port, url: `nats://127.0.0.1:${port}`, dir });
   });
   const cluster: NatsCluster = {

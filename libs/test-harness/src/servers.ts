@@ -21,7 +21,12 @@ export interface TestServer {
   restart(): Promise<void>;
 }
 
-async function startServer(label: string, command: string, args: (port: number, dir: string) => string[], scheme: string): Promise<TestServer> {
+async function startServer(
+  label: string,
+  command: string,
+  args: (port: number, dir: string) => string[],
+  scheme: string,
+): Promise<TestServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), `crux-${label}-`));
   const server = serverProcess({ label, command, args: args(port, dir), port, url: `${scheme}://127.0.0.1:${port}`, dir });
@@ -30,7 +35,12 @@ async function startServer(label: string, command: string, args: (port: number, 
 }
 
 export function startNats(): Promise<TestServer> {
-  return startServer('nats', process.env.NATS_SERVER_BIN ?? 'nats-server', (port, dir) => ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], 'nats');
+  return startServer(
+    'nats',
+    process.env.NATS_SERVER_BIN ?? 'nats-server',
+    (port, dir) => ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir],
+    'nats',
+  );
 }
 
 export function startRedis(): Promise<TestServer> {

@@ -42,7 +42,9 @@ const server = createServer((req, res) => {
     }
     const id = randomUUID();
     try {
-      await js.publish(`${prefix}.${id}`, JSON.stringify({ id, job_id: id, occurred_at: new Date().toISOString(), data: request }), { msgID: id });
+      await js.publish(`${prefix}.${id}`, JSON.stringify({ id, job_id: id, occurred_at: new Date().toISOString(), data: request }), {
+        msgID: id,
+      });
     } catch {
       send(res, 503, { error: 'not recorded' });
       return;

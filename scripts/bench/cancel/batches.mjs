@@ -15,7 +15,7 @@
 export async function inBatches(count, parallel, one) {
   /** @type {T[]} */
   const out = [];
-  for (let done = 0; done < count; ) {
+  for (let done = 0; done < count;) {
     const n = Math.min(parallel, count - done);
     const jobs = await Promise.all(Array.from({ length: n }, () => one()));
     const cancels = await Promise.all(jobs.map((j) => j.start()));

@@ -76,7 +76,10 @@ export async function celeryRevokes({ redisUrl, concurrency, parallel, count, wa
   await subscriber.psubscribe(`${RESULT_KEY_PREFIX}*`);
   const worker = await startCeleryWorker({ redisUrl, concurrency });
   defer(() => worker.stop());
-  const client = await startCeleryClient({ redisUrl, request: JSON.stringify({ question: 'Prove that there are infinitely many primes.', n_iters: nIters }) });
+  const client = await startCeleryClient({
+    redisUrl,
+    request: JSON.stringify({ question: 'Prove that there are infinitely many primes.', n_iters: nIters }),
+  });
   defer(() => client.close());
   log(`Celery: worker up (prefork pool of ${concurrency}); tasks of ${nIters} × ${latencyS * 1000} ms`);
 
@@ -88,15 +91,30 @@ export async function celeryRevokes({ redisUrl, concurrency, parallel, count, wa
         const started = await tap.when('STARTED', taskId);
         const pid = started.state.pid;
         if (pid === undefined || !Number.isInteger(pid) || pid <= 0) throw new Error(`the STARTED state of task ${taskId} names no pid`);
-        if (!PidWatch.alive(pid)) throw new Error(`task ${taskId} (child ${pid}) ended before it was revoked: make it longer (BENCH_CANCEL_N_ITERS, BENCH_CANCEL_LATENCY_MS)`);
+        if (!PidWatch.alive(pid))
+          throw new Error(
+            `task ${taskId} (child ${pid}) ended before it was revoked: make it longer (BENCH_CANCEL_N_ITERS, BENCH_CANCEL_LATENCY_MS)`,
+          );
         const gone = watch.gone(pid);
         const askedAt = epochNow();
         const call = await client.revoke(taskId);
         return async () => {
-          const [goneAt, revoked] = await Promise.all([withTimeout(gone, STEP_TIMEOUT_MS, `child ${pid} of task ${taskId} to be gone`), tap.when('REVOKED', taskId)]);
+          const [goneAt, revoked] = await Promise.all([
+            withTimeout(gone, STEP_TIMEOUT_MS, `child ${pid} of task ${taskId} to be gone`),
+            tap.when('REVOKED', taskId),
+          ]);
           tap.forget(taskId);
           /** @type {RevokeSample} */
-          const sample = { taskId, pid, askedAt, calledAt: call.before, returnedAt: call.after, goneAt, revokedAt: revoked.state.doneAt, revokedSeenAt: revoked.at };
+          const sample = {
+            taskId,
+            pid,
+            askedAt,
+            calledAt: call.before,
+            returnedAt: call.after,
+            goneAt,
+            revokedAt: revoked.state.doneAt,
+            revokedSeenAt: revoked.at,
+          };
           return sample;
         };
       },

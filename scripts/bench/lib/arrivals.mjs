@@ -79,7 +79,10 @@ export async function fixedRate({ rate, durationS, submit, deadlineMs }) {
     else await new Promise((resolve) => setImmediate(resolve));
   }
   const stop = new AbortController();
-  await Promise.race([Promise.all(pending), sleep(Math.max(0, deadline - performance.now()), undefined, { signal: stop.signal }).catch(() => undefined)]);
+  await Promise.race([
+    Promise.all(pending),
+    sleep(Math.max(0, deadline - performance.now()), undefined, { signal: stop.signal }).catch(() => undefined),
+  ]);
   stop.abort();
   return { sent: i, failed, firstError, spanMs: performance.now() - t0, lateMs };
 }

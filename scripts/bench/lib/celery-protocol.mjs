@@ -13,7 +13,8 @@
 export function parseClientLine(line) {
   const parts = line.trim().split(' ');
   if (parts[0] === 'ready') return { kind: 'ready' };
-  if (parts[0] === 'error' && parts.length >= 3) return { kind: 'error', command: parts[1], id: parts[2], message: parts.slice(3).join(' ') };
+  if (parts[0] === 'error' && parts.length >= 3)
+    return { kind: 'error', command: parts[1], id: parts[2], message: parts.slice(3).join(' ') };
   if (parts.length === 4) {
     const before = Number(parts[2]);
     const after = Number(parts[3]);

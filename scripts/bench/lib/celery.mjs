@@ -47,7 +47,11 @@ async function install(log) {
   const before = await probe();
   if (before.ok) return { ok: true, versions: before.versions, installed: [] };
   log(`Celery is not importable by ${PYTHON} (${before.why}); installing Debian's ${CELERY_PACKAGES.join(', ')} with apt-get`);
-  if (process.getuid?.() !== 0) return { ok: false, why: `Celery is not installed for ${PYTHON} and apt-get needs root (this run is uid ${process.getuid?.()}): apt-get install ${CELERY_PACKAGES.join(' ')}` };
+  if (process.getuid?.() !== 0)
+    return {
+      ok: false,
+      why: `Celery is not installed for ${PYTHON} and apt-get needs root (this run is uid ${process.getuid?.()}): apt-get install ${CELERY_PACKAGES.join(' ')}`,
+    };
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const aptArgs = ['-o', 'DPkg::Lock::Timeout=120', 'install', '-y', '--no-install-recommends', ...CELERY_PACKAGES];
   // What apt would install, printed before it does (a dry run); an empty package index is refreshed once.
@@ -70,7 +74,8 @@ async function install(log) {
 
 /** @returns {Promise<{ ok: true, versions: string } | { ok: false, why: string }>} */
 async function probe() {
-  const code = 'import sys, celery, kombu, billiard, redis; print(f"Celery {celery.__version__}, kombu {kombu.__version__}, billiard {billiard.__version__}, redis-py {redis.__version__}, Python {sys.version.split()[0]}")';
+  const code =
+    'import sys, celery, kombu, billiard, redis; print(f"Celery {celery.__version__}, kombu {kombu.__version__}, billiard {billiard.__version__}, redis-py {redis.__version__}, Python {sys.version.split()[0]}")';
   const r = await run(PYTHON, ['-c', code], pythonEnv());
   return r.ok ? { ok: true, versions: r.output.trim() } : { ok: false, why: lastLine(r.output) };
 }
@@ -114,7 +119,17 @@ export async function startCeleryWorker({ redisUrl, concurrency, label = 'celery
   const worker = new ManagedProcess(
     label,
     PYTHON,
-    ['-m', 'celery', '-A', 'celery_app', 'worker', '--pool=prefork', `--concurrency=${concurrency}`, '--loglevel=WARNING', `--hostname=bench-${process.pid}@%h`],
+    [
+      '-m',
+      'celery',
+      '-A',
+      'celery_app',
+      'worker',
+      '--pool=prefork',
+      `--concurrency=${concurrency}`,
+      '--loglevel=WARNING',
+      `--hostname=bench-${process.pid}@%h`,
+    ],
     pythonEnv({ BENCH_CELERY_BROKER: redisUrl, BENCH_CELERY_BACKEND: redisUrl }),
     BASELINES,
   );
@@ -194,7 +209,8 @@ export async function startCeleryClient({ redisUrl, request, label = 'celery-cli
     else waiting.resolve({ before: answer.before, after: answer.after });
   });
   child.once('exit', (code, signal) => {
-    for (const [key, waiting] of pending) waiting.reject(new Error(`the Celery client exited (${signal ?? code}) before answering ${key}: ${stderr}`));
+    for (const [key, waiting] of pending)
+      waiting.reject(new Error(`the Celery client exited (${signal ?? code}) before answering ${key}: ${stderr}`));
     pending.clear();
     onReady();
   });
@@ -224,7 +240,8 @@ export async function startCeleryClient({ redisUrl, request, label = 'celery-cli
     /** apply_async of the lifecycle's task (the trivial solve) under this id. */
     add: (/** @type {string} */ id) => send('add', id),
     /** apply_async of a long task (n_iters × latency_s), run with track_started so its STARTED state names the child's pid. */
-    addLong: (/** @type {string} */ id, /** @type {number} */ nIters, /** @type {number} */ latencyS) => send('long', id, [String(nIters), String(latencyS)]),
+    addLong: (/** @type {string} */ id, /** @type {number} */ nIters, /** @type {number} */ latencyS) =>
+      send('long', id, [String(nIters), String(latencyS)]),
     /** app.control.revoke(id, terminate=True, signal='SIGKILL'), the original system's cancel. */
     revoke: (/** @type {string} */ id) => send('revoke', id),
     /** @type {import('./proc.mjs').Watched} */

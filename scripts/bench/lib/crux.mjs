@@ -39,7 +39,12 @@ export function processEnv(env) {
   const dir = process.env.BENCH_PROFILE_DIR;
   if (!dir) return { ...BENCH_RATE_LIMIT, ...env, NODE_OPTIONS: '' };
   mkdirSync(dir, { recursive: true });
-  return { ...BENCH_RATE_LIMIT, ...env, BENCH_PROFILE_DIR: resolve(dir), NODE_OPTIONS: `--import ${pathToFileURL(fileURLToPath(new URL('../profiling/preload.mjs', import.meta.url))).href}` };
+  return {
+    ...BENCH_RATE_LIMIT,
+    ...env,
+    BENCH_PROFILE_DIR: resolve(dir),
+    NODE_OPTIONS: `--import ${pathToFileURL(fileURLToPath(new URL('../profiling/preload.mjs', import.meta.url))).href}`,
+  };
 }
 
 /**

@@ -64,7 +64,10 @@ export class EventTap {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         const list = this.waiters.get(key) ?? [];
-        this.waiters.set(key, list.filter((w) => w !== done));
+        this.waiters.set(
+          key,
+          list.filter((w) => w !== done),
+        );
         reject(new Error(`no job.${type}.${jobId} within ${timeoutMs / 1000} s`));
       }, timeoutMs);
       const done = (/** @type {Heard} */ heard) => {

@@ -25,7 +25,12 @@ import { Agent, request } from 'node:http';
 export function jsonClient({ baseUrl, headers = {}, maxSockets, timeoutMs = 30_000 }) {
   const agent = new Agent({ keepAlive: true, maxSockets });
   /** @returns {Promise<JsonAnswer>} */
-  const send = async (/** @type {string} */ method, /** @type {string} */ path, /** @type {string | undefined} */ body, /** @type {Record<string, string> | undefined} */ extra) => {
+  const send = async (
+    /** @type {string} */ method,
+    /** @type {string} */ path,
+    /** @type {string | undefined} */ body,
+    /** @type {Record<string, string> | undefined} */ extra,
+  ) => {
     // The server closed an idle keep-alive socket just as it was reused: the request never
     // reached it, so sending it again is safe (the retry Node's documentation prescribes).
     // Sockets that went idle together expire together, so the retry may draw another stale
@@ -34,12 +39,19 @@ export function jsonClient({ baseUrl, headers = {}, maxSockets, timeoutMs = 30_0
       try {
         return await once(method, path, body, extra);
       } catch (error) {
-        const stale = /** @type {{ reusedSocket?: boolean }} */ (error).reusedSocket && /** @type {NodeJS.ErrnoException} */ (error).code === 'ECONNRESET';
+        const stale =
+          /** @type {{ reusedSocket?: boolean }} */ (error).reusedSocket &&
+          /** @type {NodeJS.ErrnoException} */ (error).code === 'ECONNRESET';
         if (!stale || attempt >= maxSockets) throw error;
       }
     }
   };
-  const once = (/** @type {string} */ method, /** @type {string} */ path, /** @type {string | undefined} */ body, /** @type {Record<string, string> | undefined} */ extra) =>
+  const once = (
+    /** @type {string} */ method,
+    /** @type {string} */ path,
+    /** @type {string | undefined} */ body,
+    /** @type {Record<string, string> | undefined} */ extra,
+  ) =>
     new Promise((resolve, reject) => {
       const req = request(
         `${baseUrl}${path}`,
@@ -74,5 +86,9 @@ export function jsonClient({ baseUrl, headers = {}, maxSockets, timeoutMs = 30_0
       req.on('error', (error) => reject(Object.assign(error, { reusedSocket: req.reusedSocket })));
       req.end(body);
     });
-  return { post: (path, body) => send('POST', path, body, undefined), send: (method, path, body, extra) => send(method, path, body, extra), close: () => agent.destroy() };
+  return {
+    post: (path, body) => send('POST', path, body, undefined),
+    send: (method, path, body, extra) => send(method, path, body, extra),
+    close: () => agent.destroy(),
+  };
 }

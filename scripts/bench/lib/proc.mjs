@@ -146,7 +146,16 @@ export class UsageWindow {
     this.wallS = (performance.now() - this.t0) / 1000;
     return this.watched.map(({ label }) => {
       const st = this.state.get(label);
-      if (!st) return { label, processes: 0, cpuS: Number.NaN, cpuShare: Number.NaN, wallS: this.wallS, peakRss: Number.NaN, peakRssSum: Number.NaN };
+      if (!st)
+        return {
+          label,
+          processes: 0,
+          cpuS: Number.NaN,
+          cpuShare: Number.NaN,
+          wallS: this.wallS,
+          peakRss: Number.NaN,
+          peakRssSum: Number.NaN,
+        };
       let cpuS = 0;
       // The last value seen counts for a process that exited during the window.
       for (const [pid, start] of st.cpu0) cpuS += (st.cpuSeen.get(pid) ?? start) - start;

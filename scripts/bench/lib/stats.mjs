@@ -21,7 +21,10 @@ export function percentileOfSorted(sorted, p) {
  * @param {number} p
  */
 export function percentile(values, p) {
-  return percentileOfSorted([...values].sort((a, b) => a - b), p);
+  return percentileOfSorted(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
 }
 
 /** @param {number[]} values */

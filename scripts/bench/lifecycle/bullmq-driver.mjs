@@ -22,10 +22,15 @@ export async function startBullmq({ redisUrl, concurrency, queueName }) {
   const log = new JobLog();
   const queue = new Queue(queueName, { connection });
   const events = new QueueEvents(queueName, { connection });
-  const worker = new ManagedProcess('bullmq-worker', process.execPath, [fileURLToPath(new URL('../baselines/bullmq-worker.mjs', import.meta.url))], {
-    ...process.env,
-    ...processEnv({ REDIS_URL: redisUrl, BENCH_QUEUE: queueName, BENCH_CONCURRENCY: String(concurrency) }),
-  });
+  const worker = new ManagedProcess(
+    'bullmq-worker',
+    process.execPath,
+    [fileURLToPath(new URL('../baselines/bullmq-worker.mjs', import.meta.url))],
+    {
+      ...process.env,
+      ...processEnv({ REDIS_URL: redisUrl, BENCH_QUEUE: queueName, BENCH_CONCURRENCY: String(concurrency) }),
+    },
+  );
   const close = async () => {
     await worker.stop();
     await events.close().catch(() => undefined);
@@ -82,7 +87,8 @@ export async function startBullmq({ redisUrl, concurrency, queueName }) {
       for (;;) {
         const left = Object.values(await backlogs()).reduce((a, b) => a + b, 0);
         if (left === 0) return;
-        if (performance.now() > deadline) throw new Error(`BullMQ still had ${left} jobs ${timeoutMs / 1000} s after the last one was added`);
+        if (performance.now() > deadline)
+          throw new Error(`BullMQ still had ${left} jobs ${timeoutMs / 1000} s after the last one was added`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },

@@ -91,7 +91,8 @@ export async function startCelery({ redisUrl, concurrency }) {
       for (;;) {
         const left = Object.values(await backlogs()).reduce((a, b) => a + b, 0);
         if (left === 0) return;
-        if (performance.now() > deadline) throw new Error(`Celery still had ${left} tasks ${timeoutMs / 1000} s after the last one was added`);
+        if (performance.now() > deadline)
+          throw new Error(`Celery still had ${left} tasks ${timeoutMs / 1000} s after the last one was added`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },

@@ -80,7 +80,11 @@ export async function startCrux({ concurrency, inFlight, services }) {
       async fillStages(jobs) {
         const wanted = new Map(jobs.map((job) => [job.id, job]));
         /** @type {Array<[string, 'createdAt' | 'startedAt' | 'completedAt']>} */
-        const stages = [[JobEventType.Created, 'createdAt'], [JobEventType.Started, 'startedAt'], [JobEventType.Completed, 'completedAt']];
+        const stages = [
+          [JobEventType.Created, 'createdAt'],
+          [JobEventType.Started, 'startedAt'],
+          [JobEventType.Completed, 'completedAt'],
+        ];
         for (const [type, field] of stages) {
           await readStream(jsm, js, Subjects.eventsOfType(/** @type {any} */ (type)), phaseStartSeq, (subject, event) => {
             const job = wanted.get(idOf(subject));
@@ -95,7 +99,8 @@ export async function startCrux({ concurrency, inFlight, services }) {
         for (;;) {
           const left = Object.values(await backlogs()).reduce((a, b) => (a ?? 0) + (b ?? 0), 0) ?? 0;
           if (left === 0) return;
-          if (performance.now() > deadline) throw new Error(`Crux still had ${left} messages to process ${timeoutMs / 1000} s after the last job`);
+          if (performance.now() > deadline)
+            throw new Error(`Crux still had ${left} messages to process ${timeoutMs / 1000} s after the last job`);
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       },
@@ -140,7 +145,8 @@ async function readStream(jsm, js, subject, startSeq, each, timeoutMs = 60_000) 
     const deadline = performance.now() + timeoutMs;
     let left = info.num_pending;
     while (left > 0) {
-      if (performance.now() > deadline) throw new Error(`reading ${subject} from ${StreamName.Jobs}: ${left} events still unread after ${timeoutMs / 1000} s`);
+      if (performance.now() > deadline)
+        throw new Error(`reading ${subject} from ${StreamName.Jobs}: ${left} events still unread after ${timeoutMs / 1000} s`);
       const batch = await consumer.fetch({ max_messages: Math.min(left, 1000), expires: 2000 });
       for await (const msg of batch) {
         each(msg.subject, msg.json());

@@ -36,9 +36,24 @@ import { epochNow } from './job-log.mjs';
 /** Stage breakdown of one job, ms; the stage names say what each system calls them. */
 export const STAGES = [
   { key: 'accept', label: 'submit → accepted (HTTP 202 / Queue.add resolved / apply_async returned)', from: 'sentAt', to: 'acceptedAt' },
-  { key: 'queue', label: 'created → started (queue, dispatch; BullMQ: added → active; Celery: apply_async → task body)', from: 'createdAt', to: 'startedAt' },
-  { key: 'run', label: 'started → completed (the run; BullMQ: active → finished; Celery: task body → result stored)', from: 'startedAt', to: 'completedAt' },
-  { key: 'notify', label: "completed → client saw it (NATS sub / QueueEvents / the result backend's PUBLISH)", from: 'completedAt', to: 'observedAt' },
+  {
+    key: 'queue',
+    label: 'created → started (queue, dispatch; BullMQ: added → active; Celery: apply_async → task body)',
+    from: 'createdAt',
+    to: 'startedAt',
+  },
+  {
+    key: 'run',
+    label: 'started → completed (the run; BullMQ: active → finished; Celery: task body → result stored)',
+    from: 'startedAt',
+    to: 'completedAt',
+  },
+  {
+    key: 'notify',
+    label: "completed → client saw it (NATS sub / QueueEvents / the result backend's PUBLISH)",
+    from: 'completedAt',
+    to: 'observedAt',
+  },
 ];
 
 /**
@@ -86,7 +101,8 @@ async function measure(phase, driver, watched, drainMs, offer, startOf) {
   const unfinishedJobs = await driver.log.settle(jobs, drainMs);
   const usageRows = usage.stop();
   const backlogMax = stopSampling();
-  if (offered.failed > 0) throw new Error(`${driver.name} ${phase}: ${offered.failed} submissions failed; the first: ${String(offered.firstError)}`);
+  if (offered.failed > 0)
+    throw new Error(`${driver.name} ${phase}: ${offered.failed} submissions failed; the first: ${String(offered.firstError)}`);
   const failures = jobs.filter((j) => j.failed !== undefined);
   if (failures.length > 0) throw new Error(`${driver.name} ${phase}: ${failures.length} jobs failed; the first: ${failures[0].failed}`);
 
@@ -139,7 +155,12 @@ export function burstPhase(driver, { count, inFlight, drainMs, watched }) {
     drainMs,
     async (jobs) => {
       const r = await burst({ count, inFlight, deadlineMs: drainMs, submit: async () => void jobs.push(await driver.submit()) });
-      return { offered: count, lateMs: 0, failed: r.failed + (count - r.sent), firstError: r.firstError ?? (r.sent < count ? 'deadline reached' : undefined) };
+      return {
+        offered: count,
+        lateMs: 0,
+        failed: r.failed + (count - r.sent),
+        firstError: r.firstError ?? (r.sent < count ? 'deadline reached' : undefined),
+      };
     },
     (j) => j.sentAt,
   );
@@ -163,7 +184,12 @@ export function ratePhase(driver, { rate, durationS, drainMs, watched, phase = '
         deadlineMs: durationS * 1000 + drainMs,
         submit: async (_i, dueAt) => void jobs.push(await driver.submit(performance.timeOrigin + dueAt)),
       });
-      return { offered: count, lateMs: r.lateMs, failed: r.failed + (count - r.sent), firstError: r.firstError ?? (r.sent < count ? 'deadline reached' : undefined) };
+      return {
+        offered: count,
+        lateMs: r.lateMs,
+        failed: r.failed + (count - r.sent),
+        firstError: r.firstError ?? (r.sent < count ? 'deadline reached' : undefined),
+      };
     },
     (j) => j.dueAt,
   );

@@ -7,7 +7,9 @@
  */
 
 /** Offered rates tried, jobs/s. */
-export const RATE_LADDER = Object.freeze([50, 100, 150, 200, 250, 300, 400, 500, 600, 800, 1000, 1250, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000, 10000]);
+export const RATE_LADDER = Object.freeze([
+  50, 100, 150, 200, 250, 300, 400, 500, 600, 800, 1000, 1250, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000, 10000,
+]);
 
 /**
  * The largest ladder step ≤ `rate`, or null below the first.
@@ -86,7 +88,7 @@ export async function searchHighestSustained({ start, trial, maxTrials, up = tru
       highest = next;
     }
   }
-  for (let rate = start; ; ) {
+  for (let rate = start; ;) {
     const lower = stepBelow(rate);
     if (lower === null) return { highest: null, capped: false, trials };
     rate = lower;

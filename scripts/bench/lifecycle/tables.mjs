@@ -81,13 +81,19 @@ function row(label, systems, pick, value, format, compare = true) {
  * @param {PhaseResult} r @param {string} after
  */
 function missed(r, after) {
-  const parts = [...(r.unfinished ? [`${num(r.unfinished)} unfinished${after}`] : []), ...(r.notAccepted ? [`${num(r.notAccepted)} never accepted`] : [])];
+  const parts = [
+    ...(r.unfinished ? [`${num(r.unfinished)} unfinished${after}`] : []),
+    ...(r.notAccepted ? [`${num(r.notAccepted)} never accepted`] : []),
+  ];
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
 /** @param {SystemRun[]} systems */
 function missingNotes(systems) {
-  return systems.flatMap((s) => [...(s.missing ? [`${s.name}: not measured: ${s.missing}`] : []), ...(s.about ? [`${s.name}: ${s.about}`] : [])]);
+  return systems.flatMap((s) => [
+    ...(s.missing ? [`${s.name}: not measured: ${s.missing}`] : []),
+    ...(s.about ? [`${s.name}: ${s.about}`] : []),
+  ]);
 }
 
 /**
@@ -102,12 +108,43 @@ export function throughputTable(systems, { burstJobs, inFlight, concurrency }) {
     title: `lifecycle — throughput: a burst of ${num(burstJobs)} jobs, ${inFlight} submissions in flight, concurrency ${concurrency}`,
     columns: header(systems),
     rows: [
-      row('completed jobs/s', systems, burst, (r) => r.throughput, (v) => num(v)),
+      row(
+        'completed jobs/s',
+        systems,
+        burst,
+        (r) => r.throughput,
+        (v) => num(v),
+      ),
       row('CPU per completed job, all processes', systems, burst, cpuPerJobMs, (v) => `${num(v, 2)} ms`),
-      row('first submit → last completion', systems, burst, (r) => r.spanS * 1000, (v) => ms(v)),
-      row('jobs completed', systems, burst, (r) => r.completed, (v, r) => `${num(v)}${unfinished(r)}`, false),
-      row('add → complete p50', systems, burst, (r) => r.latency.p50, (v) => ms(v)),
-      row('add → complete p99', systems, burst, (r) => r.latency.p99, (v) => ms(v)),
+      row(
+        'first submit → last completion',
+        systems,
+        burst,
+        (r) => r.spanS * 1000,
+        (v) => ms(v),
+      ),
+      row(
+        'jobs completed',
+        systems,
+        burst,
+        (r) => r.completed,
+        (v, r) => `${num(v)}${unfinished(r)}`,
+        false,
+      ),
+      row(
+        'add → complete p50',
+        systems,
+        burst,
+        (r) => r.latency.p50,
+        (v) => ms(v),
+      ),
+      row(
+        'add → complete p99',
+        systems,
+        burst,
+        (r) => r.latency.p99,
+        (v) => ms(v),
+      ),
     ],
     notes: [
       'In a burst, add → complete is mostly time spent queued behind earlier jobs; the fixed-rate phases are the latency figures.',
@@ -132,16 +169,75 @@ export function latencyTable(title, systems, pick, { rate, sustainPct, drainS },
     title,
     columns: header(systems),
     rows: [
-      row('jobs offered', systems, pick, (r) => r.offered, (v) => num(v), false),
-      row('jobs completed', systems, pick, (r) => r.completed, (v, r) => `${num(v)}${unfinished(r)}`, false),
-      row('completed jobs/s (first due → last completion)', systems, pick, (r) => r.throughput, (v) => num(v)),
-      row(`sustained (every job completed, ≥ ${sustainPct}% of the offered rate)`, systems, pick, sustainedCell, (v) => (v ? 'yes' : 'NO'), false),
+      row(
+        'jobs offered',
+        systems,
+        pick,
+        (r) => r.offered,
+        (v) => num(v),
+        false,
+      ),
+      row(
+        'jobs completed',
+        systems,
+        pick,
+        (r) => r.completed,
+        (v, r) => `${num(v)}${unfinished(r)}`,
+        false,
+      ),
+      row(
+        'completed jobs/s (first due → last completion)',
+        systems,
+        pick,
+        (r) => r.throughput,
+        (v) => num(v),
+      ),
+      row(
+        `sustained (every job completed, ≥ ${sustainPct}% of the offered rate)`,
+        systems,
+        pick,
+        sustainedCell,
+        (v) => (v ? 'yes' : 'NO'),
+        false,
+      ),
       row('largest work-queue backlog (sampled every 250 ms)', systems, pick, workBacklog, (v) => num(v), false),
-      row('add → complete p50', systems, pick, (r) => r.latency.p50, (v) => ms(v)),
-      row('add → complete p90', systems, pick, (r) => r.latency.p90, (v) => ms(v)),
-      row('add → complete p99', systems, pick, (r) => r.latency.p99, (v) => ms(v)),
-      row('add → complete max', systems, pick, (r) => r.latency.max, (v) => ms(v), false),
-      row("load generator's worst lateness", systems, pick, (r) => r.lateMs, (v) => ms(v), false),
+      row(
+        'add → complete p50',
+        systems,
+        pick,
+        (r) => r.latency.p50,
+        (v) => ms(v),
+      ),
+      row(
+        'add → complete p90',
+        systems,
+        pick,
+        (r) => r.latency.p90,
+        (v) => ms(v),
+      ),
+      row(
+        'add → complete p99',
+        systems,
+        pick,
+        (r) => r.latency.p99,
+        (v) => ms(v),
+      ),
+      row(
+        'add → complete max',
+        systems,
+        pick,
+        (r) => r.latency.max,
+        (v) => ms(v),
+        false,
+      ),
+      row(
+        "load generator's worst lateness",
+        systems,
+        pick,
+        (r) => r.lateMs,
+        (v) => ms(v),
+        false,
+      ),
     ],
     notes: [...notes, ...missingNotes(systems)],
   };
@@ -158,7 +254,14 @@ export function searchTable(systems, { durationS, sustainPct }, notes) {
   const rows = systems.flatMap((s) =>
     [...s.trials.values()]
       .sort((a, b) => a.rate - b.rate)
-      .map((t) => [s.name, num(t.rate), num(t.result.throughput), t.sustained ? 'yes' : 'NO', ms(t.result.latency.p99), num(workBacklog(t.result))]),
+      .map((t) => [
+        s.name,
+        num(t.rate),
+        num(t.result.throughput),
+        t.sustained ? 'yes' : 'NO',
+        ms(t.result.latency.p99),
+        num(workBacklog(t.result)),
+      ]),
   );
   return {
     title: `lifecycle — the rate search: fixed-rate trials of ${durationS} s (sustained: every job completed and completed jobs/s ≥ ${sustainPct}% of the offered rate)`,
@@ -181,7 +284,10 @@ export function stagesTable(systems) {
   return {
     title: "lifecycle — where the time goes: each stage per job, p50 / p99, from the systems' own timestamps",
     columns: ['stage', ...columns.map(([s, phase]) => `${s.name}, ${phase}`)],
-    rows: STAGES.map((stage) => [stage.label, ...columns.map(([s, phase]) => pair(/** @type {NonNullable<SystemRun['phases']>} */ (s.phases)[phase].stages[stage.key]))]),
+    rows: STAGES.map((stage) => [
+      stage.label,
+      ...columns.map(([s, phase]) => pair(/** @type {NonNullable<SystemRun['phases']>} */ (s.phases)[phase].stages[stage.key])),
+    ]),
     notes: [
       "Crux: event occurred_at (ms precision) of job.created (gateway), job.started and job.completed (worker). BullMQ: the job's timestamp, processedOn and finishedOn (ms). Celery: the client's clock just before apply_async, the task body's first clock reading (returned in its result), and the backend's date_done (µs).",
       "Crux's created → started includes the worker taking the job from JetStream and handing it to a pool child over IPC. Celery's submit → accepted includes the pipe to its client process and back.",
@@ -199,7 +305,10 @@ export function cpuTable(systems, machineCores) {
   /** @type {Array<[SystemRun, PhaseResult]>} */
   const columns = measured.flatMap((s) => {
     const p = /** @type {NonNullable<SystemRun['phases']>} */ (s.phases);
-    return /** @type {Array<[SystemRun, PhaseResult]>} */ ([[s, p.burst], [s, p.rate]]);
+    return /** @type {Array<[SystemRun, PhaseResult]>} */ ([
+      [s, p.burst],
+      [s, p.rate],
+    ]);
   });
   const labels = [...new Set(columns.flatMap(([, r]) => r.usage.map((u) => u.label)))];
   const cpuOf = (/** @type {PhaseResult} */ r, /** @type {string} */ label) => {
@@ -209,8 +318,13 @@ export function cpuTable(systems, machineCores) {
   return {
     title: `lifecycle — CPU of each process per phase: CPU ms per completed job · share of one core (the machine has ${machineCores})`,
     columns: ['process', ...columns.map(([s, r]) => `${s.name} ${r.phase}`)],
-    rows: [...labels.map((label) => [label, ...columns.map(([, r]) => cpuOf(r, label))]), ['all of the above', ...columns.map(([, r]) => allCpu(r))]],
-    notes: ['CPU per job depends much less on how busy the machine is than jobs/s; the share of a core does. Each phase is measured until its last job completes or the drain limit.'],
+    rows: [
+      ...labels.map((label) => [label, ...columns.map(([, r]) => cpuOf(r, label))]),
+      ['all of the above', ...columns.map(([, r]) => allCpu(r))],
+    ],
+    notes: [
+      'CPU per job depends much less on how busy the machine is than jobs/s; the share of a core does. Each phase is measured until its last job completes or the drain limit.',
+    ],
   };
 }
 
@@ -225,7 +339,11 @@ export function backlogTable(systems) {
     const names = [...new Set([...Object.keys(burst.backlogMax), ...Object.keys(rate.backlogMax)])];
     return names.map((name) => [`${s.name} ${name}`, num(burst.backlogMax[name] ?? Number.NaN), num(rate.backlogMax[name] ?? Number.NaN)]);
   });
-  return { title: 'lifecycle — largest backlog seen (sampled every 250 ms; messages or jobs not yet processed)', columns: ['queue', 'burst', 'rate'], rows };
+  return {
+    title: 'lifecycle — largest backlog seen (sampled every 250 ms; messages or jobs not yet processed)',
+    columns: ['queue', 'burst', 'rate'],
+    rows,
+  };
 }
 
 /**
@@ -237,6 +355,8 @@ export function memoryTable(memoryRows) {
     title: 'memory — peak RSS of each Crux process during the measured lifecycle phases (light, burst, rate)',
     columns: ['process', 'processes', 'peak RSS (largest process)', 'peak RSS (all together)'],
     rows: memoryRows.map((r) => [r.label, r.processes, mib(r.peakRss), mib(r.peakRssSum)]),
-    notes: ["Largest process: VmHWM, reset when the phases began (exact); all together: the sum of RSS sampled every 100 ms (the pool's children as a group)."],
+    notes: [
+      "Largest process: VmHWM, reset when the phases began (exact); all together: the sum of RSS sampled every 100 ms (the pool's children as a group).",
+    ],
   };
 }

@@ -14,7 +14,9 @@ const dir = process.env.BENCH_PROFILE_DIR;
 if (dir) {
   const session = new Session();
   session.connect();
-  session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 500 }, () => session.post('Profiler.start')));
+  session.post('Profiler.enable', () =>
+    session.post('Profiler.setSamplingInterval', { interval: 500 }, () => session.post('Profiler.start')),
+  );
   const script = process.argv[1] ?? 'node';
   // apps/<app>/dist/main.js → <app>; the pool's child → worker-child; a baseline → its file name.
   const app = /apps\/([^/]+)\/dist\//.exec(script)?.[1];

@@ -22,7 +22,9 @@ for (const file of process.argv.slice(2)) {
   const nodes = new Map(profile.nodes.map((/** @type {any} */ n) => [n.id, n]));
   /** @type {Map<number, number>} */
   const self = new Map();
-  profile.samples.forEach((/** @type {number} */ id, /** @type {number} */ i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((/** @type {number} */ id, /** @type {number} */ i) =>
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
+  );
   /** @type {Map<string, number>} */
   const byOwner = new Map();
   /** @type {Map<string, number>} */
@@ -38,8 +40,18 @@ for (const file of process.argv.slice(2)) {
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
   }
   const top = (/** @type {Map<string, number>} */ m, /** @type {number} */ n) =>
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `  ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${k}`);
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, us]) => `  ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${k}`);
   process.stdout.write(
-    [`${basename(file)}: ${(busy / 1e6).toFixed(1)} s of CPU sampled`, 'by package / project:', ...top(byOwner, 12), 'top functions (self time):', ...top(byFunction, 15), ''].join('\n') + '\n',
+    [
+      `${basename(file)}: ${(busy / 1e6).toFixed(1)} s of CPU sampled`,
+      'by package / project:',
+      ...top(byOwner, 12),
+      'top functions (self time):',
+      ...top(byFunction, 15),
+      '',
+    ].join('\n') + '\n',
   );
 }

@@ -3,10 +3,12 @@ import { describe, it } from 'node:test';
 import { isoToEpochMs, parseCeleryState, parseClientLine, peekStatus } from '../lib/celery-protocol.mjs';
 
 // Messages as Celery 5.2's Redis result backend publishes them (captured from a run).
-const STARTED = '{"status": "STARTED", "result": {"pid": 19942, "hostname": "celery@vm"}, "traceback": null, "children": [], "date_done": null, "task_id": "l1"}';
+const STARTED =
+  '{"status": "STARTED", "result": {"pid": 19942, "hostname": "celery@vm"}, "traceback": null, "children": [], "date_done": null, "task_id": "l1"}';
 const SUCCESS =
   '{"status": "SUCCESS", "result": {"output": "[bench] draft r1 ref 9fe05e41: an answer to \\"q?\\"", "iterations": 1, "total_tokens": 13, "processing_time": 0.03, "converged": false, "stop_reason": "max_iters", "metadata": {"review": "235fed6e", "started_at": 1796554833890.4375}}, "traceback": null, "children": [], "date_done": "2026-12-06T11:00:33.933377", "task_id": "a1"}';
-const REVOKED = '{"status": "REVOKED", "result": {"exc_type": "TaskRevokedError", "exc_message": ["terminated"], "exc_module": "celery.exceptions"}, "traceback": null, "children": [], "date_done": "2026-12-06T11:00:37.854287", "task_id": "l1"}';
+const REVOKED =
+  '{"status": "REVOKED", "result": {"exc_type": "TaskRevokedError", "exc_message": ["terminated"], "exc_module": "celery.exceptions"}, "traceback": null, "children": [], "date_done": "2026-12-06T11:00:37.854287", "task_id": "l1"}';
 
 describe('parseCeleryState', () => {
   it('reads a success: when the body began and when the backend stored it (naive UTC date_done)', () => {
@@ -49,10 +51,21 @@ describe('peekStatus', () => {
 
 describe('parseClientLine', () => {
   it('reads an answer with the times around the Celery call', () => {
-    assert.deepEqual(parseClientLine('revoke l1 1796554837619.945 1796554837675.331'), { kind: 'done', command: 'revoke', id: 'l1', before: 1796554837619.945, after: 1796554837675.331 });
+    assert.deepEqual(parseClientLine('revoke l1 1796554837619.945 1796554837675.331'), {
+      kind: 'done',
+      command: 'revoke',
+      id: 'l1',
+      before: 1796554837619.945,
+      after: 1796554837675.331,
+    });
   });
   it('reads an error with its message, and the ready line', () => {
-    assert.deepEqual(parseClientLine('error add a1 ConnectionError: refused'), { kind: 'error', command: 'add', id: 'a1', message: 'ConnectionError: refused' });
+    assert.deepEqual(parseClientLine('error add a1 ConnectionError: refused'), {
+      kind: 'error',
+      command: 'add',
+      id: 'a1',
+      message: 'ConnectionError: refused',
+    });
     assert.deepEqual(parseClientLine('ready'), { kind: 'ready' });
     assert.equal(parseClientLine('add a1 soon later').kind, 'other');
   });

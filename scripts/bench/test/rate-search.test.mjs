@@ -60,7 +60,10 @@ describe('searchHighestSustained', () => {
     const r = await searchHighestSustained({ start: 800, trial: s.trial, maxTrials: 10, known });
     assert.equal(r.highest, 1000);
     assert.deepEqual(s.asked, [800, 1250]);
-    assert.deepEqual([...r.trials.keys()].sort((a, b) => a - b), [800, 1000, 1250]);
+    assert.deepEqual(
+      [...r.trials.keys()].sort((a, b) => a - b),
+      [800, 1000, 1250],
+    );
   });
 
   it('says the answer is only a lower bound when the trials run out going up', async () => {

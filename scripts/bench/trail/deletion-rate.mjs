@@ -68,7 +68,8 @@ export async function deletionRate({ nc, js, rate, durationS, drainMs, watched, 
   if (offered.failed > 0) throw new Error(`${offered.failed} deletion publishes failed; the first: ${String(offered.firstError)}`);
   const deadline = performance.now() + drainMs;
   const all = [...samples.values()];
-  while (all.some((s) => s.arrivedAt === undefined) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (all.some((s) => s.arrivedAt === undefined) && performance.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 20));
   const usageRows = usage.stop();
   sub.unsubscribe();
   pullSub.unsubscribe();
@@ -77,7 +78,13 @@ export async function deletionRate({ nc, js, rate, durationS, drainMs, watched, 
   const arrived = all.filter((s) => s.arrivedAt !== undefined);
   const last = Math.max(...arrived.map((s) => /** @type {number} */ (s.arrivedAt)));
   /** @param {(s: DeletionSample) => number | undefined} f */
-  const stage = (f) => summarize(arrived.map(f).filter((v) => v !== undefined && Number.isFinite(v)).map(Number));
+  const stage = (f) =>
+    summarize(
+      arrived
+        .map(f)
+        .filter((v) => v !== undefined && Number.isFinite(v))
+        .map(Number),
+    );
   return {
     offered: Math.round(rate * durationS),
     sent: offered.sent,

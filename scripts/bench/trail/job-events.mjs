@@ -41,7 +41,15 @@ export function solveResult() {
       model_calls: 2,
       best_iteration: 1,
       best_score: 0.62,
-      history: [{ iteration: 1, candidate: DRAFT, score: 0.62, feedback: '[simulated] SCORE: 0.62 — clear, but cite the pairing argument explicitly and state the general formula first.', stop: false }],
+      history: [
+        {
+          iteration: 1,
+          candidate: DRAFT,
+          score: 0.62,
+          feedback: '[simulated] SCORE: 0.62 — clear, but cite the pairing argument explicitly and state the general formula first.',
+          stop: false,
+        },
+      ],
     },
   };
 }
@@ -82,7 +90,13 @@ export function completedSnapshot(jobId, version = 3) {
  */
 export function deletedEvent(jobId, { reason = 'purge', actor = { kind: 'user', id: 'ops' } } = {}) {
   const snapshot = completedSnapshot(jobId);
-  return makeEvent('deleted', jobId, actor, { reason, snapshot, content_hash: contentHash(snapshot), plan_id: null }, { correlation_id: jobId, causation_id: null });
+  return makeEvent(
+    'deleted',
+    jobId,
+    actor,
+    { reason, snapshot, content_hash: contentHash(snapshot), plan_id: null },
+    { correlation_id: jobId, causation_id: null },
+  );
 }
 
 /**

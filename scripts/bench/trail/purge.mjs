@@ -50,7 +50,9 @@ export async function seedCompletedJobs({ js, jsm, redis, count, inFlight, timeo
     },
   }).finally(() => clearInterval(progress));
   if (published.failed || published.sent < count) {
-    throw new Error(`seeding: ${published.failed} of ${published.sent} jobs not published (wanted ${count}); the first error: ${String(published.firstError)}`);
+    throw new Error(
+      `seeding: ${published.failed} of ${published.sent} jobs not published (wanted ${count}); the first error: ${String(published.firstError)}`,
+    );
   }
   const publishS = (performance.now() - t0) / 1000;
   const deadline = t0 + timeoutMs;
@@ -62,7 +64,10 @@ export async function seedCompletedJobs({ js, jsm, redis, count, inFlight, timeo
       backlog(jsm, ConsumerName.Audit),
     ]);
     if (projected - before >= count && projector === 0 && (audit ?? 0) === 0) break;
-    if (performance.now() > deadline) throw new Error(`seeding: after ${timeoutMs / 1000} s, ${projected - before} of ${count} jobs projected, projector backlog ${projector}, audit backlog ${audit}`);
+    if (performance.now() > deadline)
+      throw new Error(
+        `seeding: after ${timeoutMs / 1000} s, ${projected - before} of ${count} jobs projected, projector backlog ${projector}, audit backlog ${audit}`,
+      );
     if (performance.now() - lastLog > 10_000) {
       lastLog = performance.now();
       log(`seeding: ${projected - before} of ${count} jobs projected (projector backlog ${projector}, audit backlog ${audit})`);
@@ -92,7 +97,11 @@ export async function seedCompletedJobs({ js, jsm, redis, count, inFlight, timeo
  * @returns {Promise<PurgeRun>}
  */
 export async function cruxPurge({ http, operator, jsm, redis, expected, timeoutMs, watched, log }) {
-  const [jobs0, audit0, indexed0] = await Promise.all([streamState(jsm, StreamName.Jobs), streamState(jsm, StreamName.Audit), redis.zcard(RedisKeys.byStatus('completed'))]);
+  const [jobs0, audit0, indexed0] = await Promise.all([
+    streamState(jsm, StreamName.Jobs),
+    streamState(jsm, StreamName.Audit),
+    redis.zcard(RedisKeys.byStatus('completed')),
+  ]);
   const send = (/** @type {string} */ method, /** @type {string} */ path, /** @type {unknown} */ body = undefined) =>
     http.send(method, path, body === undefined ? undefined : JSON.stringify(body), operator);
   const usage = new UsageWindow(watched, { resetPeak: false }).start();
@@ -108,7 +117,8 @@ export async function cruxPurge({ http, operator, jsm, redis, expected, timeoutM
   if (count !== expected) throw new Error(`the plan froze ${count} jobs, not the ${expected} seeded: something else is in the system`);
   log(`plan ${planId}: ${count} jobs; confirming`);
   const confirmed = await send('POST', `${PURGES}/${planId}/confirm`, { confirm_token: token });
-  if (confirmed.status !== 202) throw new Error(`POST ${PURGES}/${planId}/confirm answered ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
+  if (confirmed.status !== 202)
+    throw new Error(`POST ${PURGES}/${planId}/confirm answered ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
   mark('confirmed');
 
   // JOBS gains purge_planned, purge_confirmed and the deletions; AUDIT one record of each.
@@ -117,7 +127,11 @@ export async function cruxPurge({ http, operator, jsm, redis, expected, timeoutM
   let status = confirmed.body;
   let lastLog = performance.now();
   for (let i = 0; ; i++) {
-    const [jobs, audit, indexed] = await Promise.all([streamState(jsm, StreamName.Jobs), streamState(jsm, StreamName.Audit), redis.zcard(RedisKeys.byStatus('completed'))]);
+    const [jobs, audit, indexed] = await Promise.all([
+      streamState(jsm, StreamName.Jobs),
+      streamState(jsm, StreamName.Audit),
+      redis.zcard(RedisKeys.byStatus('completed')),
+    ]);
     const inJobs = jobs.messages - jobs0.messages - 2;
     const inTrail = audit.messages - audit0.messages - 2;
     const keysGone = indexed0 - indexed;
@@ -132,7 +146,9 @@ export async function cruxPurge({ http, operator, jsm, redis, expected, timeoutM
     }
     if (at.planCompleted !== undefined && at.trailComplete !== undefined) break;
     if (performance.now() > deadline) {
-      throw new Error(`purge of ${count}: after ${timeoutMs / 1000} s, ${inJobs} deletions in JOBS, ${keysGone} keys gone, ${inTrail} trail records, plan ${status.status} (${status.deleted} deleted)`);
+      throw new Error(
+        `purge of ${count}: after ${timeoutMs / 1000} s, ${inJobs} deletions in JOBS, ${keysGone} keys gone, ${inTrail} trail records, plan ${status.status} (${status.deleted} deleted)`,
+      );
     }
     if (performance.now() - lastLog > 5000) {
       lastLog = performance.now();

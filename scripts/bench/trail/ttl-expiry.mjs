@@ -81,7 +81,8 @@ export async function ttlExpiry({ nc, js, redis, count, rate, ttlS, drainMs, wat
   if (seeded.failed > 0) throw new Error(`${seeded.failed} jobs could not be published; the first: ${String(seeded.firstError)}`);
   const all = [...samples.values()];
   const deadline = performance.now() + ttlS * 1000 + drainMs;
-  while (all.some((s) => s.arrivedAt === undefined) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (all.some((s) => s.arrivedAt === undefined) && performance.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 20));
   const usageRows = usage.stop();
   polling = false;
   await poller;

@@ -42,7 +42,11 @@ export async function call(system, path, { key = KEYS.alice, method = 'GET', bod
  */
 export async function probe(system, sinceMs, patienceMs = 90_000) {
   const deadline = Date.now() + patienceMs;
-  const submitted = await call(system, '/api/v1/solve/basic', { method: 'POST', body: { question: 'chaos probe', n_iters: 1 }, patienceMs });
+  const submitted = await call(system, '/api/v1/solve/basic', {
+    method: 'POST',
+    body: { question: 'chaos probe', n_iters: 1 },
+    patienceMs,
+  });
   if (submitted?.status !== 202) return null;
   const id = submitted.body.job_id;
   while (Date.now() < deadline) {

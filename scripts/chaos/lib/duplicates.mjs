@@ -14,7 +14,7 @@ const MAX_LOG_LINES = 30;
 /** The job's every event in JOBS, in stream order. */
 async function history(jsm, jobId) {
   const events = [];
-  for (let seq = 1; ; ) {
+  for (let seq = 1; ;) {
     const msg = await jsm.direct.getMessage(StreamName.Jobs, { seq, next_by_subj: Subjects.jobHistory(jobId) }).catch(() => null);
     if (!msg) return events;
     let event = null;
@@ -23,7 +23,13 @@ async function history(jsm, jobId) {
     } catch {
       // shown as unreadable below
     }
-    events.push({ seq: msg.seq, subject: msg.subject, msgId: msg.header?.get('Nats-Msg-Id') ?? '', storedAt: msg.time.toISOString(), event });
+    events.push({
+      seq: msg.seq,
+      subject: msg.subject,
+      msgId: msg.header?.get('Nats-Msg-Id') ?? '',
+      storedAt: msg.time.toISOString(),
+      event,
+    });
     seq = msg.seq + 1;
   }
 }
@@ -68,7 +74,12 @@ export async function describeDuplicates(system, result, trail, load) {
   const jobs = [...new Set([...result.duplicatedRecords, ...result.duplicatedTerminal])];
   if (jobs.length === 0) return '';
   const nc = await connectNats({ url: system.natsUrl, name: 'chaos-duplicates' });
-  const logLines = [...system.processes].flatMap(([label, proc]) => proc.log().split('\n').map((line) => `[${label}] ${line}`));
+  const logLines = [...system.processes].flatMap(([label, proc]) =>
+    proc
+      .log()
+      .split('\n')
+      .map((line) => `[${label}] ${line}`),
+  );
   const lines = [];
   try {
     const jsm = await jetstreamManager(nc);
@@ -91,9 +102,10 @@ export async function describeDuplicates(system, result, trail, load) {
         if (planRecords.length) lines.push(`  trail records of purge plan ${planId}:`, ...planRecords.map(recordLine));
       }
       const tries = load.attempts.get(jobId) ?? [];
-      if (tries.length) lines.push('  the client\'s requests about it:', ...tries.flat().map((t) => `    ${t}`));
+      if (tries.length) lines.push("  the client's requests about it:", ...tries.flat().map((t) => `    ${t}`));
       const mentions = logLines.filter((l) => l.includes(jobId) || [...plans].some((p) => l.includes(p)));
-      if (mentions.length) lines.push(`  service log lines naming it (last ${MAX_LOG_LINES}):`, ...mentions.slice(-MAX_LOG_LINES).map((l) => `    ${l}`));
+      if (mentions.length)
+        lines.push(`  service log lines naming it (last ${MAX_LOG_LINES}):`, ...mentions.slice(-MAX_LOG_LINES).map((l) => `    ${l}`));
     }
   } finally {
     await closeNats(nc);

@@ -66,7 +66,8 @@ export class Load {
         if (attempts.length > 1) this.cancelsRetried++;
         // Nobody else cancels it: "already cancelled" means an earlier try of this request
         // landed (its answer was lost), so the trail owes it one `cancel` record all the same.
-        if (cancel?.status === 202 || (cancel?.status === 409 && / is already cancelled$/.test(cancel.body?.message ?? ''))) this.cancelled.push(id);
+        if (cancel?.status === 202 || (cancel?.status === 409 && / is already cancelled$/.test(cancel.body?.message ?? '')))
+          this.cancelled.push(id);
         else if (cancel?.status === 409) this.cancelTooLate++;
       }
       await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
@@ -85,7 +86,9 @@ export class Load {
       await new Promise((resolve) => setTimeout(resolve, PURGE_EVERY_MS));
       if (this.stopped) return;
       // Jobs submitted a while ago and not cancelled: completed by now, most of them.
-      const candidates = this.accepted.slice(0, -30).filter((id) => !this.cancelled.includes(id) && !this.purges.some((p) => p.ids.includes(id)));
+      const candidates = this.accepted
+        .slice(0, -30)
+        .filter((id) => !this.cancelled.includes(id) && !this.purges.some((p) => p.ids.includes(id)));
       const ids = candidates.slice(-PURGE_SIZE);
       if (ids.length === 0) continue;
       const attempts = this.noteFor(ids);

@@ -29,7 +29,7 @@ async function eventCounts(natsUrl, type) {
   try {
     const jsm = await jetstreamManager(nc);
     const counts = new Map();
-    for (let seq = 1; ; ) {
+    for (let seq = 1; ;) {
       const msg = await jsm.direct.getMessage(StreamName.Jobs, { seq, next_by_subj: Subjects.eventsOfType(type) }).catch(() => null);
       if (!msg) return counts;
       const id = msg.subject.split('.').pop();
@@ -45,7 +45,9 @@ async function wholeTrail(system) {
   const records = [];
   let cursor = null;
   do {
-    const page = await call(system, `/api/v1/audit?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { key: KEYS.auditor });
+    const page = await call(system, `/api/v1/audit?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+      key: KEYS.auditor,
+    });
     if (page?.status !== 200) throw new Error(`GET /audit answered ${page?.status ?? 'nothing'}`);
     records.push(...page.body.records);
     cursor = page.body.next_cursor;
@@ -144,7 +146,10 @@ export function table(result, recoveries, rebuild) {
     '',
     '| fault (kill -9, then restart; or SIGSTOP, then SIGCONT) | recovery: fault → a new probe job completed | restarted and ready (or thawed) after |',
     '|---|---|---|',
-    ...recoveries.map((r) => `| ${r.fault} | ${r.recoveryMs === null ? 'not within 90 s' : `${(r.recoveryMs / 1000).toFixed(1)} s`} | ${(r.restartMs / 1000).toFixed(1)} s |`),
+    ...recoveries.map(
+      (r) =>
+        `| ${r.fault} | ${r.recoveryMs === null ? 'not within 90 s' : `${(r.recoveryMs / 1000).toFixed(1)} s`} | ${(r.restartMs / 1000).toFixed(1)} s |`,
+    ),
   ];
   return lines.join('\n');
 }

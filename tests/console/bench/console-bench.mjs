@@ -35,10 +35,15 @@ function bundle() {
   });
   const html = readFileSync(join(root, 'apps', 'console', 'dist', 'index.html'));
   rows.push({ name: 'index.html', raw: html.length, gzip: gzipSync(html, { level: 9 }).length, brotli: brotliCompressSync(html).length });
-  const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+  const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), {
+    raw: 0,
+    gzip: 0,
+    brotli: 0,
+  });
   console.log('\nconsole bundle (apps/console/dist)');
   console.log(`  ${'file'.padEnd(28)} ${'raw'.padStart(10)} ${'gzip'.padStart(10)} ${'brotli'.padStart(10)}`);
-  for (const r of [...rows, { name: 'total', ...total }]) console.log(`  ${r.name.padEnd(28)} ${kb(r.raw).padStart(10)} ${kb(r.gzip).padStart(10)} ${kb(r.brotli).padStart(10)}`);
+  for (const r of [...rows, { name: 'total', ...total }])
+    console.log(`  ${r.name.padEnd(28)} ${kb(r.raw).padStart(10)} ${kb(r.gzip).padStart(10)} ${kb(r.brotli).padStart(10)}`);
 }
 
 function stats(values) {
@@ -55,7 +60,10 @@ async function tableTimes() {
     const { alice } = TEST_KEYS;
     const ids = [];
     for (let i = 0; i < JOBS; i++) {
-      const response = await system.request('/api/v1/solve/basic', alice, { method: 'POST', body: JSON.stringify({ question: `bench ${i}`, n_iters: 1 }) });
+      const response = await system.request('/api/v1/solve/basic', alice, {
+        method: 'POST',
+        body: JSON.stringify({ question: `bench ${i}`, n_iters: 1 }),
+      });
       ids.push((await response.json()).job_id);
     }
     await waitFor(
@@ -68,7 +76,16 @@ async function tableTimes() {
     context = await playwright.chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1280, height: 900 },
     });
     const page = await context.newPage();
@@ -95,7 +112,9 @@ async function tableTimes() {
     const s = stats(warm);
     console.log(`\ntime to a populated jobs table (${expected} rows; headless Chromium, whole system on this machine)`);
     console.log(`  sign-in click → table (first time)                   ${cold.toFixed(0)} ms`);
-    console.log(`  navigation → table, ${LOADS} loads (assets cached)   min ${s.min.toFixed(0)} · median ${s.median.toFixed(0)} · p90 ${s.p90.toFixed(0)} · max ${s.max.toFixed(0)} ms`);
+    console.log(
+      `  navigation → table, ${LOADS} loads (assets cached)   min ${s.min.toFixed(0)} · median ${s.median.toFixed(0)} · p90 ${s.p90.toFixed(0)} · max ${s.max.toFixed(0)} ms`,
+    );
   } finally {
     await context?.close().catch(() => undefined);
     rmSync(profile, { recursive: true, force: true });

@@ -22,19 +22,37 @@ try {
     return (await response.json()).job_id;
   };
   const status = async (id) => (await (await system.request(`/api/v1/jobs/${id}`, ops)).json()).status;
-  const done = [await submit(alice, 'What is the sum of the first 100 odd numbers?', 2), await submit(bob, 'Prove that there are infinitely many primes.', 2)];
-  await waitFor(async () => (await Promise.all(done.map(status))).every((s) => s === 'completed'), { what: 'the first jobs', timeoutMs: 120_000 });
+  const done = [
+    await submit(alice, 'What is the sum of the first 100 odd numbers?', 2),
+    await submit(bob, 'Prove that there are infinitely many primes.', 2),
+  ];
+  await waitFor(async () => (await Promise.all(done.map(status))).every((s) => s === 'completed'), {
+    what: 'the first jobs',
+    timeoutMs: 120_000,
+  });
   const cancelled = await submit(bob, 'cancel me', 50);
   await waitFor(async () => (await status(cancelled)) === 'running', { what: 'a running job', timeoutMs: 60_000 });
   await system.request(`/api/v1/jobs/${cancelled}`, bob, { method: 'DELETE', body: JSON.stringify({ reason: 'not needed' }) });
   const running = [await submit(alice, 'keep running', 50), await submit(bob, 'watch me run', 50)];
-  await waitFor(async () => (await Promise.all(running.map(status))).every((s) => s === 'running'), { what: 'the running jobs', timeoutMs: 60_000 });
+  await waitFor(async () => (await Promise.all(running.map(status))).every((s) => s === 'running'), {
+    what: 'the running jobs',
+    timeoutMs: 60_000,
+  });
   await submit(alice, 'an endless question', 50);
 
   context = await playwright.chromium.launchPersistentContext(profile, {
     executablePath: process.env.CRUX_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1200, height: 760 },
   });
   const page = await context.newPage();

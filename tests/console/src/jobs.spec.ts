@@ -62,7 +62,10 @@ describe('jobs in the console', () => {
     await page.getByTestId('job-result').waitFor();
     await expect(page.getByTestId('job-status').textContent()).resolves.toBe('completed');
     await expect(page.getByTestId('job-result').textContent()).resolves.toContain('[simulated]');
-    const types = await page.getByTestId('timeline').locator('li').evaluateAll((items) => items.map((li) => li.getAttribute('data-type')));
+    const types = await page
+      .getByTestId('timeline')
+      .locator('li')
+      .evaluateAll((items) => items.map((li) => li.getAttribute('data-type')));
     expect(types[0]).toBe('created');
     expect(types).toContain('started');
     expect(types.at(-1)).toBe('completed');

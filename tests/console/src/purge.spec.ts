@@ -21,7 +21,8 @@ describe('purge, restore and the trail in the console', () => {
   beforeAll(async () => {
     system = await CruxSystem.start({ env: { CRUX_SIMULATED_LATENCY_MS: '5' } });
     browser = await launchBrowser();
-    for (const question of ['first to go', 'second to go', 'third to go']) jobs.push(await submitJob(system, alice, { question, n_iters: 1 }));
+    for (const question of ['first to go', 'second to go', 'third to go'])
+      jobs.push(await submitJob(system, alice, { question, n_iters: 1 }));
     for (const id of jobs) await waitForStatus(system, alice, id, ['completed']);
     page = await openConsole(browser, system.url, '#/purge');
     await signIn(page, ops);
@@ -39,11 +40,18 @@ describe('purge, restore and the trail in the console', () => {
 
     const plan = page.getByTestId('plan');
     await plan.waitFor();
-    const rows = await plan.locator('.plan-row').evaluateAll((items) => items.map((row) => [row.querySelector('dt')!.textContent, row.querySelector('dd')!.textContent]));
+    const rows = await plan
+      .locator('.plan-row')
+      .evaluateAll((items) => items.map((row) => [row.querySelector('dt')!.textContent, row.querySelector('dd')!.textContent]));
     expect(rows[0]).toEqual(['jobs', '3 (among 3 listed ids; jobs on hold are never included)']);
     expect(rows[1][1]).toMatch(/^delete: each job is archived first/);
     expect(rows[2]).toEqual(['reason', 'console purge test']);
-    expect(rows.slice(3, 6).map(([, id]) => id).sort()).toEqual([...jobs].sort());
+    expect(
+      rows
+        .slice(3, 6)
+        .map(([, id]) => id)
+        .sort(),
+    ).toEqual([...jobs].sort());
     expect(rows.at(-1)![0]).toBe('expires');
     expect(rows.at(-1)![1]).toMatch(/UTC \(in \d+m( \d+s)?\): confirm before then$/);
 
@@ -65,7 +73,9 @@ describe('purge, restore and the trail in the console', () => {
     await page.locator('[data-testid="purge-line"][data-status="completed"]').waitFor();
     await expect(page.getByRole('progressbar', { name: 'purge progress' }).getAttribute('value')).resolves.toBe('1');
     await expect(page.getByTestId('purge-line').textContent()).resolves.toBe('completed · 3 of 3 · 3 deleted · 0 skipped · 0 failed');
-    await expect(page.getByTestId('purge-summary').textContent()).resolves.toContain('purge completed: 3 deleted, 0 skipped (on hold or already gone), 0 failed');
+    await expect(page.getByTestId('purge-summary').textContent()).resolves.toContain(
+      'purge completed: 3 deleted, 0 skipped (on hold or already gone), 0 failed',
+    );
     for (const id of jobs) {
       const answer = await getJob(system, ops, id);
       expect(answer.status).toBe(410);
@@ -78,7 +88,9 @@ describe('purge, restore and the trail in the console', () => {
   it("shows a deleted job's when, why and by whom on its page, and restores it", async () => {
     await page.evaluate((id) => (window.location.hash = `#/jobs/${id}`), jobs[0]);
     await page.getByTestId('job-deleted').waitFor();
-    await expect(page.getByTestId('deletion').textContent()).resolves.toMatch(/^Deleted \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC by ops: an operator's purge$/);
+    await expect(page.getByTestId('deletion').textContent()).resolves.toMatch(
+      /^Deleted \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC by ops: an operator's purge$/,
+    );
     await expect(page.getByTestId('deletion-actor').textContent()).resolves.toBe('ops');
 
     await page.getByRole('button', { name: 'Restore from the archive' }).click();
@@ -96,7 +108,8 @@ describe('purge, restore and the trail in the console', () => {
     // purge_planned, purge_confirmed, three deletions and one restore at least.
     const checked = Number(/(\d+) records checked/.exec((await verdict.textContent())!)![1]);
     expect(checked).toBeGreaterThanOrEqual(6);
-    for (const action of ['purge_planned', 'purge_confirmed', 'restored']) await page.locator(`[data-testid="trail-table"] tr[data-action="${action}"]`).first().waitFor();
+    for (const action of ['purge_planned', 'purge_confirmed', 'restored'])
+      await page.locator(`[data-testid="trail-table"] tr[data-action="${action}"]`).first().waitFor();
     await expect(page.locator(`[data-testid="trail-table"] tr[data-action="deleted"][data-actor="ops"]`).count()).resolves.toBe(3);
   });
 

@@ -6,7 +6,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CruxSystem, TEST_KEYS } from '@crux/test-harness';
 import type { Page } from 'playwright-core';
-import { accessibilityProblems, fitsWidth, launchBrowser, NARROW, openConsole, pageProblems, signIn, WIDE, type ConsoleBrowser } from './support/browser.js';
+import {
+  accessibilityProblems,
+  fitsWidth,
+  launchBrowser,
+  NARROW,
+  openConsole,
+  pageProblems,
+  signIn,
+  WIDE,
+  type ConsoleBrowser,
+} from './support/browser.js';
 import { submitJob, waitForStatus } from './support/api.js';
 
 const { alice, ops, auditor } = TEST_KEYS;

@@ -53,7 +53,10 @@ describe('docker-compose.yml', () => {
       const node = compose.services[`nats-${n}`];
       expect(node.command?.at(-1)).toBe(`/etc/nats/nats-${n}.conf`);
       const configs = Object.fromEntries((node.configs ?? []).map((c) => [c.target, compose.configs[c.source].file]));
-      expect(configs).toEqual({ '/etc/nats/nats-server.conf': './deploy/nats/nats-server.conf', [`/etc/nats/nats-${n}.conf`]: `./deploy/nats/nats-${n}.conf` });
+      expect(configs).toEqual({
+        '/etc/nats/nats-server.conf': './deploy/nats/nats-server.conf',
+        [`/etc/nats/nats-${n}.conf`]: `./deploy/nats/nats-${n}.conf`,
+      });
       expect(node.volumes).toEqual([`nats-${n}-data:/var/lib/nats`]);
       const routes = node.environment?.CRUX_NATS_ROUTES ?? '';
       const routed = [...routes.matchAll(/nats-route:\/\/crux-route:[^@]+@([a-z0-9-]+):6222/g)].map((m) => m[1]);
@@ -71,7 +74,8 @@ describe('docker-compose.yml', () => {
   });
 
   it('gives the services only real settings (SETTINGS_DOC) or the documented password variables', () => {
-    for (const service of SERVICES) expect({ service, unknown: unknownEnvNames(Object.keys(env(service))) }).toEqual({ service, unknown: [] });
+    for (const service of SERVICES)
+      expect({ service, unknown: unknownEnvNames(Object.keys(env(service))) }).toEqual({ service, unknown: [] });
     const guide = readText(join(root, 'deploy', 'README.md'));
     for (const name of PASSWORD_VARS) expect(guide).toContain(name);
   });
@@ -84,8 +88,14 @@ describe('docker-compose.yml', () => {
   it('writes no secret: every password in a URL or a password variable is taken from the environment', () => {
     for (const [name, service] of Object.entries(compose.services)) {
       for (const [key, value] of Object.entries(service.environment ?? {})) {
-        for (const password of urlPasswords(value)) expect({ name, key, password }).toEqual({ name, key, password: expect.stringMatching(/^\$\{CRUX_[A-Z_]+_PASSWORD(:\?[^}]*)?\}$/) });
-        if (/(_PASSWORD|_API_KEY|_SECRET|_TOKEN)$/.test(key)) expect({ name, key, value }).toEqual({ name, key, value: expect.stringMatching(/^(\$\{[A-Z_]+(:[?-][^}]*)?\})?$/) });
+        for (const password of urlPasswords(value))
+          expect({ name, key, password }).toEqual({
+            name,
+            key,
+            password: expect.stringMatching(/^\$\{CRUX_[A-Z_]+_PASSWORD(:\?[^}]*)?\}$/),
+          });
+        if (/(_PASSWORD|_API_KEY|_SECRET|_TOKEN)$/.test(key))
+          expect({ name, key, value }).toEqual({ name, key, value: expect.stringMatching(/^(\$\{[A-Z_]+(:[?-][^}]*)?\})?$/) });
       }
     }
   });
@@ -101,11 +111,13 @@ describe('docker-compose.yml', () => {
     expect(compose.services.gateway.secrets).toEqual(['crux-api-keys']);
   });
 
-  it('health-checks every service with the image\'s check: the gateway on its HTTP port, the others on CRUX_HEALTH_PORT', () => {
+  it("health-checks every service with the image's check: the gateway on its HTTP port, the others on CRUX_HEALTH_PORT", () => {
     const check = compose.services.gateway.healthcheck?.test;
     expect(check).toEqual(['CMD', 'node', 'deploy/docker/healthcheck.mjs']);
-    for (const service of SERVICES) expect({ service, test: compose.services[service].healthcheck?.test }).toEqual({ service, test: check });
-    for (const service of SERVICES.filter((s) => s !== 'gateway')) expect({ service, port: env(service).CRUX_HEALTH_PORT }).toEqual({ service, port: expect.stringMatching(/^[1-9]\d*$/) });
+    for (const service of SERVICES)
+      expect({ service, test: compose.services[service].healthcheck?.test }).toEqual({ service, test: check });
+    for (const service of SERVICES.filter((s) => s !== 'gateway'))
+      expect({ service, port: env(service).CRUX_HEALTH_PORT }).toEqual({ service, port: expect.stringMatching(/^[1-9]\d*$/) });
     const script = readText(join(root, 'deploy', 'docker', 'healthcheck.mjs'));
     expect(script).toContain('CRUX_HEALTH_PORT');
     expect(script).toContain('/healthz');
@@ -115,6 +127,8 @@ describe('docker-compose.yml', () => {
     expect(env('redis-replica').CRUX_REDIS_PRIMARY_HOST).toBe('redis-primary');
     expect(env('job-state').REDIS_URL).toMatch(/^redis:\/\/crux-job-state:\$\{CRUX_REDIS_JOB_STATE_PASSWORD[^}]*\}@redis-primary:6379\/0$/);
     const files = Object.values(compose.configs).map((c) => c.file);
-    expect(files).toEqual(expect.arrayContaining(['./deploy/redis/redis.conf', './deploy/redis/users.acl', './deploy/redis/render-config.sh']));
+    expect(files).toEqual(
+      expect.arrayContaining(['./deploy/redis/redis.conf', './deploy/redis/users.acl', './deploy/redis/render-config.sh']),
+    );
   });
 });

@@ -25,7 +25,12 @@ interface Container {
   livenessProbe?: { httpGet?: { path: string; port: string } };
 }
 interface Workload extends K8sObject {
-  spec: { replicas: number; serviceName?: string; podManagementPolicy?: string; template: { spec: { containers: Container[]; volumes?: Array<{ name: string; configMap?: { name: string } }> } } };
+  spec: {
+    replicas: number;
+    serviceName?: string;
+    podManagementPolicy?: string;
+    template: { spec: { containers: Container[]; volumes?: Array<{ name: string; configMap?: { name: string } }> } };
+  };
 }
 
 const resources = kustomization('k8s').resources ?? [];
@@ -87,21 +92,26 @@ describe('deploy/k8s', () => {
     expect(find('Service', 'crux-gateway').spec).toMatchObject({ selector: { 'app.kubernetes.io/name': 'crux-gateway' } });
   });
 
-  it.each(SERVICES.filter((s) => s !== 'gateway'))('probes %s on its health port: readiness on /readyz, liveness on /healthz, the port being CRUX_HEALTH_PORT', (service) => {
-    const deployment = find<Workload>('Deployment', `crux-${service}`);
-    const { readinessProbe, livenessProbe, ports } = container(deployment);
-    expect(readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'health' });
-    expect(livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'health' });
-    const healthPort = Number(envOf(deployment).CRUX_HEALTH_PORT?.value);
-    expect(healthPort).toBeGreaterThan(0);
-    expect(ports).toContainEqual({ name: 'health', containerPort: healthPort });
-  });
+  it.each(SERVICES.filter((s) => s !== 'gateway'))(
+    'probes %s on its health port: readiness on /readyz, liveness on /healthz, the port being CRUX_HEALTH_PORT',
+    (service) => {
+      const deployment = find<Workload>('Deployment', `crux-${service}`);
+      const { readinessProbe, livenessProbe, ports } = container(deployment);
+      expect(readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'health' });
+      expect(livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'health' });
+      const healthPort = Number(envOf(deployment).CRUX_HEALTH_PORT?.value);
+      expect(healthPort).toBeGreaterThan(0);
+      expect(ports).toContainEqual({ name: 'health', containerPort: healthPort });
+    },
+  );
 
   it('runs Redis as a primary and a replica of it, and job-state on the primary under its ACL user', () => {
     const replica = find<Workload>('StatefulSet', 'crux-redis-replica');
     expect(envOf(replica).CRUX_REDIS_PRIMARY_HOST.value).toBe('crux-redis-primary');
     find('Service', 'crux-redis-primary');
-    expect(envOf(find<Workload>('Deployment', 'crux-job-state')).REDIS_URL.value).toBe('redis://crux-job-state:$(CRUX_REDIS_JOB_STATE_PASSWORD)@crux-redis-primary:6379/0');
+    expect(envOf(find<Workload>('Deployment', 'crux-job-state')).REDIS_URL.value).toBe(
+      'redis://crux-job-state:$(CRUX_REDIS_JOB_STATE_PASSWORD)@crux-redis-primary:6379/0',
+    );
   });
 
   it('gives the services only real settings (SETTINGS_DOC) or the documented password variables', () => {
@@ -115,10 +125,18 @@ describe('deploy/k8s', () => {
     for (const workload of workloads()) {
       const env = envOf(workload);
       for (const variable of Object.values(env)) {
-        if (/(_PASSWORD|_API_KEY)$/.test(variable.name)) expect({ name: variable.name, from: variable.valueFrom?.secretKeyRef?.name }).toEqual({ name: variable.name, from: 'crux-secrets' });
+        if (/(_PASSWORD|_API_KEY)$/.test(variable.name))
+          expect({ name: variable.name, from: variable.valueFrom?.secretKeyRef?.name }).toEqual({
+            name: variable.name,
+            from: 'crux-secrets',
+          });
         for (const password of urlPasswords(variable.value ?? '')) {
           const name = /^\$\(([A-Z_]+)\)$/.exec(password)?.[1];
-          expect({ in: variable.name, password, fromSecret: name ? env[name]?.valueFrom?.secretKeyRef?.name : undefined }).toEqual({ in: variable.name, password, fromSecret: 'crux-secrets' });
+          expect({ in: variable.name, password, fromSecret: name ? env[name]?.valueFrom?.secretKeyRef?.name : undefined }).toEqual({
+            in: variable.name,
+            password,
+            fromSecret: 'crux-secrets',
+          });
         }
       }
     }

@@ -10,7 +10,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsumerName, StreamName, Subjects } from '@crux/contracts';
-import { closeNats, connectNats, ensureJobsStream, jetstreamManager, projectorConsumerConfig, rewindConsumerToAckFloor, type NatsConnection } from '@crux/messaging';
+import {
+  closeNats,
+  connectNats,
+  ensureJobsStream,
+  jetstreamManager,
+  projectorConsumerConfig,
+  rewindConsumerToAckFloor,
+  type NatsConnection,
+} from '@crux/messaging';
 import { freePort, waitFor, type ManagedProcess } from '@crux/test-harness';
 import { deployPath, NATS_NODES, readText, root } from './support/deploy-files.js';
 import { natsServer, nodeEnvironment, testPasswords, writeLoopbackConfigs, type LoopbackNode } from './support/loopback-cluster.js';
@@ -33,7 +41,10 @@ describe('the deploy/nats cluster configuration', () => {
       server.start();
     }
     for (const server of servers) {
-      await waitFor(() => server.log().includes('Server is ready'), { what: `${server.label} to start: ${server.log()}`, timeoutMs: 15_000 });
+      await waitFor(() => server.log().includes('Server is ready'), {
+        what: `${server.label} to start: ${server.log()}`,
+        timeoutMs: 15_000,
+      });
     }
   });
 
@@ -44,7 +55,10 @@ describe('the deploy/nats cluster configuration', () => {
   });
 
   it.each(['nats-server.conf', ...NATS_NODES.map((n) => `nats-${n}.conf`)])('nats-server -t accepts the shipped %s', (file) => {
-    const result = spawnSync(process.env.NATS_SERVER_BIN ?? 'nats-server', ['-t', '-c', deployPath('nats', file)], { encoding: 'utf8', env });
+    const result = spawnSync(process.env.NATS_SERVER_BIN ?? 'nats-server', ['-t', '-c', deployPath('nats', file)], {
+      encoding: 'utf8',
+      env,
+    });
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: expect.stringContaining('is valid') });
   });
 
@@ -93,8 +107,12 @@ describe('the deploy/nats cluster configuration', () => {
   });
 
   it('lets the subscriber user receive job events and trail records live, and nothing else: no request subject, no publishing', async () => {
-    const url = (user: string, password: string) => nodes.map((node) => `nats://${user}:${password}@127.0.0.1:${node.clientPort}`).join(',');
-    const subscriber = await connectNats({ url: url('subscriber', passwords.CRUX_NATS_SUBSCRIBER_PASSWORD), name: 'deploy-spec-subscriber' });
+    const url = (user: string, password: string) =>
+      nodes.map((node) => `nats://${user}:${password}@127.0.0.1:${node.clientPort}`).join(',');
+    const subscriber = await connectNats({
+      url: url('subscriber', passwords.CRUX_NATS_SUBSCRIBER_PASSWORD),
+      name: 'deploy-spec-subscriber',
+    });
     const worker = await connectNats({ url: url('worker', passwords.CRUX_NATS_WORKER_PASSWORD), name: 'deploy-spec-worker' });
     const errors: string[] = [];
     void (async () => {
@@ -107,10 +125,15 @@ describe('the deploy/nats cluster configuration', () => {
       const requests = subscriber.subscribe('job.state.*');
       subscriber.publish('job.created.x', 'forged');
       await subscriber.flush().catch(() => undefined);
-      await waitFor(() => errors.some((e) => /permissions violation for subscription to "job\.state\.\*"/i.test(e)) && errors.some((e) => /permissions violation for publish to "job\.created\.x"/i.test(e)), {
-        what: `both violations reported; errors: ${errors.join(' | ')}`,
-        timeoutMs: 10_000,
-      });
+      await waitFor(
+        () =>
+          errors.some((e) => /permissions violation for subscription to "job\.state\.\*"/i.test(e)) &&
+          errors.some((e) => /permissions violation for publish to "job\.created\.x"/i.test(e)),
+        {
+          what: `both violations reported; errors: ${errors.join(' | ')}`,
+          timeoutMs: 10_000,
+        },
+      );
       worker.publish('job.completed.j1', '{}');
       await worker.flush();
       await waitFor(() => received.includes('job.completed.j1'), { what: 'the event to reach the subscriber', timeoutMs: 10_000 });
@@ -139,21 +162,40 @@ describe('the deploy/nats cluster configuration', () => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const url = (user: string, password: string) => nodes.map((node) => `nats://${user}:${password}@127.0.0.1:${node.clientPort}`).join(',');
+    const url = (user: string, password: string) =>
+      nodes.map((node) => `nats://${user}:${password}@127.0.0.1:${node.clientPort}`).join(',');
     const worker = await connectNats({ url: url('worker', passwords.CRUX_NATS_WORKER_PASSWORD), name: 'deploy-spec-readme-worker' });
     const audit = await connectNats({ url: url('audit', passwords.CRUX_NATS_AUDIT_PASSWORD), name: 'deploy-spec-readme-audit' });
     try {
       await waitFor(() => output.includes('listening on'), { what: `the subscriber to start: ${output}`, timeoutMs: 15_000 });
       const job = '3f2c9a1e-6b7d-4c8e-9f01-23456789abcd';
-      const event = { id: 'e1', type: 'progress', job_id: job, occurred_at: '2026-12-06T10:00:00.000Z', actor: { kind: 'service', id: 'crux-worker' }, correlation_id: job, causation_id: null, data: { progress: 0.5, current_phase: 'evaluate 1/3' } };
-      const record = { action: 'cancel', job_id: job, actor: { kind: 'user', id: 'alice' }, reason: 'wrong question', recorded_at: '2026-12-06T10:00:01.000Z' };
+      const event = {
+        id: 'e1',
+        type: 'progress',
+        job_id: job,
+        occurred_at: '2026-12-06T10:00:00.000Z',
+        actor: { kind: 'service', id: 'crux-worker' },
+        correlation_id: job,
+        causation_id: null,
+        data: { progress: 0.5, current_phase: 'evaluate 1/3' },
+      };
+      const record = {
+        action: 'cancel',
+        job_id: job,
+        actor: { kind: 'user', id: 'alice' },
+        reason: 'wrong question',
+        recorded_at: '2026-12-06T10:00:01.000Z',
+      };
       // Published until seen: the subscriber's interest reaches the other nodes a moment after it starts.
       await waitFor(
         async () => {
           worker.publish(`job.progress.${job}`, JSON.stringify(event));
           audit.publish(`audit.cancel.${job}`, JSON.stringify(record));
           await Promise.all([worker.flush(), audit.flush()]);
-          return output.includes(`progress  ${job} by crux-worker 50% evaluate 1/3`) && output.includes(`trail cancel ${job} by alice wrong question`);
+          return (
+            output.includes(`progress  ${job} by crux-worker 50% evaluate 1/3`) &&
+            output.includes(`trail cancel ${job} by alice wrong question`)
+          );
         },
         { what: `the event and the record in the subscriber's output: ${output}`, timeoutMs: 15_000, intervalMs: 300 },
       );
@@ -169,10 +211,28 @@ describe('the deploy/nats cluster configuration', () => {
   it('refuses a route from a server that does not have the route password', async () => {
     const [clientPort, clusterPort] = [await freePort(), await freePort()];
     const target = nodes[0];
-    const rogue = natsServer('rogue', ['-a', '127.0.0.1', '-p', String(clientPort), '--cluster_name', 'crux', '--cluster', `nats://127.0.0.1:${clusterPort}`, '--routes', `nats-route://127.0.0.1:${target.clusterPort}`], process.env);
+    const rogue = natsServer(
+      'rogue',
+      [
+        '-a',
+        '127.0.0.1',
+        '-p',
+        String(clientPort),
+        '--cluster_name',
+        'crux',
+        '--cluster',
+        `nats://127.0.0.1:${clusterPort}`,
+        '--routes',
+        `nats-route://127.0.0.1:${target.clusterPort}`,
+      ],
+      process.env,
+    );
     servers.push(rogue);
     rogue.start();
-    await waitFor(() => /Authorization Violation/i.test(rogue.log()), { what: `the rogue route to be refused: ${rogue.log()}`, timeoutMs: 15_000 });
+    await waitFor(() => /Authorization Violation/i.test(rogue.log()), {
+      what: `the rogue route to be refused: ${rogue.log()}`,
+      timeoutMs: 15_000,
+    });
     // The node it tried still routes to its two peers and to nothing else.
     const routez = (await (await fetch(`http://127.0.0.1:${target.monitorPort}/routez`)).json()) as { num_routes: number };
     expect(routez.num_routes).toBe(2);

@@ -15,7 +15,10 @@ import { deployPath } from './support/deploy-files.js';
 const PASSWORDS = { CRUX_REDIS_JOB_STATE_PASSWORD: `js${Date.now()}`, CRUX_REDIS_REPLICA_PASSWORD: `rp${Date.now()}` };
 
 function render(out: string, env: Record<string, string>): { status: number | null; stderr: string } {
-  const result = spawnSync('sh', [deployPath('redis', 'render-config.sh'), out], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+  const result = spawnSync('sh', [deployPath('redis', 'render-config.sh'), out], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, ...env },
+  });
   return { status: result.status, stderr: result.stderr };
 }
 
@@ -26,7 +29,14 @@ describe('the deploy/redis primary and replica', () => {
   let primaryPort: number;
   let replicaPort: number;
   const jobState = (port: number) => {
-    const client = new Redis({ port, host: '127.0.0.1', username: 'crux-job-state', password: PASSWORDS.CRUX_REDIS_JOB_STATE_PASSWORD, lazyConnect: true, maxRetriesPerRequest: 1 });
+    const client = new Redis({
+      port,
+      host: '127.0.0.1',
+      username: 'crux-job-state',
+      password: PASSWORDS.CRUX_REDIS_JOB_STATE_PASSWORD,
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+    });
     clients.push(client);
     return client;
   };
@@ -38,11 +48,33 @@ describe('the deploy/redis primary and replica', () => {
     expect(render(join(dir, 'replica'), { ...PASSWORDS, CRUX_REDIS_PRIMARY_HOST: '127.0.0.1' })).toEqual({ status: 0, stderr: '' });
     const bin = process.env.REDIS_SERVER_BIN ?? 'redis-server';
     // Ports and data directories changed for the test; the replica's `replicaof` points at the test primary's port.
-    const primary = new ManagedProcess('redis-primary', bin, [join(dir, 'primary', 'redis.conf'), '--port', String(primaryPort), '--bind', '127.0.0.1', '--dir', join(dir, 'primary'), '--repl-diskless-sync-delay', '0']);
-    const replica = new ManagedProcess('redis-replica', bin, [join(dir, 'replica', 'redis.conf'), '--port', String(replicaPort), '--bind', '127.0.0.1', '--dir', join(dir, 'replica'), '--replicaof', '127.0.0.1', String(primaryPort)]);
+    const primary = new ManagedProcess('redis-primary', bin, [
+      join(dir, 'primary', 'redis.conf'),
+      '--port',
+      String(primaryPort),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      join(dir, 'primary'),
+      '--repl-diskless-sync-delay',
+      '0',
+    ]);
+    const replica = new ManagedProcess('redis-replica', bin, [
+      join(dir, 'replica', 'redis.conf'),
+      '--port',
+      String(replicaPort),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      join(dir, 'replica'),
+      '--replicaof',
+      '127.0.0.1',
+      String(primaryPort),
+    ]);
     servers.push(primary, replica);
     for (const server of servers) server.start();
-    for (const server of servers) await waitFor(() => server.log().includes('Ready to accept connections'), { what: `${server.label} to start: ${server.log()}` });
+    for (const server of servers)
+      await waitFor(() => server.log().includes('Ready to accept connections'), { what: `${server.label} to start: ${server.log()}` });
   });
 
   afterAll(async () => {
@@ -63,10 +95,16 @@ describe('the deploy/redis primary and replica', () => {
 
   it('lets job-state write on the primary with the notification flags set, and the replica follows as the replication user', async () => {
     const primary = jobState(primaryPort);
-    expect(await primary.call('CONFIG', 'GET', 'notify-keyspace-events')).toEqual(['notify-keyspace-events', expect.stringMatching(/^(?=.*E)(?=.*x)(?=.*g)/)]);
+    expect(await primary.call('CONFIG', 'GET', 'notify-keyspace-events')).toEqual([
+      'notify-keyspace-events',
+      expect.stringMatching(/^(?=.*E)(?=.*x)(?=.*g)/),
+    ]);
     await primary.hset('job:deploy-spec', 'status', 'pending');
     const replica = jobState(replicaPort);
-    await waitFor(async () => (await replica.hget('job:deploy-spec', 'status')) === 'pending', { what: 'the replica to have the job', timeoutMs: 15_000 });
+    await waitFor(async () => (await replica.hget('job:deploy-spec', 'status')) === 'pending', {
+      what: 'the replica to have the job',
+      timeoutMs: 15_000,
+    });
     await expect(replica.hset('job:deploy-spec', 'status', 'running')).rejects.toThrow(/READONLY/);
   });
 

@@ -76,15 +76,23 @@ describe('cancel and revoke', () => {
 
   it('kills a child that ignores SIGTERM after the grace period', async () => {
     system = await CruxSystem.start({
-      env: { CRUX_WORKER_CONCURRENCY: '1', CRUX_SIMULATED_LATENCY_MS: '200', CRUX_REVOKE_GRACE_MS: '500', CRUX_TEST_CHILD_IGNORES_SIGTERM: '1' },
+      env: {
+        CRUX_WORKER_CONCURRENCY: '1',
+        CRUX_SIMULATED_LATENCY_MS: '200',
+        CRUX_REVOKE_GRACE_MS: '500',
+        CRUX_TEST_CHILD_IGNORES_SIGTERM: '1',
+      },
     });
     const sys = system;
     const { job_id } = await submit(sys, alice, 'basic', { question: 'stubborn', n_iters: 30 });
     const started = await startedEvent(sys, job_id);
     expect((await cancel(sys, ops, job_id)).status).toBe(202);
-    const revoked = await waitFor(async () => (await jobEvents(sys.nats.url, job_id)).find((e) => e.type === 'revoked') as Revoked | undefined, {
-      what: 'job.revoked',
-    });
+    const revoked = await waitFor(
+      async () => (await jobEvents(sys.nats.url, job_id)).find((e) => e.type === 'revoked') as Revoked | undefined,
+      {
+        what: 'job.revoked',
+      },
+    );
     expect(revoked.data).toMatchObject({ terminated: true, outcome: 'killed', signal: 'SIGKILL' });
     expect(revoked.data.took_ms).toBeGreaterThanOrEqual(500);
     expect(pidAlive(started.data.pid)).toBe(false);
@@ -101,14 +109,19 @@ describe('cancel and revoke', () => {
     expect((await getJob(sys, alice, job_id)).body.status).toBe('pending');
 
     expect((await cancel(sys, alice, job_id)).status).toBe(202);
-    const revoked = await waitFor(async () => (await jobEvents(sys.nats.url, job_id)).find((e) => e.type === 'revoked') as Revoked | undefined, {
-      what: 'job.revoked for the pending job',
-    });
+    const revoked = await waitFor(
+      async () => (await jobEvents(sys.nats.url, job_id)).find((e) => e.type === 'revoked') as Revoked | undefined,
+      {
+        what: 'job.revoked for the pending job',
+      },
+    );
     expect(revoked.data).toMatchObject({ terminated: false, outcome: 'not-started' });
 
     // Free the worker; the cancelled job must still never start.
     expect((await cancel(sys, alice, blocker.job_id)).status).toBe(202);
-    await waitFor(async () => (await jobEvents(sys.nats.url, blocker.job_id)).some((e) => e.type === 'revoked'), { what: 'blocker revoked' });
+    await waitFor(async () => (await jobEvents(sys.nats.url, blocker.job_id)).some((e) => e.type === 'revoked'), {
+      what: 'blocker revoked',
+    });
     await new Promise((r) => setTimeout(r, 1500));
     const job = (await getJob(sys, alice, job_id)).body;
     expect(job.status).toBe('cancelled');
@@ -159,7 +172,10 @@ describe('cancel and revoke', () => {
       worker.signal('SIGCONT');
     }
     // Once thawed, the worker finishes the kill and confirms it.
-    await waitFor(async () => (await jobEvents(sys.nats.url, job_id)).some((e) => e.type === 'revoked'), { what: 'late job.revoked', timeoutMs: 30_000 });
+    await waitFor(async () => (await jobEvents(sys.nats.url, job_id)).some((e) => e.type === 'revoked'), {
+      what: 'late job.revoked',
+      timeoutMs: 30_000,
+    });
     await waitFor(() => !pidAlive(started.data.pid), { what: 'the child to be gone' });
   });
 });

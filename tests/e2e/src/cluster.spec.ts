@@ -37,7 +37,7 @@ async function until(system: CruxSystem, path: string, init: RequestInit, key: T
 /** Every stored event of one type: job id → the stream sequences it is stored at. */
 async function eventSeqs(jsm: JetStreamManager, type: JobEventType): Promise<Map<string, number[]>> {
   const seqs = new Map<string, number[]>();
-  for (let seq = 1; ; ) {
+  for (let seq = 1; ;) {
     const msg = await jsm.direct.getMessage(StreamName.Jobs, { seq, next_by_subj: Subjects.eventsOfType(type) }).catch(() => null);
     if (!msg) return seqs;
     const id = msg.subject.split('.').pop() ?? '';
@@ -49,7 +49,7 @@ async function eventSeqs(jsm: JetStreamManager, type: JobEventType): Promise<Map
 /** A job that did not end: what the API says and what `JOBS` holds of it, to tell which step lost it. */
 async function whereItStopped(system: CruxSystem, jsm: JetStreamManager, id: string): Promise<string> {
   const stored: string[] = [];
-  for (let seq = 1; ; ) {
+  for (let seq = 1; ;) {
     const msg = await jsm.direct.getMessage(StreamName.Jobs, { seq, next_by_subj: Subjects.jobHistory(id) }).catch(() => null);
     if (!msg) break;
     stored.push(`${msg.subject.split('.')[1]} (seq ${msg.seq})`);
@@ -149,7 +149,11 @@ describe('a 3-node NATS cluster with two of every service', () => {
     // One outcome per job in the log: never a second completed, never a failed. A cancelled
     // job's run may have finished just as the cancel was stored: its completed can only come
     // after the cancel, which the projection rejected (the job answered cancelled, above).
-    const [completed, failed, cancels] = await Promise.all([eventSeqs(jsm, 'completed'), eventSeqs(jsm, 'failed'), eventSeqs(jsm, 'cancel')]);
+    const [completed, failed, cancels] = await Promise.all([
+      eventSeqs(jsm, 'completed'),
+      eventSeqs(jsm, 'failed'),
+      eventSeqs(jsm, 'cancel'),
+    ]);
     const wrongCompleted = accepted.filter((id) => {
       const outcomes = completed.get(id) ?? [];
       if (!cancelled.includes(id)) return outcomes.length !== 1;

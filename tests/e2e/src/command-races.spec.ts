@@ -30,7 +30,10 @@ describe('commands racing on one job', () => {
     const { job_id } = await submit(system, alice, 'basic', { question: 'sentinel', n_iters: 1 });
     await waitForStatus(system, alice, job_id, ['completed']);
     expect((await system.request(`/api/v1/admin/jobs/${job_id}/hold`, ops, send('PUT', { reason: 'sentinel' }))).status).toBe(200);
-    await waitFor(async () => actions(await trailOf(system, job_id)).includes('held'), { what: 'the sentinel hold in the trail', timeoutMs: 60_000 });
+    await waitFor(async () => actions(await trailOf(system, job_id)).includes('held'), {
+      what: 'the sentinel hold in the trail',
+      timeoutMs: 60_000,
+    });
   }
 
   it('a hold racing a purge confirm: answered 200, the job is held and kept; answered 410, the trail holds the deletion and no hold', async () => {
@@ -42,7 +45,11 @@ describe('commands racing on one job', () => {
     expect(plan.count).toBe(JOBS);
 
     // The confirm and every hold at once; the holds spread over the purge's batches.
-    const confirm = system.request(`/api/v1/admin/purges/${plan.plan_id}/confirm`, ops, send('POST', { confirm_token: plan.confirm_token }));
+    const confirm = system.request(
+      `/api/v1/admin/purges/${plan.plan_id}/confirm`,
+      ops,
+      send('POST', { confirm_token: plan.confirm_token }),
+    );
     const holds = await Promise.all(
       ids.map(async (id, i) => {
         await new Promise((resolve) => setTimeout(resolve, i * 3));
@@ -53,7 +60,12 @@ describe('commands racing on one job', () => {
     expect((await confirm).status).toBe(202);
     const progress = await waitFor(
       async () => {
-        const p = (await (await system.request(`/api/v1/admin/purges/${plan.plan_id}`, ops)).json()) as { status: string; deleted: number; skipped: number; failed: number };
+        const p = (await (await system.request(`/api/v1/admin/purges/${plan.plan_id}`, ops)).json()) as {
+          status: string;
+          deleted: number;
+          skipped: number;
+          failed: number;
+        };
         return p.status === 'completed' ? p : undefined;
       },
       { what: 'the purge to complete', timeoutMs: 60_000 },
@@ -89,7 +101,9 @@ describe('commands racing on one job', () => {
     const { job_id } = await submit(system, alice, 'basic', { question: 'two holds', n_iters: 1 });
     await waitForStatus(system, alice, job_id, ['completed']);
     const answers = await Promise.all(
-      [1, 2, 3].map(() => system.request(`/api/v1/admin/jobs/${job_id}/hold`, ops, send('PUT', { reason: 'litigation' })).then((r) => r.status)),
+      [1, 2, 3].map(() =>
+        system.request(`/api/v1/admin/jobs/${job_id}/hold`, ops, send('PUT', { reason: 'litigation' })).then((r) => r.status),
+      ),
     );
     expect(answers.filter((s) => s === 200)).toHaveLength(1);
     expect(answers.filter((s) => s === 409)).toHaveLength(2);

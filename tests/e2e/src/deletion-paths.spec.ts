@@ -31,7 +31,11 @@ async function confirmAndWait(system: CruxSystem, planId: string, token: string)
   expect(response.status).toBe(202);
   return waitFor(
     async () => {
-      const progress = (await (await system.request(`/api/v1/admin/purges/${planId}`, ops)).json()) as { status: string; deleted: number; skipped: number };
+      const progress = (await (await system.request(`/api/v1/admin/purges/${planId}`, ops)).json()) as {
+        status: string;
+        deleted: number;
+        skipped: number;
+      };
       return progress.status === 'completed' ? progress : undefined;
     },
     { what: `purge ${planId} to complete`, timeoutMs: 30_000 },
@@ -65,7 +69,10 @@ describe('deletion paths and the trail', () => {
     const a = await completedJob(system, 'purge a');
     const b = await completedJob(system, 'purge b');
     const held = await completedJob(system, 'held, never purged');
-    expect((await system.request(`/api/v1/admin/jobs/${held}/hold`, ops, { method: 'PUT', body: JSON.stringify({ reason: 'litigation' }) })).status).toBe(200);
+    expect(
+      (await system.request(`/api/v1/admin/jobs/${held}/hold`, ops, { method: 'PUT', body: JSON.stringify({ reason: 'litigation' }) }))
+        .status,
+    ).toBe(200);
 
     const p = await plan(system, { job_ids: [a, b, held], reason: 'cleanup' });
     expect(p.count).toBe(2);
@@ -92,10 +99,13 @@ describe('deletion paths and the trail', () => {
     const record = await waitFor(async () => (await trailOf(system, a)).find((r) => r.action === 'deleted'), { what: 'trail record' });
     expect(record).toMatchObject({ reason: 'purge', actor: { kind: 'user', id: 'ops' }, content_hash: deleted.data.content_hash });
     expect(JSON.stringify(record)).not.toContain('purge a');
-    const planTrail = await waitFor(async () => {
-      const records = await trailOf(system, p.plan_id);
-      return records.length >= 2 ? records : undefined;
-    }, { what: 'plan records' });
+    const planTrail = await waitFor(
+      async () => {
+        const records = await trailOf(system, p.plan_id);
+        return records.length >= 2 ? records : undefined;
+      },
+      { what: 'plan records' },
+    );
     expect(planTrail.map((r) => r.action).sort()).toEqual(['purge_confirmed', 'purge_planned']);
     expect((await getJob(system, ops, held)).status).toBe(200);
   });
@@ -142,7 +152,7 @@ describe('deletion paths and the trail', () => {
     expect(record.reason).toBe('erase');
   });
 
-  it('records a key removed behind Crux\'s back (redis-cli DEL) as an external deletion', async () => {
+  it("records a key removed behind Crux's back (redis-cli DEL) as an external deletion", async () => {
     const id = await completedJob(system, 'deleted out of band');
     await redis.del(RedisKeys.job(id));
     const record = await waitFor(async () => (await trailOf(system, id)).find((r) => r.action === 'deleted'), { what: 'external record' });
@@ -155,11 +165,17 @@ describe('deletion paths and the trail', () => {
 
   it('records a cancel once, with its actor and reason', async () => {
     const { job_id } = await submit(system, alice, 'basic', { question: 'cancel me', n_iters: 50 });
-    expect((await system.request(`/api/v1/jobs/${job_id}`, alice, { method: 'DELETE', body: JSON.stringify({ reason: 'wrong question' }) })).status).toBe(202);
-    const records = await waitFor(async () => {
-      const trail = await trailOf(system, job_id);
-      return trail.some((r) => r.action === 'revoked') ? trail : undefined;
-    }, { what: 'cancel and revoke records' });
+    expect(
+      (await system.request(`/api/v1/jobs/${job_id}`, alice, { method: 'DELETE', body: JSON.stringify({ reason: 'wrong question' }) }))
+        .status,
+    ).toBe(202);
+    const records = await waitFor(
+      async () => {
+        const trail = await trailOf(system, job_id);
+        return trail.some((r) => r.action === 'revoked') ? trail : undefined;
+      },
+      { what: 'cancel and revoke records' },
+    );
     expect(onlyRecord(records, 'cancel')).toMatchObject({ actor: { kind: 'user', id: 'alice' }, reason: 'wrong question' });
     expect(records.filter((r) => r.action === 'revoked').length).toBeGreaterThanOrEqual(1);
   });
@@ -203,16 +219,22 @@ describe('TTL expiry', () => {
       timeoutMs: 20_000,
     });
     expect(record).toMatchObject({ reason: 'ttl', actor: { kind: 'system', id: 'job-state' } });
-    const deleted = (await jobEvents(ttlSystem.nats.url, expiring)).find((e) => e.type === 'deleted') as EventEnvelope<'deleted', JobDeletedData>;
+    const deleted = (await jobEvents(ttlSystem.nats.url, expiring)).find((e) => e.type === 'deleted') as EventEnvelope<
+      'deleted',
+      JobDeletedData
+    >;
     expect(deleted.data.snapshot?.status).toBe('completed');
     expect((await getJob(ttlSystem, alice, expiring)).status).toBe(410);
 
     expect((await getJob(ttlSystem, ops, held)).status).toBe(200);
     expect((await ttlSystem.request(`/api/v1/admin/jobs/${held}/hold`, ops, { method: 'DELETE' })).status).toBe(200);
-    const trail = await waitFor(async () => {
-      const records = await trailOf(ttlSystem, held);
-      return records.some((r) => r.action === 'deleted') ? records : undefined;
-    }, { what: 'the released job to expire', timeoutMs: 20_000 });
+    const trail = await waitFor(
+      async () => {
+        const records = await trailOf(ttlSystem, held);
+        return records.some((r) => r.action === 'deleted') ? records : undefined;
+      },
+      { what: 'the released job to expire', timeoutMs: 20_000 },
+    );
     expect(trail.map((r) => r.action)).toEqual(['held', 'released', 'deleted']);
   });
 

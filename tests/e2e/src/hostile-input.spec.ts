@@ -49,9 +49,13 @@ const hostileJson: fc.Arbitrary<string> = fc.oneof(
     )
     .map((v) => JSON.stringify(v)),
   // Prototype-pollution keys at any depth (written as text: an object literal would not keep __proto__ as a key).
-  fc.tuple(fc.constantFrom(...PROTO_KEYS), fc.integer({ min: 0, max: 6 }), fc.constantFrom('{"polluted":true}', '{"prototype":{"polluted":true}}', '[1]')).map(
-    ([key, depth, value]) => `${'{"question":"q","a":'.repeat(depth)}{"question":"q","${key}":${value}}${'}'.repeat(depth)}`,
-  ),
+  fc
+    .tuple(
+      fc.constantFrom(...PROTO_KEYS),
+      fc.integer({ min: 0, max: 6 }),
+      fc.constantFrom('{"polluted":true}', '{"prototype":{"polluted":true}}', '[1]'),
+    )
+    .map(([key, depth, value]) => `${'{"question":"q","a":'.repeat(depth)}{"question":"q","${key}":${value}}${'}'.repeat(depth)}`),
   // Deep nesting, up to far beyond any sane depth (within the body limit).
   fc.integer({ min: 100, max: 120_000 }).map((depth) => `{"question":${'['.repeat(depth)}${']'.repeat(depth)}}`),
   fc.integer({ min: 100, max: 120_000 }).map((depth) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`),
@@ -65,14 +69,56 @@ const hostileJson: fc.Arbitrary<string> = fc.oneof(
 const badId: fc.Arbitrary<string> = fc.oneof(
   fc.string({ minLength: 1, maxLength: 80 }).map(encodeURIComponent),
   fc.uuid(),
-  fc.constantFrom('00000000-0000-0000-0000-000000000000', '..%2F..%2Fadmin', '%00', 'null', '1e9', '-1', '%7B%7D', '__proto__', 'constructor', 'a'.repeat(5000)),
+  fc.constantFrom(
+    '00000000-0000-0000-0000-000000000000',
+    '..%2F..%2Fadmin',
+    '%00',
+    'null',
+    '1e9',
+    '-1',
+    '%7B%7D',
+    '__proto__',
+    'constructor',
+    'a'.repeat(5000),
+  ),
 );
 
 const badQuery: fc.Arbitrary<string> = fc.oneof(
-  fc.dictionary(fc.constantFrom('status', 'limit', 'cursor', 'job_id', 'action', 'actor', 'since', 'until', '__proto__', 'constructor', 'x', 'limit[]'), fc.string({ maxLength: 50 })).map(
-    (q) => new URLSearchParams(q).toString(),
+  fc
+    .dictionary(
+      fc.constantFrom(
+        'status',
+        'limit',
+        'cursor',
+        'job_id',
+        'action',
+        'actor',
+        'since',
+        'until',
+        '__proto__',
+        'constructor',
+        'x',
+        'limit[]',
+      ),
+      fc.string({ maxLength: 50 }),
+    )
+    .map((q) => new URLSearchParams(q).toString()),
+  fc.constantFrom(
+    'limit=-1',
+    'limit=1e9',
+    'limit=abc',
+    'limit=1&limit=2',
+    'status=bogus',
+    'cursor=%FF%FE',
+    'since=yesterday',
+    'job_id=42',
+    '__proto__[x]=1',
+    'a[b][c]=1',
+    '%',
+    '&&&',
+    '=',
+    'limit=' + '9'.repeat(400),
   ),
-  fc.constantFrom('limit=-1', 'limit=1e9', 'limit=abc', 'limit=1&limit=2', 'status=bogus', 'cursor=%FF%FE', 'since=yesterday', 'job_id=42', '__proto__[x]=1', 'a[b][c]=1', '%', '&&&', '=', 'limit=' + '9'.repeat(400)),
 );
 
 const badHeaders: fc.Arbitrary<Record<string, string>> = fc.oneof(
@@ -91,10 +137,20 @@ const badHeaders: fc.Arbitrary<Record<string, string>> = fc.oneof(
 
 const caller: fc.Arbitrary<{ key: TestKey | null; authorization?: string }> = fc.oneof(
   fc.constantFrom({ key: alice }, { key: bob }, { key: ops }, { key: auditor }, { key: null }),
-  fc.constantFrom('Bearer', 'Bearer  ', 'Basic YTpi', 'Bearer a b', `Bearer ${alice.secret}x`, `bearer ${'k'.repeat(4000)}`, 'Bearer __proto__').map((authorization) => ({
-    key: null,
-    authorization,
-  })),
+  fc
+    .constantFrom(
+      'Bearer',
+      'Bearer  ',
+      'Basic YTpi',
+      'Bearer a b',
+      `Bearer ${alice.secret}x`,
+      `bearer ${'k'.repeat(4000)}`,
+      'Bearer __proto__',
+    )
+    .map((authorization) => ({
+      key: null,
+      authorization,
+    })),
 );
 
 interface RouteShape {
@@ -110,30 +166,80 @@ interface RouteShape {
 
 const ROUTES: RouteShape[] = [
   { route: 'POST /solve/basic', method: 'POST', path: fc.constant('/api/v1/solve/basic'), body: true, accepts: [200, 202], key: alice },
-  { route: 'POST /solve/enhanced', method: 'POST', path: fc.constant('/api/v1/solve/enhanced'), body: true, accepts: [200, 202], key: alice },
+  {
+    route: 'POST /solve/enhanced',
+    method: 'POST',
+    path: fc.constant('/api/v1/solve/enhanced'),
+    body: true,
+    accepts: [200, 202],
+    key: alice,
+  },
   { route: 'GET /jobs/{id}', method: 'GET', path: badId.map((id) => `/api/v1/jobs/${id}`), accepts: [], key: bob },
   { route: 'GET /jobs', method: 'GET', path: badQuery.map((q) => `/api/v1/jobs?${q}`), accepts: [200], key: alice },
   { route: 'GET /jobs/{id}/events', method: 'GET', path: badId.map((id) => `/api/v1/jobs/${id}/events`), accepts: [], key: alice },
   { route: 'DELETE /jobs/{id}', method: 'DELETE', path: badId.map((id) => `/api/v1/jobs/${id}`), body: true, accepts: [], key: bob },
   { route: 'POST /admin/purges', method: 'POST', path: fc.constant('/api/v1/admin/purges'), body: true, accepts: [201], key: ops },
-  { route: 'POST /admin/purges/{id}/confirm', method: 'POST', path: badId.map((id) => `/api/v1/admin/purges/${id}/confirm`), body: true, accepts: [], key: ops },
+  {
+    route: 'POST /admin/purges/{id}/confirm',
+    method: 'POST',
+    path: badId.map((id) => `/api/v1/admin/purges/${id}/confirm`),
+    body: true,
+    accepts: [],
+    key: ops,
+  },
   { route: 'GET /admin/purges/{id}', method: 'GET', path: badId.map((id) => `/api/v1/admin/purges/${id}`), accepts: [], key: ops },
-  { route: 'POST /admin/jobs/{id}/restore', method: 'POST', path: badId.map((id) => `/api/v1/admin/jobs/${id}/restore`), body: true, accepts: [], key: ops },
-  { route: 'PUT /admin/jobs/{id}/hold', method: 'PUT', path: badId.map((id) => `/api/v1/admin/jobs/${id}/hold`), body: true, accepts: [], key: ops },
-  { route: 'DELETE /admin/jobs/{id}/hold', method: 'DELETE', path: badId.map((id) => `/api/v1/admin/jobs/${id}/hold`), body: true, accepts: [], key: ops },
+  {
+    route: 'POST /admin/jobs/{id}/restore',
+    method: 'POST',
+    path: badId.map((id) => `/api/v1/admin/jobs/${id}/restore`),
+    body: true,
+    accepts: [],
+    key: ops,
+  },
+  {
+    route: 'PUT /admin/jobs/{id}/hold',
+    method: 'PUT',
+    path: badId.map((id) => `/api/v1/admin/jobs/${id}/hold`),
+    body: true,
+    accepts: [],
+    key: ops,
+  },
+  {
+    route: 'DELETE /admin/jobs/{id}/hold',
+    method: 'DELETE',
+    path: badId.map((id) => `/api/v1/admin/jobs/${id}/hold`),
+    body: true,
+    accepts: [],
+    key: ops,
+  },
   { route: 'GET /audit', method: 'GET', path: badQuery.map((q) => `/api/v1/audit?${q}`), accepts: [200], key: auditor },
   { route: 'GET /audit/verify', method: 'GET', path: badQuery.map((q) => `/api/v1/audit/verify?${q}`), accepts: [200], key: auditor },
-  { route: 'unknown routes', method: 'GET', path: fc.string({ maxLength: 40 }).map((s) => `/api/v1/${encodeURIComponent(s)}/x`), accepts: [] },
+  {
+    route: 'unknown routes',
+    method: 'GET',
+    path: fc.string({ maxLength: 40 }).map((s) => `/api/v1/${encodeURIComponent(s)}/x`),
+    accepts: [],
+  },
 ];
 
 const hostileRequest: fc.Arbitrary<HostileRequest> = fc.constantFrom(...ROUTES).chain((shape) =>
-  fc.record({
-    path: shape.path,
-    who: shape.key ? fc.oneof({ weight: 4, arbitrary: fc.constant({ key: shape.key as TestKey | null, authorization: undefined as string | undefined }) }, { weight: 1, arbitrary: caller }) : caller, headers: badHeaders, body: shape.body ? fc.option(hostileJson, { nil: undefined }) : fc.constant(undefined) }).map(({ path, who, headers, body }) => {
-    const all = { ...headers };
-    if (who.authorization !== undefined) all.authorization = who.authorization;
-    return { route: shape.route, method: shape.method, path, key: who.key, headers: all, body };
-  }),
+  fc
+    .record({
+      path: shape.path,
+      who: shape.key
+        ? fc.oneof(
+            { weight: 4, arbitrary: fc.constant({ key: shape.key as TestKey | null, authorization: undefined as string | undefined }) },
+            { weight: 1, arbitrary: caller },
+          )
+        : caller,
+      headers: badHeaders,
+      body: shape.body ? fc.option(hostileJson, { nil: undefined }) : fc.constant(undefined),
+    })
+    .map(({ path, who, headers, body }) => {
+      const all = { ...headers };
+      if (who.authorization !== undefined) all.authorization = who.authorization;
+      return { route: shape.route, method: shape.method, path, key: who.key, headers: all, body };
+    }),
 );
 
 const acceptsOf = new Map(ROUTES.map((r) => [r.route, r.accepts]));
@@ -153,9 +259,18 @@ describe('hostile input against the whole system', () => {
   beforeAll(async () => {
     system = await CruxSystem.start({
       // The rate limit has its own tests: here every request must reach the validators.
-      env: { CRUX_SIMULATED_LATENCY_MS: '5', CRUX_RATE_LIMIT_PER_S: '100000', CRUX_RATE_LIMIT_BURST: '100000', CRUX_SYNC_TIMEOUT_MS: '5000' },
+      env: {
+        CRUX_SIMULATED_LATENCY_MS: '5',
+        CRUX_RATE_LIMIT_PER_S: '100000',
+        CRUX_RATE_LIMIT_BURST: '100000',
+        CRUX_SYNC_TIMEOUT_MS: '5000',
+      },
     });
-    for (const [key, question] of [[alice, 'before the storm'], [bob, 'also before'], [alice, 'a third']] as const) {
+    for (const [key, question] of [
+      [alice, 'before the storm'],
+      [bob, 'also before'],
+      [alice, 'a third'],
+    ] as const) {
       const { job_id } = await submit(system, key, 'basic', { question, n_iters: 1 });
       before.set(job_id, await waitForStatus(system, key, job_id, ['completed']));
     }
@@ -204,12 +319,16 @@ describe('hostile input against the whole system', () => {
       } catch {
         body = undefined;
       }
-      if (!body || body.status_code !== status || typeof body.error !== 'string' || typeof body.message !== 'string') problems.push(`not the error shape ${what}`);
+      if (!body || body.status_code !== status || typeof body.error !== 'string' || typeof body.message !== 'string')
+        problems.push(`not the error shape ${what}`);
     };
     // A few at a time: hostile, but not a load test.
     for (let i = 0; i < requests.length; i += 6) await Promise.all(requests.slice(i, i + 6).map(one));
 
-    const summary = [...byStatus.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
+    const summary = [...byStatus.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ');
     process.stdout.write(`hostile-input: sent ${sent} requests (${summary})\n`);
     expect(problems).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(500);

@@ -32,14 +32,19 @@ async function submit(nc: NatsConnection, i: number): Promise<string> {
   const jobId = crypto.randomUUID();
   await publishEvent(
     jetstream(nc),
-    makeEvent<'created', JobCreatedData>(JobEventType.Created, jobId, { kind: 'user', id: 'alice' }, {
-      mode: 'basic',
-      owner: 'alice',
-      request: { question: `frozen job-state ${i}`, n_iters: 1 },
-      model_name: null,
-      llm_provider: 'simulated',
-      continued_from: null,
-    }),
+    makeEvent<'created', JobCreatedData>(
+      JobEventType.Created,
+      jobId,
+      { kind: 'user', id: 'alice' },
+      {
+        mode: 'basic',
+        owner: 'alice',
+        request: { question: `frozen job-state ${i}`, n_iters: 1 },
+        model_name: null,
+        llm_provider: 'simulated',
+        continued_from: null,
+      },
+    ),
   );
   return jobId;
 }

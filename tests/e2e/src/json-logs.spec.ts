@@ -37,10 +37,16 @@ describe('JSON logs of a real run', () => {
 
   it("finds a cancelled job's lines by its job_id field, in the worker's log, each a JSON object", async () => {
     const { job_id } = await submit(system, alice, 'basic', { question: 'a long one', n_iters: 30 });
-    await waitFor(async () => (await jobEvents(system.nats.url, job_id)).some((e) => e.type === 'started'), { what: `job ${job_id} to start`, timeoutMs: 30_000 });
+    await waitFor(async () => (await jobEvents(system.nats.url, job_id)).some((e) => e.type === 'started'), {
+      what: `job ${job_id} to start`,
+      timeoutMs: 30_000,
+    });
     const cancel = await system.request(`/api/v1/jobs/${job_id}`, alice, { method: 'DELETE' });
     expect({ status: cancel.status, body: await cancel.json() }).toEqual({ status: 202, body: expect.anything() });
-    await waitFor(async () => (await jobEvents(system.nats.url, job_id)).some((e) => e.type === 'revoked'), { what: 'job.revoked', timeoutMs: 30_000 });
+    await waitFor(async () => (await jobEvents(system.nats.url, job_id)).some((e) => e.type === 'revoked'), {
+      what: 'job.revoked',
+      timeoutMs: 30_000,
+    });
 
     // The worker logs the cancel of the job it holds: found by the field, as a log system would.
     const lines = await waitFor(
@@ -50,15 +56,27 @@ describe('JSON logs of a real run', () => {
       },
       { what: `a worker line with job_id ${job_id}:\n${system.service('worker-1').log()}` },
     );
-    for (const line of lines) expect(line).toEqual(expect.objectContaining({ service: 'crux-worker', level: expect.any(String), message: expect.stringContaining(`job ${job_id}`) }));
+    for (const line of lines)
+      expect(line).toEqual(
+        expect.objectContaining({ service: 'crux-worker', level: expect.any(String), message: expect.stringContaining(`job ${job_id}`) }),
+      );
     for (const line of lines) expect(new Date(line.time).toISOString()).toBe(line.time);
   });
 
   it('prints nothing but JSON lines with time, level, service and message, in every service', () => {
-    for (const [label, service] of [['gateway-1', 'crux-gateway'], ['job-state-1', 'crux-job-state'], ['worker-1', 'crux-worker'], ['audit-1', 'crux-audit']]) {
+    for (const [label, service] of [
+      ['gateway-1', 'crux-gateway'],
+      ['job-state-1', 'crux-job-state'],
+      ['worker-1', 'crux-worker'],
+      ['audit-1', 'crux-audit'],
+    ]) {
       const all = records(system.service(label).log());
       expect(all.length).toBeGreaterThan(0);
-      for (const record of all) expect({ label, record }).toEqual({ label, record: expect.objectContaining({ time: expect.any(String), level: expect.any(String), service, message: expect.anything() }) });
+      for (const record of all)
+        expect({ label, record }).toEqual({
+          label,
+          record: expect.objectContaining({ time: expect.any(String), level: expect.any(String), service, message: expect.anything() }),
+        });
       expect(all.some((r) => String(r.message).includes(`${service} ready`))).toBe(true);
     }
   });

@@ -41,7 +41,21 @@ describe('job lifecycle end to end', () => {
     expect(job.mode).toBe('basic');
 
     const hash = await redis.hgetall(RedisKeys.job(accepted.job_id));
-    for (const field of ['job_id', 'status', 'created_at', 'started_at', 'completed_at', 'progress', 'current_phase', 'result', 'partial_results', 'request', 'mode', 'owner', 'version']) {
+    for (const field of [
+      'job_id',
+      'status',
+      'created_at',
+      'started_at',
+      'completed_at',
+      'progress',
+      'current_phase',
+      'result',
+      'partial_results',
+      'request',
+      'mode',
+      'owner',
+      'version',
+    ]) {
       expect(hash).toHaveProperty(field);
     }
     expect(hash.status).toBe('completed');
@@ -131,7 +145,10 @@ describe('job lifecycle end to end', () => {
     let cursor: string | null = null;
     do {
       const query: string = `/api/v1/jobs?status=completed&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const page = (await (await system.request(query, bob)).json()) as { jobs: { job_id: string; status: string }[]; next_cursor: string | null };
+      const page = (await (await system.request(query, bob)).json()) as {
+        jobs: { job_id: string; status: string }[];
+        next_cursor: string | null;
+      };
       expect(page.jobs.length).toBeLessThanOrEqual(2);
       expect(page.jobs.every((j) => j.status === 'completed')).toBe(true);
       seen.push(...page.jobs.map((j) => j.job_id));

@@ -33,7 +33,10 @@ function jobStateAclRule(): string[] {
     .split('\n')
     .find((l) => l.startsWith('user crux-job-state '));
   if (!line) throw new Error('deploy/redis/users.acl has no crux-job-state user');
-  return line.split(/\s+/).slice(2).map((token) => (token === '>CHANGE-ME' ? `>${REDIS_PASSWORD}` : token));
+  return line
+    .split(/\s+/)
+    .slice(2)
+    .map((token) => (token === '>CHANGE-ME' ? `>${REDIS_PASSWORD}` : token));
 }
 const post = (body: unknown): RequestInit => ({ method: 'POST', body: JSON.stringify(body) });
 
@@ -44,7 +47,8 @@ function testConfig(port: number, storeDir: string): string {
     .replace(/^port: 4222$/m, `host: 127.0.0.1\nport: ${port}`)
     .replace('store_dir: "/var/lib/nats"', `store_dir: "${storeDir}"`)
     .replace(/authorization \{\n  users = \[\n/, `authorization {\n  users = [\n    { user: inspector, password: "${ADMIN_PASSWORD}" }\n`);
-  if (adapted === shipped || !adapted.includes(storeDir) || !adapted.includes('inspector')) throw new Error('the shipped configuration no longer has the expected port, store_dir or users block');
+  if (adapted === shipped || !adapted.includes(storeDir) || !adapted.includes('inspector'))
+    throw new Error('the shipped configuration no longer has the expected port, store_dir or users block');
   return adapted;
 }
 
@@ -62,7 +66,10 @@ describe('the shipped NATS permissions', () => {
   async function as(user: ServiceName | 'inspector'): Promise<NatsConnection> {
     let nc = conns.get(user);
     if (!nc) {
-      nc = await connectNats({ url: urlOf(user, user === 'inspector' ? ADMIN_PASSWORD : PASSWORDS[user]), name: `permissions-spec-${user}` });
+      nc = await connectNats({
+        url: urlOf(user, user === 'inspector' ? ADMIN_PASSWORD : PASSWORDS[user]),
+        name: `permissions-spec-${user}`,
+      });
       conns.set(user, nc);
     }
     return nc;
@@ -73,10 +80,17 @@ describe('the shipped NATS permissions', () => {
     port = await freePort();
     const conf = join(dir, 'nats-server.conf');
     writeFileSync(conf, testConfig(port, join(dir, 'js')));
-    const env = { ...process.env, ...Object.fromEntries(USERS.map((u) => [envName(u), PASSWORDS[u]])), CRUX_NATS_SUBSCRIBER_PASSWORD: `sub${randomUUID().replaceAll('-', '')}` };
+    const env = {
+      ...process.env,
+      ...Object.fromEntries(USERS.map((u) => [envName(u), PASSWORDS[u]])),
+      CRUX_NATS_SUBSCRIBER_PASSWORD: `sub${randomUUID().replaceAll('-', '')}`,
+    };
     nats = new ManagedProcess('nats-permissions', process.env.NATS_SERVER_BIN ?? 'nats-server', ['-c', conf], env);
     nats.start();
-    await waitFor(() => nats.log().includes('Server is ready'), { what: `nats-server with the shipped config: ${nats.log()}`, timeoutMs: 20_000 });
+    await waitFor(() => nats.log().includes('Server is ready'), {
+      what: `nats-server with the shipped config: ${nats.log()}`,
+      timeoutMs: 20_000,
+    });
     // The harness's own NATS goes unused: every service gets the shipped server, as its own user.
     system = await CruxSystem.start({ services: {}, env: { CRUX_SIMULATED_LATENCY_MS: '5' } });
     // Redis as deploy/README.md says: notifications set by the operator, job-state under its ACL user.
@@ -88,7 +102,10 @@ describe('the shipped NATS permissions', () => {
     redisUrl.username = 'crux-job-state';
     redisUrl.password = REDIS_PASSWORD;
     for (const name of ['job-state', 'audit', 'worker', 'gateway'] as ServiceName[]) {
-      await system.startService(name, 1, { NATS_URL: urlOf(name, PASSWORDS[name]), ...(name === 'job-state' ? { REDIS_URL: redisUrl.toString() } : {}) });
+      await system.startService(name, 1, {
+        NATS_URL: urlOf(name, PASSWORDS[name]),
+        ...(name === 'job-state' ? { REDIS_URL: redisUrl.toString() } : {}),
+      });
     }
   });
 
@@ -106,20 +123,44 @@ describe('the shipped NATS permissions', () => {
     const planned = await system.request('/api/v1/admin/purges', ops, post({ job_ids: [job_id], reason: 'permissions spec' }));
     expect(planned.status).toBe(201);
     const plan = (await planned.json()) as { plan_id: string; confirm_token: string };
-    expect((await system.request(`/api/v1/admin/purges/${plan.plan_id}/confirm`, ops, post({ confirm_token: plan.confirm_token }))).status).toBe(202);
-    await waitFor(async () => (await system.request(`/api/v1/jobs/${job_id}`, alice)).status === 410, { what: 'the purged job to answer 410', timeoutMs: 30_000 });
-    await waitFor(async () => (await trailOf(system, job_id)).some((r) => r.action === 'deleted'), { what: 'the deletion in the trail', timeoutMs: 30_000 });
+    expect(
+      (await system.request(`/api/v1/admin/purges/${plan.plan_id}/confirm`, ops, post({ confirm_token: plan.confirm_token }))).status,
+    ).toBe(202);
+    await waitFor(async () => (await system.request(`/api/v1/jobs/${job_id}`, alice)).status === 410, {
+      what: 'the purged job to answer 410',
+      timeoutMs: 30_000,
+    });
+    await waitFor(async () => (await trailOf(system, job_id)).some((r) => r.action === 'deleted'), {
+      what: 'the deletion in the trail',
+      timeoutMs: 30_000,
+    });
     // The other operator paths, each through the services' own permissions: restore, hold, release, erase, cancel.
     expect((await system.request(`/api/v1/admin/jobs/${job_id}/restore`, ops, post({ reason: 'permissions spec' }))).status).toBe(200);
-    expect((await system.request(`/api/v1/admin/jobs/${job_id}/hold`, ops, { method: 'PUT', body: JSON.stringify({ reason: 'spec' }) })).status).toBe(200);
+    expect(
+      (await system.request(`/api/v1/admin/jobs/${job_id}/hold`, ops, { method: 'PUT', body: JSON.stringify({ reason: 'spec' }) })).status,
+    ).toBe(200);
     expect((await system.request(`/api/v1/admin/jobs/${job_id}/hold`, ops, { method: 'DELETE' })).status).toBe(200);
-    const erasePlan = (await (await system.request('/api/v1/admin/purges', ops, post({ job_ids: [job_id], erase: true, reason: 'erase' }))).json()) as { plan_id: string; confirm_token: string };
-    expect((await system.request(`/api/v1/admin/purges/${erasePlan.plan_id}/confirm`, ops, post({ confirm_token: erasePlan.confirm_token }))).status).toBe(202);
-    await waitFor(async () => (await trailOf(system, job_id)).filter((r) => r.action === 'deleted').length === 2, { what: 'the erase in the trail', timeoutMs: 30_000 });
+    const erasePlan = (await (
+      await system.request('/api/v1/admin/purges', ops, post({ job_ids: [job_id], erase: true, reason: 'erase' }))
+    ).json()) as { plan_id: string; confirm_token: string };
+    expect(
+      (await system.request(`/api/v1/admin/purges/${erasePlan.plan_id}/confirm`, ops, post({ confirm_token: erasePlan.confirm_token })))
+        .status,
+    ).toBe(202);
+    await waitFor(async () => (await trailOf(system, job_id)).filter((r) => r.action === 'deleted').length === 2, {
+      what: 'the erase in the trail',
+      timeoutMs: 30_000,
+    });
     const long = await submit(system, alice, 'basic', { question: 'to cancel', n_iters: 50 });
-    const cancelled = await system.request(`/api/v1/jobs/${long.job_id}`, alice, { method: 'DELETE', body: JSON.stringify({ reason: 'spec' }) });
+    const cancelled = await system.request(`/api/v1/jobs/${long.job_id}`, alice, {
+      method: 'DELETE',
+      body: JSON.stringify({ reason: 'spec' }),
+    });
     expect(cancelled.status).toBe(202);
-    await waitFor(async () => (await trailOf(system, long.job_id)).some((r) => r.action === 'revoked'), { what: 'the revoke in the trail', timeoutMs: 30_000 });
+    await waitFor(async () => (await trailOf(system, long.job_id)).some((r) => r.action === 'revoked'), {
+      what: 'the revoke in the trail',
+      timeoutMs: 30_000,
+    });
     const ready = await system.request('/readyz', null);
     expect(ready.status).toBe(200);
     for (const name of USERS) {
@@ -148,9 +189,12 @@ describe('the shipped NATS permissions', () => {
     await refusedPublish('worker', `job.created.${randomUUID()}`);
   });
 
-  it.each(['gateway', 'job-state', 'worker'] as ServiceName[])('refuses audit records to %s: only audit appends to the trail', async (user) => {
-    await refusedPublish(user, `audit.deleted.${randomUUID()}`);
-  });
+  it.each(['gateway', 'job-state', 'worker'] as ServiceName[])(
+    'refuses audit records to %s: only audit appends to the trail',
+    async (user) => {
+      await refusedPublish(user, `audit.deleted.${randomUUID()}`);
+    },
+  );
 
   it.each(USERS)('refuses %s every AUDIT deletion, purge, stream delete and update through the JetStream API', async (user) => {
     const inspector = await jetstreamManager(await as('inspector'));

@@ -42,7 +42,17 @@ describe('the OpenAPI document describes what the running system answers', () =>
 
   it('answers every operation as documented', async () => {
     // Operations and the console, as anyone may ask them.
-    for (const path of ['/healthz', '/api/v1/healthz', '/readyz', '/api/v1/readyz', '/metrics', '/api/v1/metrics', '/api/v1/openapi.json', '/api/v1/asyncapi.json', '/api/v1/docs']) {
+    for (const path of [
+      '/healthz',
+      '/api/v1/healthz',
+      '/readyz',
+      '/api/v1/readyz',
+      '/metrics',
+      '/api/v1/metrics',
+      '/api/v1/openapi.json',
+      '/api/v1/asyncapi.json',
+      '/api/v1/docs',
+    ]) {
       await call('GET', path, null);
     }
     await call('GET', '/api/v1/whoami', auditor);
@@ -56,7 +66,16 @@ describe('the OpenAPI document describes what the running system answers', () =>
     expect(basic.status).toBe(202);
     const sync = await call('POST', '/api/v1/solve/basic', alice, { question: 'What is 1 + 1?', n_iters: 1, async_mode: false });
     expect(sync.status).toBe(200);
-    expect((await call('POST', '/api/v1/solve/enhanced', alice, { question: 'Why?', num_specialists: 1, specialist_max_iters: 1, professor_max_iters: 1 })).status).toBe(202);
+    expect(
+      (
+        await call('POST', '/api/v1/solve/enhanced', alice, {
+          question: 'Why?',
+          num_specialists: 1,
+          specialist_max_iters: 1,
+          professor_max_iters: 1,
+        })
+      ).status,
+    ).toBe(202);
     const long = await call('POST', '/api/v1/solve/basic', alice, { question: 'A long one', n_iters: 50 });
 
     // Read and follow.
@@ -69,7 +88,13 @@ describe('the OpenAPI document describes what the running system answers', () =>
     const events = await readSse(stream);
     expect(events.map((e) => e.event)).toContain('completed');
     exercised.add(responses.operationFor('GET', `/api/v1/jobs/${jobId}/events`)!.operation.operationId);
-    problems.push(...responses.problems('GET', `/api/v1/jobs/${jobId}/events`, { status: stream.status, contentType: stream.headers.get('content-type'), body: '' }));
+    problems.push(
+      ...responses.problems('GET', `/api/v1/jobs/${jobId}/events`, {
+        status: stream.status,
+        contentType: stream.headers.get('content-type'),
+        body: '',
+      }),
+    );
     for (const event of events) problems.push(...responses.eventProblems(`/api/v1/jobs/${jobId}/events`, JSON.parse(event.data)));
 
     // Continue (202, or 409 when the evaluator converged), cancel a running job (202) and an ended one (409).
@@ -84,8 +109,12 @@ describe('the OpenAPI document describes what the running system answers', () =>
     const plan = await call('POST', '/api/v1/admin/purges', ops, { job_ids: [jobId], reason: 'tidy' });
     expect(plan.status).toBe(201);
     expect((await call('GET', `/api/v1/admin/purges/${plan.json.plan_id}`, ops)).status).toBe(200);
-    expect((await call('POST', `/api/v1/admin/purges/${plan.json.plan_id}/confirm`, ops, { confirm_token: plan.json.confirm_token })).status).toBe(202);
-    await waitFor(async () => ((await system.request(`/api/v1/jobs/${jobId}`, alice)).status === 410 ? true : undefined), { what: 'the purged job to answer 410' });
+    expect(
+      (await call('POST', `/api/v1/admin/purges/${plan.json.plan_id}/confirm`, ops, { confirm_token: plan.json.confirm_token })).status,
+    ).toBe(202);
+    await waitFor(async () => ((await system.request(`/api/v1/jobs/${jobId}`, alice)).status === 410 ? true : undefined), {
+      what: 'the purged job to answer 410',
+    });
     expect((await call('GET', `/api/v1/jobs/${jobId}`, alice)).status).toBe(410);
     expect((await call('POST', `/api/v1/admin/jobs/${jobId}/restore`, ops, { reason: 'mistake' })).status).toBe(200);
 
@@ -98,7 +127,10 @@ describe('the OpenAPI document describes what the running system answers', () =>
     expect((await call('GET', '/api/v1/admin/rebuild-state', ops)).status).toBe(200);
 
     expect(problems).toEqual([]);
-    const unexercised = responses.operations().filter((op) => !exercised.has(op.operationId)).map((op) => `${op.method} ${op.path}`);
+    const unexercised = responses
+      .operations()
+      .filter((op) => !exercised.has(op.operationId))
+      .map((op) => `${op.method} ${op.path}`);
     expect(unexercised).toEqual([]);
   });
 });

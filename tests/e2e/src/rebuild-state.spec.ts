@@ -45,7 +45,9 @@ async function settledAnswers(system: CruxSystem, ids: readonly string[]): Promi
 /** Every answer as before; `ttl_s` counts down, so it is compared loosely (within `slackS`). */
 function expectSameAnswers(after: Answers, before: Answers, slackS: number): void {
   const withoutTtl = (answers: Answers) =>
-    Object.fromEntries(Object.entries(answers).map(([id, { status, body }]) => [id, { status, body: { ...body, ttl_s: typeof body.ttl_s } }]));
+    Object.fromEntries(
+      Object.entries(answers).map(([id, { status, body }]) => [id, { status, body: { ...body, ttl_s: typeof body.ttl_s } }]),
+    );
   expect(withoutTtl(after)).toEqual(withoutTtl(before));
   for (const [id, { body }] of Object.entries(before)) {
     if (typeof body.ttl_s !== 'number') continue;
@@ -55,7 +57,9 @@ function expectSameAnswers(after: Answers, before: Answers, slackS: number): voi
 }
 
 function rebuildProgress(system: CruxSystem): Promise<{ status: number; body: RebuildProgress }> {
-  return system.request('/api/v1/admin/rebuild-state', ops).then(async (r) => ({ status: r.status, body: (await r.json()) as RebuildProgress }));
+  return system
+    .request('/api/v1/admin/rebuild-state', ops)
+    .then(async (r) => ({ status: r.status, body: (await r.json()) as RebuildProgress }));
 }
 
 /** The built `crux` as the operator, reading progress often so the test does not wait on it. */
@@ -75,7 +79,12 @@ describe('rebuilding the live state after Redis lost it', () => {
     const finished = await Promise.all([
       submit(system, alice, 'basic', { question: 'What is 2 + 2?', n_iters: 2 }),
       submit(system, alice, 'basic', { question: 'Name a prime above 100', n_iters: 3 }),
-      submit(system, alice, 'enhanced', { question: 'Plan a small garden', num_specialists: 2, specialist_max_iters: 1, professor_max_iters: 1 }),
+      submit(system, alice, 'enhanced', {
+        question: 'Plan a small garden',
+        num_specialists: 2,
+        specialist_max_iters: 1,
+        professor_max_iters: 1,
+      }),
       submit(system, alice, 'basic', { question: 'Purge me afterwards', n_iters: 1 }),
     ]);
     // Long enough (50 iterations of 20 ms calls) to be cancelled while it runs.
@@ -89,7 +98,9 @@ describe('rebuilding the live state after Redis lost it', () => {
     const plan = await system.request('/api/v1/admin/purges', ops, post({ job_ids: [purged], reason: 'rebuild test' }));
     const { plan_id, confirm_token } = (await plan.json()) as { plan_id: string; confirm_token: string };
     expect((await system.request(`/api/v1/admin/purges/${plan_id}/confirm`, ops, post({ confirm_token }))).status).toBe(202);
-    await waitFor(async () => (await system.request(`/api/v1/jobs/${purged}`, ops)).status === 410, { what: 'the purged job to answer 410' });
+    await waitFor(async () => (await system.request(`/api/v1/jobs/${purged}`, ops)).status === 410, {
+      what: 'the purged job to answer 410',
+    });
     // The worker's revoke is the cancelled job's last event: wait for it, then for the projection to settle.
     await waitFor(async () => (await jobEvents(system.nats.url, long.job_id)).some((e) => e.type === 'revoked'), { what: 'the revoke' });
     before = await settledAnswers(system, ids);
@@ -101,7 +112,11 @@ describe('rebuilding the live state after Redis lost it', () => {
   });
 
   it('brings every job back by itself after FLUSHALL, answering exactly as before; the purged job stays 410', async () => {
-    expect(Object.values(before).map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 410]);
+    expect(
+      Object.values(before)
+        .map((a) => a.status)
+        .sort(),
+    ).toEqual([200, 200, 200, 200, 410]);
     expect(before[ids[4]].body.status).toBe('cancelled');
     expect(before[purged].body).toMatchObject({ reason: 'purge' });
     expect(await rebuildProgress(system)).toMatchObject({ status: 404 });
@@ -114,7 +129,14 @@ describe('rebuilding the live state after Redis lost it', () => {
       },
       { what: 'the automatic rebuild to finish', timeoutMs: 20_000 },
     );
-    expect(rebuilt).toMatchObject({ status: 'completed', trigger: 'redis_empty', actor: 'job-state', jobs_restored: 4, jobs_deleted: 1, error: null });
+    expect(rebuilt).toMatchObject({
+      status: 'completed',
+      trigger: 'redis_empty',
+      actor: 'job-state',
+      jobs_restored: 4,
+      jobs_deleted: 1,
+      error: null,
+    });
     expect(rebuilt.events_read).toBeGreaterThanOrEqual(ids.length * 3);
 
     expectSameAnswers(await answersFor(system, ids), before, 60);
@@ -138,13 +160,22 @@ describe('rebuilding the live state after Redis lost it', () => {
     const result = await crux(system, ['rebuild-state', '--yes', '--reason', 'e2e check']);
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
     const latest = (await rebuildProgress(system)).body;
-    expect(latest).toMatchObject({ status: 'completed', trigger: 'operator', actor: 'ops', reason: 'e2e check', jobs_restored: 0, jobs_deleted: 0 });
+    expect(latest).toMatchObject({
+      status: 'completed',
+      trigger: 'operator',
+      actor: 'ops',
+      reason: 'e2e check',
+      jobs_restored: 0,
+      jobs_deleted: 0,
+    });
     expect(latest.rebuild_id).not.toBe(automatic.rebuild_id);
     expect(result.stdout).toContain("Rebuild job-state's live state in Redis from the JOBS event log");
     expect(result.stdout).toContain(`last: rebuild ${automatic.rebuild_id}, started `);
     expect(result.stdout).toMatch(/\] 100% {2}completed {2}\d+ of \d+ events · 0 restored · 0 tombstones\n/);
     expect(result.stdout).toMatch(
-      new RegExp(`\\nrebuild ${latest.rebuild_id} completed in [\\d.ms ]+: ${latest.events_read} events read, 0 jobs restored, 0 tombstones kept \\(deleted jobs stay deleted\\)\\n`),
+      new RegExp(
+        `\\nrebuild ${latest.rebuild_id} completed in [\\d.ms ]+: ${latest.events_read} events read, 0 jobs restored, 0 tombstones kept \\(deleted jobs stay deleted\\)\\n`,
+      ),
     );
     expect(result.stdout).toContain('Redis already held every job at its latest version: nothing needed writing back\n');
 

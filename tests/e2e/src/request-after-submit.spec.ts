@@ -41,7 +41,10 @@ describe('a request sent the moment a submit is answered', () => {
         const kind = round % 2 === 0 ? 'cancel' : 'get';
         const response =
           kind === 'cancel'
-            ? await system.request(`/api/v1/jobs/${jobId}`, alice, { method: 'DELETE', body: JSON.stringify({ reason: 'right after submitting' }) })
+            ? await system.request(`/api/v1/jobs/${jobId}`, alice, {
+                method: 'DELETE',
+                body: JSON.stringify({ reason: 'right after submitting' }),
+              })
             : await system.request(`/api/v1/jobs/${jobId}`, alice);
         asked.push({ jobId, kind, status: response.status, body: (await response.json()) as Asked['body'] });
       }
@@ -50,7 +53,8 @@ describe('a request sent the moment a submit is answered', () => {
     const asked = (await Promise.all(Array.from({ length: LANES }, (_, i) => lane(i)))).flat();
 
     const show = (a: Asked) => `${a.kind} ${a.jobId}: ${a.status} ${JSON.stringify(a.body)}`;
-    const answeredAsPromised = (a: Asked) => (a.kind === 'get' ? a.status === 200 && a.body.job_id === a.jobId : a.status === 202 || a.status === 409);
+    const answeredAsPromised = (a: Asked) =>
+      a.kind === 'get' ? a.status === 200 && a.body.job_id === a.jobId : a.status === 202 || a.status === 409;
     expect(asked.filter((a) => !answeredAsPromised(a)).map(show)).toEqual([]);
 
     const cancels = asked.filter((a) => a.kind === 'cancel');
@@ -76,7 +80,9 @@ describe('a request sent the moment a submit is answered', () => {
     }
     const cancelRecorded = await waitFor(
       async () => {
-        const recorded = new Set((await wholeTrail(system)).filter((r) => r.action === 'cancel' && r.actor.id === 'alice').map((r) => r.job_id));
+        const recorded = new Set(
+          (await wholeTrail(system)).filter((r) => r.action === 'cancel' && r.actor.id === 'alice').map((r) => r.job_id),
+        );
         return accepted.every((a) => recorded.has(a.jobId)) ? recorded : undefined;
       },
       { what: `the trail to record the ${accepted.length} accepted cancels`, timeoutMs: 60_000 },

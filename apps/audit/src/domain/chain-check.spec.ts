@@ -56,6 +56,11 @@ describe('ChainCheck', () => {
     const check = new ChainCheck();
     check.feed(chain(2));
     check.notARecord(3);
-    expect(check.verdict()).toMatchObject({ ok: false, records_checked: 3, first_bad_sequence: 3, problem: expect.stringMatching(/not an audit record/) });
+    expect(check.verdict()).toMatchObject({
+      ok: false,
+      records_checked: 3,
+      first_bad_sequence: 3,
+      problem: expect.stringMatching(/not an audit record/),
+    });
   });
 });

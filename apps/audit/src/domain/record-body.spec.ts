@@ -6,7 +6,15 @@ import { MAX_TEXT, recordBody } from './record-body.js';
 const at = new Date('2026-11-28T12:00:00.000Z');
 const recordedAt = new Date('2026-11-28T12:00:00.250Z');
 const ops = { kind: 'user', id: 'ops' } as const;
-const snapshot = { job_id: 'j1', status: 'completed', owner: 'alice', mode: 'basic', created_at: '2026-11-27T00:00:00Z', request: { problem: 'secret text' }, result: { output: 'secret answer' } };
+const snapshot = {
+  job_id: 'j1',
+  status: 'completed',
+  owner: 'alice',
+  mode: 'basic',
+  created_at: '2026-11-27T00:00:00Z',
+  request: { problem: 'secret text' },
+  result: { output: 'secret answer' },
+};
 
 const event = (type: string, data: Record<string, unknown>, jobId = 'j1') => makeEvent(type, jobId, ops, data, {}, at) as RecordableEvent;
 
@@ -31,29 +39,57 @@ describe('recordBody', () => {
 
   it('records a deletion archived by reference to its history as archived, with the facts it carries', () => {
     const job = { owner: 'alice', status: 'completed', mode: 'basic', created_at: '2026-11-27T00:00:00Z', version: 9 };
-    const deleted = event('deleted', { reason: 'purge', archive: 'history', snapshot: null, job, content_hash: 'd'.repeat(64), plan_id: 'p1' });
+    const deleted = event('deleted', {
+      reason: 'purge',
+      archive: 'history',
+      snapshot: null,
+      job,
+      content_hash: 'd'.repeat(64),
+      plan_id: 'p1',
+    });
     expect(recordBody(deleted, GENESIS_HASH, recordedAt)).toMatchObject({
       reason: 'purge',
       content_hash: 'd'.repeat(64),
       details: { plan_id: 'p1', archived: true, owner: 'alice', status: 'completed', mode: 'basic', created_at: '2026-11-27T00:00:00Z' },
     });
-    const unknownArchive = event('deleted', { reason: 'purge', archive: 'attic', snapshot: null, job, content_hash: 'd'.repeat(64), plan_id: 'p1' });
+    const unknownArchive = event('deleted', {
+      reason: 'purge',
+      archive: 'attic',
+      snapshot: null,
+      job,
+      content_hash: 'd'.repeat(64),
+      plan_id: 'p1',
+    });
     expect(recordBody(unknownArchive, GENESIS_HASH, recordedAt).details).toMatchObject({ archived: false });
   });
 
   it('names a restored job by the content hash its restore carries', () => {
-    const body = recordBody(event('restored', { snapshot, from_event_id: 'e0', reason: 'oops', content_hash: 'd'.repeat(64) }), GENESIS_HASH, recordedAt);
+    const body = recordBody(
+      event('restored', { snapshot, from_event_id: 'e0', reason: 'oops', content_hash: 'd'.repeat(64) }),
+      GENESIS_HASH,
+      recordedAt,
+    );
     expect(body).toMatchObject({ action: 'restored', content_hash: 'd'.repeat(64), details: { from_event_id: 'e0', owner: 'alice' } });
   });
 
   it('keeps the content hash of an erased job, whose snapshot is gone', () => {
-    const body = recordBody(event('deleted', { reason: 'erase', snapshot: null, content_hash: 'c'.repeat(64), plan_id: 'p1' }), GENESIS_HASH, recordedAt);
+    const body = recordBody(
+      event('deleted', { reason: 'erase', snapshot: null, content_hash: 'c'.repeat(64), plan_id: 'p1' }),
+      GENESIS_HASH,
+      recordedAt,
+    );
     expect(body).toMatchObject({ reason: 'erase', content_hash: 'c'.repeat(64), details: { plan_id: 'p1', archived: false } });
   });
 
   it('hashes the restored snapshot, so the trail shows what came back', () => {
     const body = recordBody(event('restored', { snapshot, from_event_id: 'e0', reason: 'oops' }), 'f'.repeat(64), recordedAt);
-    expect(body).toMatchObject({ action: 'restored', reason: 'oops', content_hash: contentHash(snapshot), details: { from_event_id: 'e0', owner: 'alice' }, prev_hash: 'f'.repeat(64) });
+    expect(body).toMatchObject({
+      action: 'restored',
+      reason: 'oops',
+      content_hash: contentHash(snapshot),
+      details: { from_event_id: 'e0', owner: 'alice' },
+      prev_hash: 'f'.repeat(64),
+    });
   });
 
   it('takes the reason of a revoke from its outcome and of an unconfirmed revoke from its detail', () => {
@@ -62,8 +98,16 @@ describe('recordBody', () => {
       GENESIS_HASH,
       recordedAt,
     );
-    expect(revoked).toMatchObject({ reason: 'terminated', content_hash: null, details: { terminated: true, signal: 'SIGTERM', pid: 7, worker_id: 'w1', took_ms: 30 } });
-    const unconfirmed = recordBody(event('revoke_unconfirmed', { worker_id: null, waited_ms: 5000, detail: 'no answer' }), GENESIS_HASH, recordedAt);
+    expect(revoked).toMatchObject({
+      reason: 'terminated',
+      content_hash: null,
+      details: { terminated: true, signal: 'SIGTERM', pid: 7, worker_id: 'w1', took_ms: 30 },
+    });
+    const unconfirmed = recordBody(
+      event('revoke_unconfirmed', { worker_id: null, waited_ms: 5000, detail: 'no answer' }),
+      GENESIS_HASH,
+      recordedAt,
+    );
     expect(unconfirmed).toMatchObject({ reason: 'no answer', details: { worker_id: null, waited_ms: 5000 } });
   });
 
@@ -72,7 +116,15 @@ describe('recordBody', () => {
     const body = recordBody(
       event(
         'purge_planned',
-        { plan_id: 'p9', count: 5000, filter: { job_ids: ids, status: ['failed'], older_than_s: 86400 }, erase: true, expires_at: '2026-11-28T12:10:00Z', ids_hash: 'a'.repeat(64), reason: null },
+        {
+          plan_id: 'p9',
+          count: 5000,
+          filter: { job_ids: ids, status: ['failed'], older_than_s: 86400 },
+          erase: true,
+          expires_at: '2026-11-28T12:10:00Z',
+          ids_hash: 'a'.repeat(64),
+          reason: null,
+        },
         'p9',
       ),
       GENESIS_HASH,
@@ -82,14 +134,27 @@ describe('recordBody', () => {
       action: 'purge_planned',
       job_id: 'p9',
       reason: null,
-      details: { plan_id: 'p9', count: 5000, erase: true, expires_at: '2026-11-28T12:10:00Z', ids_hash: 'a'.repeat(64), filter_status: ['failed'], filter_older_than_s: 86400, filter_job_ids: 5000 },
+      details: {
+        plan_id: 'p9',
+        count: 5000,
+        erase: true,
+        expires_at: '2026-11-28T12:10:00Z',
+        ids_hash: 'a'.repeat(64),
+        filter_status: ['failed'],
+        filter_older_than_s: 86400,
+        filter_job_ids: 5000,
+      },
     });
     expect(JSON.stringify(body).length).toBeLessThan(1000);
   });
 
   it('carries the reasons of cancels, holds and releases', () => {
     for (const type of ['cancel', 'held', 'released']) {
-      expect(recordBody(event(type, { reason: `why ${type}` }), GENESIS_HASH, recordedAt)).toMatchObject({ action: type, reason: `why ${type}`, details: {} });
+      expect(recordBody(event(type, { reason: `why ${type}` }), GENESIS_HASH, recordedAt)).toMatchObject({
+        action: type,
+        reason: `why ${type}`,
+        details: {},
+      });
     }
     expect(recordBody(event('cancel', { reason: null }), GENESIS_HASH, recordedAt).reason).toBeNull();
   });
@@ -102,7 +167,9 @@ describe('recordBody', () => {
     );
     expect(body.reason).toHaveLength(MAX_TEXT);
     expect(body.details).toEqual({});
-    expect(recordBody(event('deleted', { reason: 'ttl', content_hash: 'not a hash', snapshot: null }), GENESIS_HASH, recordedAt).content_hash).toBeNull();
+    expect(
+      recordBody(event('deleted', { reason: 'ttl', content_hash: 'not a hash', snapshot: null }), GENESIS_HASH, recordedAt).content_hash,
+    ).toBeNull();
   });
 
   it('makes records the chain can verify', () => {

@@ -1,4 +1,12 @@
-import { contentHash, DELETION_ARCHIVES, DeletionArchive, deletedJobFactsOf, deletionArchiveOf, type AuditRecordBody, type JobDeletedData } from '@crux/contracts';
+import {
+  contentHash,
+  DELETION_ARCHIVES,
+  DeletionArchive,
+  deletedJobFactsOf,
+  deletionArchiveOf,
+  type AuditRecordBody,
+  type JobDeletedData,
+} from '@crux/contracts';
 import { assertNever } from './assert-never.js';
 import type { RecordableEvent } from './job-event-reading.js';
 import { isObject, type Json } from './json.js';
@@ -64,7 +72,11 @@ function describe(event: RecordableEvent): Description {
         reason: text(data.reason),
         contentHash: sha256Text(data.content_hash),
         // Whether the job was archived (in the event, or as its history) says whether it can still be restored.
-        details: { ...pick(data, ['plan_id']), archived: deletionArchiveOf(deleted) !== DeletionArchive.None, ...snapshotFacts(deletedJobFactsOf(deleted)) },
+        details: {
+          ...pick(data, ['plan_id']),
+          archived: deletionArchiveOf(deleted) !== DeletionArchive.None,
+          ...snapshotFacts(deletedJobFactsOf(deleted)),
+        },
       };
     }
     case 'restored':
@@ -96,7 +108,11 @@ function snapshotFacts(snapshot: unknown): Json {
 function filterFacts(filter: unknown): Json {
   if (!isObject(filter)) return {};
   const facts: Json = {};
-  if (Array.isArray(filter.status)) facts.filter_status = filter.status.filter((s) => typeof s === 'string').slice(0, 16).map((s) => clip(s));
+  if (Array.isArray(filter.status))
+    facts.filter_status = filter.status
+      .filter((s) => typeof s === 'string')
+      .slice(0, 16)
+      .map((s) => clip(s));
   const olderThan = scalar(filter.older_than_s);
   if (olderThan !== undefined) facts.filter_older_than_s = olderThan;
   if (Array.isArray(filter.job_ids)) facts.filter_job_ids = filter.job_ids.length;

@@ -33,7 +33,17 @@ describe('parseTrailQuery', () => {
 
   it('reads every filter', () => {
     const cursor = encodeCursor(42);
-    expect(parsed({ job_id: 'j1', action: 'held', actor: 'service:job-state', since: '2026-11-28', until: '2026-11-28T13:00:00+01:00', limit: 1000, cursor })).toEqual({
+    expect(
+      parsed({
+        job_id: 'j1',
+        action: 'held',
+        actor: 'service:job-state',
+        since: '2026-11-28',
+        until: '2026-11-28T13:00:00+01:00',
+        limit: 1000,
+        cursor,
+      }),
+    ).toEqual({
       jobId: 'j1',
       action: 'held',
       actor: { kind: 'service', id: 'job-state' },

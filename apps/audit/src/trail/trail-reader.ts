@@ -24,7 +24,11 @@ export class TrailReader {
    */
   async query(q: TrailQuery): Promise<AuditPage> {
     const start =
-      q.startSeq !== null ? { startSeq: q.startSeq } : q.since ? { startTime: new Date(q.since.getTime() - CLOCK_SKEW_MS) } : { startSeq: 1 };
+      q.startSeq !== null
+        ? { startSeq: q.startSeq }
+        : q.since
+          ? { startTime: new Date(q.since.getTime() - CLOCK_SKEW_MS) }
+          : { startSeq: 1 };
     const records: AuditRecord[] = [];
     let scanned = 0;
     let next: number | null = null;

@@ -1,5 +1,12 @@
 import { StreamName, Subjects, type AuditRecord } from '@crux/contracts';
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type NatsConnection, type PubAck } from '@crux/messaging';
+import {
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+  type NatsConnection,
+  type PubAck,
+} from '@crux/messaging';
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 
 /** One message of the AUDIT stream, as read back. */
@@ -102,7 +109,9 @@ export class TrailStream {
    * is deleted when the reader stops, early or not.
    */
   async *scan(options: ScanOptions = {}): AsyncGenerator<TrailEntry> {
-    const start = options.startTime ? { opt_start_time: options.startTime.toISOString() } : { opt_start_seq: Math.max(1, options.startSeq ?? 1) };
+    const start = options.startTime
+      ? { opt_start_time: options.startTime.toISOString() }
+      : { opt_start_seq: Math.max(1, options.startSeq ?? 1) };
     const consumer = await this.js.consumers.get(StreamName.Audit, {
       ...(options.filter ? { filter_subjects: options.filter } : {}),
       ...start,

@@ -69,7 +69,14 @@ export function storyOf(jobId: string, at = new Date()) {
         'created',
         jobId,
         owner,
-        { mode: 'basic', owner: 'alice', request: { problem: `${SECRET} question` }, model_name: null, llm_provider: 'simulated', continued_from: null },
+        {
+          mode: 'basic',
+          owner: 'alice',
+          request: { problem: `${SECRET} question` },
+          model_name: null,
+          llm_provider: 'simulated',
+          continued_from: null,
+        },
         {},
         at,
       ),
@@ -88,13 +95,25 @@ export function storyOf(jobId: string, at = new Date()) {
         at,
       ),
     revokeUnconfirmed: (): JobRevokeUnconfirmed =>
-      makeEvent('revoke_unconfirmed', jobId, jobState, { worker_id: 'worker-1', waited_ms: 5000, detail: 'no revoked event within 5000 ms' }, {}, at),
+      makeEvent(
+        'revoke_unconfirmed',
+        jobId,
+        jobState,
+        { worker_id: 'worker-1', waited_ms: 5000, detail: 'no revoked event within 5000 ms' },
+        {},
+        at,
+      ),
     deleted: (reason: 'purge' | 'ttl' | 'external' | 'erase' = 'purge'): JobDeleted =>
       makeEvent(
         'deleted',
         jobId,
         reason === 'purge' || reason === 'erase' ? operator : systemActor('job-state'),
-        { reason, snapshot: reason === 'erase' ? null : snapshot, content_hash: contentHash(snapshot), plan_id: reason === 'purge' || reason === 'erase' ? planId : null },
+        {
+          reason,
+          snapshot: reason === 'erase' ? null : snapshot,
+          content_hash: contentHash(snapshot),
+          plan_id: reason === 'purge' || reason === 'erase' ? planId : null,
+        },
         {},
         at,
       ),

@@ -1,5 +1,24 @@
-import { ConsumerName, StreamName, Subjects, type AuditPage, type AuditQuery, type AuditRecord, type ChainVerdict, type JobEvent, type Reply } from '@crux/contracts';
-import { createRpcClient, jetstream, jetstreamManager, publishEvent, requestReply, type JetStreamManager, type NatsConnection, type PubAck } from '@crux/messaging';
+import {
+  ConsumerName,
+  StreamName,
+  Subjects,
+  type AuditPage,
+  type AuditQuery,
+  type AuditRecord,
+  type ChainVerdict,
+  type JobEvent,
+  type Reply,
+} from '@crux/contracts';
+import {
+  createRpcClient,
+  jetstream,
+  jetstreamManager,
+  publishEvent,
+  requestReply,
+  type JetStreamManager,
+  type NatsConnection,
+  type PubAck,
+} from '@crux/messaging';
 import type { ClientNats } from '@nestjs/microservices';
 import { waitFor } from '@crux/test-harness';
 
@@ -71,7 +90,11 @@ export class TrailAccess {
 
   /** Waits until the trail holds `n` messages. */
   waitCount(n: number, timeoutMs = 30_000, intervalMs = 200): Promise<number> {
-    return waitFor(async () => ((await this.count()) >= n ? this.count() : undefined), { what: `${n} records in the trail`, timeoutMs, intervalMs });
+    return waitFor(async () => ((await this.count()) >= n ? this.count() : undefined), {
+      what: `${n} records in the trail`,
+      timeoutMs,
+      intervalMs,
+    });
   }
 
   query(q: Partial<AuditQuery> | Record<string, unknown>): Promise<Reply<AuditPage>> {

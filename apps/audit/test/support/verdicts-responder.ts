@@ -1,4 +1,13 @@
-import { QueueGroup, RefusalReason, Subjects, type EventRefusal, type JobEventType, type Reply, type VerdictsReply, type VerdictsRequest } from '@crux/contracts';
+import {
+  QueueGroup,
+  RefusalReason,
+  Subjects,
+  type EventRefusal,
+  type JobEventType,
+  type Reply,
+  type VerdictsReply,
+  type VerdictsRequest,
+} from '@crux/contracts';
 import { RpcServer } from '@crux/messaging';
 
 /**
@@ -27,7 +36,14 @@ export class VerdictsResponder {
   }
 
   refuse(event: { id: string; job_id: string; type: JobEventType }, message = 'refused in this test'): void {
-    this.refusals.set(event.id, { event_id: event.id, job_id: event.job_id, type: event.type, reason: RefusalReason.NoJob, status: null, message });
+    this.refusals.set(event.id, {
+      event_id: event.id,
+      job_id: event.job_id,
+      type: event.type,
+      reason: RefusalReason.NoJob,
+      status: null,
+      message,
+    });
   }
 
   stop(): Promise<void> {

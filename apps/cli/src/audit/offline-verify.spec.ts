@@ -71,7 +71,9 @@ describe('verifying an exported trail offline', () => {
 
   it('fails at a record whose stored hash was changed, and at the record after a resealed one', async () => {
     const records = chain(5);
-    const flipped = records.map((record, i) => (i === 2 ? { ...record, hash: `${record.hash[0] === 'a' ? 'b' : 'a'}${record.hash.slice(1)}` } : record));
+    const flipped = records.map((record, i) =>
+      i === 2 ? { ...record, hash: `${record.hash[0] === 'a' ? 'b' : 'a'}${record.hash.slice(1)}` } : record,
+    );
     expect(await verifyExport(write('hash.jsonl', jsonl(flipped)), dir)).toMatchObject({ ok: false, first_bad_sequence: 3 });
 
     // An attacker who reseals the record they changed breaks the link to the next one.
@@ -98,7 +100,9 @@ describe('verifying an exported trail offline', () => {
   });
 
   it('refuses a first record that claims to be first but does not chain from the genesis hash', async () => {
-    const records = chain(3).slice(1).map((record, i) => ({ ...record, sequence: i + 1 }));
+    const records = chain(3)
+      .slice(1)
+      .map((record, i) => ({ ...record, sequence: i + 1 }));
     expect(await verifyExport(write('fake-start.jsonl', jsonl(records)), dir)).toMatchObject({ ok: false, first_bad_sequence: 1 });
   });
 
@@ -109,11 +113,21 @@ describe('verifying an exported trail offline', () => {
 
   it('fails on a line that is not a record, naming the line', async () => {
     const text = `${jsonl(chain(2))}{"not": "a record"}\n`;
-    expect(await verifyExport(write('junk.jsonl', text), dir)).toMatchObject({ ok: false, records_checked: 2, first_bad_sequence: 3, problem: 'line 3 is not an audit record' });
+    expect(await verifyExport(write('junk.jsonl', text), dir)).toMatchObject({
+      ok: false,
+      records_checked: 2,
+      first_bad_sequence: 3,
+      problem: 'line 3 is not an audit record',
+    });
   });
 
   it('has nothing to say about an empty file, and names a missing one', async () => {
-    expect(await verifyExport(write('empty.jsonl', ''), dir)).toMatchObject({ ok: true, records_checked: 0, first_sequence: null, last_hash: null });
+    expect(await verifyExport(write('empty.jsonl', ''), dir)).toMatchObject({
+      ok: true,
+      records_checked: 0,
+      first_sequence: null,
+      last_hash: null,
+    });
     await expect(verifyExport('nope.jsonl', dir)).rejects.toThrow('cannot read nope.jsonl: no such file');
   });
 });

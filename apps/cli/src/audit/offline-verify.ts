@@ -77,7 +77,11 @@ export async function verifyExport(file: string, cwd: string): Promise<ExportVer
     if (!record) {
       const early = flush();
       if (early) return early;
-      return verdict({ ok: false, first_bad_sequence: lastSequence === null ? position : lastSequence + 1, problem: `line ${lineNumber} is not an audit record` });
+      return verdict({
+        ok: false,
+        first_bad_sequence: lastSequence === null ? position : lastSequence + 1,
+        problem: `line ${lineNumber} is not an audit record`,
+      });
     }
     // Positions stand in for sequences a record does not carry (not part of the hash).
     if (record.sequence === undefined) record.sequence = position;
@@ -123,7 +127,12 @@ async function openFile(path: string, shown: string) {
   await new Promise<void>((ready, fail) => {
     stream.once('ready', () => ready());
     stream.once('error', (error: NodeJS.ErrnoException) =>
-      fail(new CliError(`cannot read ${shown}: ${error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'it is a directory' : error.message}`, ExitCode.Usage)),
+      fail(
+        new CliError(
+          `cannot read ${shown}: ${error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'it is a directory' : error.message}`,
+          ExitCode.Usage,
+        ),
+      ),
     );
   });
   return stream;

@@ -17,7 +17,11 @@ export interface TrailPage extends AuditPage {
 }
 
 /** Every page matching `query` from `query.cursor` (or the start) to the end of the trail. */
-export async function* readTrail(client: CruxClient, query: Omit<AuditQueryParams, 'limit'>, limit = AUDIT_PAGE_SIZE): AsyncGenerator<TrailPage> {
+export async function* readTrail(
+  client: CruxClient,
+  query: Omit<AuditQueryParams, 'limit'>,
+  limit = AUDIT_PAGE_SIZE,
+): AsyncGenerator<TrailPage> {
   const seen = new Set<string>();
   let cursor = query.cursor;
   for (;;) {

@@ -30,7 +30,19 @@ describe('submit arguments', () => {
   });
 
   it('maps every option onto its request field', () => {
-    const args = parseSubmitArgs(['--enhanced', '--question', 'Q', '--iters', '4', '--specialists=3', '--model', 'm-1', '--provider', 'openai', '--sync']);
+    const args = parseSubmitArgs([
+      '--enhanced',
+      '--question',
+      'Q',
+      '--iters',
+      '4',
+      '--specialists=3',
+      '--model',
+      'm-1',
+      '--provider',
+      'openai',
+      '--sync',
+    ]);
     expect(args.mode).toBe('enhanced');
     expect(args.question).toEqual({ text: 'Q' });
     expect(args.fields).toEqual({ n_iters: 4, num_specialists: 3, model_name: 'm-1', llm_provider: 'openai', async_mode: false });
@@ -48,7 +60,9 @@ describe('submit arguments', () => {
     expect(usageMessage(() => parseSubmitArgs(['a', '--question', 'b']))).toMatch(/either as an argument or with --question/);
     expect(usageMessage(() => parseSubmitArgs(['q', '--sync', '--watch']))).toMatch(/--sync and --watch/);
     expect(usageMessage(() => parseSubmitArgs(['q', '--specialists', '2']))).toMatch(/--specialists needs --enhanced/);
-    expect(usageMessage(() => parseSubmitArgs(['q', '--provider', 'acme']))).toBe("--provider must be one of simulated, openai, got 'acme'");
+    expect(usageMessage(() => parseSubmitArgs(['q', '--provider', 'acme']))).toBe(
+      "--provider must be one of simulated, openai, got 'acme'",
+    );
     expect(usageMessage(() => parseSubmitArgs(['q', '--iters', '0']))).toBe("--iters must be a whole number 1 or more, got '0'");
     expect(usageMessage(() => parseSubmitArgs(['q', '--iters', '2.5']))).toBe("--iters must be a whole number 1 or more, got '2.5'");
     expect(usageMessage(() => parseSubmitArgs(['  ']))).toBe('the question is empty');
@@ -83,7 +97,12 @@ describe('jobs arguments', () => {
 
 describe('purge arguments', () => {
   it('builds the plan request from every filter, sending the age in seconds', () => {
-    expect(parsePurgeArgs(['--ids', 'a,b', '--ids=c', '--status', 'failed,cancelled', '--older-than', '7d', '--erase', '--reason', ' GDPR 12 ', '-y'], '/')).toEqual({
+    expect(
+      parsePurgeArgs(
+        ['--ids', 'a,b', '--ids=c', '--status', 'failed,cancelled', '--older-than', '7d', '--erase', '--reason', ' GDPR 12 ', '-y'],
+        '/',
+      ),
+    ).toEqual({
       body: { job_ids: ['a', 'b', 'c'], status: ['failed', 'cancelled'], older_than: 604_800, erase: true, reason: 'GDPR 12' },
       filter: { ids: ['a', 'b', 'c'], status: ['failed', 'cancelled'], olderThanS: 604_800, erase: true, reason: 'GDPR 12' },
       yes: true,
@@ -100,7 +119,9 @@ describe('purge arguments', () => {
   });
 
   it('refuses a purge of everything, unknown statuses, bad ages and stray arguments', () => {
-    expect(usageMessage(() => parsePurgeArgs([], '/'))).toBe('say what to purge: --ids, --ids-file, --status and/or --older-than (there is no "purge everything")');
+    expect(usageMessage(() => parsePurgeArgs([], '/'))).toBe(
+      'say what to purge: --ids, --ids-file, --status and/or --older-than (there is no "purge everything")',
+    );
     expect(usageMessage(() => parsePurgeArgs(['--erase', '--yes'], '/'))).toMatch(/^say what to purge/);
     expect(usageMessage(() => parsePurgeArgs(['--status', 'failed,done'], '/'))).toBe(
       "--status must be one or more of pending, running, completed, failed, cancelled, got 'done'",
@@ -135,7 +156,9 @@ describe('audit tail arguments', () => {
   });
 
   it('refuses an unknown action', () => {
-    expect(usageMessage(() => parseTailArgs(['--action', 'nuked'], now))).toMatch(/^--action must be one of cancel, revoked, .*purge_confirmed, got 'nuked'$/);
+    expect(usageMessage(() => parseTailArgs(['--action', 'nuked'], now))).toMatch(
+      /^--action must be one of cancel, revoked, .*purge_confirmed, got 'nuked'$/,
+    );
   });
 });
 

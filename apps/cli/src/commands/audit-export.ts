@@ -28,7 +28,10 @@ export async function auditExport(context: CommandContext, argv: string[]): Prom
   const { values, positionals } = parseCommandArgs('audit export', argv, options);
   expectPositionals('audit export', positionals, []);
   const now = io.now();
-  const query = { since: parseTimeOption('audit export', '--since', values.since, now), until: parseTimeOption('audit export', '--until', values.until, now) };
+  const query = {
+    since: parseTimeOption('audit export', '--since', values.since, now),
+    until: parseTimeOption('audit export', '--until', values.until, now),
+  };
   const client = context.client('auditor');
 
   const target = values.out === undefined ? undefined : resolve(io.cwd, values.out);

@@ -54,7 +54,8 @@ export async function auditTail(context: CommandContext, argv: string[]): Promis
   const args = parseTailArgs(argv, io.now());
   const client = context.client('auditor');
   const seen = new NewRecords();
-  const print = (record: AuditRecord) => (context.json ? printJson(context, record, true) : io.stdout.write(`${formatAuditLine(record)}\n`));
+  const print = (record: AuditRecord) =>
+    context.json ? printJson(context, record, true) : io.stdout.write(`${formatAuditLine(record)}\n`);
 
   // The API reads the trail oldest first: walk to the end keeping the newest `limit`.
   const newest: AuditRecord[] = [];
@@ -117,4 +118,3 @@ class OutageNotices {
     this.io.stderr.write('crux: the gateway answers again; following\n');
   }
 }
-

@@ -14,7 +14,8 @@ const options = { file: { type: 'string' } } as const;
 export async function auditVerify(context: CommandContext, argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('audit verify', argv, options);
   expectPositionals('audit verify', positionals, []);
-  const verdict = values.file !== undefined ? await verifyExport(values.file, context.io.cwd) : await context.client('auditor').verifyAudit();
+  const verdict =
+    values.file !== undefined ? await verifyExport(values.file, context.io.cwd) : await context.client('auditor').verifyAudit();
   if (context.json) printJson(context, verdict);
   else context.io.stdout.write(`${describeVerdict(verdict)}\n`);
   return verdict.ok ? ExitCode.Ok : ExitCode.CheckFailed;

@@ -55,7 +55,8 @@ Examples:
     const name = index === -1 ? undefined : argv[index];
     if (name === undefined) throw new UsageError(`missing subcommand: ${Object.keys(SUBCOMMANDS).join(', ')}`, 'audit');
     const subcommand = Object.hasOwn(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
-    if (!subcommand) throw new UsageError(`unknown subcommand '${name}'; audit subcommands are ${Object.keys(SUBCOMMANDS).join(', ')}`, 'audit');
+    if (!subcommand)
+      throw new UsageError(`unknown subcommand '${name}'; audit subcommands are ${Object.keys(SUBCOMMANDS).join(', ')}`, 'audit');
     return subcommand(context, [...argv.slice(0, index), ...argv.slice(index + 1)]);
   },
 };

@@ -28,7 +28,8 @@ export function parseContinueArgs(argv: string[]): ContinueArgs {
   const [jobId] = expectPositionals('continue', positionals, ['job id']);
   const iters = parseWholeNumber('continue', '--iters', values.iters);
   if (iters === undefined) throw new UsageError('missing --iters N: how many more iterations to run', 'continue');
-  if (values.sync && values.watch) throw new UsageError('--sync and --watch do not go together: --sync already waits for the result', 'continue');
+  if (values.sync && values.watch)
+    throw new UsageError('--sync and --watch do not go together: --sync already waits for the result', 'continue');
   return { jobId, iters, sync: values.sync === true, watch: values.watch === true };
 }
 
@@ -55,7 +56,8 @@ Example:
   async run(context, argv) {
     const args = parseContinueArgs(argv);
     const accepted = await context.client('submitter').continueJob(args.jobId, args.iters);
-    if (typeof accepted?.job_id !== 'string') throw new CliError('the gateway accepted the continuation but sent no job_id', ExitCode.GatewayError);
+    if (typeof accepted?.job_id !== 'string')
+      throw new CliError('the gateway accepted the continuation but sent no job_id', ExitCode.GatewayError);
     if (args.sync) return waitForEnd(context, accepted.job_id);
     if (context.json) printJson(context, accepted, args.watch);
     else if (args.watch) context.io.stderr.write(`continued job ${args.jobId} as job ${accepted.job_id}\n`);
@@ -79,7 +81,8 @@ async function waitForEnd(context: CommandContext, jobId: string): Promise<numbe
   const stopListening = io.onInterrupt(() => aborter.abort());
   let job: JobView;
   try {
-    for (job = await client.getJob(jobId); !ENDED.has(job.status); job = await client.getJob(jobId)) await sleep(intervalMs, aborter.signal);
+    for (job = await client.getJob(jobId); !ENDED.has(job.status); job = await client.getJob(jobId))
+      await sleep(intervalMs, aborter.signal);
   } catch (error) {
     if (!isAbort(error)) throw error;
     io.stderr.write(`crux: stopped waiting; job ${jobId} carries on (crux watch ${jobId})\n`);
@@ -88,7 +91,8 @@ async function waitForEnd(context: CommandContext, jobId: string): Promise<numbe
     stopListening();
   }
   if (context.json) printJson(context, job);
-  else if (job.status === 'completed' && job.result) io.stdout.write(`job ${jobId} (continued from ${job.continued_from ?? '?'})\n${formatResultSummary(job.result)}\n`);
+  else if (job.status === 'completed' && job.result)
+    io.stdout.write(`job ${jobId} (continued from ${job.continued_from ?? '?'})\n${formatResultSummary(job.result)}\n`);
   else io.stdout.write(`job ${jobId} ${job.status}${job.error ? `: ${job.error}` : ''}\n`);
   return job.status === 'completed' ? ExitCode.Ok : ExitCode.JobUnsuccessful;
 }

@@ -71,7 +71,8 @@ export function createHelpCommand(list: () => readonly Command[]): Command {
       const [name] = expectPositionals('help', positionals, ['command']);
       const command = commands.find((candidate) => candidate.name === name);
       if (!command) throw new UsageError(`unknown command '${name}'; commands are ${commands.map((c) => c.name).join(', ')}`, 'help');
-      if (context.json) printJson(context, { name: command.name, summary: command.summary, usage: command.usage.map((line) => `crux ${line}`) });
+      if (context.json)
+        printJson(context, { name: command.name, summary: command.summary, usage: command.usage.map((line) => `crux ${line}`) });
       else context.io.stdout.write(renderCommandHelp(command));
       return ExitCode.Ok;
     },

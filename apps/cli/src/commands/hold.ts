@@ -19,6 +19,7 @@ Uses the operator key.`,
       argv,
       'operator',
       (client, args) => client.setHold(args.jobId, true, args.reason),
-      (job, args) => `job ${job.job_id} is on hold${reasonSuffix(args)}: it will not expire and no purge includes it (crux release ${job.job_id} to lift it)`,
+      (job, args) =>
+        `job ${job.job_id} is on hold${reasonSuffix(args)}: it will not expire and no purge includes it (crux release ${job.job_id} to lift it)`,
     ),
 };

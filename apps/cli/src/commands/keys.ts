@@ -28,7 +28,8 @@ async function keysAdd(context: CommandContext, argv: string[]): Promise<number>
   const [name] = expectPositionals('keys', positionals, ['key name']);
   if (!API_KEY_NAME.test(name)) throw new UsageError(`key name '${name}' must be letters, digits, '.', '_' or '-' (at most 64)`, 'keys');
   if (!values.role) throw new UsageError(`missing --role (${ROLES.join(', ')})`, 'keys');
-  if (!(ROLES as readonly string[]).includes(values.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got '${values.role}'`, 'keys');
+  if (!(ROLES as readonly string[]).includes(values.role))
+    throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got '${values.role}'`, 'keys');
   const path = keysFilePath(context, values.file);
   const existing = existsSync(path) ? readFileSync(path, 'utf8') : '';
   let keys;
@@ -42,7 +43,8 @@ async function keysAdd(context: CommandContext, argv: string[]): Promise<number>
   }
   const secret = newSecret();
   const line = formatApiKeyLine({ name, role: values.role as Role, sha256: sha256Hex(secret) });
-  if (existing === '') writeFileSync(path, `# Crux API keys: name:role:sha256(secret) — see CRUX_API_KEYS_FILE\n${line}\n`, { mode: 0o600 });
+  if (existing === '')
+    writeFileSync(path, `# Crux API keys: name:role:sha256(secret) — see CRUX_API_KEYS_FILE\n${line}\n`, { mode: 0o600 });
   else appendFileSync(path, `${existing.endsWith('\n') ? '' : '\n'}${line}\n`);
   if (context.json) printJson(context, { name, role: values.role, file: path, secret });
   else {

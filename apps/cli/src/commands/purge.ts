@@ -51,7 +51,10 @@ export function parsePurgeArgs(argv: string[], cwd: string): PurgeArgs {
 }
 
 function parseStatusList(values: readonly string[]): JobStatus[] {
-  const statuses = values.flatMap((value) => value.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  const statuses = values
+    .flatMap((value) => value.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   for (const status of statuses) {
     if (!isJobStatus(status)) throw new UsageError(`--status must be one or more of ${JOB_STATUSES.join(', ')}, got '${status}'`, 'purge');
   }
@@ -138,7 +141,11 @@ async function runPurge(context: CommandContext, args: PurgeArgs): Promise<numbe
     progress = normaliseProgress(await client.confirmPurge(plan.plan_id, token), plan);
   } catch (error) {
     if (error instanceof ApiError && error.status === 410) {
-      throw new CliError(`plan ${plan.plan_id} expired before it was confirmed: nothing was deleted; run the purge again`, ExitCode.NotConfirmed, { cause: error });
+      throw new CliError(
+        `plan ${plan.plan_id} expired before it was confirmed: nothing was deleted; run the purge again`,
+        ExitCode.NotConfirmed,
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -149,7 +156,9 @@ async function runPurge(context: CommandContext, args: PurgeArgs): Promise<numbe
   if (context.json) printJson(context, { plan, confirmed: true, progress });
   else io.stdout.write(`${formatPurgeSummary(progress)}\n`);
   if (progress.status === 'expired') {
-    io.stderr.write(`crux: purge ${progress.plan_id} stopped before finishing (status expired); ${formatCount(progress.count - progress.deleted - progress.skipped)} jobs may remain\n`);
+    io.stderr.write(
+      `crux: purge ${progress.plan_id} stopped before finishing (status expired); ${formatCount(progress.count - progress.deleted - progress.skipped)} jobs may remain\n`,
+    );
     return ExitCode.PurgeIncomplete;
   }
   return progress.failed > 0 ? ExitCode.PurgeIncomplete : ExitCode.Ok;

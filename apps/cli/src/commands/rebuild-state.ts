@@ -131,7 +131,12 @@ function say(context: CommandContext, text: string): void {
   (context.json ? context.io.stderr : context.io.stdout).write(`${text}\n`);
 }
 
-async function follow(context: CommandContext, client: CruxClient, first: RebuildProgress, how: { started: boolean; joined: boolean }): Promise<number> {
+async function follow(
+  context: CommandContext,
+  client: CruxClient,
+  first: RebuildProgress,
+  how: { started: boolean; joined: boolean },
+): Promise<number> {
   const { io } = context;
   const outcome = await pollToEnd(context, client, first);
   if (outcome === 'interrupted') return ExitCode.Interrupted;

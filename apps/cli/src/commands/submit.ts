@@ -34,7 +34,8 @@ const REASONING_EFFORTS = ['low', 'medium', 'high'] as const;
 function parseSeconds(option: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(value > 0)) throw new UsageError(`${option} must be a number of seconds above 0, got '${raw}'`, 'submit');
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(value > 0))
+    throw new UsageError(`${option} must be a number of seconds above 0, got '${raw}'`, 'submit');
   return value;
 }
 
@@ -58,7 +59,8 @@ export function parseSubmitArgs(argv: string[]): SubmitArgs {
   if (raw === undefined) {
     throw new UsageError('missing question (an argument, --question TEXT, or - to read it from stdin)', 'submit');
   }
-  if (values.sync && values.watch) throw new UsageError('--sync and --watch do not go together: --sync already waits for the result', 'submit');
+  if (values.sync && values.watch)
+    throw new UsageError('--sync and --watch do not go together: --sync already waits for the result', 'submit');
   const mode: SolveMode = values.enhanced ? 'enhanced' : 'basic';
   for (const option of ENHANCED_ONLY) {
     if (values[option] !== undefined && mode !== 'enhanced') {

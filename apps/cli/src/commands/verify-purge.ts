@@ -6,7 +6,14 @@ import { ExitCode } from '../exit-codes.js';
 import type { CruxClient } from '../http/client.js';
 import { collectIds } from '../id-list.js';
 import { openLiveKeyCheck } from '../verify-purge/redis-keys-check.js';
-import { formatPurgeCheck, formatPurgeSummary, judgePurge, type ApiFinding, type PurgeCheck, type TrailFinding } from '../verify-purge/verdict.js';
+import {
+  formatPurgeCheck,
+  formatPurgeSummary,
+  judgePurge,
+  type ApiFinding,
+  type PurgeCheck,
+  type TrailFinding,
+} from '../verify-purge/verdict.js';
 import { printJson, type Command } from './command.js';
 
 const options = { 'ids-file': { type: 'string' } } as const;

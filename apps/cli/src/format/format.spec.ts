@@ -47,7 +47,13 @@ describe('jobs', () => {
   it('lists jobs as a table with id, status, progress, phase, created, owner', () => {
     const table = formatJobsTable(
       [
-        jobView({ job_id: 'job-1', status: 'running', progress: 0.42, current_phase: 'iteration 2/3: evaluating', created_at: '2025-06-01T12:04:00Z' }),
+        jobView({
+          job_id: 'job-1',
+          status: 'running',
+          progress: 0.42,
+          current_phase: 'iteration 2/3: evaluating',
+          created_at: '2025-06-01T12:04:00Z',
+        }),
         jobView({ job_id: 'job-2', status: 'completed', progress: 1, owner: 'alice', created_at: '2025-06-01T10:00:00Z' }),
       ],
       NOW,

@@ -3,7 +3,16 @@
  * JSON in and out, `Authorization: Bearer <key>`, errors `{status_code, error, message}`.
  */
 import type { IncomingMessage } from 'node:http';
-import type { AuditPage, ChainVerdict, JobStatus, JobView, PurgePlanView, PurgeProgress, RebuildProgress, SolveMode } from '@crux/contracts';
+import type {
+  AuditPage,
+  ChainVerdict,
+  JobStatus,
+  JobView,
+  PurgePlanView,
+  PurgeProgress,
+  RebuildProgress,
+  SolveMode,
+} from '@crux/contracts';
 import { ApiError, CliError, UnreachableError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { errorCode, isAbort, readBody, send, type SendOptions } from './send.js';
@@ -80,7 +89,9 @@ export class CruxClient {
 
   /** POST /solve/continue/{id}?additional_iterations=N: a new job carrying the origin further (202). */
   continueJob(jobId: string, additionalIterations: number): Promise<ContinueAccepted> {
-    return this.json<ContinueAccepted>('POST', `/solve/continue/${encodeURIComponent(jobId)}`, { query: { additional_iterations: additionalIterations } });
+    return this.json<ContinueAccepted>('POST', `/solve/continue/${encodeURIComponent(jobId)}`, {
+      query: { additional_iterations: additionalIterations },
+    });
   }
 
   getJob(jobId: string): Promise<JobView> {
@@ -111,7 +122,9 @@ export class CruxClient {
   }
 
   confirmPurge(planId: string, confirmToken: string): Promise<PurgeProgress> {
-    return this.json<PurgeProgress>('POST', `/admin/purges/${encodeURIComponent(planId)}/confirm`, { body: { confirm_token: confirmToken } });
+    return this.json<PurgeProgress>('POST', `/admin/purges/${encodeURIComponent(planId)}/confirm`, {
+      body: { confirm_token: confirmToken },
+    });
   }
 
   getPurge(planId: string): Promise<PurgeProgress> {
@@ -148,7 +161,8 @@ export class CruxClient {
   async verifyAudit(): Promise<ChainVerdict> {
     // Verifying walks the whole trail on the server: no idle limit, as for a sync submit.
     const verdict = await this.json<ChainVerdict>('GET', '/audit/verify', { idleTimeoutMs: undefined });
-    if (!verdict || typeof verdict.ok !== 'boolean') throw new CliError('the gateway sent an audit verdict without "ok"', ExitCode.GatewayError);
+    if (!verdict || typeof verdict.ok !== 'boolean')
+      throw new CliError('the gateway sent an audit verdict without "ok"', ExitCode.GatewayError);
     return verdict;
   }
 
@@ -192,12 +206,16 @@ export class CruxClient {
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await this.exchange(path, {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      idleTimeoutMs: 'idleTimeoutMs' in options ? options.idleTimeoutMs : this.options.timeoutMs,
-    }, options.query);
+    const response = await this.exchange(
+      path,
+      {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        idleTimeoutMs: 'idleTimeoutMs' in options ? options.idleTimeoutMs : this.options.timeoutMs,
+      },
+      options.query,
+    );
     const status = response.statusCode ?? 0;
     if (status < 200 || status >= 300) throw await this.apiError(response);
     const text = await this.readOrUnreachable(response);
@@ -208,7 +226,11 @@ export class CruxClient {
     }
   }
 
-  private async exchange(path: string, options: SendOptions, query?: Record<string, string | number | undefined>): Promise<IncomingMessage> {
+  private async exchange(
+    path: string,
+    options: SendOptions,
+    query?: Record<string, string | number | undefined>,
+  ): Promise<IncomingMessage> {
     const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...options.headers };
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
     try {

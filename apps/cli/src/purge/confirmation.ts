@@ -4,9 +4,7 @@
  * Ctrl-D aborts. With no terminal to ask, nothing is confirmed unless --yes said so upfront.
  */
 export type Confirmation =
-  | { kind: 'confirmed'; by: 'yes-flag' | 'typed-count' }
-  | { kind: 'no-terminal' }
-  | { kind: 'declined'; typed: string };
+  { kind: 'confirmed'; by: 'yes-flag' | 'typed-count' } | { kind: 'no-terminal' } | { kind: 'declined'; typed: string };
 
 export const CONFIRM_QUESTION = 'Type the number of jobs shown above to purge them (anything else aborts): ';
 
@@ -16,7 +14,10 @@ export function isCountTyped(typed: string, count: number): boolean {
   return answer === String(count) || answer === count.toLocaleString('en-US');
 }
 
-export async function confirmPurge(count: number, options: { yes: boolean; ask?: (question: string) => Promise<string> }): Promise<Confirmation> {
+export async function confirmPurge(
+  count: number,
+  options: { yes: boolean; ask?: (question: string) => Promise<string> },
+): Promise<Confirmation> {
   if (options.yes) return { kind: 'confirmed', by: 'yes-flag' };
   if (!options.ask) return { kind: 'no-terminal' };
   const typed = await options.ask(CONFIRM_QUESTION);

@@ -6,7 +6,14 @@ const now = new Date('2026-11-28T12:00:00.000Z');
 const filter: PurgeFilter = { ids: [], status: ['failed', 'cancelled'], olderThanS: 604_800, erase: false, reason: 'weekly cleanup' };
 
 function plan(overrides: Partial<PurgePlanView> = {}): PurgePlanView {
-  return { plan_id: 'plan-1', count: 1234, sample: ['id-1', 'id-2', 'id-3'], erase: false, expires_at: '2026-11-28T12:10:00.000Z', ...overrides };
+  return {
+    plan_id: 'plan-1',
+    count: 1234,
+    sample: ['id-1', 'id-2', 'id-3'],
+    erase: false,
+    expires_at: '2026-11-28T12:10:00.000Z',
+    ...overrides,
+  };
 }
 
 describe('the purge plan shown before confirming', () => {

@@ -4,7 +4,10 @@ import { renderProgressLine } from '../render/progress-bar.js';
 import { formatPurgeSummary, normaliseProgress, purgeLineState } from './progress.js';
 
 function progress(overrides: Partial<PurgeProgress> = {}): PurgeProgress {
-  return normaliseProgress({ plan_id: 'p1', count: 1000, erase: false, status: 'running', deleted: 390, skipped: 10, failed: 0, ...overrides }, { plan_id: 'p1', count: 1000, erase: false });
+  return normaliseProgress(
+    { plan_id: 'p1', count: 1000, erase: false, status: 'running', deleted: 390, skipped: 10, failed: 0, ...overrides },
+    { plan_id: 'p1', count: 1000, erase: false },
+  );
 }
 
 describe('purge progress', () => {

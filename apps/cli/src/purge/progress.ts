@@ -30,14 +30,19 @@ export function formatPurgeSummary(progress: PurgeProgress): string {
     `purge ${progress.plan_id} ${progress.status}: ${formatCount(progress.deleted)} ${verb}, ${formatCount(progress.skipped)} skipped (on hold or already gone), ${formatCount(progress.failed)} failed`,
   ];
   if (progress.failed > 0) {
-    lines.push(`${formatCount(progress.failed)} job${progress.failed === 1 ? '' : 's'} could not be deleted and ${progress.failed === 1 ? 'is' : 'are'} still there: run the same purge again to retry`);
+    lines.push(
+      `${formatCount(progress.failed)} job${progress.failed === 1 ? '' : 's'} could not be deleted and ${progress.failed === 1 ? 'is' : 'are'} still there: run the same purge again to retry`,
+    );
   }
   if (progress.deleted > 0 && !progress.erase) lines.push('deleted jobs stay restorable from the archive: crux restore <job-id>');
   return lines.join('\n');
 }
 
 /** The progress as answered, with counters a terse answer left out taken as zero and plan fields from the plan. */
-export function normaliseProgress(answer: Partial<PurgeProgress> | null, plan: Pick<PurgeProgress, 'plan_id' | 'count' | 'erase'>): PurgeProgress {
+export function normaliseProgress(
+  answer: Partial<PurgeProgress> | null,
+  plan: Pick<PurgeProgress, 'plan_id' | 'count' | 'erase'>,
+): PurgeProgress {
   const value = answer ?? {};
   return {
     sample: [],

@@ -5,9 +5,7 @@
  * terminal to ask, nothing is confirmed unless --yes said so upfront.
  */
 export type RebuildConfirmation =
-  | { kind: 'confirmed'; by: 'yes-flag' | 'answered-yes' }
-  | { kind: 'no-terminal' }
-  | { kind: 'declined'; typed: string };
+  { kind: 'confirmed'; by: 'yes-flag' | 'answered-yes' } | { kind: 'no-terminal' } | { kind: 'declined'; typed: string };
 
 export const REBUILD_QUESTION = 'Rebuild the live state from JOBS now? [y/N] ';
 

@@ -14,7 +14,9 @@ describe('what rebuild-state says before asking', () => {
   });
 
   it('adds the reason and the last rebuild on record, or that there is none', () => {
-    expect(explainRebuild({ latest: null, now: NOW })).toBe(`${REBUILD_EXPLANATION}\n  last: no rebuild is recorded since Redis last lost its state`);
+    expect(explainRebuild({ latest: null, now: NOW })).toBe(
+      `${REBUILD_EXPLANATION}\n  last: no rebuild is recorded since Redis last lost its state`,
+    );
     const last: RebuildProgress = {
       rebuild_id: 'r-1',
       status: 'completed',

@@ -20,6 +20,10 @@ export const REBUILD_EXPLANATION = [
 export function explainRebuild(options: { reason?: string; latest: RebuildProgress | null; now: Date }): string {
   const lines = [REBUILD_EXPLANATION];
   if (options.reason) lines.push(`  reason: ${options.reason}`);
-  lines.push(options.latest ? `  last: ${describeLatest(options.latest, options.now)}` : '  last: no rebuild is recorded since Redis last lost its state');
+  lines.push(
+    options.latest
+      ? `  last: ${describeLatest(options.latest, options.now)}`
+      : '  last: no rebuild is recorded since Redis last lost its state',
+  );
   return lines.join('\n');
 }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RebuildProgress } from '@crux/contracts';
 import { renderProgressLine } from '../render/progress-bar.js';
-import { describeLatest, describeRebuild, formatRebuildSummary, normaliseRebuildProgress, rebuildLineState, rebuildSeconds } from './progress.js';
+import {
+  describeLatest,
+  describeRebuild,
+  formatRebuildSummary,
+  normaliseRebuildProgress,
+  rebuildLineState,
+  rebuildSeconds,
+} from './progress.js';
 
 const NOW = new Date('2030-01-01T00:10:00.000Z');
 const progress = (over: Partial<RebuildProgress> = {}): RebuildProgress => ({
@@ -27,8 +34,12 @@ describe('the rebuild progress line', () => {
   });
 
   it('shows events read of the total, padded so the line keeps its length', () => {
-    expect(line(progress({ events_read: 500, events_total: 12_000 }))).toBe('[#-----------------------------]   4%  running     500 of 12,000 events');
-    expect(line(progress({ events_read: 6000, events_total: 12_000 }))).toHaveLength(line(progress({ events_read: 500, events_total: 12_000 })).length);
+    expect(line(progress({ events_read: 500, events_total: 12_000 }))).toBe(
+      '[#-----------------------------]   4%  running     500 of 12,000 events',
+    );
+    expect(line(progress({ events_read: 6000, events_total: 12_000 }))).toHaveLength(
+      line(progress({ events_read: 500, events_total: 12_000 })).length,
+    );
   });
 
   it('shows 100% only once completed, with the jobs restored and tombstones kept', () => {
@@ -39,7 +50,9 @@ describe('the rebuild progress line', () => {
   });
 
   it('keeps where a failed rebuild stopped', () => {
-    expect(line(progress({ status: 'failed', events_read: 40, events_total: 100 }))).toBe('[############------------------]  40%  failed   40 of 100 events');
+    expect(line(progress({ status: 'failed', events_read: 40, events_total: 100 }))).toBe(
+      '[############------------------]  40%  failed   40 of 100 events',
+    );
   });
 
   it('never shows more read than the total when the stream grew', () => {
@@ -66,7 +79,14 @@ describe('naming a rebuild', () => {
 });
 
 describe('the rebuild summary', () => {
-  const done = progress({ status: 'completed', events_read: 1234, events_total: 1234, jobs_restored: 12, jobs_deleted: 3, finished_at: '2030-01-01T00:00:02.400Z' });
+  const done = progress({
+    status: 'completed',
+    events_read: 1234,
+    events_total: 1234,
+    jobs_restored: 12,
+    jobs_deleted: 3,
+    finished_at: '2030-01-01T00:00:02.400Z',
+  });
 
   it('counts events read, jobs restored and tombstones kept, and how long it took', () => {
     expect(formatRebuildSummary(done, NOW)).toBe(
@@ -83,7 +103,18 @@ describe('the rebuild summary', () => {
   });
 
   it('says why a failed rebuild stopped and what to do', () => {
-    expect(formatRebuildSummary(progress({ status: 'failed', events_read: 500, events_total: 1234, error: 'Redis went away', finished_at: '2030-01-01T00:01:05.000Z' }), NOW)).toBe(
+    expect(
+      formatRebuildSummary(
+        progress({
+          status: 'failed',
+          events_read: 500,
+          events_total: 1234,
+          error: 'Redis went away',
+          finished_at: '2030-01-01T00:01:05.000Z',
+        }),
+        NOW,
+      ),
+    ).toBe(
       'rebuild r-1 failed in 1m 05s, after   500 of 1,234 events read: Redis went away\nthe live state may still be incomplete: run crux rebuild-state again',
     );
   });

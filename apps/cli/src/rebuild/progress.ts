@@ -51,7 +51,8 @@ export function rebuildLineState(progress: RebuildProgress): ProgressLineState {
     };
   }
   // Just started: job-state has not looked at the stream's size yet.
-  if (progress.events_total === 0 && progress.status === 'running') return { status: progress.status, progress: 0, phase: 'reading the JOBS stream' };
+  if (progress.events_total === 0 && progress.status === 'running')
+    return { status: progress.status, progress: 0, phase: 'reading the JOBS stream' };
   const fraction = progress.events_total > 0 ? progress.events_read / progress.events_total : 0;
   return { status: progress.status, progress: Math.min(fraction, 0.999), phase: eventsPhase(progress) };
 }
@@ -98,7 +99,9 @@ export function formatRebuildSummary(progress: RebuildProgress, now: Date): stri
       `${plural(progress.jobs_restored, 'job', 'jobs')} restored, ${plural(progress.jobs_deleted, 'tombstone', 'tombstones')} kept (deleted jobs stay deleted)`,
   ];
   if (progress.jobs_restored > 0) {
-    lines.push("restored jobs count their TTLs from their own times: any whose TTL ran out meanwhile is expired by job-state now and recorded with reason ttl");
+    lines.push(
+      'restored jobs count their TTLs from their own times: any whose TTL ran out meanwhile is expired by job-state now and recorded with reason ttl',
+    );
   } else if (progress.status === 'completed') {
     lines.push('Redis already held every job at its latest version: nothing needed writing back');
   }

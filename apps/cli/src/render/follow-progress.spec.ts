@@ -52,11 +52,13 @@ describe('following an operation the server runs', () => {
     const rec = recordingIo();
     const op = operation([step(1), step(1), step(3)]);
     expect(await followProgress({ io: rec.io, draw: true }, op, step(0))).toEqual(step(3));
-    expect(rec.out().split('\n').filter(Boolean).map((l) => l.replace(/^\[[#-]+\]/, '[]'))).toEqual([
-      '[]   0%  running  0 of 3',
-      '[]  33%  running  1 of 3',
-      '[] 100%  completed  3 of 3',
-    ]);
+    expect(
+      rec
+        .out()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.replace(/^\[[#-]+\]/, '[]')),
+    ).toEqual(['[]   0%  running  0 of 3', '[]  33%  running  1 of 3', '[] 100%  completed  3 of 3']);
     expect(rec.err()).toBe('');
     expect(rec.listening()).toBe(0);
   });
@@ -73,7 +75,9 @@ describe('following an operation the server runs', () => {
     const rec = recordingIo();
     const failing = Array.from({ length: POLL_FAILURES_TOLERATED - 1 }, unavailable);
     expect(await followProgress({ io: rec.io, draw: true }, operation([...failing, step(3)]), step(0))).toEqual(step(3));
-    expect(rec.err()).toBe("crux: could not read the chore's progress (503 Service Unavailable); retrying\n".repeat(POLL_FAILURES_TOLERATED - 1));
+    expect(rec.err()).toBe(
+      "crux: could not read the chore's progress (503 Service Unavailable); retrying\n".repeat(POLL_FAILURES_TOLERATED - 1),
+    );
 
     const last = unavailable();
     const givingUp = operation([...failing, last, step(3)]);

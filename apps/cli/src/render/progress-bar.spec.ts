@@ -37,9 +37,9 @@ describe('formatPercent', () => {
 
 describe('renderProgressLine', () => {
   it('shows bar, percent, status and phase', () => {
-    expect(renderProgressLine({ status: 'running', progress: 0.4, phase: 'iteration 2/3: evaluating' }, { columns: 80, style: 'ascii' })).toBe(
-      '[############------------------]  40%  running  iteration 2/3: evaluating',
-    );
+    expect(
+      renderProgressLine({ status: 'running', progress: 0.4, phase: 'iteration 2/3: evaluating' }, { columns: 80, style: 'ascii' }),
+    ).toBe('[############------------------]  40%  running  iteration 2/3: evaluating');
   });
 
   it('never reaches the last column, shrinking the bar and then cutting the phase', () => {

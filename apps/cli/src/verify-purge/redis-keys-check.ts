@@ -21,7 +21,14 @@ export async function openLiveKeyCheck(url: string): Promise<LiveKeyCheck> {
   let redis: Redis;
   try {
     // One attempt, no offline queue: a verification must not hang on a Redis that is not there.
-    redis = new RedisClient(url, { lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, connectionName: 'crux-cli' });
+    redis = new RedisClient(url, {
+      lazyConnect: true,
+      connectTimeout: 5000,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+      connectionName: 'crux-cli',
+    });
   } catch (error) {
     throw new CliError(`REDIS_URL is not a Redis URL such as redis://127.0.0.1:6379, got '${where}'`, ExitCode.Usage, { cause: error });
   }

@@ -23,7 +23,12 @@ const recorded = { kind: 'recorded', record: deletion } as const;
 describe('verify-purge verdicts', () => {
   it('passes a job the API calls gone, whose key is gone, with a deletion on record', () => {
     const check = judgePurge('j1', { kind: 'gone' }, { key: 'job:j1', exists: false }, recorded);
-    expect(check).toEqual({ jobId: 'j1', ok: true, problems: [], deleted: { at: '2026-11-28T12:00:03.000Z', by: 'dev-operator', reason: 'purge' } });
+    expect(check).toEqual({
+      jobId: 'j1',
+      ok: true,
+      problems: [],
+      deleted: { at: '2026-11-28T12:00:03.000Z', by: 'dev-operator', reason: 'purge' },
+    });
     expect(formatPurgeCheck(check)).toBe('ok      j1  deleted 2026-11-28 12:00:03 UTC by dev-operator (purge)');
   });
 
@@ -66,7 +71,9 @@ describe('verify-purge verdicts', () => {
   it('sums up, saying what was checked', () => {
     const ok = judgePurge('j1', { kind: 'gone' }, undefined, recorded);
     const bad = judgePurge('j2', { kind: 'gone' }, undefined, { kind: 'missing' });
-    expect(formatPurgeSummary([ok], undefined)).toBe('all 1 job verified purged (checked the API and the audit trail; set REDIS_URL to check Redis directly too)');
+    expect(formatPurgeSummary([ok], undefined)).toBe(
+      'all 1 job verified purged (checked the API and the audit trail; set REDIS_URL to check Redis directly too)',
+    );
     expect(formatPurgeSummary([ok, bad], 'redis://127.0.0.1:6379')).toBe(
       '1 of 2 jobs NOT verified purged (checked the API, Redis at redis://127.0.0.1:6379 and the audit trail)',
     );

@@ -55,7 +55,9 @@ export function formatPurgeCheck(check: PurgeCheck): string {
 
 export function formatPurgeSummary(checks: readonly PurgeCheck[], checkedRedis: string | undefined): string {
   const failed = checks.filter((check) => !check.ok).length;
-  const what = checkedRedis ? `the API, Redis at ${checkedRedis} and the audit trail` : 'the API and the audit trail; set REDIS_URL to check Redis directly too';
+  const what = checkedRedis
+    ? `the API, Redis at ${checkedRedis} and the audit trail`
+    : 'the API and the audit trail; set REDIS_URL to check Redis directly too';
   const verdict =
     failed === 0
       ? `all ${checks.length} job${checks.length === 1 ? '' : 's'} verified purged`

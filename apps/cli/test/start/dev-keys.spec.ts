@@ -59,11 +59,17 @@ describe('npm start: API keys', () => {
   });
 
   it('refuses to create development keys in production', () => {
-    expect(() => resolveApiKeys(root, { NODE_ENV: 'production' })).toThrow(/NODE_ENV is production and neither CRUX_API_KEYS nor CRUX_API_KEYS_FILE is set/);
+    expect(() => resolveApiKeys(root, { NODE_ENV: 'production' })).toThrow(
+      /NODE_ENV is production and neither CRUX_API_KEYS nor CRUX_API_KEYS_FILE is set/,
+    );
   });
 
   it('takes a key file of hashed secrets as configured keys, in production too', () => {
-    expect(resolveApiKeys(root, { CRUX_API_KEYS_FILE: '/etc/crux/api-keys', NODE_ENV: 'production' })).toEqual({ source: 'env', setting: '', keys: [] });
+    expect(resolveApiKeys(root, { CRUX_API_KEYS_FILE: '/etc/crux/api-keys', NODE_ENV: 'production' })).toEqual({
+      source: 'env',
+      setting: '',
+      keys: [],
+    });
     expect(() => statSync(join(root, DEV_KEYS_FILE))).toThrow();
   });
 

@@ -45,7 +45,13 @@ describe('npm start (scripts/start) with stand-in services and real NATS and Red
   });
 
   async function start(overrides: Record<string, string> = {}): Promise<System> {
-    system = await startSystem({ root, env: { ...env, ...overrides }, stdout: stdout.stream, stderr: stderr.stream, readyTimeoutMs: 30_000 });
+    system = await startSystem({
+      root,
+      env: { ...env, ...overrides },
+      stdout: stdout.stream,
+      stderr: stderr.stream,
+      readyTimeoutMs: 30_000,
+    });
     return system;
   }
 
@@ -71,7 +77,9 @@ describe('npm start (scripts/start) with stand-in services and real NATS and Red
     expect(ready.every((index) => index >= 0)).toBe(true);
     expect(ready[0]).toBeLessThan(starting[0]);
     expect(ready[1]).toBeLessThan(starting[1]);
-    expect(log).toContain(`gateway   │ given NATS_URL=${env.NATS_URL} REDIS_URL=${env.REDIS_URL} keys=dev-submitter:submitter,dev-operator:operator,dev-auditor:auditor`);
+    expect(log).toContain(
+      `gateway   │ given NATS_URL=${env.NATS_URL} REDIS_URL=${env.REDIS_URL} keys=dev-submitter:submitter,dev-operator:operator,dev-auditor:auditor`,
+    );
 
     // The banner: URL, keys, examples; the keys are the ones the CLI will find.
     expect(log).toContain(`Crux is running at http://127.0.0.1:${httpPort}  (services: job-state, worker, gateway)`);
@@ -146,7 +154,9 @@ describe('npm start (scripts/start) with stand-in services and real NATS and Red
     writeFakeServices(root, ['job-state', 'worker', 'gateway'], { neverReady: 'worker' });
     const error = await start().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StartError);
-    expect((error as Error).message).toMatch(/^worker exited \(exit code 4\) before it was ready; its last lines:\n.*cannot connect to anything/s);
+    expect((error as Error).message).toMatch(
+      /^worker exited \(exit code 4\) before it was ready; its last lines:\n.*cannot connect to anything/s,
+    );
     expect(stdout.text()).toContain('job-state │ stopping on SIGTERM');
     expect(await portAnswers(natsPort)).toBe(false);
     expect(await portAnswers(redisPort)).toBe(false);

@@ -32,7 +32,10 @@ describe('npm start as a process: nothing it started outlives it', () => {
     ports = { nats: await freePort(), redis: await freePort(), http: await freePort() };
     writeFakeServices(root, SERVICES);
     // scripts/start.mjs with this checkout's root replaced by the temporary one.
-    writeFileSync(join(root, 'start.mjs'), `import { supervise } from ${JSON.stringify(SUPERVISE)};\nprocess.exitCode = await supervise({ root: ${JSON.stringify(root)}, env: process.env });\n`);
+    writeFileSync(
+      join(root, 'start.mjs'),
+      `import { supervise } from ${JSON.stringify(SUPERVISE)};\nprocess.exitCode = await supervise({ root: ${JSON.stringify(root)}, env: process.env });\n`,
+    );
     owned = [];
   });
 
@@ -65,7 +68,9 @@ describe('npm start as a process: nothing it started outlives it', () => {
     let text = '';
     child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     return { child, exited, output: () => text };
   }
 
@@ -84,10 +89,14 @@ describe('npm start as a process: nothing it started outlives it', () => {
     // npm start itself, NATS and Redis (through their tethers) and the four services.
     expect(started.map((p) => p.name).sort()).toEqual(['NATS', 'Redis', ...SERVICES].sort());
     await waitFor(() => started.every((p) => !alive(p.pid)), {
-      what: `every process to end; alive: ${started.filter((p) => alive(p.pid)).map((p) => `${p.name} ${p.pid}`).join(', ')}`,
+      what: `every process to end; alive: ${started
+        .filter((p) => alive(p.pid))
+        .map((p) => `${p.name} ${p.pid}`)
+        .join(', ')}`,
       timeoutMs: 45_000,
     });
-    for (const port of [ports.nats, ports.redis, ports.http]) expect({ port, answers: await portAnswers(port) }).toEqual({ port, answers: false });
+    for (const port of [ports.nats, ports.redis, ports.http])
+      expect({ port, answers: await portAnswers(port) }).toEqual({ port, answers: false });
   }
 
   it.each(['SIGHUP', 'SIGTERM'] as const)('stops every service, then the servers, on %s, and exits 0', async (signal) => {
@@ -110,7 +119,9 @@ describe('npm start as a process: nothing it started outlives it', () => {
     const first = await startSupervisor();
     const second = spawnSupervisor();
     expect(await second.exited).toEqual({ code: 1, signal: null });
-    expect(second.output()).toContain(`npm start: npm start is already running here (pid ${first.child.pid}, since ${first.record.started_at}, at http://127.0.0.1:${ports.http}). Stop it first`);
+    expect(second.output()).toContain(
+      `npm start: npm start is already running here (pid ${first.child.pid}, since ${first.record.started_at}, at http://127.0.0.1:${ports.http}). Stop it first`,
+    );
     expect(first.record.processes.every((p) => alive(p.pid))).toBe(true);
     first.child.kill('SIGTERM');
     expect(await first.exited).toEqual({ code: 0, signal: null });
@@ -136,7 +147,9 @@ describe('leftoverProblem', () => {
   });
 
   it('names the running npm start, and ignores a record whose processes are all gone', () => {
-    expect(leftoverProblem(record, () => true)).toMatch(/^npm start is already running here \(pid 10, since .*, at http:\/\/127.0.0.1:8000\)\. Stop it first/);
+    expect(leftoverProblem(record, () => true)).toMatch(
+      /^npm start is already running here \(pid 10, since .*, at http:\/\/127.0.0.1:8000\)\. Stop it first/,
+    );
     expect(leftoverProblem(record, () => false)).toBeUndefined();
     expect(leftoverProblem(undefined)).toBeUndefined();
   });

@@ -53,7 +53,14 @@ export interface FakePlan {
   done: number;
 }
 
-const STATUS_AFTER: Record<string, JobStatus> = { created: 'pending', started: 'running', progress: 'running', completed: 'completed', failed: 'failed', cancel: 'cancelled' };
+const STATUS_AFTER: Record<string, JobStatus> = {
+  created: 'pending',
+  started: 'running',
+  progress: 'running',
+  completed: 'completed',
+  failed: 'failed',
+  cancel: 'cancelled',
+};
 
 export class FakeGateway {
   readonly requests: RecordedRequest[] = [];
@@ -124,11 +131,18 @@ export class FakeGateway {
   private continueJob(id: string, query: URLSearchParams, principal: Principal, res: ServerResponse): void {
     const raw = query.get('additional_iterations') ?? '';
     const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-    if (!(n >= 1 && n <= 50)) return sendError(res, 400, 'Bad Request', `additional_iterations must be a whole number from 1 to 50, got '${raw}'`);
+    if (!(n >= 1 && n <= 50))
+      return sendError(res, 400, 'Bad Request', `additional_iterations must be a whole number from 1 to 50, got '${raw}'`);
     const origin = this.jobs.get(id);
-    if (!origin || (principal.role === 'submitter' && origin.owner !== principal.name)) return sendError(res, 404, 'Not Found', `job ${id} not found`);
+    if (!origin || (principal.role === 'submitter' && origin.owner !== principal.name))
+      return sendError(res, 404, 'Not Found', `job ${id} not found`);
     if (origin.status !== 'completed') {
-      return sendError(res, 409, 'Conflict', `job ${id} cannot be continued: it is ${origin.status}; only a completed job can be continued`);
+      return sendError(
+        res,
+        409,
+        'Conflict',
+        `job ${id} cannot be continued: it is ${origin.status}; only a completed job can be continued`,
+      );
     }
     const job = this.addJob({ mode: 'basic', owner: origin.owner, request: { ...origin.request, n_iters: n }, continued_from: id });
     sendJson(res, 202, { job_id: job.job_id, status: 'pending', created_at: job.created_at, message: 'job accepted', continued_from: id });
@@ -197,11 +211,14 @@ export class FakeGateway {
     const parts = url.pathname.replace(/^\/api\/v1\//, '').split('/');
     if (parts[0] === 'admin') return this.admin(req.method ?? '', parts.slice(1), body, principal, res);
     if (parts[0] === 'audit') return this.audit(req.method ?? '', parts.slice(1), url.searchParams, principal, res);
-    if (req.method === 'DELETE' && parts[0] === 'jobs' && parts.length === 2) return this.cancel(decodeURIComponent(parts[1]), body, principal, res);
+    if (req.method === 'DELETE' && parts[0] === 'jobs' && parts.length === 2)
+      return this.cancel(decodeURIComponent(parts[1]), body, principal, res);
     if (req.method === 'POST' && parts[0] === 'solve' && (parts[1] === 'basic' || parts[1] === 'enhanced')) {
       const request = body as Record<string, unknown>;
-      if (typeof request?.question !== 'string' || !request.question) return sendError(res, 400, 'Bad Request', 'question must not be empty');
-      if (typeof request.n_iters === 'number' && request.n_iters > 50) return sendError(res, 400, 'Bad Request', 'n_iters must not be greater than 50');
+      if (typeof request?.question !== 'string' || !request.question)
+        return sendError(res, 400, 'Bad Request', 'question must not be empty');
+      if (typeof request.n_iters === 'number' && request.n_iters > 50)
+        return sendError(res, 400, 'Bad Request', 'n_iters must not be greater than 50');
       const { async_mode, ...rest } = request;
       const job = this.addJob({ mode: parts[1], owner: principal.name, request: rest });
       if (async_mode === false) {
@@ -220,7 +237,8 @@ export class FakeGateway {
       const gone = this.deleted.get(id);
       if (gone) return this.sendGone(res, id, gone);
       const job = this.jobs.get(id);
-      if (!job || (principal.role === 'submitter' && job.owner !== principal.name)) return sendError(res, 404, 'Not Found', `job ${id} not found`);
+      if (!job || (principal.role === 'submitter' && job.owner !== principal.name))
+        return sendError(res, 404, 'Not Found', `job ${id} not found`);
       if (parts.length === 2) return sendJson(res, 200, job);
       if (parts[2] === 'events') return this.stream(id, req, res);
     }
@@ -256,7 +274,8 @@ export class FakeGateway {
     const gone = this.deleted.get(id);
     if (gone) return this.sendGone(res, id, gone);
     const job = this.jobs.get(id);
-    if (!job || (principal.role === 'submitter' && job.owner !== principal.name)) return sendError(res, 404, 'Not Found', `job ${id} not found`);
+    if (!job || (principal.role === 'submitter' && job.owner !== principal.name))
+      return sendError(res, 404, 'Not Found', `job ${id} not found`);
     if (TERMINAL_STATUSES.has(job.status)) return sendError(res, 409, 'Conflict', `job ${id} is already ${job.status}`);
     const reason = reasonOf(body);
     this.emit(id, 'cancel', { reason }, { kind: 'user', id: principal.name });
@@ -281,7 +300,8 @@ export class FakeGateway {
     if (parts[0] === 'rebuild-state' && parts.length === 1) {
       if (method === 'POST') return this.startRebuild(actor, reasonOf(body), res);
       if (method === 'GET') {
-        if (!this.rebuild) return sendError(res, 404, 'Not Found', 'no rebuild of the live state is recorded since Redis last lost its state');
+        if (!this.rebuild)
+          return sendError(res, 404, 'Not Found', 'no rebuild of the live state is recorded since Redis last lost its state');
         this.advanceRebuild(this.rebuild);
         return sendJson(res, 200, this.rebuild);
       }
@@ -364,7 +384,8 @@ export class FakeGateway {
     }
     const ids = Array.isArray(request.job_ids) ? (request.job_ids as string[]) : undefined;
     const statuses = Array.isArray(request.status) ? (request.status as string[]) : undefined;
-    if (!ids && !statuses && olderThanS === undefined) return sendError(res, 400, 'Bad Request', 'a purge needs job_ids, status or older_than');
+    if (!ids && !statuses && olderThanS === undefined)
+      return sendError(res, 400, 'Bad Request', 'a purge needs job_ids, status or older_than');
     const cutoff = olderThanS === undefined ? undefined : Date.now() - olderThanS * 1000;
     const selected = [...this.jobs.values()]
       .filter((job) => !ids || ids.includes(job.job_id))
@@ -394,14 +415,19 @@ export class FakeGateway {
       },
     };
     this.plans.set(planId, plan);
-    this.trail.append('purge_planned', planId, actor, typeof request.reason === 'string' ? request.reason : null, { count: selected.length, erase });
+    this.trail.append('purge_planned', planId, actor, typeof request.reason === 'string' ? request.reason : null, {
+      count: selected.length,
+      erase,
+    });
     const { status: _status, deleted: _d, skipped: _s, failed: _f, created_by: _c, confirmed_by: _b, ...view } = plan.progress;
     sendJson(res, 201, { ...view, confirm_token: plan.token });
   }
 
   private confirm(plan: FakePlan, body: unknown, actor: Actor, res: ServerResponse): void {
-    if ((body as { confirm_token?: unknown } | undefined)?.confirm_token !== plan.token) return sendError(res, 403, 'Forbidden', 'wrong confirm token');
-    if (plan.progress.status !== 'planned') return sendError(res, 409, 'Conflict', `plan ${plan.progress.plan_id} is already ${plan.progress.status}`);
+    if ((body as { confirm_token?: unknown } | undefined)?.confirm_token !== plan.token)
+      return sendError(res, 403, 'Forbidden', 'wrong confirm token');
+    if (plan.progress.status !== 'planned')
+      return sendError(res, 409, 'Conflict', `plan ${plan.progress.plan_id} is already ${plan.progress.status}`);
     if (Date.parse(plan.progress.expires_at) <= Date.now()) {
       plan.progress.status = 'expired';
       return sendError(res, 410, 'Gone', `plan ${plan.progress.plan_id} expired at ${plan.progress.expires_at}`);
@@ -421,7 +447,11 @@ export class FakeGateway {
       if (!job || job.held) plan.progress.skipped++;
       else if (this.failDeletion.has(id)) plan.progress.failed++;
       else {
-        this.deleteJob(id, { erase: plan.progress.erase, planId: plan.progress.plan_id, actor: { kind: 'user', id: plan.progress.confirmed_by ?? 'dev-operator' } });
+        this.deleteJob(id, {
+          erase: plan.progress.erase,
+          planId: plan.progress.plan_id,
+          actor: { kind: 'user', id: plan.progress.confirmed_by ?? 'dev-operator' },
+        });
         plan.progress.deleted++;
       }
     }

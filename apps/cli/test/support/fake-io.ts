@@ -15,7 +15,14 @@ export interface FakeIo extends Io {
  * once they run out); without it standard input is not a terminal and no one can be asked.
  */
 export function fakeIo(
-  options: { env?: Record<string, string | undefined>; cwd?: string; tty?: boolean; columns?: number; stdin?: string; answers?: string[] } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    cwd?: string;
+    tty?: boolean;
+    columns?: number;
+    stdin?: string;
+    answers?: string[];
+  } = {},
 ): FakeIo {
   let out = '';
   let err = '';

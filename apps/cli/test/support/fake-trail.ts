@@ -15,7 +15,14 @@ export class FakeTrail {
   /** Records one page request may look at before answering with what it has (the real service scans up to 100,000). */
   scanBudget = Infinity;
 
-  append(action: AuditAction, jobId: string, actor: Actor, reason: string | null, details: Record<string, unknown> = {}, occurredAt = new Date()): AuditRecord {
+  append(
+    action: AuditAction,
+    jobId: string,
+    actor: Actor,
+    reason: string | null,
+    details: Record<string, unknown> = {},
+    occurredAt = new Date(),
+  ): AuditRecord {
     const at = occurredAt.toISOString();
     const record: AuditRecord = {
       ...sealRecord({

@@ -19,7 +19,12 @@ function empty(): Record<Series, number> {
  * `minutes` buckets ending with the minute of `now`; `completedAt` are completion times,
  * `deletions` each deletion's time and reason (an unknown reason counts as external).
  */
-export function perMinute(now: Date, minutes: number, completedAt: readonly string[], deletions: readonly { at: string; reason: string | null }[]): MinuteBucket[] {
+export function perMinute(
+  now: Date,
+  minutes: number,
+  completedAt: readonly string[],
+  deletions: readonly { at: string; reason: string | null }[],
+): MinuteBucket[] {
   const lastStart = Math.floor(now.getTime() / 60_000) * 60_000;
   const firstStart = lastStart - (minutes - 1) * 60_000;
   const buckets: MinuteBucket[] = Array.from({ length: minutes }, (_, i) => ({ start: firstStart + i * 60_000, counts: empty() }));
@@ -43,7 +48,10 @@ export function perMinute(now: Date, minutes: number, completedAt: readonly stri
 
 /** The tallest stack, at least 1, so the bars have a scale. */
 export function chartMax(buckets: readonly MinuteBucket[]): number {
-  return Math.max(1, ...buckets.map((b) => Math.max(b.counts.completed, b.counts.purge + b.counts.erase + b.counts.ttl + b.counts.external)));
+  return Math.max(
+    1,
+    ...buckets.map((b) => Math.max(b.counts.completed, b.counts.purge + b.counts.erase + b.counts.ttl + b.counts.external)),
+  );
 }
 
 export function totals(buckets: readonly MinuteBucket[]): Record<Series, number> {

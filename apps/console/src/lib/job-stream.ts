@@ -16,7 +16,8 @@ export interface StreamCallbacks {
   onRefused(error: ApiError): void;
 }
 
-export type StreamState = { kind: 'connecting' } | { kind: 'live' } | { kind: 'reconnecting'; reason: string; lastEventId: string } | { kind: 'ended' };
+export type StreamState =
+  { kind: 'connecting' } | { kind: 'live' } | { kind: 'reconnecting'; reason: string; lastEventId: string } | { kind: 'ended' };
 
 /** Starts following; the returned function stops. */
 export function followJob(client: ApiClient, jobId: string, callbacks: StreamCallbacks): () => void {

@@ -8,16 +8,31 @@ const NOW = new Date('2026-12-01T10:00:00Z');
 
 describe('the purge plan form', () => {
   it('refuses to purge everything and says what to give', () => {
-    expect(planRequest({ ids: ' ', status: [], olderThan: '', erase: false, reason: '' })).toEqual({ ok: false, problem: expect.stringContaining('there is no "purge everything"') });
+    expect(planRequest({ ids: ' ', status: [], olderThan: '', erase: false, reason: '' })).toEqual({
+      ok: false,
+      problem: expect.stringContaining('there is no "purge everything"'),
+    });
   });
 
   it('names an id that is not one, and an age it cannot read', () => {
-    expect(planRequest({ ids: `${ID}, nope`, status: [], olderThan: '', erase: false, reason: '' })).toEqual({ ok: false, problem: expect.stringContaining("'nope' is not a job id") });
-    expect(planRequest({ ids: '', status: [], olderThan: 'a week', erase: false, reason: '' })).toEqual({ ok: false, problem: expect.stringContaining("'a week' is not an age") });
+    expect(planRequest({ ids: `${ID}, nope`, status: [], olderThan: '', erase: false, reason: '' })).toEqual({
+      ok: false,
+      problem: expect.stringContaining("'nope' is not a job id"),
+    });
+    expect(planRequest({ ids: '', status: [], olderThan: 'a week', erase: false, reason: '' })).toEqual({
+      ok: false,
+      problem: expect.stringContaining("'a week' is not an age"),
+    });
   });
 
   it('builds the request the API takes', () => {
-    const request = planRequest({ ids: `${ID.toUpperCase()}\n${ID}`, status: ['failed', 'cancelled'], olderThan: '1d12h', erase: true, reason: ' GDPR 12 ' });
+    const request = planRequest({
+      ids: `${ID.toUpperCase()}\n${ID}`,
+      status: ['failed', 'cancelled'],
+      olderThan: '1d12h',
+      erase: true,
+      reason: ' GDPR 12 ',
+    });
     expect(request).toEqual({
       ok: true,
       body: { job_ids: [ID], status: ['failed', 'cancelled'], older_than: 129_600, erase: true, reason: 'GDPR 12' },
@@ -41,10 +56,16 @@ describe('the plan as shown', () => {
   });
 
   it('says an erase cannot be undone, and an expired plan is expired', () => {
-    const rows = planRows({ plan_id: 'p', count: 1, sample: [ID], erase: true, expires_at: '2026-12-01T09:59:00Z' }, { ...filter, erase: true }, NOW);
+    const rows = planRows(
+      { plan_id: 'p', count: 1, sample: [ID], erase: true, expires_at: '2026-12-01T09:59:00Z' },
+      { ...filter, erase: true },
+      NOW,
+    );
     expect(rows[1][1]).toMatch(/CANNOT be restored/);
     expect(rows.at(-1)![1]).toMatch(/already expired/);
-    expect(describeFilter({ ids: [ID, ID], status: [], olderThanS: undefined, erase: false, reason: undefined })).toBe('among 2 listed ids');
+    expect(describeFilter({ ids: [ID, ID], status: [], olderThanS: undefined, erase: false, reason: undefined })).toBe(
+      'among 2 listed ids',
+    );
   });
 });
 

@@ -38,7 +38,14 @@ export interface PlanBody {
 
 /** The form as the plan request, or the first thing wrong with it, said for a person. */
 export function planRequest(form: PurgeForm): { ok: true; body: PlanBody; filter: PurgeFilter } | { ok: false; problem: string } {
-  const ids = [...new Set(form.ids.split(/[\s,]+/).map((id) => id.trim().toLowerCase()).filter((id) => id !== ''))];
+  const ids = [
+    ...new Set(
+      form.ids
+        .split(/[\s,]+/)
+        .map((id) => id.trim().toLowerCase())
+        .filter((id) => id !== ''),
+    ),
+  ];
   const bad = ids.find((id) => !UUID.test(id));
   if (bad) return { ok: false, problem: `'${bad}' is not a job id (a UUID such as 3f0c…-…)` };
   const unknownStatus = form.status.find((s) => !JOB_STATUSES.includes(s));
@@ -128,7 +135,10 @@ export function purgeSummary(progress: PurgeProgress): string[] {
   const lines = [
     `purge ${progress.status}: ${formatCount(progress.deleted)} ${verb}, ${formatCount(progress.skipped)} skipped (on hold or already gone), ${formatCount(progress.failed)} failed`,
   ];
-  if (progress.failed > 0) lines.push(`${formatCount(progress.failed)} job${progress.failed === 1 ? '' : 's'} could not be deleted and ${progress.failed === 1 ? 'is' : 'are'} still there: plan the same purge again to retry`);
+  if (progress.failed > 0)
+    lines.push(
+      `${formatCount(progress.failed)} job${progress.failed === 1 ? '' : 's'} could not be deleted and ${progress.failed === 1 ? 'is' : 'are'} still there: plan the same purge again to retry`,
+    );
   if (progress.status === 'expired') lines.push('the purge stopped before finishing: some jobs may remain; plan it again');
   if (progress.deleted > 0 && !progress.erase) lines.push('deleted jobs stay restorable from the archive: open one and choose Restore');
   return lines;

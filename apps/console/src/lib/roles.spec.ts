@@ -11,7 +11,10 @@ function authorisationTable(): Map<string, string[]> {
   for (const line of section.split('\n').slice(1)) {
     if (line.startsWith('## ')) break;
     if (!line.startsWith('| `')) continue;
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     rows.set(cells[0], cells.slice(1));
   }
   return rows;
@@ -34,15 +37,16 @@ const COLUMN: Record<Role, number> = { submitter: 0, operator: 2, auditor: 3 };
 describe('what each role sees (the README authorisation table)', () => {
   const table = authorisationTable();
 
-  it.each(Object.values(Capability).flatMap((capability) => (['submitter', 'operator', 'auditor'] as Role[]).map((role) => [capability, role] as const)))(
-    '%s for %s is shown exactly when the API admits it',
-    (capability, role) => {
-      const row = [...table.entries()].find(([name]) => name.startsWith(ROW_OF[capability]));
-      expect(row).toBeDefined();
-      const admitted = /^2\d\d/.test(row![1][COLUMN[role]]);
-      expect(can(role, capability)).toBe(admitted);
-    },
-  );
+  it.each(
+    Object.values(Capability).flatMap((capability) =>
+      (['submitter', 'operator', 'auditor'] as Role[]).map((role) => [capability, role] as const),
+    ),
+  )('%s for %s is shown exactly when the API admits it', (capability, role) => {
+    const row = [...table.entries()].find(([name]) => name.startsWith(ROW_OF[capability]));
+    expect(row).toBeDefined();
+    const admitted = /^2\d\d/.test(row![1][COLUMN[role]]);
+    expect(can(role, capability)).toBe(admitted);
+  });
 
   it('gives each role its pages, and the trail and purge to no submitter', () => {
     expect(pagesFor('submitter')).toEqual(['jobs', 'system']);

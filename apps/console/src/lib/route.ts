@@ -11,7 +11,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The route of a location hash; null for anything it does not name (the caller goes home). */
 export function parseRoute(hash: string): Route | null {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter((p) => p !== '');
+  const parts = hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter((p) => p !== '');
   if (parts.length === 2 && parts[0] === 'jobs' && UUID.test(parts[1])) return { page: 'job', jobId: parts[1].toLowerCase() };
   if (parts.length === 1 && (PAGES as readonly string[]).includes(parts[0])) return { page: parts[0] as PageName };
   return null;

@@ -13,7 +13,8 @@ export interface StoredSession extends Session {
 export function loadSession(storage: Pick<Storage, 'getItem'> = sessionStorage): StoredSession | null {
   try {
     const value = JSON.parse(storage.getItem(STORAGE_KEY) ?? 'null') as Partial<StoredSession> | null;
-    if (value && typeof value.key === 'string' && typeof value.name === 'string' && typeof value.role === 'string') return value as StoredSession;
+    if (value && typeof value.key === 'string' && typeof value.name === 'string' && typeof value.role === 'string')
+      return value as StoredSession;
   } catch {
     // A damaged entry is the same as none: sign in again.
   }

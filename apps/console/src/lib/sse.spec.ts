@@ -4,7 +4,8 @@ import { SseParser } from './sse';
 describe('SseParser', () => {
   it('reads events split anywhere, with CRLF split across chunks, comments and retry', () => {
     const parser = new SseParser();
-    const text = 'retry: 2000\r\n\r\n: heartbeat\r\n\r\nid: 7\r\nevent: progress\r\ndata: {"a":1}\r\n\r\nid: 8\nevent: completed\ndata: {"b":2}\n\n';
+    const text =
+      'retry: 2000\r\n\r\n: heartbeat\r\n\r\nid: 7\r\nevent: progress\r\ndata: {"a":1}\r\n\r\nid: 8\nevent: completed\ndata: {"b":2}\n\n';
     const events = [];
     for (let i = 0; i < text.length; i += 3) events.push(...parser.feed(text.slice(i, i + 3)));
     expect(events).toEqual([

@@ -37,7 +37,11 @@ describe('the job timeline', () => {
       { seq: 4, event: event('cancel', 'd', { reason: 'enough' }) },
       { seq: 5, event: event('progress', 'e', { progress: 0.6, current_phase: 'refine' }) },
     ];
-    expect(liveState({ status: 'pending', progress: 0, phase: null }, timeline)).toEqual({ status: 'cancelled', progress: 0.6, phase: 'refine' });
+    expect(liveState({ status: 'pending', progress: 0, phase: null }, timeline)).toEqual({
+      status: 'cancelled',
+      progress: 0.6,
+      phase: 'refine',
+    });
     expect(describeEvent(timeline[3].event)).toBe('cancelled by alice: enough');
   });
 

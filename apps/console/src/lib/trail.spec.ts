@@ -19,7 +19,9 @@ const record = (sequence: number, hash: string, prev_hash: string): AuditRecord 
 
 describe('the trail page', () => {
   it('asks only for the filters set', () => {
-    expect(trailQuery({ jobId: ' ABC ', action: 'deleted', actor: '', since: '', until: '' }, 100)).toBe('?job_id=abc&action=deleted&limit=100');
+    expect(trailQuery({ jobId: ' ABC ', action: 'deleted', actor: '', since: '', until: '' }, 100)).toBe(
+      '?job_id=abc&action=deleted&limit=100',
+    );
     expect(trailQuery({ jobId: '', action: '', actor: 'ops', since: '', until: '' }, 5, 'c1')).toBe('?actor=ops&limit=5&cursor=c1');
   });
 
@@ -31,7 +33,12 @@ describe('the trail page', () => {
   });
 
   it('marks each record that chains from the one above, and says nothing across a gap', () => {
-    expect(chainsFromPrevious([record(1, 'a', '0'), record(2, 'b', 'a'), record(3, 'c', 'x'), record(7, 'd', 'q')])).toEqual([null, true, false, null]);
+    expect(chainsFromPrevious([record(1, 'a', '0'), record(2, 'b', 'a'), record(3, 'c', 'x'), record(7, 'd', 'q')])).toEqual([
+      null,
+      true,
+      false,
+      null,
+    ]);
   });
 
   it('exports one JSON record per line', () => {

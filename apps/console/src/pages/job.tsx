@@ -10,7 +10,12 @@ import { addToTimeline, describeEvent, liveState, type TimelineEntry } from '../
 import { TERMINAL_STATUSES, type JobView } from '../lib/types';
 import { ErrorNote, ProgressBar, StatusBadge } from '../components';
 
-type Loaded = { kind: 'loading' } | { kind: 'job'; job: JobView } | { kind: 'deleted'; deleted: DeletedJob } | { kind: 'missing'; message: string } | { kind: 'error'; message: string };
+type Loaded =
+  | { kind: 'loading' }
+  | { kind: 'job'; job: JobView }
+  | { kind: 'deleted'; deleted: DeletedJob }
+  | { kind: 'missing'; message: string }
+  | { kind: 'error'; message: string };
 
 export function JobPage({ client, session, jobId }: { client: ApiClient; session: StoredSession; jobId: string }) {
   const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
@@ -41,7 +46,11 @@ export function JobPage({ client, session, jobId }: { client: ApiClient; session
       onState: (state) => {
         setStream(state);
         // The stream has ended: read the job once more for its result and final fields.
-        if (state.kind === 'ended') void client.get<JobView>(`/jobs/${jobId}`).then((job) => setLoaded({ kind: 'job', job }), () => undefined);
+        if (state.kind === 'ended')
+          void client.get<JobView>(`/jobs/${jobId}`).then(
+            (job) => setLoaded({ kind: 'job', job }),
+            () => undefined,
+          );
       },
       onRefused: () => setStream({ kind: 'ended' }),
     });
@@ -67,13 +76,24 @@ export function JobPage({ client, session, jobId }: { client: ApiClient; session
         </p>
       )}
       {loaded.kind === 'error' && <ErrorNote>{loaded.message}</ErrorNote>}
-      {loaded.kind === 'deleted' && <Deleted client={client} session={session} jobId={jobId} deleted={loaded.deleted} onRestored={reload} />}
-      {loaded.kind === 'job' && <LiveJob client={client} session={session} job={loaded.job} timeline={timeline} stream={stream} onChanged={reload} />}
+      {loaded.kind === 'deleted' && (
+        <Deleted client={client} session={session} jobId={jobId} deleted={loaded.deleted} onRestored={reload} />
+      )}
+      {loaded.kind === 'job' && (
+        <LiveJob client={client} session={session} job={loaded.job} timeline={timeline} stream={stream} onChanged={reload} />
+      )}
     </>
   );
 }
 
-function LiveJob(props: { client: ApiClient; session: StoredSession; job: JobView; timeline: TimelineEntry[]; stream: StreamState; onChanged(): void }) {
+function LiveJob(props: {
+  client: ApiClient;
+  session: StoredSession;
+  job: JobView;
+  timeline: TimelineEntry[];
+  stream: StreamState;
+  onChanged(): void;
+}) {
   const { client, session, job, timeline, stream } = props;
   const state = liveState({ status: job.status, progress: job.progress, phase: job.current_phase }, timeline);
   const status = state.status ?? job.status;
@@ -127,8 +147,8 @@ function LiveJob(props: { client: ApiClient; session: StoredSession; job: JobVie
         <section aria-labelledby="job-result-title" class="card">
           <h2 id="job-result-title">Result</h2>
           <p>
-            {job.result.iterations} iteration{job.result.iterations === 1 ? '' : 's'} · stop reason {job.result.stop_reason} · converged {job.result.converged ? 'yes' : 'no'} ·{' '}
-            {job.result.total_tokens} tokens · {job.result.processing_time.toFixed(2)} s
+            {job.result.iterations} iteration{job.result.iterations === 1 ? '' : 's'} · stop reason {job.result.stop_reason} · converged{' '}
+            {job.result.converged ? 'yes' : 'no'} · {job.result.total_tokens} tokens · {job.result.processing_time.toFixed(2)} s
           </p>
           <pre class="result" data-testid="job-result">
             {job.result.output}
@@ -144,7 +164,8 @@ function LiveJob(props: { client: ApiClient; session: StoredSession; job: JobVie
         <ol class="timeline" data-testid="timeline">
           {timeline.map(({ seq, event }) => (
             <li key={seq} data-seq={seq} data-type={event.type}>
-              <span class="seq">#{seq}</span> <time dateTime={event.occurred_at}>{formatTime(event.occurred_at)}</time> <span>{describeEvent(event)}</span>
+              <span class="seq">#{seq}</span> <time dateTime={event.occurred_at}>{formatTime(event.occurred_at)}</time>{' '}
+              <span>{describeEvent(event)}</span>
             </li>
           ))}
         </ol>

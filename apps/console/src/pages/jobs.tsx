@@ -18,13 +18,18 @@ export function JobsPage({ client, session }: { client: ApiClient; session: Stor
   // The cursors of the pages before this one, to go back; the current page's own cursor last.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const cursor = cursors[cursors.length - 1];
-  const page = usePoll((signal) => client.get<JobPage>(`/jobs${query({ status, limit: PAGE_SIZE, cursor })}`, signal), POLL_MS, [status, cursor]);
+  const page = usePoll((signal) => client.get<JobPage>(`/jobs${query({ status, limit: PAGE_SIZE, cursor })}`, signal), POLL_MS, [
+    status,
+    cursor,
+  ]);
   const jobs = page.data?.jobs ?? [];
 
   return (
     <>
       <h1>Jobs</h1>
-      <p class="hint">{session.role === 'operator' ? 'Every job, newest first.' : 'Your jobs, newest first.'} The table follows the jobs as they move.</p>
+      <p class="hint">
+        {session.role === 'operator' ? 'Every job, newest first.' : 'Your jobs, newest first.'} The table follows the jobs as they move.
+      </p>
       {can(session.role, Capability.Submit) && <SubmitForm client={client} onSubmitted={() => page.refresh()} />}
       <section aria-labelledby="jobs-table-title">
         <h2 id="jobs-table-title">Job list</h2>
@@ -88,7 +93,12 @@ export function JobsPage({ client, session }: { client: ApiClient; session: Stor
           <button type="button" class="secondary" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
             Newer
           </button>
-          <button type="button" class="secondary" disabled={!page.data?.next_cursor} onClick={() => page.data?.next_cursor && setCursors([...cursors, page.data.next_cursor])}>
+          <button
+            type="button"
+            class="secondary"
+            disabled={!page.data?.next_cursor}
+            onClick={() => page.data?.next_cursor && setCursors([...cursors, page.data.next_cursor])}
+          >
             Older
           </button>
         </div>

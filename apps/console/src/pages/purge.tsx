@@ -1,6 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient } from '../lib/api';
-import { explainConfirmError, isCountTyped, planRequest, planRows, purgeFinished, purgeFraction, purgeLine, purgeSummary, type PurgeFilter, type PurgeForm } from '../lib/purge';
+import {
+  explainConfirmError,
+  isCountTyped,
+  planRequest,
+  planRows,
+  purgeFinished,
+  purgeFraction,
+  purgeLine,
+  purgeSummary,
+  type PurgeFilter,
+  type PurgeForm,
+} from '../lib/purge';
 import { formatCount } from '../lib/format';
 import { JOB_STATUSES, type JobStatus, type PurgePlanView, type PurgeProgress } from '../lib/types';
 import { ErrorNote, ProgressBar } from '../components';
@@ -63,7 +74,10 @@ export function PurgePage({ client }: { client: ApiClient }) {
         if (!stopped) setStep((s) => (s.kind === 'running' ? { ...s, progress } : s));
         if (purgeFinished(progress)) return;
       } catch (error) {
-        if (!stopped) setProblem(`could not read the purge's progress (${error instanceof Error ? error.message : String(error)}); it keeps running on the server`);
+        if (!stopped)
+          setProblem(
+            `could not read the purge's progress (${error instanceof Error ? error.message : String(error)}); it keeps running on the server`,
+          );
       }
       if (!stopped) timer = setTimeout(() => void poll(), PROGRESS_MS);
     };
@@ -79,14 +93,15 @@ export function PurgePage({ client }: { client: ApiClient }) {
     setProblem(null);
   };
 
-  const toggleStatus = (status: JobStatus, on: boolean) => setForm({ ...form, status: on ? [...form.status, status] : form.status.filter((s) => s !== status) });
+  const toggleStatus = (status: JobStatus, on: boolean) =>
+    setForm({ ...form, status: on ? [...form.status, status] : form.status.filter((s) => s !== status) });
 
   return (
     <>
       <h1>Purge</h1>
       <p class="hint">
-        A purge deletes exactly the jobs its plan froze, in batches, each archived first (restorable within the archive retention) unless erased. Jobs on hold are never included; jobs created
-        after the plan are never touched.
+        A purge deletes exactly the jobs its plan froze, in batches, each archived first (restorable within the archive retention) unless
+        erased. Jobs on hold are never included; jobs created after the plan are never touched.
       </p>
       {step.kind === 'form' && (
         <form onSubmit={plan} class="card purge-form" aria-labelledby="plan-title">
@@ -104,8 +119,8 @@ export function PurgePage({ client }: { client: ApiClient }) {
           <label for="p-older">Older than (30m, 12h, 7d, 2w, 1d12h or seconds)</label>
           <input id="p-older" value={form.olderThan} onInput={(e) => setForm({ ...form, olderThan: e.currentTarget.value })} />
           <label class="check">
-            <input type="checkbox" checked={form.erase} onChange={(e) => setForm({ ...form, erase: e.currentTarget.checked })} /> Erase: also remove the jobs' content from the event log (they
-            cannot be restored)
+            <input type="checkbox" checked={form.erase} onChange={(e) => setForm({ ...form, erase: e.currentTarget.checked })} /> Erase:
+            also remove the jobs' content from the event log (they cannot be restored)
           </label>
           <label for="p-reason">Reason (recorded in the trail with each deletion)</label>
           <input id="p-reason" value={form.reason} onInput={(e) => setForm({ ...form, reason: e.currentTarget.value })} />

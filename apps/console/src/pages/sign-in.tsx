@@ -35,7 +35,15 @@ export function SignIn({ onSignedIn, expired }: { onSignedIn(session: StoredSess
       <p>Sign in with your API key. It stays in this browser tab only, until you sign out or close the tab.</p>
       <form onSubmit={submit}>
         <label for="api-key">API key</label>
-        <input id="api-key" name="api-key" type="password" autocomplete="off" spellcheck={false} value={key} onInput={(e) => setKey(e.currentTarget.value)} />
+        <input
+          id="api-key"
+          name="api-key"
+          type="password"
+          autocomplete="off"
+          spellcheck={false}
+          value={key}
+          onInput={(e) => setKey(e.currentTarget.value)}
+        />
         <button type="submit" disabled={busy}>
           Sign in
         </button>

@@ -68,7 +68,14 @@ export function SubmitForm({ client, onSubmitted }: { client: ApiClient; onSubmi
           {mode === 'enhanced' && (
             <span>
               <label for="specialists">Specialists</label>
-              <input id="specialists" type="number" min={1} max={8} value={specialists} onInput={(e) => setSpecialists(e.currentTarget.value)} />
+              <input
+                id="specialists"
+                type="number"
+                min={1}
+                max={8}
+                value={specialists}
+                onInput={(e) => setSpecialists(e.currentTarget.value)}
+              />
             </span>
           )}
         </div>

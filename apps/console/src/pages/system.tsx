@@ -25,7 +25,8 @@ export function SystemPage({ client, session }: { client: ApiClient; session: St
 async function readReadiness(signal: AbortSignal): Promise<Readiness> {
   const response = await fetch('/readyz', { signal, cache: 'no-store' });
   const body = (await response.json().catch(() => ({}))) as Partial<Readiness> & { message?: string };
-  if (!body.checks) throw new ApiError(response.status, body.message ?? `readiness answered ${response.status}`, body as Record<string, unknown>);
+  if (!body.checks)
+    throw new ApiError(response.status, body.message ?? `readiness answered ${response.status}`, body as Record<string, unknown>);
   return { status: response.ok ? 'ready' : 'not ready', checks: body.checks };
 }
 
@@ -97,12 +98,17 @@ function Rebuild({ client }: { client: ApiClient }) {
       {r && (
         <div data-testid="rebuild" data-status={r.status}>
           <p>
-            {r.status === 'running' ? 'Rebuilding' : `Last rebuild ${r.status}`} ({r.trigger === 'operator' ? `asked for by ${r.actor}` : 'Redis had lost its state'}), started {formatTime(r.started_at)}
+            {r.status === 'running' ? 'Rebuilding' : `Last rebuild ${r.status}`} (
+            {r.trigger === 'operator' ? `asked for by ${r.actor}` : 'Redis had lost its state'}), started {formatTime(r.started_at)}
             {r.finished_at ? `, finished ${formatTime(r.finished_at)}` : ''}.
           </p>
-          <ProgressBar value={r.status === 'completed' ? 1 : r.events_total > 0 ? Math.min(r.events_read / r.events_total, 0.999) : 0} label="rebuild progress" />
+          <ProgressBar
+            value={r.status === 'completed' ? 1 : r.events_total > 0 ? Math.min(r.events_read / r.events_total, 0.999) : 0}
+            label="rebuild progress"
+          />
           <p>
-            {formatCount(r.events_read)} of {formatCount(r.events_total)} events read · {formatCount(r.jobs_restored)} jobs restored · {formatCount(r.jobs_deleted)} deletions kept
+            {formatCount(r.events_read)} of {formatCount(r.events_total)} events read · {formatCount(r.jobs_restored)} jobs restored ·{' '}
+            {formatCount(r.jobs_deleted)} deletions kept
           </p>
           {r.error && <ErrorNote>{`It stopped: ${r.error}`}</ErrorNote>}
         </div>
@@ -115,8 +121,8 @@ function Rebuild({ client }: { client: ApiClient }) {
       {asking && (
         <div class="confirm" role="group" aria-labelledby="rebuild-question">
           <p id="rebuild-question">
-            Rebuild job-state's live state in Redis from the JOBS stream? It restores only what Redis is missing or holds older and deletes nothing live; a job whose TTL passed meanwhile is
-            then expired (reason ttl).
+            Rebuild job-state's live state in Redis from the JOBS stream? It restores only what Redis is missing or holds older and deletes
+            nothing live; a job whose TTL passed meanwhile is then expired (reason ttl).
           </p>
           <div class="buttons">
             <button type="button" onClick={() => void start()}>
@@ -133,7 +139,13 @@ function Rebuild({ client }: { client: ApiClient }) {
   );
 }
 
-const SERIES_LABEL: Record<Series, string> = { completed: 'completed', purge: 'deleted: purge', erase: 'deleted: erase', ttl: 'deleted: TTL', external: 'deleted: external' };
+const SERIES_LABEL: Record<Series, string> = {
+  completed: 'completed',
+  purge: 'deleted: purge',
+  erase: 'deleted: erase',
+  ttl: 'deleted: TTL',
+  external: 'deleted: external',
+};
 
 /** Jobs completed and deleted per minute, from what this key may read. */
 function Activity({ client, session }: { client: ApiClient; session: StoredSession }) {
@@ -159,7 +171,10 @@ function Activity({ client, session }: { client: ApiClient; session: StoredSessi
   const buckets = data.data ?? [];
   const shown = SERIES.filter((s) => (s === 'completed' ? listsJobs : readsTrail));
   const sum = totals(buckets);
-  const what = [listsJobs ? (session.role === 'operator' ? 'jobs completed (the latest 100)' : 'your jobs completed (the latest 100)') : '', readsTrail ? 'jobs deleted, by reason' : '']
+  const what = [
+    listsJobs ? (session.role === 'operator' ? 'jobs completed (the latest 100)' : 'your jobs completed (the latest 100)') : '',
+    readsTrail ? 'jobs deleted, by reason' : '',
+  ]
     .filter(Boolean)
     .join(' and ');
   return (
@@ -200,7 +215,9 @@ function Chart({ buckets, series }: { buckets: MinuteBucket[]; series: readonly 
         let top = H;
         return (
           <g key={b.start}>
-            {series.includes('completed') && b.counts.completed > 0 && <rect x={x} y={H - y(b.counts.completed)} width={barW} height={y(b.counts.completed)} class="s-completed" />}
+            {series.includes('completed') && b.counts.completed > 0 && (
+              <rect x={x} y={H - y(b.counts.completed)} width={barW} height={y(b.counts.completed)} class="s-completed" />
+            )}
             {deletions.map((s) => {
               const h = y(b.counts[s]);
               if (h === 0) return null;

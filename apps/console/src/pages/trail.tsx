@@ -12,7 +12,12 @@ const MAX_PAGES = 10;
 const FOLLOW_MS = 2000;
 
 /** Reads every page of the trail the filters select (up to `maxPages`). */
-async function readTrail(client: ApiClient, filters: TrailFilters, maxPages: number, signal?: AbortSignal): Promise<{ records: AuditRecord[]; more: boolean }> {
+async function readTrail(
+  client: ApiClient,
+  filters: TrailFilters,
+  maxPages: number,
+  signal?: AbortSignal,
+): Promise<{ records: AuditRecord[]; more: boolean }> {
   let records: AuditRecord[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < maxPages; page++) {
@@ -109,7 +114,10 @@ export function TrailPage({ client, linkJobs }: { client: ApiClient; linkJobs: b
   return (
     <>
       <h1>Trail</h1>
-      <p class="hint">Every cancel, revoke, deletion, restore, hold and purge step, in the order the audit service appended them. Each record's hash covers the record and the hash before it.</p>
+      <p class="hint">
+        Every cancel, revoke, deletion, restore, hold and purge step, in the order the audit service appended them. Each record's hash
+        covers the record and the hash before it.
+      </p>
       <section aria-labelledby="verify-title" class="card">
         <h2 id="verify-title">The hash chain</h2>
         <div class="buttons">
@@ -199,7 +207,15 @@ export function TrailPage({ client, linkJobs }: { client: ApiClient; linkJobs: b
                     <td>{r.sequence ?? i + 1}</td>
                     <td>{formatTime(r.occurred_at)}</td>
                     <td>{r.action}</td>
-                    <td>{r.action.startsWith('purge_') || !linkJobs ? <code title={r.job_id}>{shortId(r.job_id)}</code> : <a href={routeHash({ page: 'job', jobId: r.job_id })} title={r.job_id}><code>{shortId(r.job_id)}</code></a>}</td>
+                    <td>
+                      {r.action.startsWith('purge_') || !linkJobs ? (
+                        <code title={r.job_id}>{shortId(r.job_id)}</code>
+                      ) : (
+                        <a href={routeHash({ page: 'job', jobId: r.job_id })} title={r.job_id}>
+                          <code>{shortId(r.job_id)}</code>
+                        </a>
+                      )}
+                    </td>
                     <td>{r.actor.id}</td>
                     <td>{r.reason ?? '-'}</td>
                     <td>
@@ -207,7 +223,11 @@ export function TrailPage({ client, linkJobs }: { client: ApiClient; linkJobs: b
                     </td>
                     <td>
                       <code title={r.prev_hash}>{shortHash(r.prev_hash)}</code>{' '}
-                      {links[i] === true && <span class="ok" title="prev_hash is the hash of the record above">↑ chains</span>}
+                      {links[i] === true && (
+                        <span class="ok" title="prev_hash is the hash of the record above">
+                          ↑ chains
+                        </span>
+                      )}
                       {links[i] === false && <span class="error">does not chain from the record above</span>}
                     </td>
                   </tr>

@@ -40,7 +40,12 @@ export class AdminJobsController {
   }
 
   @Put(':id/hold')
-  @ApiOp('holdJob', 'admin', 'Put a job on legal hold', 'While on hold the job has no TTL and no purge plan includes it. Recorded in the trail.')
+  @ApiOp(
+    'holdJob',
+    'admin',
+    'Put a job on legal hold',
+    'While on hold the job has no TTL and no purge plan includes it. Recorded in the trail.',
+  )
   @ApiIdParam('id')
   @ApiOptionalBody('why the job is held')
   @ApiAnswer(200, 'The job, `held: true`.', 'JobView')

@@ -34,7 +34,12 @@ describe('purgePlanRequest', () => {
 
   it('limits a plan without a status filter to finished jobs', () => {
     expect(plan({ job_ids: [A] })).toEqual({ actor: ops, job_ids: [A], status: ['completed', 'failed', 'cancelled'], erase: false });
-    expect(plan({ older_than: 3600 })).toEqual({ actor: ops, older_than_s: 3600, status: ['completed', 'failed', 'cancelled'], erase: false });
+    expect(plan({ older_than: 3600 })).toEqual({
+      actor: ops,
+      older_than_s: 3600,
+      status: ['completed', 'failed', 'cancelled'],
+      erase: false,
+    });
   });
 
   it('drops repeated ids and statuses', () => {

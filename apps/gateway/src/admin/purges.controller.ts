@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { PlanIdParam, PurgeConfirmBody, PurgePlanBody, Role, TERMINAL_STATUSES, type PurgePlanView, type PurgeProgress } from '@crux/contracts';
+import {
+  PlanIdParam,
+  PurgeConfirmBody,
+  PurgePlanBody,
+  Role,
+  TERMINAL_STATUSES,
+  type PurgePlanView,
+  type PurgeProgress,
+} from '@crux/contracts';
 import { Roles } from '../auth/auth.decorators.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { API_PREFIX } from '../http/api-paths.js';
@@ -26,7 +34,11 @@ export class PurgesController {
   @ApiAnswer(201, 'The plan.', 'PurgePlan')
   @ApiRefusals(502, 503)
   @ApiRefusal(413, 'Request body larger than CRUX_MAX_BODY_BYTES, or a plan too large to pass on in one NATS message (a long id list).')
-  plan(@Body(ValidPipe) body: PurgePlanBody, @Query() query: Record<string, unknown>, @CurrentPrincipal() principal: Principal): Promise<PurgePlanView> {
+  plan(
+    @Body(ValidPipe) body: PurgePlanBody,
+    @Query() query: Record<string, unknown>,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<PurgePlanView> {
     noQuery(query);
     return this.purges.plan(body, principal);
   }

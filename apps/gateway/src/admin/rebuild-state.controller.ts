@@ -28,13 +28,22 @@ export class RebuildStateController {
   @ApiAnswer(202, 'Started: follow it with GET.', 'RebuildProgress')
   @ApiRefusal(409, 'A rebuild is already running (named in the message).')
   @ApiRefusals(502, 503)
-  start(@Query() query: Record<string, unknown>, @Body(OptionalBodyPipe) body: ReasonBody, @CurrentPrincipal() principal: Principal): Promise<RebuildProgress> {
+  start(
+    @Query() query: Record<string, unknown>,
+    @Body(OptionalBodyPipe) body: ReasonBody,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<RebuildProgress> {
     noQuery(query);
     return this.rebuilds.start(body, principal);
   }
 
   @Get()
-  @ApiOp('getRebuild', 'admin', 'Progress of the latest rebuild', 'Events read of the total, jobs restored, deletions kept, who asked and when.')
+  @ApiOp(
+    'getRebuild',
+    'admin',
+    'Progress of the latest rebuild',
+    'Events read of the total, jobs restored, deletions kept, who asked and when.',
+  )
   @ApiAnswer(200, 'The latest rebuild.', 'RebuildProgress')
   @ApiRefusal(404, 'No rebuild is recorded since Redis last lost its state.')
   @ApiRefusals(502, 503)

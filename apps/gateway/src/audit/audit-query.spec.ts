@@ -44,7 +44,17 @@ describe('parseAuditQuery', () => {
   it('accepts kind:id actors and every action', () => {
     expect(parseAuditQuery({ actor: 'system:job-state' }).actor).toBe('system:job-state');
     expect(parseAuditQuery({ actor: 'service:worker.example.org-42' }).actor).toBe('service:worker.example.org-42');
-    for (const action of ['cancel', 'revoked', 'revoke_unconfirmed', 'deleted', 'restored', 'held', 'released', 'purge_planned', 'purge_confirmed']) {
+    for (const action of [
+      'cancel',
+      'revoked',
+      'revoke_unconfirmed',
+      'deleted',
+      'restored',
+      'held',
+      'released',
+      'purge_planned',
+      'purge_confirmed',
+    ]) {
       expect(parseAuditQuery({ action }).action).toBe(action);
     }
   });
@@ -54,7 +64,10 @@ describe('parseAuditQuery', () => {
   });
 
   it.each([
-    [{ action: 'purged' }, 'action must be one of: cancel, revoked, revoke_unconfirmed, deleted, restored, held, released, purge_planned, purge_confirmed'],
+    [
+      { action: 'purged' },
+      'action must be one of: cancel, revoked, revoke_unconfirmed, deleted, restored, held, released, purge_planned, purge_confirmed',
+    ],
     [{ job_id: '42' }, 'job_id must be a UUID (a job id, or a purge plan id)'],
     [{ since: 'yesterday' }, 'since must be an ISO 8601 date'],
     [{ since: '2026-02-30' }, 'since must be an ISO 8601 date'],

@@ -14,9 +14,21 @@ export const AUDIT_QUERY: readonly QueryParameter[] = [
     description: 'Records by this actor: an id (an API key name, a worker id) or `kind:id`.',
     schema: { type: 'string', minLength: 1, maxLength: AuditLimits.maxActorChars, pattern: '^\\S+$' },
   },
-  { name: 'since', description: `Occurred at or after: ${INSTANT}.`, schema: { type: 'string', examples: ['2026-01-31', '2026-01-31T12:00:00Z'] } },
-  { name: 'until', description: `Occurred at or before: ${INSTANT}; not before \`since\`.`, schema: { type: 'string', examples: ['2026-01-31T18:30:00+01:00'] } },
-  { name: 'limit', description: 'Records per page.', schema: { type: 'integer', minimum: 1, maximum: AuditLimits.maxLimit, default: AuditLimits.defaultLimit } },
+  {
+    name: 'since',
+    description: `Occurred at or after: ${INSTANT}.`,
+    schema: { type: 'string', examples: ['2026-01-31', '2026-01-31T12:00:00Z'] },
+  },
+  {
+    name: 'until',
+    description: `Occurred at or before: ${INSTANT}; not before \`since\`.`,
+    schema: { type: 'string', examples: ['2026-01-31T18:30:00+01:00'] },
+  },
+  {
+    name: 'limit',
+    description: 'Records per page.',
+    schema: { type: 'integer', minimum: 1, maximum: AuditLimits.maxLimit, default: AuditLimits.defaultLimit },
+  },
   { name: 'cursor', description: '`next_cursor` of the previous page.', schema: { type: 'string', maxLength: AuditLimits.maxCursorChars } },
 ];
 
@@ -63,7 +75,10 @@ export function parseAuditQuery(query: Record<string, unknown>): AuditQuery {
   const actor = reader.text('actor');
   if (actor !== undefined) {
     if (actor.length <= AuditLimits.maxActorChars && ACTOR.test(actor)) result.actor = actor;
-    else reader.problem(`actor must be an actor id such as an API key name, or kind:id (kind user, service or system), at most ${AuditLimits.maxActorChars} characters`);
+    else
+      reader.problem(
+        `actor must be an actor id such as an API key name, or kind:id (kind user, service or system), at most ${AuditLimits.maxActorChars} characters`,
+      );
   }
 
   const bounds: { since?: Date; until?: Date } = {};

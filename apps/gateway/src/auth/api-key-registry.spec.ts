@@ -24,7 +24,9 @@ describe('ApiKeyRegistry', () => {
 
   it('refuses duplicate names and shared secrets', () => {
     expect(() => new ApiKeyRegistry([...keys, { name: 'alice', role: 'auditor', secret: 'other' }])).toThrow(/names 'alice' twice/);
-    expect(() => new ApiKeyRegistry([...keys, { name: 'eve', role: 'auditor', secret: 'alpha-secret' }])).toThrow(/secret another key already uses/);
+    expect(() => new ApiKeyRegistry([...keys, { name: 'eve', role: 'auditor', secret: 'alpha-secret' }])).toThrow(
+      /secret another key already uses/,
+    );
   });
 
   it('does not keep secrets in the clear', () => {

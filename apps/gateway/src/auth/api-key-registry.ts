@@ -43,7 +43,8 @@ export class ApiKeyRegistry {
     this.entries = all.map(({ name, role, digest }) => {
       if (names.has(name)) throw new ApiKeyConfigError(`CRUX_API_KEYS names '${name}' twice; each key needs its own name`);
       // Two keys with one secret would make the caller ambiguous.
-      if (digests.has(digest.toString('hex'))) throw new ApiKeyConfigError(`CRUX_API_KEYS gives key '${name}' a secret another key already uses`);
+      if (digests.has(digest.toString('hex')))
+        throw new ApiKeyConfigError(`CRUX_API_KEYS gives key '${name}' a secret another key already uses`);
       names.add(name);
       digests.add(digest.toString('hex'));
       return { digest, principal: { name, role } };

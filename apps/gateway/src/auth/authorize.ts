@@ -10,7 +10,12 @@ import type { Principal } from './principal.js';
  * for every route that is not public). Every authenticated request counts against
  * its key's rate limit, whether or not the role admits it.
  */
-export function authorize(keys: ApiKeyRegistry, authorization: string | undefined, roles: readonly Role[], limiter?: RateLimiter): Principal {
+export function authorize(
+  keys: ApiKeyRegistry,
+  authorization: string | undefined,
+  roles: readonly Role[],
+  limiter?: RateLimiter,
+): Principal {
   const token = bearerToken(authorization);
   if (token === null) {
     throw new ApiHttpError(401, 'missing API key: send the header Authorization: Bearer <api key>');

@@ -17,7 +17,9 @@ export function loadApiKeys(settings: Settings, readFile: (path: string) => stri
     try {
       text = readFile(settings.apiKeysFile);
     } catch (error) {
-      throw new ApiKeyConfigError(`CRUX_API_KEYS_FILE ${settings.apiKeysFile} cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+      throw new ApiKeyConfigError(
+        `CRUX_API_KEYS_FILE ${settings.apiKeysFile} cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
     }
     hashed = parseApiKeyFile(text, `CRUX_API_KEYS_FILE ${settings.apiKeysFile}`);
   }

@@ -28,7 +28,10 @@ export class ConsoleAssets {
     try {
       return await readFile(join(this.root, 'index.html'));
     } catch {
-      throw new ApiHttpError(404, `the ops console is not built (no ${join(this.root, 'index.html')}): run npx nx build console, or npm start, which builds everything`);
+      throw new ApiHttpError(
+        404,
+        `the ops console is not built (no ${join(this.root, 'index.html')}): run npx nx build console, or npm start, which builds everything`,
+      );
     }
   }
 

@@ -36,8 +36,18 @@ export class ConsoleController {
   }
 
   @Get('assets/:file')
-  @ApiOp('getConsoleAsset', 'operations', 'A file of the ops console', 'A script, stylesheet or image of the console build, cached for good (its name carries a content hash).')
-  @ApiParam({ name: 'file', required: true, description: 'A file name the console page names.', schema: { type: 'string', pattern: ASSET_NAME_PATTERN } })
+  @ApiOp(
+    'getConsoleAsset',
+    'operations',
+    'A file of the ops console',
+    'A script, stylesheet or image of the console build, cached for good (its name carries a content hash).',
+  )
+  @ApiParam({
+    name: 'file',
+    required: true,
+    description: 'A file name the console page names.',
+    schema: { type: 'string', pattern: ASSET_NAME_PATTERN },
+  })
   @ApiAnswerAs(200, 'The file, with its own content type.', '*/*')
   @ApiRefusal(404, 'No such file in the console build.')
   async asset(@Param('file') file: string, @Res({ passthrough: true }) res: unknown): Promise<StreamableFile> {

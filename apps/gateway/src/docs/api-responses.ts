@@ -32,7 +32,12 @@ export function ApiOp(operationId: string, tag: string, summary: string, descrip
 }
 
 /** A successful answer with a JSON body of the named component schema (or an inline one). */
-export function ApiAnswer(status: number, description: string, schema: string | Schema, headers?: Record<string, unknown>): MethodDecorator {
+export function ApiAnswer(
+  status: number,
+  description: string,
+  schema: string | Schema,
+  headers?: Record<string, unknown>,
+): MethodDecorator {
   return ApiResponse({
     status,
     description,
@@ -47,7 +52,11 @@ export function ApiAnswerAs(status: number, description: string, mediaType: stri
 }
 
 /** An error answer in the `{status_code, error, message}` shape, described for this route. */
-export function ApiRefusal(status: number, description: string, options: { schema?: string; headers?: Record<string, unknown> } = {}): MethodDecorator {
+export function ApiRefusal(
+  status: number,
+  description: string,
+  options: { schema?: string; headers?: Record<string, unknown> } = {},
+): MethodDecorator {
   return ApiResponse({
     status,
     description,
@@ -70,11 +79,17 @@ export function ApiIdParam(name: keyof typeof pathParameterSchemas): MethodDecor
 
 export function ApiQueryParams(parameters: readonly QueryParameter[]): MethodDecorator {
   return applyDecorators(
-    ...parameters.map((p) => ApiQuery({ name: p.name, required: p.required ?? false, description: p.description, schema: p.schema as never })),
+    ...parameters.map((p) =>
+      ApiQuery({ name: p.name, required: p.required ?? false, description: p.description, schema: p.schema as never }),
+    ),
   );
 }
 
 /** The optional `{reason}` body (ReasonBody) of cancel, restore, hold, release and rebuild. */
 export function ApiOptionalBody(what: string): MethodDecorator {
-  return ApiBody({ required: false, description: `Optional: ${what}. Send no body at all, or a JSON object.`, schema: ref('ReasonBody') as never });
+  return ApiBody({
+    required: false,
+    description: `Optional: ${what}. Send no body at all, or a JSON object.`,
+    schema: ref('ReasonBody') as never,
+  });
 }

@@ -11,7 +11,12 @@ export class AsyncApiController {
   private readonly document = asyncApiDocument();
 
   @Get('asyncapi.json')
-  @ApiOp('getAsyncApi', 'operations', 'The AsyncAPI 3 description of the bus', 'Job event subjects, the envelope, each payload, trail records.')
+  @ApiOp(
+    'getAsyncApi',
+    'operations',
+    'The AsyncAPI 3 description of the bus',
+    'Job event subjects, the envelope, each payload, trail records.',
+  )
   @ApiAnswer(200, 'AsyncAPI 3', {
     type: 'object',
     required: ['asyncapi', 'info', 'channels'],

@@ -2,7 +2,17 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Parser, type AsyncAPIDocumentInterface, type Diagnostic } from '@asyncapi/parser';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import addFormats from 'ajv-formats';
-import { AUDIT_ACTIONS, JOB_EVENT_TYPES, makeEvent, serviceActor, StreamName, Subjects, type JobCancelled, type JobDeleted, type JobFailed } from '@crux/contracts';
+import {
+  AUDIT_ACTIONS,
+  JOB_EVENT_TYPES,
+  makeEvent,
+  serviceActor,
+  StreamName,
+  Subjects,
+  type JobCancelled,
+  type JobDeleted,
+  type JobFailed,
+} from '@crux/contracts';
 import { asyncApiDocument, channelKey } from './asyncapi.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -18,7 +28,9 @@ describe('the AsyncAPI description of the bus', () => {
   beforeAll(async () => {
     const { document, diagnostics } = await new Parser().parse(JSON.stringify(doc));
     parsed = document;
-    problems = diagnostics.filter((d: Diagnostic) => d.severity <= 1).map((d: Diagnostic) => `${SEVERITY[d.severity]} ${d.code} at ${d.path.join('.')}: ${d.message}`);
+    problems = diagnostics
+      .filter((d: Diagnostic) => d.severity <= 1)
+      .map((d: Diagnostic) => `${SEVERITY[d.severity]} ${d.code} at ${d.path.join('.')}: ${d.message}`);
     const ajv = new Ajv2019({ allErrors: true, strict: false });
     (addFormats as unknown as (ajv: Ajv2019) => void)(ajv);
     for (const message of document?.components().messages().all() ?? []) {
@@ -48,7 +60,8 @@ describe('the AsyncAPI description of the bus', () => {
     expect(messages.map(([key]) => key).sort()).toEqual([...JOB_EVENT_TYPES.map(channelKey), 'auditRecord'].sort());
     for (const [key, message] of messages) {
       expect(message.examples.length).toBeGreaterThan(0);
-      for (const example of message.examples) expect({ key, problem: validators.get(key)!(example.payload) }).toEqual({ key, problem: null });
+      for (const example of message.examples)
+        expect({ key, problem: validators.get(key)!(example.payload) }).toEqual({ key, problem: null });
     }
   });
 
@@ -62,11 +75,23 @@ describe('the AsyncAPI description of the bus', () => {
     // A deletion of either form: by reference to the job's history (a purge), or with its snapshot (an expiry, and older events).
     const deleted = validators.get(channelKey('deleted'))!;
     const job = { owner: 'alice', status: 'completed', mode: 'basic', created_at: '2026-12-06T10:00:00.000Z', version: 7 } as const;
-    const byReference: JobDeleted = makeEvent('deleted', made.job_id, { kind: 'user', id: 'ops' }, { reason: 'purge', archive: 'history', snapshot: null, job, content_hash: 'c'.repeat(64), plan_id: 'p' });
+    const byReference: JobDeleted = makeEvent(
+      'deleted',
+      made.job_id,
+      { kind: 'user', id: 'ops' },
+      { reason: 'purge', archive: 'history', snapshot: null, job, content_hash: 'c'.repeat(64), plan_id: 'p' },
+    );
     expect(deleted(byReference)).toBeNull();
-    const older = makeEvent('deleted', made.job_id, serviceActor('crux-job-state'), { reason: 'ttl', snapshot: null, content_hash: 'c'.repeat(64), plan_id: null });
+    const older = makeEvent('deleted', made.job_id, serviceActor('crux-job-state'), {
+      reason: 'ttl',
+      snapshot: null,
+      content_hash: 'c'.repeat(64),
+      plan_id: null,
+    });
     expect(deleted(older)).toBeNull();
-    expect(deleted({ ...byReference, data: { ...byReference.data, archive: 'attic' } })).toMatch(/archive must be equal to one of the allowed values/);
+    expect(deleted({ ...byReference, data: { ...byReference.data, archive: 'attic' } })).toMatch(
+      /archive must be equal to one of the allowed values/,
+    );
 
     expect(cancel({ ...made, data: { why: 'renamed' } })).toMatch(/data must have required property 'reason'/);
     expect(cancel({ ...made, actor: { kind: 'robot', id: 'x' } })).toMatch(/actor\/kind must be equal to one of the allowed values/);

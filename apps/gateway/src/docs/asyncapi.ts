@@ -43,21 +43,42 @@ const obj = (required: string[], properties: Record<string, Schema>, description
 const JOB_ID = '{job_id}';
 
 const SHARED_SCHEMAS: Record<string, Schema> = {
-  Actor: obj(['kind', 'id'], { kind: { type: 'string', enum: Object.values(ActorKind) }, id: str("the API key's name for a user; the service or component otherwise") }, 'Who caused the event.'),
-  SolveResult: obj(
-    ['output', 'iterations', 'total_tokens', 'processing_time', 'converged', 'stop_reason', 'metadata'],
+  Actor: obj(
+    ['kind', 'id'],
     {
-      output: str('the answer'),
-      iterations: { type: 'integer', minimum: 0 },
-      total_tokens: { type: 'integer', minimum: 0 },
-      processing_time: { type: 'number', minimum: 0, description: 'seconds' },
-      converged: { type: 'boolean' },
-      stop_reason: { type: 'string', enum: ['evaluator_stop', 'max_iters', 'time_limit'] },
-      metadata: { type: 'object', additionalProperties: true },
+      kind: { type: 'string', enum: Object.values(ActorKind) },
+      id: str("the API key's name for a user; the service or component otherwise"),
     },
+    'Who caused the event.',
   ),
+  SolveResult: obj(['output', 'iterations', 'total_tokens', 'processing_time', 'converged', 'stop_reason', 'metadata'], {
+    output: str('the answer'),
+    iterations: { type: 'integer', minimum: 0 },
+    total_tokens: { type: 'integer', minimum: 0 },
+    processing_time: { type: 'number', minimum: 0, description: 'seconds' },
+    converged: { type: 'boolean' },
+    stop_reason: { type: 'string', enum: ['evaluator_stop', 'max_iters', 'time_limit'] },
+    metadata: { type: 'object', additionalProperties: true },
+  }),
   JobView: obj(
-    ['job_id', 'status', 'created_at', 'started_at', 'completed_at', 'progress', 'current_phase', 'result', 'error', 'partial_results', 'request', 'mode', 'owner', 'model_name', 'continued_from', 'version'],
+    [
+      'job_id',
+      'status',
+      'created_at',
+      'started_at',
+      'completed_at',
+      'progress',
+      'current_phase',
+      'result',
+      'error',
+      'partial_results',
+      'request',
+      'mode',
+      'owner',
+      'model_name',
+      'continued_from',
+      'version',
+    ],
     {
       job_id: str('the job'),
       status: { type: 'string', enum: [...JOB_STATUSES] },
@@ -104,16 +125,35 @@ const DATA_SCHEMAS: Record<JobEventType, Schema> = {
     llm_provider: { type: 'string' },
     continued_from: nullable({ type: 'string' }),
     continuation: nullable(
-      obj(['iterations', 'best'], {
-        iterations: { type: 'array', items: ref('IterationSeed') },
-        best: obj(['output', 'score', 'iteration'], { output: { type: 'string' }, score: { type: 'number' }, iteration: { type: 'integer' } }),
-      }, "where a continued job's origin left off"),
+      obj(
+        ['iterations', 'best'],
+        {
+          iterations: { type: 'array', items: ref('IterationSeed') },
+          best: obj(['output', 'score', 'iteration'], {
+            output: { type: 'string' },
+            score: { type: 'number' },
+            iteration: { type: 'integer' },
+          }),
+        },
+        "where a continued job's origin left off",
+      ),
     ),
   }),
-  started: obj(['worker_id', 'pid', 'attempt'], { worker_id: { type: 'string' }, pid: { type: 'integer' }, attempt: { type: 'integer', minimum: 1, description: '1 for the first delivery' } }),
-  progress: obj(['progress', 'current_phase'], { progress: { type: 'number', minimum: 0, maximum: 1 }, current_phase: { type: 'string' }, partial_results: { description: 'the best candidate so far' } }),
+  started: obj(['worker_id', 'pid', 'attempt'], {
+    worker_id: { type: 'string' },
+    pid: { type: 'integer' },
+    attempt: { type: 'integer', minimum: 1, description: '1 for the first delivery' },
+  }),
+  progress: obj(['progress', 'current_phase'], {
+    progress: { type: 'number', minimum: 0, maximum: 1 },
+    current_phase: { type: 'string' },
+    partial_results: { description: 'the best candidate so far' },
+  }),
   completed: obj(['result'], { result: ref('SolveResult') }),
-  failed: obj(['error', 'reason'], { error: str('what went wrong, for a person'), reason: { type: 'string', enum: Object.values(FailureReason) } }),
+  failed: obj(['error', 'reason'], {
+    error: str('what went wrong, for a person'),
+    reason: { type: 'string', enum: Object.values(FailureReason) },
+  }),
   cancel: obj(['reason'], { reason: nullable({ type: 'string' }) }),
   revoked: obj(['terminated', 'outcome', 'signal', 'pid', 'worker_id', 'took_ms'], {
     terminated: { type: 'boolean' },
@@ -123,7 +163,11 @@ const DATA_SCHEMAS: Record<JobEventType, Schema> = {
     worker_id: { type: 'string' },
     took_ms: { type: 'integer', minimum: 0 },
   }),
-  revoke_unconfirmed: obj(['worker_id', 'waited_ms', 'detail'], { worker_id: nullable({ type: 'string' }), waited_ms: { type: 'integer' }, detail: { type: 'string' } }),
+  revoke_unconfirmed: obj(['worker_id', 'waited_ms', 'detail'], {
+    worker_id: nullable({ type: 'string' }),
+    waited_ms: { type: 'integer' },
+    detail: { type: 'string' },
+  }),
   deleted: obj(['reason', 'snapshot', 'content_hash', 'plan_id'], {
     reason: { type: 'string', enum: Object.values(DeletionReason) },
     archive: {
@@ -166,7 +210,12 @@ const DATA_SCHEMAS: Record<JobEventType, Schema> = {
     ids_hash: str('sha256 of the frozen, sorted id list'),
     reason: nullable({ type: 'string' }),
   }),
-  purge_confirmed: obj(['plan_id', 'count', 'erase', 'ids_hash'], { plan_id: { type: 'string' }, count: { type: 'integer', minimum: 0 }, erase: { type: 'boolean' }, ids_hash: { type: 'string' } }),
+  purge_confirmed: obj(['plan_id', 'count', 'erase', 'ids_hash'], {
+    plan_id: { type: 'string' },
+    count: { type: 'integer', minimum: 0 },
+    erase: { type: 'boolean' },
+    ids_hash: { type: 'string' },
+  }),
 };
 
 const SUMMARIES: Record<JobEventType, string> = {
@@ -176,9 +225,10 @@ const SUMMARIES: Record<JobEventType, string> = {
   completed: 'The job completed with its result.',
   failed: 'The job failed (error, worker_lost, time_limit, provider_error).',
   cancel: 'Its owner or an operator cancelled the job.',
-  revoked: "The worker holding the cancelled job killed its child (or it had not started).",
+  revoked: 'The worker holding the cancelled job killed its child (or it had not started).',
   revoke_unconfirmed: 'No worker confirmed the kill of a cancelled job in time.',
-  deleted: 'The job was deleted (purge, TTL, erase, or removed outside Crux): its snapshot, or a reference to its history in JOBS (a purge), and its content hash.',
+  deleted:
+    'The job was deleted (purge, TTL, erase, or removed outside Crux): its snapshot, or a reference to its history in JOBS (a purge), and its content hash.',
   restored: 'An operator restored a deleted job from its snapshot or its history.',
   held: 'An operator put the job under legal hold.',
   released: 'An operator released the legal hold.',
@@ -193,7 +243,13 @@ const user = { kind: ActorKind.User, id: 'alice' } as const;
 const ops = { kind: ActorKind.User, id: 'ops' } as const;
 const worker = { kind: ActorKind.Service, id: 'crux-worker' } as const;
 const jobState = { kind: ActorKind.Service, id: 'crux-job-state' } as const;
-const envelope = <K extends JobEventType>(type: K, id: string, jobId = JOB) => ({ id, type, job_id: jobId, occurred_at: AT, correlation_id: jobId });
+const envelope = <K extends JobEventType>(type: K, id: string, jobId = JOB) => ({
+  id,
+  type,
+  job_id: jobId,
+  occurred_at: AT,
+  correlation_id: jobId,
+});
 const SNAPSHOT: JobView = {
   job_id: JOB,
   status: 'completed',
@@ -202,7 +258,15 @@ const SNAPSHOT: JobView = {
   completed_at: AT,
   progress: 1,
   current_phase: 'done',
-  result: { output: '10000', iterations: 2, total_tokens: 0, processing_time: 1.2, converged: true, stop_reason: 'evaluator_stop', metadata: {} },
+  result: {
+    output: '10000',
+    iterations: 2,
+    total_tokens: 0,
+    processing_time: 1.2,
+    converged: true,
+    stop_reason: 'evaluator_stop',
+    metadata: {},
+  },
   error: null,
   partial_results: null,
   request: { question: 'What is the sum of the first 100 odd numbers?' },
@@ -215,14 +279,61 @@ const SNAPSHOT: JobView = {
 
 /** One example per event type, typed by the contracts: a field the contracts lack does not compile. */
 const EXAMPLES: { [K in JobEventType]: EventOf<K> } = {
-  created: { ...envelope('created', '11111111-1111-4111-8111-111111111111'), actor: user, causation_id: null, data: { mode: 'basic', owner: 'alice', request: { question: 'What is the sum of the first 100 odd numbers?', n_iters: 3 }, model_name: null, llm_provider: 'simulated', continued_from: null } },
-  started: { ...envelope('started', '22222222-2222-4222-8222-222222222222'), actor: worker, causation_id: '11111111-1111-4111-8111-111111111111', data: { worker_id: 'host-a-1234', pid: 4321, attempt: 1 } },
-  progress: { ...envelope('progress', '33333333-3333-4333-8333-333333333333'), actor: worker, causation_id: '11111111-1111-4111-8111-111111111111', data: { progress: 0.5, current_phase: 'evaluate 1/3' } },
-  completed: { ...envelope('completed', '44444444-4444-4444-8444-444444444444'), actor: worker, causation_id: '11111111-1111-4111-8111-111111111111', data: { result: SNAPSHOT.result! } },
-  failed: { ...envelope('failed', '55555555-5555-4555-8555-555555555555'), actor: worker, causation_id: '11111111-1111-4111-8111-111111111111', data: { error: 'openai provider: model m at gpu-1:8000 timed out', reason: FailureReason.Provider } },
-  cancel: { ...envelope('cancel', '66666666-6666-4666-8666-666666666666'), actor: user, causation_id: null, data: { reason: 'wrong question' } },
-  revoked: { ...envelope('revoked', '77777777-7777-4777-8777-777777777777'), actor: worker, causation_id: '66666666-6666-4666-8666-666666666666', data: { terminated: true, outcome: 'terminated', signal: 'SIGTERM', pid: 4321, worker_id: 'host-a-1234', took_ms: 40 } },
-  revoke_unconfirmed: { ...envelope('revoke_unconfirmed', '88888888-8888-4888-8888-888888888888'), actor: jobState, causation_id: '66666666-6666-4666-8666-666666666666', data: { worker_id: 'host-a-1234', waited_ms: 5000, detail: 'no revoke confirmed within 5000 ms' } },
+  created: {
+    ...envelope('created', '11111111-1111-4111-8111-111111111111'),
+    actor: user,
+    causation_id: null,
+    data: {
+      mode: 'basic',
+      owner: 'alice',
+      request: { question: 'What is the sum of the first 100 odd numbers?', n_iters: 3 },
+      model_name: null,
+      llm_provider: 'simulated',
+      continued_from: null,
+    },
+  },
+  started: {
+    ...envelope('started', '22222222-2222-4222-8222-222222222222'),
+    actor: worker,
+    causation_id: '11111111-1111-4111-8111-111111111111',
+    data: { worker_id: 'host-a-1234', pid: 4321, attempt: 1 },
+  },
+  progress: {
+    ...envelope('progress', '33333333-3333-4333-8333-333333333333'),
+    actor: worker,
+    causation_id: '11111111-1111-4111-8111-111111111111',
+    data: { progress: 0.5, current_phase: 'evaluate 1/3' },
+  },
+  completed: {
+    ...envelope('completed', '44444444-4444-4444-8444-444444444444'),
+    actor: worker,
+    causation_id: '11111111-1111-4111-8111-111111111111',
+    data: { result: SNAPSHOT.result! },
+  },
+  failed: {
+    ...envelope('failed', '55555555-5555-4555-8555-555555555555'),
+    actor: worker,
+    causation_id: '11111111-1111-4111-8111-111111111111',
+    data: { error: 'openai provider: model m at gpu-1:8000 timed out', reason: FailureReason.Provider },
+  },
+  cancel: {
+    ...envelope('cancel', '66666666-6666-4666-8666-666666666666'),
+    actor: user,
+    causation_id: null,
+    data: { reason: 'wrong question' },
+  },
+  revoked: {
+    ...envelope('revoked', '77777777-7777-4777-8777-777777777777'),
+    actor: worker,
+    causation_id: '66666666-6666-4666-8666-666666666666',
+    data: { terminated: true, outcome: 'terminated', signal: 'SIGTERM', pid: 4321, worker_id: 'host-a-1234', took_ms: 40 },
+  },
+  revoke_unconfirmed: {
+    ...envelope('revoke_unconfirmed', '88888888-8888-4888-8888-888888888888'),
+    actor: jobState,
+    causation_id: '66666666-6666-4666-8666-666666666666',
+    data: { worker_id: 'host-a-1234', waited_ms: 5000, detail: 'no revoke confirmed within 5000 ms' },
+  },
   deleted: {
     ...envelope('deleted', '99999999-9999-4999-8999-999999999999'),
     actor: ops,
@@ -231,16 +342,55 @@ const EXAMPLES: { [K in JobEventType]: EventOf<K> } = {
       reason: DeletionReason.Purge,
       archive: DeletionArchive.History,
       snapshot: null,
-      job: { owner: SNAPSHOT.owner, status: SNAPSHOT.status, mode: SNAPSHOT.mode, created_at: SNAPSHOT.created_at, version: SNAPSHOT.version },
+      job: {
+        owner: SNAPSHOT.owner,
+        status: SNAPSHOT.status,
+        mode: SNAPSHOT.mode,
+        created_at: SNAPSHOT.created_at,
+        version: SNAPSHOT.version,
+      },
       content_hash: 'a'.repeat(64),
       plan_id: PLAN,
     },
   },
-  restored: { ...envelope('restored', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa'), actor: ops, causation_id: null, data: { snapshot: SNAPSHOT, from_event_id: '99999999-9999-4999-8999-999999999999', reason: 'deleted by mistake', content_hash: 'a'.repeat(64) } },
-  held: { ...envelope('held', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb'), actor: ops, causation_id: null, data: { reason: 'litigation hold' } },
+  restored: {
+    ...envelope('restored', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa'),
+    actor: ops,
+    causation_id: null,
+    data: {
+      snapshot: SNAPSHOT,
+      from_event_id: '99999999-9999-4999-8999-999999999999',
+      reason: 'deleted by mistake',
+      content_hash: 'a'.repeat(64),
+    },
+  },
+  held: {
+    ...envelope('held', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb'),
+    actor: ops,
+    causation_id: null,
+    data: { reason: 'litigation hold' },
+  },
   released: { ...envelope('released', 'cccccccc-cccc-4ccc-8ccc-cccccccccccc'), actor: ops, causation_id: null, data: { reason: null } },
-  purge_planned: { ...envelope('purge_planned', 'dddddddd-dddd-4ddd-8ddd-dddddddddddd', PLAN), actor: ops, causation_id: null, data: { plan_id: PLAN, count: 2, filter: { status: ['failed'], older_than_s: 604800 }, erase: false, expires_at: AT, ids_hash: 'b'.repeat(64), reason: 'weekly clean-up' } },
-  purge_confirmed: { ...envelope('purge_confirmed', 'eeeeeeee-eeee-4eee-8eee-eeeeeeeeeeee', PLAN), actor: ops, causation_id: 'dddddddd-dddd-4ddd-8ddd-dddddddddddd', data: { plan_id: PLAN, count: 2, erase: false, ids_hash: 'b'.repeat(64) } },
+  purge_planned: {
+    ...envelope('purge_planned', 'dddddddd-dddd-4ddd-8ddd-dddddddddddd', PLAN),
+    actor: ops,
+    causation_id: null,
+    data: {
+      plan_id: PLAN,
+      count: 2,
+      filter: { status: ['failed'], older_than_s: 604800 },
+      erase: false,
+      expires_at: AT,
+      ids_hash: 'b'.repeat(64),
+      reason: 'weekly clean-up',
+    },
+  },
+  purge_confirmed: {
+    ...envelope('purge_confirmed', 'eeeeeeee-eeee-4eee-8eee-eeeeeeeeeeee', PLAN),
+    actor: ops,
+    causation_id: 'dddddddd-dddd-4ddd-8ddd-dddddddddddd',
+    data: { plan_id: PLAN, count: 2, erase: false, ids_hash: 'b'.repeat(64) },
+  },
 };
 
 const AUDIT_EXAMPLE: AuditRecord = {
@@ -307,7 +457,19 @@ export function asyncApiDocument(): Record<string, unknown> {
     };
   }
   schemas.AuditRecord = obj(
-    ['action', 'job_id', 'actor', 'reason', 'occurred_at', 'recorded_at', 'source_event_id', 'content_hash', 'details', 'prev_hash', 'hash'],
+    [
+      'action',
+      'job_id',
+      'actor',
+      'reason',
+      'occurred_at',
+      'recorded_at',
+      'source_event_id',
+      'content_hash',
+      'details',
+      'prev_hash',
+      'hash',
+    ],
     {
       action: { type: 'string', enum: [...AUDIT_ACTIONS] },
       job_id: str('the job, or the plan id for purge_planned and purge_confirmed'),
@@ -317,7 +479,11 @@ export function asyncApiDocument(): Record<string, unknown> {
       recorded_at: time('when the trail recorded it'),
       source_event_id: str('the JOBS event the record was made from'),
       content_hash: nullable(str("sha256 of the job's content, where the event carried it")),
-      details: { type: 'object', additionalProperties: true, description: 'small metadata: plan id, counts, signal, pid; never request or result text' },
+      details: {
+        type: 'object',
+        additionalProperties: true,
+        description: 'small metadata: plan id, counts, signal, pid; never request or result text',
+      },
       prev_hash: str('the hash of the record before (64 zeros for the first)'),
       hash: str('sha256(prev_hash + canonical JSON of the record without the hashes)'),
     },
@@ -335,7 +501,10 @@ export function asyncApiDocument(): Record<string, unknown> {
     address: Subjects.auditRecord('{action}', JOB_ID),
     title: 'audit.<action>.<job_id>',
     description: `The trail, stored forever in the ${StreamName.Audit} stream (deny_delete, deny_purge), oldest first; records chain by hash.`,
-    parameters: { action: { enum: [...AUDIT_ACTIONS], description: 'what the record is about' }, job_id: { description: 'the job, or the purge plan id' } },
+    parameters: {
+      action: { enum: [...AUDIT_ACTIONS], description: 'what the record is about' },
+      job_id: { description: 'the job, or the purge plan id' },
+    },
     messages: { record: { $ref: '#/components/messages/auditRecord' } },
   };
   operations.receiveAuditRecords = {

@@ -26,7 +26,7 @@ const anchor = (name: string) => `schema-${name}`;
 
 function refName(schema: Json): string | null {
   const ref = schema.$ref;
-  return typeof ref === 'string' ? ref.split('/').pop() ?? null : null;
+  return typeof ref === 'string' ? (ref.split('/').pop() ?? null) : null;
 }
 
 /** A schema in a few words: `integer 1–50`, `JobView`, `string | null`, `one of: a, b`. */
@@ -49,7 +49,8 @@ function constraints(schema: Json): string {
   const parts: string[] = [];
   if (schema.minimum !== undefined || schema.maximum !== undefined) parts.push(`${schema.minimum ?? '…'} to ${schema.maximum ?? '…'}`);
   if (schema.exclusiveMinimum !== undefined) parts.push(`above ${schema.exclusiveMinimum}`);
-  if (schema.minItems !== undefined || schema.maxItems !== undefined) parts.push(`${schema.minItems ?? 0} to ${schema.maxItems ?? '…'} items`);
+  if (schema.minItems !== undefined || schema.maxItems !== undefined)
+    parts.push(`${schema.minItems ?? 0} to ${schema.maxItems ?? '…'} items`);
   if (schema.minLength !== undefined) parts.push(`at least ${schema.minLength} characters`);
   if (schema.maxLength !== undefined) parts.push(`at most ${schema.maxLength} characters`);
   if (schema.pattern !== undefined) parts.push(`pattern <code>${escapeHtml(schema.pattern)}</code>`);
@@ -91,7 +92,8 @@ function responsesList(responses: Record<string, Json>): string {
 
 function operationSection(path: string, method: string, op: Json): string {
   const roles = Array.isArray(op['x-roles']) ? (op['x-roles'] as string[]) : null;
-  const security = Array.isArray(op.security) && op.security.length === 0 ? 'no API key needed' : roles ? `roles: ${roles.join(', ')}` : 'API key';
+  const security =
+    Array.isArray(op.security) && op.security.length === 0 ? 'no API key needed' : roles ? `roles: ${roles.join(', ')}` : 'API key';
   const body = op.requestBody as Json | undefined;
   const bodySchema = body ? (((body.content as Record<string, Json>)['application/json'] ?? {}).schema as Json) : undefined;
   return [
@@ -132,7 +134,11 @@ export function renderDocsPage(doc: Json): string {
     }
   }
   const sections = tags.map(
-    (tag) => `<h2 id="tag-${escapeHtml(tag)}">${escapeHtml(tag)}</h2>\n${ops.filter((o) => o.tag === tag).map((o) => o.html).join('\n')}`,
+    (tag) =>
+      `<h2 id="tag-${escapeHtml(tag)}">${escapeHtml(tag)}</h2>\n${ops
+        .filter((o) => o.tag === tag)
+        .map((o) => o.html)
+        .join('\n')}`,
   );
   const schemaSections = Object.entries(schemas).map(
     ([name, schema]) =>

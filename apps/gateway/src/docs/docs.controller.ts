@@ -10,7 +10,12 @@ export class DocsController {
   constructor(private readonly description: ApiDescription) {}
 
   @Get('openapi.json')
-  @ApiOp('getOpenApi', 'operations', 'This OpenAPI document', "Generated from the gateway's controllers and the DTOs it validates requests with.")
+  @ApiOp(
+    'getOpenApi',
+    'operations',
+    'This OpenAPI document',
+    "Generated from the gateway's controllers and the DTOs it validates requests with.",
+  )
   @ApiAnswer(200, 'OpenAPI 3.1', {
     type: 'object',
     required: ['openapi', 'info', 'paths'],
@@ -22,7 +27,12 @@ export class DocsController {
 
   @Get('docs')
   @Header('Content-Type', 'text/html; charset=utf-8')
-  @ApiOp('getDocsPage', 'operations', 'This API description as a web page', 'One self-contained HTML page: no scripts, nothing from elsewhere.')
+  @ApiOp(
+    'getDocsPage',
+    'operations',
+    'This API description as a web page',
+    'One self-contained HTML page: no scripts, nothing from elsewhere.',
+  )
   @ApiAnswerAs(200, 'HTML', 'text/html')
   docs(): string {
     return this.description.page();

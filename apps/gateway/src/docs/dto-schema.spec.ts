@@ -26,14 +26,21 @@ describe('request schemas from the DTOs', () => {
     expect(basic.properties.llm_provider).toMatchObject({ type: 'string', enum: ['simulated', 'openai'] });
     expect(basic.properties.time_limit_s).toMatchObject({ type: 'number', exclusiveMinimum: 0, maximum: RequestLimits.maxTimeLimitS });
     expect(basic.properties.soft_time_limit_s.description).toContain('Not above `time_limit_s`');
-    expect(schemas.SolveEnhancedRequest.properties.num_specialists).toMatchObject({ type: 'integer', minimum: 1, maximum: RequestLimits.maxSpecialists });
+    expect(schemas.SolveEnhancedRequest.properties.num_specialists).toMatchObject({
+      type: 'integer',
+      minimum: 1,
+      maximum: RequestLimits.maxSpecialists,
+    });
     expect(schemas.PurgePlanBody.properties.job_ids).toMatchObject({
       type: ['array', 'null'],
       minItems: 1,
       maxItems: AdminLimits.purgeJobIdsMax,
       items: { type: 'string', format: 'uuid' },
     });
-    expect(schemas.PurgeConfirmBody).toMatchObject({ required: ['confirm_token'], properties: { confirm_token: { minLength: 1, maxLength: AdminLimits.confirmTokenMaxChars } } });
+    expect(schemas.PurgeConfirmBody).toMatchObject({
+      required: ['confirm_token'],
+      properties: { confirm_token: { minLength: 1, maxLength: AdminLimits.confirmTokenMaxChars } },
+    });
   });
 
   it('use OpenAPI 3.1 null types, never the 3.0 `nullable`', () => {
@@ -77,7 +84,8 @@ describe('request schemas from the DTOs', () => {
       } catch {
         gateway = false;
       }
-      if (validate(body) !== gateway) disagreements.push(`${JSON.stringify(body).slice(0, 120)}: gateway ${gateway ? 'accepts' : 'refuses'}`);
+      if (validate(body) !== gateway)
+        disagreements.push(`${JSON.stringify(body).slice(0, 120)}: gateway ${gateway ? 'accepts' : 'refuses'}`);
     }
     expect(disagreements).toEqual([]);
   });
@@ -87,7 +95,9 @@ describe('request schemas from the DTOs', () => {
       @IsEmail()
       email!: string;
     }
-    expect(() => dtoSchema(Contact, { email: { description: 'An address.' } })).toThrow('no JSON Schema for the validator "isEmail" on Contact.email');
+    expect(() => dtoSchema(Contact, { email: { description: 'An address.' } })).toThrow(
+      'no JSON Schema for the validator "isEmail" on Contact.email',
+    );
 
     class Note {
       @IsString()
@@ -101,7 +111,9 @@ describe('request schemas from the DTOs', () => {
       properties: { text: { type: 'string', maxLength: 10, description: 'Short.' } },
       additionalProperties: false,
     });
-    expect(() => dtoSchema(Note, { text: { description: 'Short.' }, extra: { description: 'No such field.' } } as never)).toThrow('Note has no field extra');
+    expect(() => dtoSchema(Note, { text: { description: 'Short.' }, extra: { description: 'No such field.' } } as never)).toThrow(
+      'Note has no field extra',
+    );
     expect(() => dtoSchema(Note, {} as never)).toThrow('Note.text has no description');
   });
 });

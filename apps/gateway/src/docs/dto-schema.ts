@@ -38,7 +38,11 @@ const VALIDATOR_SCHEMAS: Record<string, (constraints: unknown[]) => Schema> = {
   notAboveTimeLimit: () => ({}),
   isDuration: () => ({
     oneOf: [
-      { type: 'string', pattern: '^[0-9]{1,12}[smhdw]$', description: `A duration: "30m", "12h", "7d", "2w" (at most ${AdminLimits.olderThanMaxS} s).` },
+      {
+        type: 'string',
+        pattern: '^[0-9]{1,12}[smhdw]$',
+        description: `A duration: "30m", "12h", "7d", "2w" (at most ${AdminLimits.olderThanMaxS} s).`,
+      },
       { type: 'integer', minimum: 0, maximum: AdminLimits.olderThanMaxS, description: 'Seconds.' },
     ],
   }),
@@ -58,7 +62,10 @@ function typeOfValues(values: unknown[]): Schema {
 function validatorSchema(cls: DtoClass, meta: ValidationMetadata): Schema {
   const name = meta.name ?? '';
   const make = VALIDATOR_SCHEMAS[name];
-  if (!make) throw new Error(`no JSON Schema for the validator "${name || meta.type}" on ${cls.name}.${meta.propertyName}: add it to docs/dto-schema.ts`);
+  if (!make)
+    throw new Error(
+      `no JSON Schema for the validator "${name || meta.type}" on ${cls.name}.${meta.propertyName}: add it to docs/dto-schema.ts`,
+    );
   return make(meta.constraints ?? []);
 }
 

@@ -26,10 +26,14 @@ const refusal = (description: string, headers?: Record<string, unknown>) => ({
 
 /** The refusals the edge gives; a route's own description of the same status wins. */
 const EDGE = {
-  400: refusal('Invalid input: `message` names every problem (`details.fields` per field of a body); an unknown query parameter, a malformed URL or two Authorization headers.'),
+  400: refusal(
+    'Invalid input: `message` names every problem (`details.fields` per field of a body); an unknown query parameter, a malformed URL or two Authorization headers.',
+  ),
   401: refusal('No API key, or one that is not recognised.'),
   403: refusal("The key's role may not use this route; `message` names the role needed."),
-  408: refusal('The request took too long to arrive (CRUX_HTTP_HEADERS_TIMEOUT_MS, CRUX_HTTP_REQUEST_TIMEOUT_MS); the connection is closed.'),
+  408: refusal(
+    'The request took too long to arrive (CRUX_HTTP_HEADERS_TIMEOUT_MS, CRUX_HTTP_REQUEST_TIMEOUT_MS); the connection is closed.',
+  ),
   413: refusal('Request body larger than CRUX_MAX_BODY_BYTES (told from `Content-Length` before any `100 Continue`).'),
   414: refusal('A path segment is longer than the router takes (ids are UUIDs).'),
   415: refusal('A body that is not uncompressed UTF-8 JSON (another charset or a `Content-Encoding`).'),
@@ -75,8 +79,11 @@ export function completeDocument(scanned: OpenAPIObject, routes: readonly Regist
       if (!operation) continue;
       const key = `${method} ${path}`;
       if (!access.has(key)) throw new Error(`the OpenAPI scan found ${key}, which the HTTP server does not serve`);
-      const undescribed = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).filter((name) => !operation.parameters?.some((p) => p.in === 'path' && p.name === name));
-      if (undescribed.length > 0) throw new Error(`${key} does not describe its path parameter ${undescribed.join(', ')} (@ApiIdParam or @ApiParam)`);
+      const undescribed = [...path.matchAll(/\{(\w+)\}/g)]
+        .map((m) => m[1])
+        .filter((name) => !operation.parameters?.some((p) => p.in === 'path' && p.name === name));
+      if (undescribed.length > 0)
+        throw new Error(`${key} does not describe its path parameter ${undescribed.join(', ')} (@ApiIdParam or @ApiParam)`);
       paths[path][method] = completeOperation(method, operation, access.get(key));
     }
   }
@@ -114,13 +121,17 @@ export function buildOpenApiDocument(app: INestApplication, routes: readonly Reg
       {
         type: 'http',
         scheme: 'bearer',
-        description: 'An API key from CRUX_API_KEYS (name:role:secret) or CRUX_API_KEYS_FILE (name:role:sha256 of the secret): send the secret.',
+        description:
+          'An API key from CRUX_API_KEYS (name:role:secret) or CRUX_API_KEYS_FILE (name:role:sha256 of the secret): send the secret.',
       },
       'bearer',
     );
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const config = builder.build();
   delete config.info.contact; // DocumentBuilder's empty default
-  const scanned = SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method, autoTagControllers: false });
+  const scanned = SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (_controller, method) => method,
+    autoTagControllers: false,
+  });
   return completeDocument(scanned, routes);
 }

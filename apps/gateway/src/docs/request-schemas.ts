@@ -34,7 +34,9 @@ const basicDocs: Docs<SolveBasicRequest> = {
       'Seconds of running after which the job stops at its next step with its best candidate so far (stop_reason time_limit). ' +
       'Only lowers CRUX_SOFT_TIME_LIMIT_S, never raises it.',
   },
-  time_limit_s: { description: 'Seconds of running after which the job is killed and fails with reason time_limit. Only lowers CRUX_HARD_TIME_LIMIT_S.' },
+  time_limit_s: {
+    description: 'Seconds of running after which the job is killed and fails with reason time_limit. Only lowers CRUX_HARD_TIME_LIMIT_S.',
+  },
 };
 
 const enhancedDocs: Docs<SolveEnhancedRequest> = {
@@ -73,5 +75,7 @@ export function requestBodySchemas(): Record<string, Schema> {
 /** The schema of each path parameter, from the DTOs the routes validate their params with. */
 export const pathParameterSchemas = {
   id: dtoSchema(JobIdParam, { id: { description: 'Job id (a UUID, as returned on submit); any case.' } }),
-  plan_id: dtoSchema(PlanIdParam, { plan_id: { description: 'Purge plan id (a UUID, as returned by POST /api/v1/admin/purges); any case.' } }),
+  plan_id: dtoSchema(PlanIdParam, {
+    plan_id: { description: 'Purge plan id (a UUID, as returned by POST /api/v1/admin/purges); any case.' },
+  }),
 } as const;

@@ -217,7 +217,10 @@ export function responseSchemas(): Record<string, Schema> {
       status: { type: 'string', const: 'ready' },
       checks: object<Readiness['checks']>({ nats: text(), job_state: text(), audit: text() }),
     }),
-    ApiError: object<ApiError>(apiErrorFields, 'Every error answer: `{status_code, error, message}`, with `details` where there is more to say.'),
+    ApiError: object<ApiError>(
+      apiErrorFields,
+      'Every error answer: `{status_code, error, message}`, with `details` where there is more to say.',
+    ),
     GoneError: object<GoneError>(
       {
         ...apiErrorFields,

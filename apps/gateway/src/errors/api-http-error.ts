@@ -23,7 +23,13 @@ export class ApiHttpError extends HttpException {
    */
   static fromApiError(error: ApiError): ApiHttpError {
     const forwarded = new ApiHttpError(error.status_code, error.message, error.details);
-    const { status_code: _status, error: reason, message: _message, details: _details, ...extra } = error as ApiError & Record<string, unknown>;
+    const {
+      status_code: _status,
+      error: reason,
+      message: _message,
+      details: _details,
+      ...extra
+    } = error as ApiError & Record<string, unknown>;
     Object.assign(forwarded.body, extra, typeof reason === 'string' && reason !== '' ? { error: reason } : {});
     forwarded.forwarded = true;
     return forwarded;

@@ -35,7 +35,10 @@ describe('toApiError', () => {
   });
 
   it('answers 503 when a service does not answer', () => {
-    expect(toApiError(new ServiceUnavailableError('job.state.get', 300), line)).toMatchObject({ body: { status_code: 503 }, unexpected: false });
+    expect(toApiError(new ServiceUnavailableError('job.state.get', 300), line)).toMatchObject({
+      body: { status_code: 503 },
+      unexpected: false,
+    });
   });
 
   it('hides the details of an unexpected error and marks it for the log', () => {

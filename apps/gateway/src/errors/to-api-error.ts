@@ -28,7 +28,11 @@ const GENERIC_500 = 'internal error: the gateway could not handle this request (
 function fastifyError(cause: FastifyError): ApiError | null {
   switch (cause.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return apiError(415, 'Unsupported Media Type', 'the Content-Type header is not a media type; send the body with Content-Type: application/json');
+      return apiError(
+        415,
+        'Unsupported Media Type',
+        'the Content-Type header is not a media type; send the body with Content-Type: application/json',
+      );
     case 'FST_ERR_BAD_URL':
       return apiError(400, 'Bad Request', 'the URL is malformed (a bad percent-encoding)');
     default:

@@ -27,7 +27,12 @@ export class JobEventsController {
       'EventSource from reconnecting. A stream is written no faster than the client reads it.',
   )
   @ApiIdParam('id')
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after the event with this id.', schema: { type: 'string', pattern: '^[0-9]+$' } })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'Resume after the event with this id.',
+    schema: { type: 'string', pattern: '^[0-9]+$' },
+  })
   // contentSchema: OpenAPI 3.1 has no keyword for the items of a stream (3.2's itemSchema); this names the schema of each event's data.
   @ApiAnswerAs(200, 'An event stream; the `data:` of each event is a JobEvent (`contentSchema`).', 'text/event-stream', {
     type: 'string',
@@ -36,10 +41,16 @@ export class JobEventsController {
   })
   @ApiResponse({ status: 204, description: 'The job has ended and the client has seen every event (resumed after the last one).' })
   @ApiRefusals(404, 410)
-  @ApiRefusal(429, 'The key already has CRUX_SSE_MAX_STREAMS_PER_KEY streams open on this gateway, or is over its rate limit.', { headers: RETRY_AFTER })
-  @ApiRefusal(503, 'This gateway already has CRUX_SSE_MAX_STREAMS streams open, the event log (JetStream) is not answering, or the gateway is shutting down.', {
+  @ApiRefusal(429, 'The key already has CRUX_SSE_MAX_STREAMS_PER_KEY streams open on this gateway, or is over its rate limit.', {
     headers: RETRY_AFTER,
   })
+  @ApiRefusal(
+    503,
+    'This gateway already has CRUX_SSE_MAX_STREAMS streams open, the event log (JetStream) is not answering, or the gateway is shutting down.',
+    {
+      headers: RETRY_AFTER,
+    },
+  )
   follow(
     @Param(ValidPipe) params: JobIdParam,
     @CurrentPrincipal() principal: Principal,

@@ -51,7 +51,8 @@ export class JobEventsService {
 
   async stream(jobId: string, principal: Principal, lastEventIdHeader: string | string[] | undefined, reply: FastifyReply): Promise<void> {
     const lastEventId = parseLastEventId(lastEventIdHeader);
-    if (lastEventId === 'invalid') throw new ApiHttpError(400, 'Last-Event-ID must be the id of an event this stream sent (a whole number)');
+    if (lastEventId === 'invalid')
+      throw new ApiHttpError(400, 'Last-Event-ID must be the id of an event this stream sent (a whole number)');
     const slot = this.quota.acquire(principal.name);
     if (slot === 'key' || slot === 'gateway') throw this.refusal(slot, principal);
     try {
@@ -130,7 +131,8 @@ export class JobEventsService {
         }
       }
     } catch (error) {
-      if (!res.headersSent) throw new ApiHttpError(503, 'the job event log (JetStream) is not answering; try again shortly', undefined, { cause: error });
+      if (!res.headersSent)
+        throw new ApiHttpError(503, 'the job event log (JetStream) is not answering; try again shortly', undefined, { cause: error });
       // Mid-stream: end it; the client resumes with Last-Event-ID.
       this.logger.warn(`event stream of job ${feed.jobId} broke off: ${(error as Error).message}`);
     } finally {

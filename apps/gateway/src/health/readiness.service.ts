@@ -47,10 +47,14 @@ export class ReadinessService {
       this.state
         .reply<GetJobRequest, unknown>(Subjects.stateGet, { job_id: NIL_UUID }, timeout)
         // A 503 is job-state saying it is not serving yet (rebuilding the live state from JOBS: N of M events).
-        .then((reply) => (reply.ok === false && reply.error?.status_code === 503 ? reply.error.message : 'ok'), () => `job-state did not answer ${Subjects.stateGet}`),
-      this.audit
-        .reply<AuditQuery, unknown>(Subjects.auditQuery, AUDIT_PROBE, timeout)
-        .then(() => 'ok', () => `the audit service did not answer ${Subjects.auditQuery}`),
+        .then(
+          (reply) => (reply.ok === false && reply.error?.status_code === 503 ? reply.error.message : 'ok'),
+          () => `job-state did not answer ${Subjects.stateGet}`,
+        ),
+      this.audit.reply<AuditQuery, unknown>(Subjects.auditQuery, AUDIT_PROBE, timeout).then(
+        () => 'ok',
+        () => `the audit service did not answer ${Subjects.auditQuery}`,
+      ),
     ]);
     return { ready: jobState === 'ok' && audit === 'ok', checks: { nats: 'ok', job_state: jobState, audit } };
   }

@@ -17,9 +17,11 @@ const CHARSET = /;\s*charset\s*=\s*"?([\w-]+)"?/i;
  */
 export function refuseBodyHeaders(headers: IncomingMessage['headers'], limit: number): ApiHttpError | null {
   const type = headers['content-type'];
-  if (!type || !JSON_TYPE.test(type)) return new ApiHttpError(400, 'request body must be a JSON object; send it with Content-Type: application/json');
+  if (!type || !JSON_TYPE.test(type))
+    return new ApiHttpError(400, 'request body must be a JSON object; send it with Content-Type: application/json');
   const charset = CHARSET.exec(type)?.[1]?.toLowerCase();
-  if (charset && charset !== 'utf-8' && charset !== 'utf8') return new ApiHttpError(415, `unsupported charset "${charset.toUpperCase()}"; send UTF-8`);
+  if (charset && charset !== 'utf-8' && charset !== 'utf8')
+    return new ApiHttpError(415, `unsupported charset "${charset.toUpperCase()}"; send UTF-8`);
   const encoding = headers['content-encoding'];
   if (encoding && encoding.toLowerCase() !== 'identity') {
     return new ApiHttpError(415, `unsupported content encoding "${encoding}"; send the body uncompressed`);
@@ -36,7 +38,11 @@ const tooLarge = (limit: number) => new ApiHttpError(413, `request body is large
  * never for a route that does not exist. `continueFor` gives the response of a request that
  * asked `Expect: 100-continue`: the 100 goes out only once the body is going to be read.
  */
-export function installJsonBodyParser(fastify: FastifyInstance, limit: number, continueFor: (req: IncomingMessage) => ServerResponse | undefined): void {
+export function installJsonBodyParser(
+  fastify: FastifyInstance,
+  limit: number,
+  continueFor: (req: IncomingMessage) => ServerResponse | undefined,
+): void {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (request: FastifyRequest, payload: Readable, done: (error: Error | null, body?: unknown) => void) => {
     if (request.is404) {

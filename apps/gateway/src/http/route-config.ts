@@ -28,7 +28,8 @@ export function RoutePart<K extends keyof CruxRouteConfig>(key: K, value: NonNul
     const prototype = (target as { prototype: Record<string, unknown> }).prototype;
     for (const name of Object.getOwnPropertyNames(prototype)) {
       const handler = prototype[name];
-      if (name !== 'constructor' && typeof handler === 'function' && Reflect.hasMetadata(PATH_METADATA, handler)) set(handler, key, value, false);
+      if (name !== 'constructor' && typeof handler === 'function' && Reflect.hasMetadata(PATH_METADATA, handler))
+        set(handler, key, value, false);
     }
   };
   return decorate as ClassOrMethodDecorator;

@@ -4,7 +4,11 @@ import { QueryReader, type QueryParameter } from '../http/query-reader.js';
 
 /** The query parameter cancelReason reads, as the OpenAPI document describes it. */
 export const CANCEL_QUERY: readonly QueryParameter[] = [
-  { name: 'reason', description: 'Why, for clients that send no body on DELETE (not both).', schema: { type: 'string', maxLength: AdminLimits.reasonMaxChars } },
+  {
+    name: 'reason',
+    description: 'Why, for clients that send no body on DELETE (not both).',
+    schema: { type: 'string', maxLength: AdminLimits.reasonMaxChars },
+  },
 ];
 
 /**
@@ -13,7 +17,10 @@ export const CANCEL_QUERY: readonly QueryParameter[] = [
  * is not obvious to whoever reads the trail later.
  */
 export function cancelReason(body: ReasonBody, query: Record<string, unknown>): string | null {
-  const reader = new QueryReader(query, CANCEL_QUERY.map((p) => p.name));
+  const reader = new QueryReader(
+    query,
+    CANCEL_QUERY.map((p) => p.name),
+  );
   const fromQuery = reader.text('reason');
   if (fromQuery !== undefined && fromQuery.length > AdminLimits.reasonMaxChars) {
     reader.problem(`reason must be at most ${AdminLimits.reasonMaxChars} characters`);

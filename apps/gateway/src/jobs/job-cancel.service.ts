@@ -1,5 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isTerminal, JobEventType, JobStatus, makeEvent, StreamName, Subjects, type GetJobRequest, type JobCancelData, type JobView } from '@crux/contracts';
+import {
+  isTerminal,
+  JobEventType,
+  JobStatus,
+  makeEvent,
+  StreamName,
+  Subjects,
+  type GetJobRequest,
+  type JobCancelData,
+  type JobView,
+} from '@crux/contracts';
 import { publishEvent } from '@crux/messaging';
 import { actorOf, ownerScope, type Principal } from '../auth/principal.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
@@ -45,9 +55,14 @@ export class JobCancelService {
       try {
         cancelSeq = (await publishEvent(this.nats.js, event)).seq;
       } catch (error) {
-        throw new ApiHttpError(503, 'the cancel could not be recorded: the event log (JetStream) did not acknowledge it; try again shortly', undefined, {
-          cause: error,
-        });
+        throw new ApiHttpError(
+          503,
+          'the cancel could not be recorded: the event log (JetStream) did not acknowledge it; try again shortly',
+          undefined,
+          {
+            cause: error,
+          },
+        );
       }
     } else cancelSeq = step.cancelSeq;
 
@@ -86,9 +101,14 @@ export class JobCancelService {
       const msg = await jsm.direct.getMessage(StreamName.Jobs, { last_by_subj: Subjects.jobEvent(JobEventType.Cancel, jobId) });
       return msg ? msg.seq : null;
     } catch (error) {
-      throw new ApiHttpError(503, 'the cancel could not be checked against the event log (JetStream did not answer); try again shortly', undefined, {
-        cause: error,
-      });
+      throw new ApiHttpError(
+        503,
+        'the cancel could not be checked against the event log (JetStream did not answer); try again shortly',
+        undefined,
+        {
+          cause: error,
+        },
+      );
     }
   }
 

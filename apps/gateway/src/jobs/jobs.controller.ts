@@ -59,7 +59,10 @@ export class JobsController {
     'JobView',
   )
   @ApiRefusals(404, 410, 502, 503)
-  @ApiRefusal(409, 'The job already ended (completed, failed or cancelled), or finished before the cancel reached it: `job <id> is already <status>`.')
+  @ApiRefusal(
+    409,
+    'The job already ended (completed, failed or cancelled), or finished before the cancel reached it: `job <id> is already <status>`.',
+  )
   cancel(
     @Param(ValidPipe) params: JobIdParam,
     @Query() query: Record<string, unknown>,

@@ -4,5 +4,9 @@ import { JobStateClient } from './job-state.client.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
 
-@Module({ controllers: [JobsController], providers: [JobStateClient, JobsService, JobCancelService], exports: [JobStateClient, JobsService] })
+@Module({
+  controllers: [JobsController],
+  providers: [JobStateClient, JobsService, JobCancelService],
+  exports: [JobStateClient, JobsService],
+})
 export class JobsModule {}

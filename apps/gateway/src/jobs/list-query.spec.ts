@@ -18,7 +18,11 @@ describe('parseListQuery', () => {
   });
 
   it('takes status, limit and cursor', () => {
-    expect(parseListQuery({ status: 'completed', limit: '100', cursor: 'abc' })).toEqual({ status: 'completed', limit: 100, cursor: 'abc' });
+    expect(parseListQuery({ status: 'completed', limit: '100', cursor: 'abc' })).toEqual({
+      status: 'completed',
+      limit: 100,
+      cursor: 'abc',
+    });
   });
 
   it('treats empty values as absent', () => {

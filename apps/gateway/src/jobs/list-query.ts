@@ -13,7 +13,11 @@ export interface ListQuery {
 /** The query parameters parseListQuery reads, as the OpenAPI document describes them. */
 export const LIST_QUERY: readonly QueryParameter[] = [
   { name: 'status', description: 'Only jobs in this status.', schema: { type: 'string', enum: [...JOB_STATUSES] } },
-  { name: 'limit', description: 'Jobs per page.', schema: { type: 'integer', minimum: 1, maximum: ListLimits.maxLimit, default: ListLimits.defaultLimit } },
+  {
+    name: 'limit',
+    description: 'Jobs per page.',
+    schema: { type: 'integer', minimum: 1, maximum: ListLimits.maxLimit, default: ListLimits.defaultLimit },
+  },
   { name: 'cursor', description: '`next_cursor` of the previous page.', schema: { type: 'string', maxLength: ListLimits.maxCursorChars } },
 ];
 

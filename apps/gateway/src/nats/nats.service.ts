@@ -1,5 +1,13 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { closeNats, connectNats, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type NatsConnection } from '@crux/messaging';
+import {
+  closeNats,
+  connectNats,
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+  type NatsConnection,
+} from '@crux/messaging';
 
 /**
  * The gateway's one NATS connection and its JetStream clients. Tracks whether the connection

@@ -31,7 +31,9 @@ export class ServiceClient {
         );
       }
       if (error instanceof ServiceUnavailableError) {
-        throw new ApiHttpError(503, `the ${this.service} did not answer ${subject} within ${timeoutMs} ms; try again shortly`, undefined, { cause: error });
+        throw new ApiHttpError(503, `the ${this.service} did not answer ${subject} within ${timeoutMs} ms; try again shortly`, undefined, {
+          cause: error,
+        });
       }
       if (error instanceof ServiceFaultError) throw this.notUnderstood(subject, error);
       throw error;
@@ -42,13 +44,24 @@ export class ServiceClient {
     const reply = await this.reply<Q, A>(subject, request, timeoutMs);
     if (reply?.ok === true) return reply.value;
     const error = reply?.ok === false ? reply.error : undefined;
-    if (!error || !Number.isInteger(error.status_code) || error.status_code < 400 || error.status_code > 599 || typeof error.message !== 'string') {
+    if (
+      !error ||
+      !Number.isInteger(error.status_code) ||
+      error.status_code < 400 ||
+      error.status_code > 599 ||
+      typeof error.message !== 'string'
+    ) {
       throw this.notUnderstood(subject);
     }
     throw ApiHttpError.fromApiError(error);
   }
 
   private notUnderstood(subject: string, cause?: unknown): ApiHttpError {
-    return new ApiHttpError(502, `the ${this.service} gave an answer the gateway does not understand on ${subject}`, undefined, cause ? { cause } : undefined);
+    return new ApiHttpError(
+      502,
+      `the ${this.service} gave an answer the gateway does not understand on ${subject}`,
+      undefined,
+      cause ? { cause } : undefined,
+    );
   }
 }

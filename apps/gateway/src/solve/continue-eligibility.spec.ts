@@ -39,7 +39,10 @@ const job = (over: Partial<JobView> = {}): JobView => ({
 
 describe('continueDecision', () => {
   it('given a completed basic job that ran out of rounds, then it may be continued from its history and best candidate', () => {
-    expect(continueDecision(job())).toEqual({ ok: true, seed: { iterations: history, best: { output: 'first', score: 0.6, iteration: 1 } } });
+    expect(continueDecision(job())).toEqual({
+      ok: true,
+      seed: { iterations: history, best: { output: 'first', score: 0.6, iteration: 1 } },
+    });
   });
 
   it('given a job stopped by the soft time limit, then it may be continued too', () => {

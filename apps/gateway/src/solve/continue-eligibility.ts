@@ -23,7 +23,8 @@ export function continueDecision(origin: JobView): ContinueDecision {
   const iterations = historyOf(metadata.history);
   if (!iterations) return refuse('its result holds no evolution history to continue from');
   const best = { output: result.output, score: metadata.best_score, iteration: metadata.best_iteration };
-  if (typeof best.score !== 'number' || typeof best.iteration !== 'number') return refuse('its result does not say which candidate was best');
+  if (typeof best.score !== 'number' || typeof best.iteration !== 'number')
+    return refuse('its result does not say which candidate was best');
   return { ok: true, seed: { iterations, best: { output: best.output, score: best.score, iteration: best.iteration } } };
 }
 
@@ -32,7 +33,8 @@ function historyOf(value: unknown): IterationSeed[] | null {
   const rounds: IterationSeed[] = [];
   for (const [index, item] of value.entries()) {
     const r = (item ?? {}) as Record<string, unknown>;
-    if (r.iteration !== index + 1 || typeof r.candidate !== 'string' || typeof r.score !== 'number' || typeof r.feedback !== 'string') return null;
+    if (r.iteration !== index + 1 || typeof r.candidate !== 'string' || typeof r.score !== 'number' || typeof r.feedback !== 'string')
+      return null;
     rounds.push({ iteration: r.iteration, candidate: r.candidate, score: r.score, feedback: r.feedback, stop: r.stop === true });
   }
   return rounds;

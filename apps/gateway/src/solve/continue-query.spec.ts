@@ -20,7 +20,9 @@ describe('parseContinueQuery', () => {
   });
 
   it('requires it', () => {
-    expect(refusal({})).toBe('additional_iterations is required: how many more rounds to run, as a query parameter (?additional_iterations=N, 1 to 50)');
+    expect(refusal({})).toBe(
+      'additional_iterations is required: how many more rounds to run, as a query parameter (?additional_iterations=N, 1 to 50)',
+    );
     expect(refusal({ additional_iterations: '' })).toMatch(/additional_iterations is required/);
   });
 

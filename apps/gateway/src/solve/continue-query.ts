@@ -21,12 +21,17 @@ export const CONTINUE_QUERY: readonly QueryParameter[] = [
  * refused by name.
  */
 export function parseContinueQuery(query: Record<string, unknown>): ContinueQuery {
-  const reader = new QueryReader(query, CONTINUE_QUERY.map((p) => p.name));
+  const reader = new QueryReader(
+    query,
+    CONTINUE_QUERY.map((p) => p.name),
+  );
   const raw = reader.text('additional_iterations');
   let value = NaN;
   if (raw === undefined) {
     if (query.additional_iterations === undefined || query.additional_iterations === '') {
-      reader.problem(`additional_iterations is required: how many more rounds to run, as a query parameter (?additional_iterations=N, 1 to ${RequestLimits.maxIters})`);
+      reader.problem(
+        `additional_iterations is required: how many more rounds to run, as a query parameter (?additional_iterations=N, 1 to ${RequestLimits.maxIters})`,
+      );
     }
   } else {
     value = /^\d{1,6}$/.test(raw) ? Number(raw) : NaN;

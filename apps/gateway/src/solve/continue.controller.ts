@@ -33,7 +33,10 @@ export class ContinueController {
     Location: { description: 'The new job', schema: { type: 'string' } },
   })
   @ApiRefusals(404, 410, 503)
-  @ApiRefusal(409, 'The origin cannot be continued; `message` says why: not completed (naming its status), converged (evaluator_stop), an enhanced job, or a history too long to carry.')
+  @ApiRefusal(
+    409,
+    'The origin cannot be continued; `message` says why: not completed (naming its status), converged (evaluator_stop), an enhanced job, or a history too long to carry.',
+  )
   async continue(
     @Param(ValidPipe) params: JobIdParam,
     @Query() query: Record<string, unknown>,

@@ -31,7 +31,9 @@ export class ContinueService {
     const origin = await this.jobs.get(originId, principal);
     const decision = continueDecision(origin);
     if (!decision.ok) throw new ApiHttpError(409, decision.reason);
-    const { event } = await this.solve.record(continuedEvent(origin, decision.seed, additionalIterations, principal, this.config.settings.provider));
+    const { event } = await this.solve.record(
+      continuedEvent(origin, decision.seed, additionalIterations, principal, this.config.settings.provider),
+    );
     return {
       job_id: event.job_id,
       status: 'pending',

@@ -7,7 +7,14 @@ const request = (fields: Partial<SolveBasicRequest>) => Object.assign(new SolveB
 describe('createdEvent', () => {
   it('makes the caller owner and actor, and keeps the request as sent minus async_mode', () => {
     const now = new Date('2026-03-04T05:06:07.000Z');
-    const event = createdEvent('basic', request({ question: 'q', n_iters: 2, async_mode: false }), { name: 'alice', role: 'submitter' }, 'simulated', 'job-1', now);
+    const event = createdEvent(
+      'basic',
+      request({ question: 'q', n_iters: 2, async_mode: false }),
+      { name: 'alice', role: 'submitter' },
+      'simulated',
+      'job-1',
+      now,
+    );
     expect(event).toEqual({
       id: expect.any(String),
       type: 'created',
@@ -16,13 +23,25 @@ describe('createdEvent', () => {
       actor: { kind: 'user', id: 'alice' },
       correlation_id: 'job-1',
       causation_id: null,
-      data: { mode: 'basic', owner: 'alice', request: { question: 'q', n_iters: 2 }, model_name: null, llm_provider: 'simulated', continued_from: null },
+      data: {
+        mode: 'basic',
+        owner: 'alice',
+        request: { question: 'q', n_iters: 2 },
+        model_name: null,
+        llm_provider: 'simulated',
+        continued_from: null,
+      },
     });
     expect(event.id).not.toBe('job-1');
   });
 
   it("uses the request's provider and model over the default", () => {
-    const event = createdEvent('enhanced', request({ question: 'q', llm_provider: 'openai', model_name: 'm' }), { name: 'ops', role: 'operator' }, 'simulated');
+    const event = createdEvent(
+      'enhanced',
+      request({ question: 'q', llm_provider: 'openai', model_name: 'm' }),
+      { name: 'ops', role: 'operator' },
+      'simulated',
+    );
     expect(event.data).toMatchObject({ mode: 'enhanced', llm_provider: 'openai', model_name: 'm', owner: 'ops' });
   });
 
@@ -34,7 +53,10 @@ describe('createdEvent', () => {
   });
 
   it('continues a job as a new basic job with its request, n_iters = the rounds to add, its owner and the seed', () => {
-    const seed = { iterations: [{ iteration: 1, candidate: 'c', score: 0.5, feedback: 'f', stop: false }], best: { output: 'c', score: 0.5, iteration: 1 } };
+    const seed = {
+      iterations: [{ iteration: 1, candidate: 'c', score: 0.5, feedback: 'f', stop: false }],
+      best: { output: 'c', score: 0.5, iteration: 1 },
+    };
     const origin = {
       job_id: 'origin-1',
       owner: 'alice',
@@ -55,4 +77,3 @@ describe('createdEvent', () => {
     });
   });
 });
-

@@ -7,7 +7,15 @@ const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second));
 const event = (type: string, data: unknown, second: number) =>
   makeEvent(type, JOB, serviceActor('w'), data, {}, at(second)) as EventEnvelope;
 
-const result = { output: '4', iterations: 1, total_tokens: 10, processing_time: 0.1, converged: true, stop_reason: 'evaluator_stop', metadata: {} };
+const result = {
+  output: '4',
+  iterations: 1,
+  total_tokens: 10,
+  processing_time: 0.1,
+  converged: true,
+  stop_reason: 'evaluator_stop',
+  metadata: {},
+};
 
 function fold(...events: EventEnvelope[]): JobOutcome {
   const outcome = new JobOutcome(JOB, 'basic', 'alice', at(0).toISOString());

@@ -41,16 +41,17 @@ export class SolveController {
     'Self-evolve: up to `n_iters` rounds of generate → evaluate → refine, stopping early when the evaluator converges.',
   )
   @SubmitAnswers()
-  basic(
-    @Body(ValidPipe) request: SolveBasicRequest,
-    @CurrentPrincipal() principal: Principal,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
+  basic(@Body(ValidPipe) request: SolveBasicRequest, @CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
     return this.submit(SolveMode.Basic, request, principal, reply);
   }
 
   @Post('enhanced')
-  @ApiOp('submitEnhancedJob', 'solve', 'Submit an enhanced job', 'A professor plans specialists, each runs its own self-evolve, the professor synthesises.')
+  @ApiOp(
+    'submitEnhancedJob',
+    'solve',
+    'Submit an enhanced job',
+    'A professor plans specialists, each runs its own self-evolve, the professor synthesises.',
+  )
   @SubmitAnswers()
   enhanced(
     @Body(ValidPipe) request: SolveEnhancedRequest,
@@ -120,7 +121,10 @@ function SubmitAnswers(): MethodDecorator {
     }),
     ApiAnswer(200, 'async_mode false: the job as it ended (completed, failed or cancelled).', 'SyncJobResponse'),
     ApiRefusals(503),
-    ApiRefusal(504, 'async_mode false and the job did not finish within CRUX_SYNC_TIMEOUT_MS; it carries on — `details` says where to poll.'),
+    ApiRefusal(
+      504,
+      'async_mode false and the job did not finish within CRUX_SYNC_TIMEOUT_MS; it carries on — `details` says where to poll.',
+    ),
   );
 }
 

@@ -15,7 +15,10 @@ function message(body: unknown): string {
 
 describe('the time-limit fields of a solve request', () => {
   it('accepts seconds above 0, fractions included, on basic and enhanced requests', () => {
-    expect(validateDto(SolveBasicRequest, { question: 'q', soft_time_limit_s: 0.3, time_limit_s: 60 })).toMatchObject({ soft_time_limit_s: 0.3, time_limit_s: 60 });
+    expect(validateDto(SolveBasicRequest, { question: 'q', soft_time_limit_s: 0.3, time_limit_s: 60 })).toMatchObject({
+      soft_time_limit_s: 0.3,
+      time_limit_s: 60,
+    });
     expect(validateDto(SolveEnhancedRequest, { question: 'q', time_limit_s: 600 })).toMatchObject({ time_limit_s: 600 });
   });
 

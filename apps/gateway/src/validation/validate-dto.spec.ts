@@ -67,6 +67,8 @@ describe('validateDto', () => {
   });
 
   it('lists the fields a DTO declares, inherited ones included', () => {
-    expect(dtoFields(SolveEnhancedRequest)).toEqual(expect.arrayContaining([...dtoFields(SolveBasicRequest), 'num_specialists', 'reasoning_effort']));
+    expect(dtoFields(SolveEnhancedRequest)).toEqual(
+      expect.arrayContaining([...dtoFields(SolveBasicRequest), 'num_specialists', 'reasoning_effort']),
+    );
   });
 });

@@ -14,7 +14,10 @@ export class AuditResponder {
   static async start(
     natsUrl: string,
     answerQuery: (query: AuditQuery) => Reply<AuditPage> = () => ({ ok: true, value: { records: [], next_cursor: null } }),
-    answerVerify: () => Reply<ChainVerdict> = () => ({ ok: true, value: { ok: true, records_checked: 0, first_bad_sequence: null, problem: null } }),
+    answerVerify: () => Reply<ChainVerdict> = () => ({
+      ok: true,
+      value: { ok: true, records_checked: 0, first_bad_sequence: null, problem: null },
+    }),
   ): Promise<AuditResponder> {
     const server = new RpcServer({ url: natsUrl, name: 'audit-responder', queue: QueueGroup.Audit });
     const responder = new AuditResponder(server);

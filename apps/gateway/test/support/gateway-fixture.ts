@@ -1,5 +1,13 @@
 import { loadSettings, StreamName, type EventEnvelope, type Settings } from '@crux/contracts';
-import { closeNats, connectNats, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type NatsConnection } from '@crux/messaging';
+import {
+  closeNats,
+  connectNats,
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+  type NatsConnection,
+} from '@crux/messaging';
 import { startNats, type TestServer } from '@crux/test-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { startGateway, type GatewayOptions } from '../../src/gateway-app.js';
@@ -13,7 +21,8 @@ export const Keys = {
 } as const;
 export type KeyName = keyof typeof Keys;
 
-export const API_KEYS_ENV = 'alice:submitter:alice-secret-0001,bob:submitter:bob-secret-0002,ops:operator:ops-secret-0003,audit:auditor:audit-secret-0004';
+export const API_KEYS_ENV =
+  'alice:submitter:alice-secret-0001,bob:submitter:bob-secret-0002,ops:operator:ops-secret-0003,audit:auditor:audit-secret-0004';
 
 export interface Answer {
   status: number;
@@ -118,7 +127,7 @@ export async function startTestNats(): Promise<TestNats> {
     jsm,
     async jobEvents(jobId) {
       const out: { seq: number; subject: string; event: EventEnvelope }[] = [];
-      for (let seq = 1; ; ) {
+      for (let seq = 1; ;) {
         const msg = await jsm.direct.getMessage(StreamName.Jobs, { seq, next_by_subj: `job.*.${jobId}` });
         if (!msg) return out;
         out.push({ seq: msg.seq, subject: msg.subject, event: msg.json<EventEnvelope>() });

@@ -26,7 +26,10 @@ const facts = (f: Partial<JobStreamFacts>): JobStreamFacts => ({ created: null, 
 describe('a job without a key', () => {
   it('is gone when its history ends in a deletion', () => {
     expect(classifyMissingJob(facts({ created, deleted }), 100)).toEqual({ kind: 'gone', deletion: deleted });
-    expect(classifyMissingJob(facts({ created, deleted, restored: { ...restored, seq: 15 } }), 100)).toEqual({ kind: 'gone', deletion: deleted });
+    expect(classifyMissingJob(facts({ created, deleted, restored: { ...restored, seq: 15 } }), 100)).toEqual({
+      kind: 'gone',
+      deletion: deleted,
+    });
   });
 
   it('is about to exist when its created or restore is past the projector', () => {
@@ -79,7 +82,12 @@ describe("job-state's own events", () => {
     expect(a.id).toBe(b.id);
     expect(a.id).toBe(deterministicId('deleted', JOB, 12));
     expect(deletionEvent({ ...input, snapshot: { ...snapshot, version: 13 } }).id).not.toBe(a.id);
-    expect(a).toMatchObject({ type: 'deleted', job_id: JOB, actor: { kind: 'system', id: 'job-state' }, data: { reason: 'ttl', snapshot, plan_id: null } });
+    expect(a).toMatchObject({
+      type: 'deleted',
+      job_id: JOB,
+      actor: { kind: 'system', id: 'job-state' },
+      data: { reason: 'ttl', snapshot, plan_id: null },
+    });
   });
 
   it('erases the content from the event but keeps its hash', () => {
@@ -91,7 +99,14 @@ describe("job-state's own events", () => {
   });
 
   it('archives a purged job by reference: the few facts the trail needs and the hash of its stored content, no snapshot', () => {
-    const live: JobView = { ...snapshot, created_at: '2030-01-01T00:00:00.000Z', mode: 'basic', request: { question: 'q' }, result: null, held: false } as JobView;
+    const live: JobView = {
+      ...snapshot,
+      created_at: '2030-01-01T00:00:00.000Z',
+      mode: 'basic',
+      request: { question: 'q' },
+      result: null,
+      held: false,
+    } as JobView;
     const job = { owner: 'alice', status: 'completed', mode: 'basic', created_at: '2030-01-01T00:00:00.000Z', version: 12 } as const;
     const hash = jobContentHash(toJobHash(live));
     const input = { jobId: JOB, reason: 'purge' as const, job, contentHash: hash, actor: operator, planId: 'p', erase: false };
@@ -103,7 +118,9 @@ describe("job-state's own events", () => {
       data: { reason: 'purge', snapshot: null, archive: 'history', job, content_hash: hash, plan_id: 'p' },
     });
     // The same job deleted with its snapshot (an expiry) is named by the same hash, and so is its restore.
-    expect(deletionEvent({ jobId: JOB, reason: 'ttl', snapshot: live, actor: JOB_STATE_ACTOR, planId: null, erase: false }).data.content_hash).toBe(hash);
+    expect(
+      deletionEvent({ jobId: JOB, reason: 'ttl', snapshot: live, actor: JOB_STATE_ACTOR, planId: null, erase: false }).data.content_hash,
+    ).toBe(hash);
     expect(restoredEvent(JOB, snapshotOf(live), { seq: 20, event }, operator, null).data.content_hash).toBe(hash);
     expect(JSON.stringify(event).length).toBeLessThan(600);
 
@@ -143,7 +160,10 @@ describe("job-state's own events", () => {
 
 describe('checking a job command', () => {
   it('needs an actor and a job id that is one subject token', () => {
-    expect(checkJobCommand({ actor: operator, job_id: 'j-1', reason: 'why' })).toEqual({ ok: true, value: { actor: operator, jobId: 'j-1', reason: 'why' } });
+    expect(checkJobCommand({ actor: operator, job_id: 'j-1', reason: 'why' })).toEqual({
+      ok: true,
+      value: { actor: operator, jobId: 'j-1', reason: 'why' },
+    });
     expect(checkJobCommand({ actor: operator, job_id: 'j.1' })).toMatchObject({ ok: false, error: { status_code: 400 } });
     expect(checkJobCommand({ job_id: 'j-1' })).toMatchObject({ ok: false, error: { status_code: 400 } });
     expect(checkJobCommand({ actor: operator, job_id: 'j', reason: 5 })).toMatchObject({ ok: false, error: { status_code: 400 } });

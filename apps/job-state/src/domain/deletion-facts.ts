@@ -1,10 +1,4 @@
-import {
-  DeletionReason,
-  type GoneError,
-  type JobCreated,
-  type JobDeleted,
-  type JobRestored,
-} from '@crux/contracts';
+import { DeletionReason, type GoneError, type JobCreated, type JobDeleted, type JobRestored } from '@crux/contracts';
 
 export interface Stored<E> {
   seq: number;

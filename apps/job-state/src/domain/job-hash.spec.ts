@@ -111,7 +111,9 @@ describe('the content hash a deletion names a job by', () => {
     const framed = CONTENT_FIELDS.map((f) => `${Buffer.byteLength(stored[f])}:${stored[f]}`).join('');
     expect(jobContentHash(stored)).toBe(sha256Hex(framed));
     // Lengths frame the fields: moving text from one field to the next changes the hash.
-    expect(jobContentHash({ ...stored, error: 'ab', partial_results: '' })).not.toBe(jobContentHash({ ...stored, error: 'a', partial_results: 'b' }));
+    expect(jobContentHash({ ...stored, error: 'ab', partial_results: '' })).not.toBe(
+      jobContentHash({ ...stored, error: 'a', partial_results: 'b' }),
+    );
     const { error: _error, ...withoutError } = stored;
     expect(jobContentHash(withoutError)).toBe(jobContentHash(stored));
     expect(CONTENT_FIELDS).not.toContain('version');

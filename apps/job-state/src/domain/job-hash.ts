@@ -173,7 +173,13 @@ export function storedJobFromFields(values: readonly (Buffer | null)[]): StoredJ
   const status = text('status');
   if (!isJobStatus(status)) return null;
   return {
-    job: { owner: text('owner'), status, mode: text('mode') as SolveMode, created_at: text('created_at'), version: Number(text('version')) || 0 },
+    job: {
+      owner: text('owner'),
+      status,
+      mode: text('mode') as SolveMode,
+      created_at: text('created_at'),
+      version: Number(text('version')) || 0,
+    },
     held: text('held') === '1',
     contentHash: contentHashOf(CONTENT_AT.map((i) => values[i])),
     decode: () => jobHashFromFields(values.map((v) => v?.toString('utf8') ?? null))!,

@@ -116,13 +116,29 @@ export function referenceDeletionEvent(input: ReferenceDeletionInput, now = new 
  * there at least half the retention (it leaves JOBS a retention after the job was created);
  * an older job carries its snapshot, so every purged job stays restorable at least that long.
  */
-export function purgeArchive(createdMs: number, nowMs: number, retentionS: number): typeof DeletionArchive.History | typeof DeletionArchive.Snapshot {
+export function purgeArchive(
+  createdMs: number,
+  nowMs: number,
+  retentionS: number,
+): typeof DeletionArchive.History | typeof DeletionArchive.Snapshot {
   return Number.isFinite(createdMs) && createdMs > nowMs - (retentionS * 1000) / 2 ? DeletionArchive.History : DeletionArchive.Snapshot;
 }
 
-export function restoredEvent(jobId: string, snapshot: JobView, from: { seq: number; event: JobDeleted }, actor: Actor, reason: string | null): JobRestored {
+export function restoredEvent(
+  jobId: string,
+  snapshot: JobView,
+  from: { seq: number; event: JobDeleted },
+  actor: Actor,
+  reason: string | null,
+): JobRestored {
   const content_hash = jobContentHash(toJobHash(snapshot));
-  const event = makeEvent('restored', jobId, actor, { snapshot, from_event_id: from.event.id, reason, content_hash }, { causation_id: from.event.id });
+  const event = makeEvent(
+    'restored',
+    jobId,
+    actor,
+    { snapshot, from_event_id: from.event.id, reason, content_hash },
+    { causation_id: from.event.id },
+  );
   return { ...event, id: EventIds.restored(jobId, from.seq) };
 }
 

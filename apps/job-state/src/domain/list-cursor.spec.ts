@@ -9,12 +9,15 @@ describe('list cursors', () => {
     expect(decodeCursor(cursor)).toEqual(position);
   });
 
-  it.each(['', 'not a cursor!', Buffer.from('abc:').toString('base64url'), Buffer.from('12x:id').toString('base64url'), Buffer.from(':id').toString('base64url')])(
-    'refuses %p',
-    (cursor) => {
-      expect(decodeCursor(cursor)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    'not a cursor!',
+    Buffer.from('abc:').toString('base64url'),
+    Buffer.from('12x:id').toString('base64url'),
+    Buffer.from(':id').toString('base64url'),
+  ])('refuses %p', (cursor) => {
+    expect(decodeCursor(cursor)).toBeNull();
+  });
 
   it('orders newest first, then by id descending within one millisecond', () => {
     const position = { score: 100, id: 'm' };

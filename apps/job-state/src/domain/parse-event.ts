@@ -71,7 +71,8 @@ function dataProblem(type: JobEventType, data: Json, jobId: string): string | nu
         const problem = factsProblem(data.job);
         if (problem) return `data.job ${problem}`;
       }
-      if (data.archive === DeletionArchive.History && !isObject(data.job)) return 'data.job must be an object when the archive is the history';
+      if (data.archive === DeletionArchive.History && !isObject(data.job))
+        return 'data.job must be an object when the archive is the history';
       if (data.snapshot === null) return null;
       const problem = snapshotProblem(data.snapshot, jobId);
       return problem ? `data.snapshot ${problem}` : null;

@@ -105,7 +105,16 @@ describe('planning the update for a job event', () => {
 
   it('given revoked, then only the version of an existing job moves: no status, fields or TTL', () => {
     const plan = planUpdateApply(events.revoked(), 11);
-    expect(plan).toMatchObject({ status: null, set: {}, setIfEmpty: {}, ttlS: null, createdMs: null, owner: null, seq: 11, endsRevokeWait: true });
+    expect(plan).toMatchObject({
+      status: null,
+      set: {},
+      setIfEmpty: {},
+      ttlS: null,
+      createdMs: null,
+      owner: null,
+      seq: 11,
+      endsRevokeWait: true,
+    });
     expect(plan.allowedFrom).toEqual(JOB_STATUSES);
     expect(plan.allowedFrom).not.toContain(null);
   });
@@ -152,7 +161,11 @@ describe('the view of a created but unprojected job', () => {
 
   it('given a restore, then it is the snapshot at the restore sequence with its status TTL', () => {
     const snapshot = snapshotOf(fromJobHash({ ...toJobHash(createdSnapshot()), status: 'completed' })!);
-    expect(projectedFromNothing(planUpdate(jobEvents(JOB).restored(snapshot), 40, settings))).toEqual({ ...snapshot, version: 40, ttl_s: 700 });
+    expect(projectedFromNothing(planUpdate(jobEvents(JOB).restored(snapshot), 40, settings))).toEqual({
+      ...snapshot,
+      version: 40,
+      ttl_s: 700,
+    });
   });
 });
 
@@ -214,6 +227,12 @@ describe('planning the deletion paths', () => {
 
   it('given a purge plan event, then there is nothing to project (its id is a plan)', () => {
     const planned = purgePlannedEvent('plan-1');
-    expect(planUpdate(planned, 33, settings)).toEqual({ kind: 'skip', jobId: 'plan-1', eventId: planned.id, eventType: 'purge_planned', seq: 33 });
+    expect(planUpdate(planned, 33, settings)).toEqual({
+      kind: 'skip',
+      jobId: 'plan-1',
+      eventId: planned.id,
+      eventType: 'purge_planned',
+      seq: 33,
+    });
   });
 });

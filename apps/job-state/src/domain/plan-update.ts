@@ -213,7 +213,13 @@ export function planUpdate(event: JobEvent, seq: number, settings: TtlSettings):
         endsRevokeWait: true,
       };
     case 'deleted':
-      return { ...base, kind: 'delete', owner: deletedJobFactsOf(event.data)?.owner ?? null, needs: deletionNeeds(event.data.reason), planId: event.data.plan_id ?? null };
+      return {
+        ...base,
+        kind: 'delete',
+        owner: deletedJobFactsOf(event.data)?.owner ?? null,
+        needs: deletionNeeds(event.data.reason),
+        planId: event.data.plan_id ?? null,
+      };
     case 'restored': {
       const snapshot = event.data.snapshot;
       const { version: _version, ...fields } = toJobHash(snapshot);

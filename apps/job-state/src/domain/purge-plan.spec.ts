@@ -46,7 +46,16 @@ describe('checking a purge plan request', () => {
   });
 
   it('reads every filter, de-duplicating ids and statuses', () => {
-    expect(checkPurgePlanRequest({ actor: olga, job_ids: ['a', 'b', 'a'], status: ['failed', 'failed'], older_than_s: 0, erase: true, reason: 'gdpr' })).toEqual({
+    expect(
+      checkPurgePlanRequest({
+        actor: olga,
+        job_ids: ['a', 'b', 'a'],
+        status: ['failed', 'failed'],
+        older_than_s: 0,
+        erase: true,
+        reason: 'gdpr',
+      }),
+    ).toEqual({
       ok: true,
       value: { actor: olga, jobIds: ['a', 'b'], statuses: ['failed'], olderThanS: 0, erase: true, reason: 'gdpr' },
     });
@@ -63,10 +72,21 @@ describe('selecting the ids a plan freezes', () => {
     { id: 'gone', status: null, held: false, createdMs: 0 },
     { id: 'old-running', status: 'running', held: false, createdMs: NOW - 30 * day },
   ];
-  const query = (q: Partial<PurgeQuery>): PurgeQuery => ({ actor: olga, jobIds: null, statuses: null, olderThanS: null, erase: false, reason: null, ...q });
+  const query = (q: Partial<PurgeQuery>): PurgeQuery => ({
+    actor: olga,
+    jobIds: null,
+    statuses: null,
+    olderThanS: null,
+    erase: false,
+    reason: null,
+    ...q,
+  });
 
   it('takes live jobs matching every filter, oldest first, never a held one', () => {
-    expect(selectForPurge(candidates, query({ statuses: ['completed', 'failed'], olderThanS: 7 * 86_400 }), NOW)).toEqual(['old-completed', 'old-failed']);
+    expect(selectForPurge(candidates, query({ statuses: ['completed', 'failed'], olderThanS: 7 * 86_400 }), NOW)).toEqual([
+      'old-completed',
+      'old-failed',
+    ]);
     expect(selectForPurge(candidates, query({ olderThanS: 7 * 86_400 }), NOW)).toEqual(['old-running', 'old-completed', 'old-failed']);
   });
 
@@ -143,7 +163,10 @@ describe('confirm tokens and confirmation', () => {
   });
 
   it('checks the confirm request', () => {
-    expect(checkConfirmRequest({ actor: olga, plan_id: 'p', confirm_token: 't' })).toEqual({ ok: true, value: { actor: olga, planId: 'p', token: 't' } });
+    expect(checkConfirmRequest({ actor: olga, plan_id: 'p', confirm_token: 't' })).toEqual({
+      ok: true,
+      value: { actor: olga, planId: 'p', token: 't' },
+    });
     expect(checkConfirmRequest({ actor: olga, plan_id: 'p' })).toMatchObject({ ok: false, error: { status_code: 400 } });
   });
 

@@ -49,7 +49,8 @@ export function checkPurgePlanRequest(request: unknown): Checked<PurgeQuery> {
   }
   let olderThanS: number | null = null;
   if (r.older_than_s !== undefined && r.older_than_s !== null) {
-    if (!Number.isInteger(r.older_than_s) || (r.older_than_s as number) < 0) return badRequest('older_than_s must be a whole number of seconds, 0 or more');
+    if (!Number.isInteger(r.older_than_s) || (r.older_than_s as number) < 0)
+      return badRequest('older_than_s must be a whole number of seconds, 0 or more');
     olderThanS = r.older_than_s as number;
   }
   if (jobIds === null && statuses === null && olderThanS === null) {

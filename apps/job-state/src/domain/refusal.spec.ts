@@ -34,8 +34,12 @@ describe('refusals: which script answers mean a command changed nothing', () => 
     expect(refusalOf(planUpdate(events.deleted(null, 'purge'), 11, settings), ApplyCode.Held, 'failed')?.message).toBe(
       `job ${JOB} is on legal hold; it was not deleted`,
     );
-    expect(refusalOf(planUpdate(events.held(), 12, settings), ApplyCode.Unchanged, 'failed')?.message).toBe(`job ${JOB} is already on hold`);
-    expect(refusalOf(planUpdate(events.released(), 13, settings), ApplyCode.Unchanged, 'failed')?.message).toBe(`job ${JOB} is not on hold`);
+    expect(refusalOf(planUpdate(events.held(), 12, settings), ApplyCode.Unchanged, 'failed')?.message).toBe(
+      `job ${JOB} is already on hold`,
+    );
+    expect(refusalOf(planUpdate(events.released(), 13, settings), ApplyCode.Unchanged, 'failed')?.message).toBe(
+      `job ${JOB} is not on hold`,
+    );
     expect(refusalOf(planUpdate(events.held(), 14, settings), ApplyCode.NoJob, null)?.reason).toBe('no_job');
     expect(refusalOf(planUpdate(events.cancel(), 15, settings), ApplyCode.Tombstoned, null)?.reason).toBe('deleted');
   });

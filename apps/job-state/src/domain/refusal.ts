@@ -37,7 +37,9 @@ function refusalMessage(plan: PlannedUpdate, reason: RefusalReason, status: stri
     case RefusalReason.Deleted:
       return `${job} had been deleted when its ${plan.eventType} arrived`;
     case RefusalReason.Status:
-      return plan.eventType === 'restored' ? `${job} is live; only a deleted job can be restored` : `${job} had already ${status ?? 'ended'}`;
+      return plan.eventType === 'restored'
+        ? `${job} is live; only a deleted job can be restored`
+        : `${job} had already ${status ?? 'ended'}`;
     case RefusalReason.Held:
       return `${job} is on legal hold; it was not deleted`;
     case RefusalReason.Unchanged:

@@ -59,12 +59,16 @@ describe('rebuilding a job from its events', () => {
   it('brings a restored job back at the restore, and a replayed created does not resurrect a deleted one', () => {
     const base = stored([events.created(), events.started(), events.completed()]);
     const live = replayHistory(base, settings).snapshot!;
-    const restored = replayHistory([...base, { seq: 20, event: events.deleted(live) }, { seq: 21, event: events.restored(live) }], settings);
+    const restored = replayHistory(
+      [...base, { seq: 20, event: events.deleted(live) }, { seq: 21, event: events.restored(live) }],
+      settings,
+    );
     expect(restored.deleted).toBe(false);
     expect(restored.snapshot).toEqual({ ...live, version: 21 });
 
     let state = NO_JOB;
-    for (const { seq, event } of [...base, { seq: 20, event: events.deleted(live) }]) state = evolve(state, planUpdate(event, seq, settings));
+    for (const { seq, event } of [...base, { seq: 20, event: events.deleted(live) }])
+      state = evolve(state, planUpdate(event, seq, settings));
     expect(state).toEqual({ hash: null, tombstone: 20 });
     // The same created again (a replay, or a publish retried past the duplicate window).
     expect(evolve(state, planUpdate(events.created(), 30, settings))).toEqual(state);
@@ -89,7 +93,15 @@ describe('rebuilding a job from its events', () => {
 describe('rebuilding a job purged by reference, for its restore', () => {
   const operator = { kind: 'user', id: 'olga' } as const;
   // A life with a refused second hold and a purge refused while held: both change nothing, as in Redis.
-  const life = stored([events.created(), events.started(), events.held(), events.held(3550), { ...events.deleted(null), id: 'refused-purge' }, events.released(), events.completed()]);
+  const life = stored([
+    events.created(),
+    events.started(),
+    events.held(),
+    events.held(3550),
+    { ...events.deleted(null), id: 'refused-purge' },
+    events.released(),
+    events.completed(),
+  ]);
   const live = replayHistory(life, settings).snapshot!;
   const deletion = referenceDeletionEvent({
     jobId: JOB,
@@ -109,8 +121,17 @@ describe('rebuilding a job purged by reference, for its restore', () => {
   });
 
   it('given a history that no longer reaches the creation, or another version or content, then it says why instead', () => {
-    expect(rebuildBeforeDeletion(life.slice(1), at, settings)).toMatchObject({ ok: false, why: expect.stringMatching(/no longer reaches its creation/) });
-    expect(rebuildBeforeDeletion(life.slice(0, -1), at, settings)).toMatchObject({ ok: false, why: expect.stringMatching(/version 15, not the deleted version 16/) });
-    expect(rebuildBeforeDeletion(life, { ...at, contentHash: 'f'.repeat(64) }, settings)).toMatchObject({ ok: false, why: expect.stringMatching(/content hash/) });
+    expect(rebuildBeforeDeletion(life.slice(1), at, settings)).toMatchObject({
+      ok: false,
+      why: expect.stringMatching(/no longer reaches its creation/),
+    });
+    expect(rebuildBeforeDeletion(life.slice(0, -1), at, settings)).toMatchObject({
+      ok: false,
+      why: expect.stringMatching(/version 15, not the deleted version 16/),
+    });
+    expect(rebuildBeforeDeletion(life, { ...at, contentHash: 'f'.repeat(64) }, settings)).toMatchObject({
+      ok: false,
+      why: expect.stringMatching(/content hash/),
+    });
   });
 });

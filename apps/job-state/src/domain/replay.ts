@@ -85,9 +85,7 @@ export function replayHistory(history: readonly StoredEvent[], settings: TtlSett
   return { snapshot: view ? snapshotOf(view) : null, deleted: state.hash === null && state.tombstone !== null, lastDeletion };
 }
 
-export type RebuiltJob =
-  | { ok: true; snapshot: JobView; contentHash: string }
-  | { ok: false; why: string };
+export type RebuiltJob = { ok: true; snapshot: JobView; contentHash: string } | { ok: false; why: string };
 
 /**
  * The job as it was just before the deletion at `deletion.seq`, rebuilt from its history by
@@ -112,6 +110,7 @@ export function rebuildBeforeDeletion(
     return { ok: false, why: `its history in JOBS rebuilds version ${view.version}, not the deleted version ${deletion.version}` };
   }
   const hash = jobContentHash(state.hash);
-  if (hash !== deletion.contentHash) return { ok: false, why: 'the job rebuilt from JOBS does not match the content hash its deletion recorded' };
+  if (hash !== deletion.contentHash)
+    return { ok: false, why: 'the job rebuilt from JOBS does not match the content hash its deletion recorded' };
   return { ok: true, snapshot: snapshotOf(view), contentHash: hash };
 }

@@ -20,7 +20,9 @@ export class JobHistory {
   async last<T extends JobEventType>(type: T, jobId: string, { fromLeader = false } = {}): Promise<Stored<EventOfType<T>> | null> {
     if (!isSubjectToken(jobId)) return null;
     const query = { last_by_subj: Subjects.jobEvent(type, jobId) };
-    const msg = fromLeader ? await this.jsm.streams.getMessage(StreamName.Jobs, query) : await this.jsm.direct.getMessage(StreamName.Jobs, query);
+    const msg = fromLeader
+      ? await this.jsm.streams.getMessage(StreamName.Jobs, query)
+      : await this.jsm.direct.getMessage(StreamName.Jobs, query);
     if (!msg) return null;
     const parsed = parseJobEvent(msg.subject, msg.string());
     return parsed.ok ? { seq: msg.seq, event: parsed.event as EventOfType<T> } : null;

@@ -136,7 +136,14 @@ export class DeletionDetector {
         if (!snapshot) return this.check(id, DeletionReason.Ttl);
         if (snapshot.held) return; // held since the read: its entry is on its way out
         this.markInFlight(id);
-        const event = deletionEvent({ jobId: id, reason: DeletionReason.Ttl, snapshot, actor: JOB_STATE_ACTOR, planId: null, erase: false });
+        const event = deletionEvent({
+          jobId: id,
+          reason: DeletionReason.Ttl,
+          snapshot,
+          actor: JOB_STATE_ACTOR,
+          planId: null,
+          erase: false,
+        });
         publishes.push(
           this.publisher.publish(event).then(
             () => void this.stats.expired++,
@@ -178,8 +185,11 @@ export class DeletionDetector {
         .filter((p) => !p.exists && p.indexed && !this.inFlight.has(p.id))
         .map((p) => ({ id: p.id, reason: batch.get(p.id) ?? missingKeyReason(p.deadlineMs, now) }));
       for (const v of vanished) this.markInFlight(v.id);
-      await forEachLimited(vanished, REBUILD_CONCURRENCY, (v) => this.recordVanished(v.id, v.reason), (v, error) =>
-        this.failed(v.id, 'recording its disappearance', error),
+      await forEachLimited(
+        vanished,
+        REBUILD_CONCURRENCY,
+        (v) => this.recordVanished(v.id, v.reason),
+        (v, error) => this.failed(v.id, 'recording its disappearance', error),
       );
     }
   }

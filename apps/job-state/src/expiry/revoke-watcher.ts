@@ -29,8 +29,10 @@ export class RevokeWatcher {
     private readonly publisher: EventPublisher,
   ) {
     const every = Math.max(settings.expirySweepMs, Math.min(1000, Math.floor(settings.revokeConfirmMs / 4)));
-    this.ticker = new Ticker(() => this.sweep(), every, (error) =>
-      this.logger.error(`revoke sweep failed: ${(error as Error)?.message ?? String(error)}`),
+    this.ticker = new Ticker(
+      () => this.sweep(),
+      every,
+      (error) => this.logger.error(`revoke sweep failed: ${(error as Error)?.message ?? String(error)}`),
     );
   }
 

@@ -64,8 +64,10 @@ export class ProjectorLeadership implements ProjectorLease {
     private readonly redis: Redis,
     private readonly projector: Projector,
   ) {
-    this.ticker = new Ticker(() => this.campaign(), CAMPAIGN_EVERY_MS, (error) =>
-      this.logger.warn(`projector lease: ${(error as Error)?.message ?? String(error)}; trying again`),
+    this.ticker = new Ticker(
+      () => this.campaign(),
+      CAMPAIGN_EVERY_MS,
+      (error) => this.logger.warn(`projector lease: ${(error as Error)?.message ?? String(error)}; trying again`),
     );
   }
 

@@ -112,7 +112,17 @@ export class Projector {
   private rewinding = false;
   /** The epoch this run writes under, taken from the lease at start(); none without a lease. */
   private fence: ProjectorFence | undefined;
-  readonly stats: ProjectorStats = { applied: 0, stale: 0, ignored: 0, skipped: 0, dropped: 0, failed: 0, retries: 0, fenced: 0, rewinds: 0 };
+  readonly stats: ProjectorStats = {
+    applied: 0,
+    stale: 0,
+    ignored: 0,
+    skipped: 0,
+    dropped: 0,
+    failed: 0,
+    retries: 0,
+    fenced: 0,
+    rewinds: 0,
+  };
 
   constructor(
     @Inject(Tokens.Nats) private readonly nc: NatsConnection,
@@ -286,7 +296,9 @@ export class Projector {
       if (!outcome.ok) {
         whole = false;
         this.stats.failed++;
-        this.logger.error(`could not apply ${plan.eventType} #${plan.seq} to job ${plan.jobId}: ${outcome.error.message}; left for redelivery`);
+        this.logger.error(
+          `could not apply ${plan.eventType} #${plan.seq} to job ${plan.jobId}: ${outcome.error.message}; left for redelivery`,
+        );
         return;
       }
       if (outcome.code === ApplyCode.Applied) this.stats.applied++;

@@ -1,7 +1,15 @@
 import { Logger } from '@nestjs/common';
 import type { PubAck } from '@crux/messaging';
 import { DeletionArchive, DeletionReason } from '@crux/contracts';
-import { deletionEvent, fromJobHash, purgeArchive, referenceDeletionEvent, snapshotOf, type StoredJob, type StoredPlan } from '../domain/index.js';
+import {
+  deletionEvent,
+  fromJobHash,
+  purgeArchive,
+  referenceDeletionEvent,
+  snapshotOf,
+  type StoredJob,
+  type StoredPlan,
+} from '../domain/index.js';
 import type { EventPublisher } from '../events/event-publisher.js';
 import type { ContentEraser, Tombstone } from './content-eraser.js';
 import type { BatchCounts } from './purge-store.js';
@@ -36,9 +44,13 @@ export class BatchDeleter {
   /** By reference while the job's history stays in JOBS long enough (purgeArchive); else with its snapshot. */
   private deletion(plan: StoredPlan, reason: DeletionReason, jobId: string, stored: StoredJob, now: Date) {
     const actor = plan.confirmedBy ?? plan.createdBy;
-    const byReference = plan.erase || purgeArchive(Date.parse(stored.job.created_at), now.getTime(), this.archiveRetentionS) === DeletionArchive.History;
+    const byReference =
+      plan.erase || purgeArchive(Date.parse(stored.job.created_at), now.getTime(), this.archiveRetentionS) === DeletionArchive.History;
     if (byReference) {
-      return referenceDeletionEvent({ jobId, reason, job: stored.job, contentHash: stored.contentHash, actor, planId: plan.planId, erase: plan.erase }, now);
+      return referenceDeletionEvent(
+        { jobId, reason, job: stored.job, contentHash: stored.contentHash, actor, planId: plan.planId, erase: plan.erase },
+        now,
+      );
     }
     const view = fromJobHash(stored.decode());
     return deletionEvent({ jobId, reason, snapshot: view && snapshotOf(view), actor, planId: plan.planId, erase: false }, now);

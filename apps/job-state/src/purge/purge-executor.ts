@@ -58,7 +58,9 @@ export class PurgeExecutor {
   execute(planId: string): void {
     if (this.stopping || this.executing.has(planId)) return;
     const run = this.run(planId)
-      .catch((error: unknown) => this.logger.error(`purge plan ${planId} stopped: ${(error as Error)?.stack ?? String(error)}; it resumes later`))
+      .catch((error: unknown) =>
+        this.logger.error(`purge plan ${planId} stopped: ${(error as Error)?.stack ?? String(error)}; it resumes later`),
+      )
       .finally(() => this.executing.delete(planId));
     this.executing.set(planId, run);
   }
@@ -149,7 +151,9 @@ export class PurgeExecutor {
     await awaitConsumer(this.jsm, ConsumerName.Projector, 'projector', lastSeq, this.isStopping, this.logger);
     await this.store.complete(planId);
     const done = await this.store.read(planId);
-    this.logger.log(`purge plan ${planId} completed: ${done?.deleted ?? '?'} deleted, ${done?.skipped ?? '?'} skipped, ${done?.failed ?? '?'} failed`);
+    this.logger.log(
+      `purge plan ${planId} completed: ${done?.deleted ?? '?'} deleted, ${done?.skipped ?? '?'} skipped, ${done?.failed ?? '?'} failed`,
+    );
   }
 
   /** Up to BATCHES_IN_FLIGHT batches from `from`: their ids and the jobs' hashes, read in one go each. */

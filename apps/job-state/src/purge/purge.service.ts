@@ -1,14 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import {
-  apiError,
-  makeEvent,
-  PurgePlanStatus,
-  type PurgePlanView,
-  type PurgeProgress,
-  type Reply,
-  type Settings,
-} from '@crux/contracts';
+import { apiError, makeEvent, PurgePlanStatus, type PurgePlanView, type PurgeProgress, type Reply, type Settings } from '@crux/contracts';
 import {
   checkConfirmRequest,
   checkPlanIdRequest,
@@ -82,10 +74,19 @@ export class PurgeService {
         reason: plan.reason,
       }),
     );
-    this.logger.log(`purge plan ${plan.planId} by ${query.actor.id}: ${plan.count} jobs${plan.erase ? ', erase' : ''}, confirmable until ${expiresAt}`);
+    this.logger.log(
+      `purge plan ${plan.planId} by ${query.actor.id}: ${plan.count} jobs${plan.erase ? ', erase' : ''}, confirmable until ${expiresAt}`,
+    );
     return {
       ok: true,
-      value: { plan_id: plan.planId, count: plan.count, sample: plan.sample, erase: plan.erase, expires_at: expiresAt, confirm_token: token },
+      value: {
+        plan_id: plan.planId,
+        count: plan.count,
+        sample: plan.sample,
+        erase: plan.erase,
+        expires_at: expiresAt,
+        confirm_token: token,
+      },
     };
   }
 
@@ -101,7 +102,10 @@ export class PurgeService {
     const code = await this.store.confirm(planId, actor, now);
     if (code !== ConfirmCode.Confirmed) {
       const again = await this.store.read(planId);
-      return { ok: false, error: confirmRefusal(again, planId, token, Date.now()) ?? apiError(409, 'Conflict', `purge plan ${planId} was already confirmed`) };
+      return {
+        ok: false,
+        error: confirmRefusal(again, planId, token, Date.now()) ?? apiError(409, 'Conflict', `purge plan ${planId} was already confirmed`),
+      };
     }
     const running: StoredPlan = { ...plan, status: PurgePlanStatus.Running, confirmedBy: actor };
     // In the trail before any of its deletions.

@@ -11,9 +11,24 @@ const T0 = Date.parse('2030-01-01T00:00:00.000Z');
 const at = (s: number) => new Date(T0 + s * 1000);
 
 const snapshot = (over: Partial<JobView> = {}): JobView => ({
-  job_id: ID, status: 'completed', created_at: at(0).toISOString(), started_at: null, completed_at: null, progress: 1,
-  current_phase: null, result: null, error: null, partial_results: null, request: {}, mode: 'basic', owner: 'alice',
-  model_name: null, continued_from: null, version: 3, held: false, ...over,
+  job_id: ID,
+  status: 'completed',
+  created_at: at(0).toISOString(),
+  started_at: null,
+  completed_at: null,
+  progress: 1,
+  current_phase: null,
+  result: null,
+  error: null,
+  partial_results: null,
+  request: {},
+  mode: 'basic',
+  owner: 'alice',
+  model_name: null,
+  continued_from: null,
+  version: 3,
+  held: false,
+  ...over,
 });
 
 const e = jobEvents(ID, 'alice', at(0));
@@ -41,7 +56,11 @@ function replay(history: [JobEvent, string | null][]): JobTrack | undefined {
 
 describe('a rebuilt job’s deadlines, counted from its own times', () => {
   it('a job completed 6 days ago with a 7-day TTL has 1 day left, not 7', () => {
-    const track = replay([[events.created(0), null], [events.started(10), 'pending'], [events.completed(20), 'running']]);
+    const track = replay([
+      [events.created(0), null],
+      [events.started(10), 'pending'],
+      [events.completed(20), 'running'],
+    ]);
     const now = T0 + 20_000 + 6 * 86_400_000;
     expect(deadlineOf(track as JobTrack)).toBe(T0 + 20_000 + 7 * 86_400_000);
     expect(keyTtlS(deadlineOf(track as JobTrack) as number, now, 60)).toBe(86_400 + 60);
@@ -49,7 +68,11 @@ describe('a rebuilt job’s deadlines, counted from its own times', () => {
   });
 
   it('an active job counts its safety TTL from its last progress', () => {
-    const track = replay([[events.created(0), null], [events.started(10), 'pending'], [events.progress(50), 'running']]);
+    const track = replay([
+      [events.created(0), null],
+      [events.started(10), 'pending'],
+      [events.progress(50), 'running'],
+    ]);
     expect(deadlineOf(track as JobTrack)).toBe(T0 + 50_000 + 100_000);
   });
 
@@ -59,17 +82,37 @@ describe('a rebuilt job’s deadlines, counted from its own times', () => {
   });
 
   it('a cancelled running job waits for its revoke from the cancel; a revoke ends the wait but not the TTL', () => {
-    const waiting = replay([[events.created(0), null], [events.started(10), 'pending'], [events.cancel(30), 'running']]);
+    const waiting = replay([
+      [events.created(0), null],
+      [events.started(10), 'pending'],
+      [events.cancel(30), 'running'],
+    ]);
     expect(waiting).toMatchObject({ revokeDeadlineMs: T0 + 30_000 + 5000, ttlFrom: { atMs: T0 + 30_000, ttlS: 400 } });
-    const revoked = replay([[events.created(0), null], [events.started(10), 'pending'], [events.cancel(30), 'running'], [events.revoked(35), 'cancelled']]);
+    const revoked = replay([
+      [events.created(0), null],
+      [events.started(10), 'pending'],
+      [events.cancel(30), 'running'],
+      [events.revoked(35), 'cancelled'],
+    ]);
     expect(revoked).toMatchObject({ version: 4, revokeDeadlineMs: null, ttlFrom: { atMs: T0 + 30_000, ttlS: 400 } });
-    const pendingCancel = replay([[events.created(0), null], [events.cancel(30), 'pending']]);
+    const pendingCancel = replay([
+      [events.created(0), null],
+      [events.cancel(30), 'pending'],
+    ]);
     expect(pendingCancel?.revokeDeadlineMs).toBeNull();
   });
 
   it('a deleted job ends with its tombstone, kept for the retention from its deletion', () => {
-    const track = replay([[events.created(0), null], [events.deleted(100, snapshot()), 'pending']]) as JobTrack;
-    expect(track).toEqual({ version: null, ttlFrom: null, revokeDeadlineMs: null, tombstone: { seq: 2, expiresAtMs: T0 + 100_000 + 1_000_000 } });
+    const track = replay([
+      [events.created(0), null],
+      [events.deleted(100, snapshot()), 'pending'],
+    ]) as JobTrack;
+    expect(track).toEqual({
+      version: null,
+      ttlFrom: null,
+      revokeDeadlineMs: null,
+      tombstone: { seq: 2, expiresAtMs: T0 + 100_000 + 1_000_000 },
+    });
     expect(deadlineOf(track)).toBeNull();
     expect(tombstoneTtlS(track.tombstone!.expiresAtMs, T0 + 1_000_000)).toBe(100);
     expect(tombstoneTtlS(track.tombstone!.expiresAtMs, T0 + 5_000_000)).toBe(1);
@@ -83,7 +126,10 @@ describe('a rebuilt job’s deadlines, counted from its own times', () => {
   });
 
   it('a restored job lives again, its TTL counted from the restore; a held snapshot gets none', () => {
-    const restored = replay([[events.deleted(100, null), null], [events.restored(200, snapshot()), null]]) as JobTrack;
+    const restored = replay([
+      [events.deleted(100, null), null],
+      [events.restored(200, snapshot()), null],
+    ]) as JobTrack;
     expect(restored).toMatchObject({ version: 2, tombstone: null, ttlFrom: { atMs: T0 + 200_000, ttlS: 7 * 86400 } });
     const heldRestore = replay([[events.restored(200, snapshot({ held: true })), null]]) as JobTrack;
     expect(deadlineOf(heldRestore)).toBeNull();
@@ -91,9 +137,20 @@ describe('a rebuilt job’s deadlines, counted from its own times', () => {
   });
 
   it('a release counts the TTL of the status it finds afresh from the release; a hold leaves the deadline to the script', () => {
-    const held = replay([[events.created(0), null], [events.started(10), 'pending'], [events.completed(20), 'running'], [events.held(30), 'completed']]) as JobTrack;
+    const held = replay([
+      [events.created(0), null],
+      [events.started(10), 'pending'],
+      [events.completed(20), 'running'],
+      [events.held(30), 'completed'],
+    ]) as JobTrack;
     expect(held.version).toBe(4);
-    const released = replay([[events.created(0), null], [events.started(10), 'pending'], [events.completed(20), 'running'], [events.held(30), 'completed'], [events.released(40), 'completed']]);
+    const released = replay([
+      [events.created(0), null],
+      [events.started(10), 'pending'],
+      [events.completed(20), 'running'],
+      [events.held(30), 'completed'],
+      [events.released(40), 'completed'],
+    ]);
     expect(released?.ttlFrom).toEqual({ atMs: T0 + 40_000, ttlS: 7 * 86400 });
   });
 });

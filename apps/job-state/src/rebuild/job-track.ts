@@ -62,7 +62,11 @@ export function trackApplied(
     case 'hold': {
       // A release counts the TTL of the job's status afresh from the release.
       const released = !plan.held && isJobStatus(previous);
-      return { ...current, version: plan.seq, ttlFrom: released ? { atMs: occurredAtMs, ttlS: plan.ttlByStatus[previous] } : current.ttlFrom };
+      return {
+        ...current,
+        version: plan.seq,
+        ttlFrom: released ? { atMs: occurredAtMs, ttlS: plan.ttlByStatus[previous] } : current.ttlFrom,
+      };
     }
     case 'skip':
       return current;

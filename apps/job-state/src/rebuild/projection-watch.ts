@@ -33,8 +33,10 @@ export class ProjectionWatch {
     private readonly rebuilder: StateRebuilder,
     private readonly projector: ProjectorPause,
   ) {
-    this.ticker = new Ticker(() => this.check(false), PROJECTION_CHECK_MS, (error) =>
-      this.logger.warn(`could not check Redis for the projection: ${(error as Error)?.message ?? String(error)}`),
+    this.ticker = new Ticker(
+      () => this.check(false),
+      PROJECTION_CHECK_MS,
+      (error) => this.logger.warn(`could not check Redis for the projection: ${(error as Error)?.message ?? String(error)}`),
     );
   }
 

@@ -21,9 +21,14 @@ export class RebuildRequests {
     if (!begun.started) {
       return {
         ok: false,
-        error: apiError(409, 'Conflict', `a rebuild of the live state is already running (${describeRebuild(begun.running)}); follow it with GET /api/v1/admin/rebuild-state`, {
-          rebuild_id: begun.running.rebuild_id,
-        }),
+        error: apiError(
+          409,
+          'Conflict',
+          `a rebuild of the live state is already running (${describeRebuild(begun.running)}); follow it with GET /api/v1/admin/rebuild-state`,
+          {
+            rebuild_id: begun.running.rebuild_id,
+          },
+        ),
       };
     }
     return { ok: true, value: begun.progress };
@@ -31,7 +36,8 @@ export class RebuildRequests {
 
   async status(_request: unknown): Promise<Reply<RebuildProgress>> {
     const latest = await this.rebuilder.latest();
-    if (!latest) return { ok: false, error: apiError(404, 'Not Found', 'no rebuild of the live state is recorded since Redis last lost its state') };
+    if (!latest)
+      return { ok: false, error: apiError(404, 'Not Found', 'no rebuild of the live state is recorded since Redis last lost its state') };
     return { ok: true, value: latest };
   }
 

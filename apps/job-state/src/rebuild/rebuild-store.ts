@@ -1,9 +1,4 @@
-import {
-  RebuildStatus,
-  RebuildTrigger,
-  RedisKeys,
-  type RebuildProgress,
-} from '@crux/contracts';
+import { RebuildStatus, RebuildTrigger, RedisKeys, type RebuildProgress } from '@crux/contracts';
 import type { Redis } from 'ioredis';
 
 const NUMBERS = ['events_read', 'events_total', 'jobs_restored', 'jobs_deleted'] as const;

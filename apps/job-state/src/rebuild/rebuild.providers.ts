@@ -24,8 +24,14 @@ export function rebuildProviders(settings: Settings): Provider[] {
     { provide: JobsStreamReader, useFactory: (jsm: JetStreamManager) => new JobsStreamReader(jsm), inject: [Tokens.JetStreamManager] },
     {
       provide: StateRebuilder,
-      useFactory: (redis: Redis, writer: JobWriter, reader: JobsStreamReader, store: RebuildStore, pause: ProjectorPause, own: OwnDeletions) =>
-        new StateRebuilder(settings, redis, writer, reader, store, pause, own),
+      useFactory: (
+        redis: Redis,
+        writer: JobWriter,
+        reader: JobsStreamReader,
+        store: RebuildStore,
+        pause: ProjectorPause,
+        own: OwnDeletions,
+      ) => new StateRebuilder(settings, redis, writer, reader, store, pause, own),
       inject: [Tokens.ProjectorRedis, JobWriter, JobsStreamReader, RebuildStore, PROJECTOR_PAUSE, OwnDeletions],
     },
     {

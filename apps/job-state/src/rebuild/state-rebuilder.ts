@@ -1,13 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import {
-  RebuildStatus,
-  RedisKeys,
-  type Actor,
-  type RebuildProgress,
-  type RebuildTrigger,
-  type Settings,
-} from '@crux/contracts';
+import { RebuildStatus, RedisKeys, type Actor, type RebuildProgress, type RebuildTrigger, type Settings } from '@crux/contracts';
 import type { Redis, Result } from 'ioredis';
 import { parseJobEvent, planUpdate, type PlannedUpdate } from '../domain/index.js';
 import type { OwnDeletions } from '../expiry/own-deletions.js';
@@ -116,7 +109,10 @@ export class StateRebuilder {
       if (!(await this.store.lease(progress.rebuild_id, LEASE_MS))) {
         this.running = null;
         const other = await this.store.read();
-        return { started: false, running: other && other.status === RebuildStatus.Running ? other : { ...progress, rebuild_id: 'unknown' } };
+        return {
+          started: false,
+          running: other && other.status === RebuildStatus.Running ? other : { ...progress, rebuild_id: 'unknown' },
+        };
       }
       await this.store.save(progress);
     } catch (error) {
@@ -177,12 +173,20 @@ export class StateRebuilder {
         `rebuild ${progress.rebuild_id} by ${progress.actor} completed: ${progress.events_read} events read, ${counts.restored} jobs restored, ${counts.deleted} deletions kept`,
       );
     } catch (error) {
-      Object.assign(progress, { status: RebuildStatus.Failed, error: (error as Error)?.message ?? String(error), finished_at: new Date().toISOString() });
-      this.logger.error(`rebuild ${progress.rebuild_id} by ${progress.actor} failed after ${progress.events_read} events: ${progress.error}`);
+      Object.assign(progress, {
+        status: RebuildStatus.Failed,
+        error: (error as Error)?.message ?? String(error),
+        finished_at: new Date().toISOString(),
+      });
+      this.logger.error(
+        `rebuild ${progress.rebuild_id} by ${progress.actor} failed after ${progress.events_read} events: ${progress.error}`,
+      );
       await this.store.save(progress).catch(() => undefined);
     } finally {
       await this.store.release(progress.rebuild_id).catch(() => undefined);
-      await this.projector.resume().catch((error: unknown) => this.logger.error(`could not resume the projector: ${(error as Error)?.message}`));
+      await this.projector
+        .resume()
+        .catch((error: unknown) => this.logger.error(`could not resume the projector: ${(error as Error)?.message}`));
     }
     return { ...progress };
   }
@@ -219,7 +223,11 @@ export class StateRebuilder {
     }
   }
 
-  private async applyRange(messages: readonly RawStreamMessage[], tracks: Map<string, JobTrack>, fence: ProjectorFence | undefined): Promise<void> {
+  private async applyRange(
+    messages: readonly RawStreamMessage[],
+    tracks: Map<string, JobTrack>,
+    fence: ProjectorFence | undefined,
+  ): Promise<void> {
     const items: { plan: PlannedUpdate; atMs: number }[] = [];
     for (const m of messages) {
       const parsed = parseJobEvent(m.subject, m.data);
@@ -230,7 +238,10 @@ export class StateRebuilder {
     }
     if (items.length === 0) return;
     this.ownDeletions.note(items.filter((i) => i.plan.kind === 'delete').map((i) => i.plan.jobId));
-    const outcomes = await this.applyWithRetry(items.map((i) => i.plan), fence);
+    const outcomes = await this.applyWithRetry(
+      items.map((i) => i.plan),
+      fence,
+    );
     outcomes.forEach((outcome, i) => {
       const { plan, atMs } = items[i];
       if (!outcome.ok) {

@@ -26,7 +26,15 @@ function call(event: Parameters<typeof planUpdate>[0], seq: number): ScriptCall 
 describe('apply script arguments', () => {
   const events = jobEvents('job-1', 'alice');
   const snapshot = snapshotOf(
-    fromJobHash({ job_id: 'job-1', status: 'completed', created_at: '2030-01-02T03:04:05.678Z', mode: 'basic', owner: 'alice', request: '{}', version: '12' })!,
+    fromJobHash({
+      job_id: 'job-1',
+      status: 'completed',
+      created_at: '2030-01-02T03:04:05.678Z',
+      mode: 'basic',
+      owner: 'alice',
+      request: '{}',
+      version: '12',
+    })!,
   );
 
   it('passes as many keys as each script file declares', () => {
@@ -153,7 +161,15 @@ describe('apply script arguments', () => {
     const held = call(events.held(), 40);
     expect(held).toEqual({
       command: 'setHold',
-      args: [RedisKeys.job('job-1'), RedisKeys.expiry, '40', 'job-1', '1', JSON.stringify({ pending: 100, running: 100, completed: 700, failed: 300, cancelled: 200 }), '60'],
+      args: [
+        RedisKeys.job('job-1'),
+        RedisKeys.expiry,
+        '40',
+        'job-1',
+        '1',
+        JSON.stringify({ pending: 100, running: 100, completed: 700, failed: 300, cancelled: 200 }),
+        '60',
+      ],
     });
     expect(call(events.released(), 41).args[4]).toBe('0');
   });

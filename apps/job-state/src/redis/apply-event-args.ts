@@ -41,7 +41,14 @@ export function groupScriptCalls(plans: readonly PlannedUpdate[], s: ScriptSetti
   const calls: GroupedCall[] = [];
   let run: number[] = [];
   const flush = () => {
-    if (run.length > 0) calls.push({ call: deleteJobsCall(run.map((i) => plans[i] as DeletePlan), s), plans: run });
+    if (run.length > 0)
+      calls.push({
+        call: deleteJobsCall(
+          run.map((i) => plans[i] as DeletePlan),
+          s,
+        ),
+        plans: run,
+      });
     run = [];
   };
   plans.forEach((plan, i) => {

@@ -66,10 +66,15 @@ export function defineScripts(redis: Redis, dir = LUA_DIR): string[] {
     if (!names.includes(wanted)) throw new Error(`no Lua script for ${wanted} in ${dir}`);
   }
   const prologue = readFileSync(join(dir, 'fenced', 'projector-fence.lua'), 'utf8');
-  for (const [command, { fenced, keys }] of Object.entries(FENCED_SCRIPTS) as [FenceableCommand, (typeof FENCED_SCRIPTS)[FenceableCommand]][]) {
+  for (const [command, { fenced, keys }] of Object.entries(FENCED_SCRIPTS) as [
+    FenceableCommand,
+    (typeof FENCED_SCRIPTS)[FenceableCommand],
+  ][]) {
     const source = sources.get(command);
     if (!source || source.keys !== keys) {
-      throw new Error(`FENCED_SCRIPTS says ${command} takes ${keys ?? 'a variable number of'} keys; its file in ${dir} says ${source?.keys ?? 'variable'}`);
+      throw new Error(
+        `FENCED_SCRIPTS says ${command} takes ${keys ?? 'a variable number of'} keys; its file in ${dir} says ${source?.keys ?? 'variable'}`,
+      );
     }
     const lua = wrapInFence(prologue, source.lua);
     redis.defineCommand(fenced, keys === null ? { lua } : { numberOfKeys: keys + 1, lua });

@@ -8,7 +8,7 @@ import { fencedCall, isFencedError, wrapInFence } from './fenced-scripts.js';
 const fence = { epoch: '7:replica-a:1a2b3c4d' };
 
 describe('fencedCall', () => {
-  it('puts the epoch key before a fixed-count script\'s KEYS and the epoch before its ARGV', () => {
+  it("puts the epoch key before a fixed-count script's KEYS and the epoch before its ARGV", () => {
     const keys = ['job:j1', 'jobs:expiry'];
     const argv = ['12', 'j1', '1', '{}', '60'];
     expect(fencedCall('setHold', [...keys, ...argv], fence)).toEqual({
@@ -17,7 +17,7 @@ describe('fencedCall', () => {
     });
   });
 
-  it('counts the epoch key in a variable-count script\'s key count', () => {
+  it("counts the epoch key in a variable-count script's key count", () => {
     const keys = ['jobs:by_created', 'jobs:expiry', 'job:j1', 'jobs:deleted:j1'];
     const argv = ['[]', 'jobs:by_owner:', '3600', '40', 'j1', 'alice'];
     expect(fencedCall('deleteJobs', [String(keys.length), ...keys, ...argv], fence)).toEqual({
@@ -26,7 +26,7 @@ describe('fencedCall', () => {
     });
   });
 
-  it('splits apply-event\'s 11 keys from its ARGV', () => {
+  it("splits apply-event's 11 keys from its ARGV", () => {
     const keys = Array.from({ length: 11 }, (_, i) => `k${i}`);
     const argv = ['5', 'j1', 'x'];
     const { args } = fencedCall('applyEvent', [...keys, ...argv], fence);
@@ -43,8 +43,8 @@ describe('wrapInFence', () => {
   const prologue = readFileSync(join(LUA_DIR, 'fenced', 'projector-fence.lua'), 'utf8');
 
   it('places the body inside the function the prologue calls with the shifted KEYS and ARGV', () => {
-    const lua = wrapInFence(prologue, "return { KEYS[1], ARGV[1] }\n");
-    expect(lua).toContain("return (function(KEYS, ARGV)\nreturn { KEYS[1], ARGV[1] }\n\nend)(keys, args)");
+    const lua = wrapInFence(prologue, 'return { KEYS[1], ARGV[1] }\n');
+    expect(lua).toContain('return (function(KEYS, ARGV)\nreturn { KEYS[1], ARGV[1] }\n\nend)(keys, args)');
     expect(lua.indexOf("redis.call('GET', KEYS[1])")).toBeLessThan(lua.indexOf('return { KEYS[1], ARGV[1] }'));
   });
 
@@ -58,7 +58,7 @@ describe('wrapInFence', () => {
 });
 
 describe('isFencedError', () => {
-  it('tells the fence\'s refusal from other script errors', () => {
+  it("tells the fence's refusal from other script errors", () => {
     expect(isFencedError(new Error('FENCED the projector epoch is 8:b:x, not 7:a:y'))).toBe(true);
     expect(isFencedError(new Error('WRONGTYPE Operation against a key holding the wrong kind of value'))).toBe(false);
     expect(isFencedError('FENCED')).toBe(false);

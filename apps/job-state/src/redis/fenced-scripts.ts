@@ -56,7 +56,10 @@ export function fencedCall(command: string, args: readonly string[], fence: Proj
   if (keys === null) {
     const count = Number(args[0]);
     const rest = args.slice(1);
-    return { command: fenced, args: [String(count + 1), RedisKeys.projectorEpoch, ...rest.slice(0, count), fence.epoch, ...rest.slice(count)] };
+    return {
+      command: fenced,
+      args: [String(count + 1), RedisKeys.projectorEpoch, ...rest.slice(0, count), fence.epoch, ...rest.slice(count)],
+    };
   }
   return { command: fenced, args: [RedisKeys.projectorEpoch, ...args.slice(0, keys), fence.epoch, ...args.slice(keys)] };
 }

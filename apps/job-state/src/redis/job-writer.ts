@@ -16,9 +16,7 @@ export class ProjectorFencedError extends Error {
   }
 }
 
-export type ApplyOutcome =
-  | { ok: true; code: ApplyCode; previous: JobStatus | null }
-  | { ok: false; error: Error };
+export type ApplyOutcome = { ok: true; code: ApplyCode; previous: JobStatus | null } | { ok: false; error: Error };
 
 /** delete-jobs.lua's answer for one job it could not handle (the others of its call went ahead). */
 const SCRIPT_FAILED = -4;
@@ -36,7 +34,10 @@ function spread(group: GroupedCall, plans: readonly PlannedUpdate[], error: Erro
     try {
       const pair = Array.isArray(reply) ? reply.slice(2 * k, 2 * k + 2) : reply;
       if (Array.isArray(pair) && pair[0] === SCRIPT_FAILED) {
-        into[planIndex] = { ok: false, error: new Error(`${group.call.command} for job ${plans[planIndex].jobId} failed: ${String(pair[1])}`) };
+        into[planIndex] = {
+          ok: false,
+          error: new Error(`${group.call.command} for job ${plans[planIndex].jobId} failed: ${String(pair[1])}`),
+        };
         return;
       }
       const { code, previous } = toApplyCode(group.call.command, plans[planIndex].jobId, pair);
@@ -124,5 +125,4 @@ export class JobWriter {
     });
     if (corrections.length > 0) await corrections.exec();
   }
-
 }

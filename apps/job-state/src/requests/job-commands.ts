@@ -10,7 +10,15 @@ import {
   type JobView,
   type Reply,
 } from '@crux/contracts';
-import { assertNever, checkJobCommand, rebuildBeforeDeletion, restoredEvent, type JobCommand, type Stored, type TtlSettings } from '../domain/index.js';
+import {
+  assertNever,
+  checkJobCommand,
+  rebuildBeforeDeletion,
+  restoredEvent,
+  type JobCommand,
+  type Stored,
+  type TtlSettings,
+} from '../domain/index.js';
 import type { EventPublisher } from '../events/event-publisher.js';
 import type { JobHistory } from '../events/job-history.js';
 import type { JobReader } from '../redis/job-reader.js';
@@ -45,7 +53,8 @@ export class JobCommands {
     const found = await this.queries.lookup(jobId);
     switch (found.kind) {
       case 'live':
-        if (found.unapplied?.event.type === JobEventType.Restored) return this.projected(jobId, found.unapplied.event.id, found.unapplied.seq, 'restore');
+        if (found.unapplied?.event.type === JobEventType.Restored)
+          return this.projected(jobId, found.unapplied.event.id, found.unapplied.seq, 'restore');
         return conflict(`job ${jobId} is live; only a deleted job can be restored`);
       case 'unsettled':
         return { ok: false, error: found.error };
@@ -69,16 +78,28 @@ export class JobCommands {
     const archive = deletionArchiveOf(data);
     switch (archive) {
       case DeletionArchive.Snapshot:
-        return data.snapshot ? { ok: true, value: data.snapshot } : { ok: false, error: apiError(410, 'Gone', `job ${jobId} was deleted without its content`) };
+        return data.snapshot
+          ? { ok: true, value: data.snapshot }
+          : { ok: false, error: apiError(410, 'Gone', `job ${jobId} was deleted without its content`) };
       case DeletionArchive.None:
         return {
           ok: false,
-          error: apiError(410, 'Gone', data.reason === DeletionReason.Erase ? `job ${jobId} was erased; its content no longer exists` : `job ${jobId} was deleted after its history had left the archive; its content no longer exists`),
+          error: apiError(
+            410,
+            'Gone',
+            data.reason === DeletionReason.Erase
+              ? `job ${jobId} was erased; its content no longer exists`
+              : `job ${jobId} was deleted after its history had left the archive; its content no longer exists`,
+          ),
         };
       case DeletionArchive.History: {
         const facts = deletedJobFactsOf(data);
         const rebuilt = facts
-          ? rebuildBeforeDeletion(await this.history.events(jobId), { seq: deletion.seq, version: facts.version, contentHash: data.content_hash }, this.settings)
+          ? rebuildBeforeDeletion(
+              await this.history.events(jobId),
+              { seq: deletion.seq, version: facts.version, contentHash: data.content_hash },
+              this.settings,
+            )
           : { ok: false as const, why: 'its deletion names no version' };
         if (rebuilt.ok) return { ok: true, value: rebuilt.snapshot };
         return { ok: false, error: apiError(404, 'Not Found', `job ${jobId} has no archived copy within retention: ${rebuilt.why}`) };
@@ -128,7 +149,11 @@ export class JobCommands {
     if (found.kind === 'unsettled') return { ok: false, error: found.error };
     return {
       ok: false,
-      error: apiError(503, 'Service Unavailable', `the ${what} of job ${jobId} is recorded but not applied yet; read the job again shortly`),
+      error: apiError(
+        503,
+        'Service Unavailable',
+        `the ${what} of job ${jobId} is recorded but not applied yet; read the job again shortly`,
+      ),
     };
   }
 }

@@ -1,5 +1,10 @@
 /** Runs `fn` over `items` with at most `limit` at a time; never rejects (failures go to `onError`). */
-export async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>, onError: (item: T, error: unknown) => void): Promise<void> {
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+  onError: (item: T, error: unknown) => void,
+): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < items.length) {

@@ -103,7 +103,7 @@ export async function startJobState(env: Record<string, string> = {}): Promise<J
 
   const readAll = async (filter: string): Promise<StoredJobEvent[]> => {
     const out: StoredJobEvent[] = [];
-    for (let seq = 1; ; ) {
+    for (let seq = 1; ;) {
       const msg = await jsm.direct.getMessage(StreamName.Jobs, { seq, next_by_subj: filter });
       if (!msg) return out;
       out.push({ seq: msg.seq, subject: msg.subject, event: msg.json<JobEvent>() });
@@ -126,10 +126,10 @@ export async function startJobState(env: Record<string, string> = {}): Promise<J
     publish: (event) => publishEvent(js, event),
     request: (subject, payload) => requestReply(client, subject, payload, 30_000),
     async projected(seq) {
-      await waitFor(
-        async () => (await jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector)).ack_floor.stream_seq >= seq,
-        { what: `the projector to ack stream sequence ${seq}`, timeoutMs: 30_000 },
-      );
+      await waitFor(async () => (await jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector)).ack_floor.stream_seq >= seq, {
+        what: `the projector to ack stream sequence ${seq}`,
+        timeoutMs: 30_000,
+      });
     },
     history: (jobId) => readAll(Subjects.jobHistory(jobId)),
     eventsOf: (type, jobId) => readAll(Subjects.jobEvent(type, jobId)),

@@ -5,7 +5,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ConsumerName, RedisKeys, StreamName, type JobEvent } from '@crux/contracts';
-import { closeNats, connectNats, jetstream, jetstreamManager, publishEvent, type JetStreamManager, type NatsConnection, type PubAck } from '@crux/messaging';
+import {
+  closeNats,
+  connectNats,
+  jetstream,
+  jetstreamManager,
+  publishEvent,
+  type JetStreamManager,
+  type NatsConnection,
+  type PubAck,
+} from '@crux/messaging';
 import { startNats, startRedis, waitFor, type TestServer } from '@crux/test-harness';
 import { Redis } from 'ioredis';
 import { jobEvents } from './job-events.js';
@@ -78,7 +87,9 @@ export class LifecycleBurst {
   /** Publishes rounds `from` to `to` (exclusive), all without waiting; answers their acks round by round. */
   async publish(nc: NatsConnection, from = 0, to = this.rounds.length): Promise<PubAck[][]> {
     const js = jetstream(nc);
-    const acks = await Promise.all(this.rounds.slice(from, to).map((round) => Promise.all(this.ids.map((id) => publishEvent(js, round(id))))));
+    const acks = await Promise.all(
+      this.rounds.slice(from, to).map((round) => Promise.all(this.ids.map((id) => publishEvent(js, round(id))))),
+    );
     if (to === this.rounds.length && acks.length > 0) this.ids.forEach((id, i) => this.lastSeq.set(id, acks[acks.length - 1][i].seq));
     return acks;
   }

@@ -21,12 +21,18 @@ export const value = <T>(reply: Reply<T>): T => {
 
 /** Requests as the gateway sends them, with the operator as actor. */
 export function operatorRequests(rig: JobStateRig) {
-  const command = (subject: string, jobId: string) => rig.request<JobView>(subject, { actor: operator, job_id: jobId, reason: 'spec' } satisfies JobCommandRequest);
+  const command = (subject: string, jobId: string) =>
+    rig.request<JobView>(subject, { actor: operator, job_id: jobId, reason: 'spec' } satisfies JobCommandRequest);
   return {
     get: (jobId: string, owner?: string) => rig.request<JobView>(Subjects.stateGet, owner ? { job_id: jobId, owner } : { job_id: jobId }),
-    plan: (request: Omit<PurgePlanRequest, 'actor'>) => rig.request<PurgePlanView>(Subjects.statePurgePlan, { actor: operator, ...request }),
+    plan: (request: Omit<PurgePlanRequest, 'actor'>) =>
+      rig.request<PurgePlanView>(Subjects.statePurgePlan, { actor: operator, ...request }),
     confirm: (planId: string, token: string) =>
-      rig.request<PurgeProgress>(Subjects.statePurgeConfirm, { actor: operator, plan_id: planId, confirm_token: token } satisfies PurgeConfirmRequest),
+      rig.request<PurgeProgress>(Subjects.statePurgeConfirm, {
+        actor: operator,
+        plan_id: planId,
+        confirm_token: token,
+      } satisfies PurgeConfirmRequest),
     status: (planId: string) => rig.request<PurgeProgress>(Subjects.statePurgeStatus, { plan_id: planId }),
     restore: (jobId: string) => command(Subjects.stateRestore, jobId),
     hold: (jobId: string) => command(Subjects.stateHold, jobId),

@@ -19,6 +19,10 @@ describe('what job.revoked says', () => {
   it('says nothing was running when the child had already finished the job, and that it is gone when it died', () => {
     const finished = { terminated: false, outcome: 'not-running', signal: null, pid: 7, worker_id: 'w1', took_ms: 0 };
     expect(revokedData({ kind: 'failed', reason: 'error', error: 'x' }, 'w1', 7)).toEqual(finished);
-    expect(revokedData({ kind: 'lost', pid: 8, code: null, signal: 'SIGKILL' }, 'w1', 8)).toEqual({ ...finished, terminated: true, pid: 8 });
+    expect(revokedData({ kind: 'lost', pid: 8, code: null, signal: 'SIGKILL' }, 'w1', 8)).toEqual({
+      ...finished,
+      terminated: true,
+      pid: 8,
+    });
   });
 });

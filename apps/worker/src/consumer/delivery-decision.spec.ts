@@ -3,7 +3,14 @@ import { decideDelivery, needsRecord, workerLostMessage } from './delivery-decis
 import type { JobRecord } from './job-record.js';
 
 const max = 3;
-const record = (over: Partial<Extract<JobRecord, { kind: 'read' }>> = {}): JobRecord => ({ kind: 'read', starts: 0, outcome: null, cancelled: false, deleted: false, ...over });
+const record = (over: Partial<Extract<JobRecord, { kind: 'read' }>> = {}): JobRecord => ({
+  kind: 'read',
+  starts: 0,
+  outcome: null,
+  cancelled: false,
+  deleted: false,
+  ...over,
+});
 const unknown: JobRecord = { kind: 'unknown', detail: 'JOBS has no leader' };
 const first = { deliveryCount: 1, maxAttempts: max, cancelHeard: false, deletionHeard: false };
 
@@ -21,11 +28,16 @@ describe('deciding what to do with a job.created delivery', () => {
   it('does not run a job whose cancel it read, on any delivery, whatever else it knows', () => {
     expect(decideDelivery({ ...first, cancelHeard: true })).toEqual({ action: 'skip', why: 'the job was cancelled before it started' });
     expect(decideDelivery({ ...first, deliveryCount: 9, cancelHeard: true, record: unknown })).toMatchObject({ action: 'skip' });
-    expect(decideDelivery({ ...first, deliveryCount: 2, record: record({ cancelled: true, starts: 5 }) })).toMatchObject({ action: 'skip' });
+    expect(decideDelivery({ ...first, deliveryCount: 2, record: record({ cancelled: true, starts: 5 }) })).toMatchObject({
+      action: 'skip',
+    });
   });
 
   it('does not run a deleted job, but runs one restored after its deletion', () => {
-    expect(decideDelivery({ ...first, deletionHeard: true, record: record({ deleted: true }) })).toEqual({ action: 'skip', why: 'the job was deleted' });
+    expect(decideDelivery({ ...first, deletionHeard: true, record: record({ deleted: true }) })).toEqual({
+      action: 'skip',
+      why: 'the job was deleted',
+    });
     expect(decideDelivery({ ...first, deletionHeard: true, record: record({ deleted: false }) })).toEqual({ action: 'run' });
   });
 
@@ -34,7 +46,9 @@ describe('deciding what to do with a job.created delivery', () => {
       action: 'skip',
       why: 'its completed event is already in JOBS',
     });
-    expect(decideDelivery({ ...first, deliveryCount: 7, record: record({ starts: 3, outcome: 'failed' }) })).toMatchObject({ action: 'skip' });
+    expect(decideDelivery({ ...first, deliveryCount: 7, record: record({ starts: 3, outcome: 'failed' }) })).toMatchObject({
+      action: 'skip',
+    });
   });
 
   it('runs a redelivered job again while fewer than maxAttempts runs of it began, however many deliveries it had', () => {
@@ -46,7 +60,10 @@ describe('deciding what to do with a job.created delivery', () => {
 
   it('fails the job as worker_lost once maxAttempts runs began and none ended', () => {
     expect(decideDelivery({ ...first, deliveryCount: 4, record: record({ starts: max }) })).toEqual({ action: 'fail-lost', starts: max });
-    expect(decideDelivery({ ...first, deliveryCount: 4, record: record({ starts: max + 1 }) })).toEqual({ action: 'fail-lost', starts: max + 1 });
+    expect(decideDelivery({ ...first, deliveryCount: 4, record: record({ starts: max + 1 }) })).toEqual({
+      action: 'fail-lost',
+      starts: max + 1,
+    });
     expect(workerLostMessage(3)).toBe("the job's worker stopped 3 times before it finished");
     expect(workerLostMessage(1)).toBe("the job's worker stopped 1 time before it finished");
   });

@@ -34,7 +34,8 @@ export interface DeliveryFacts {
 }
 
 export function decideDelivery({ deliveryCount, maxAttempts, cancelHeard, deletionHeard, record }: DeliveryFacts): DeliveryDecision {
-  if (cancelHeard || (record?.kind === 'read' && record.cancelled)) return { action: 'skip', why: 'the job was cancelled before it started' };
+  if (cancelHeard || (record?.kind === 'read' && record.cancelled))
+    return { action: 'skip', why: 'the job was cancelled before it started' };
   if (needsRecord(deliveryCount, deletionHeard)) {
     if (!record || record.kind === 'unknown') return { action: 'wait', why: record?.detail ?? 'its events in JOBS were not read' };
     if (record.deleted) return { action: 'skip', why: 'the job was deleted' };

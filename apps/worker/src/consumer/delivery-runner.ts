@@ -9,7 +9,17 @@
  * read, or a cancel stored while the worker was cut off may still be unread, the job waits
  * here, its message kept alive: a delay never uses up an attempt.
  */
-import { FailureReason, JobEventType, followEvent, type Actor, type JobCompletedData, type JobCreated, type JobFailedData, type JobProgressData, type JobStartedData } from '@crux/contracts';
+import {
+  FailureReason,
+  JobEventType,
+  followEvent,
+  type Actor,
+  type JobCompletedData,
+  type JobCreated,
+  type JobFailedData,
+  type JobProgressData,
+  type JobStartedData,
+} from '@crux/contracts';
 import type { JetStreamManager, NatsConnection } from '@crux/messaging';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningJob } from '../pool/pool-types.js';
@@ -83,7 +93,10 @@ export class DeliveryRunner {
           this.o.recorder.ack(msg);
           return;
         case 'fail-lost':
-          await this.o.recorder.fail(delivery, created, { error: workerLostMessage(decision.starts), reason: FailureReason.WorkerLost } satisfies JobFailedData);
+          await this.o.recorder.fail(delivery, created, {
+            error: workerLostMessage(decision.starts),
+            reason: FailureReason.WorkerLost,
+          } satisfies JobFailedData);
           return;
         case 'run':
           if (this.o.stopping()) {
@@ -118,8 +131,15 @@ export class DeliveryRunner {
     const { msg } = delivery;
     for (let waits = 0; ; waits++) {
       const deletion = this.o.notices.deletionOf(delivery.jobId);
-      const record = !delivery.cancel && needsRecord(msg.deliveryCount, deletion !== null) ? await readJobRecord(this.o.jsm, delivery.jobId) : undefined;
-      const decision = decideDelivery({ deliveryCount: msg.deliveryCount, maxAttempts: this.o.maxAttempts, cancelHeard: delivery.cancel !== null, deletionHeard: deletion !== null, record });
+      const record =
+        !delivery.cancel && needsRecord(msg.deliveryCount, deletion !== null) ? await readJobRecord(this.o.jsm, delivery.jobId) : undefined;
+      const decision = decideDelivery({
+        deliveryCount: msg.deliveryCount,
+        maxAttempts: this.o.maxAttempts,
+        cancelHeard: delivery.cancel !== null,
+        deletionHeard: deletion !== null,
+        record,
+      });
       if (decision.action !== 'wait') return decision;
       if (waits === 0) this.o.logger.warn(`job ${delivery.jobId} waits: ${decision.why}`);
       if (!(await this.pause()) || delivery.abandoned) {
@@ -144,7 +164,8 @@ export class DeliveryRunner {
     delivery.publisher = publisher;
     const throttle = new ProgressThrottle<SolveProgress>(this.o.progressIntervalMs, (progress) => {
       publisher.publish(followEvent(created, JobEventType.Progress, this.o.actor, progressData(progress))).catch((error: unknown) => {
-        if (!(error instanceof PublisherClosedError)) this.o.logger.warn(`progress of job ${jobId} not published: ${(error as Error).message}`);
+        if (!(error instanceof PublisherClosedError))
+          this.o.logger.warn(`progress of job ${jobId} not published: ${(error as Error).message}`);
       });
     });
     delivery.throttle = throttle;
@@ -174,11 +195,19 @@ export class DeliveryRunner {
     let running: RunningJob | null = null;
     while (!running) {
       try {
-        running = await this.o.pool.run(spec, handlers, { signal: delivery.withdraw.signal, mayStart, progressIntervalMs: this.o.progressIntervalMs, hardLimit });
+        running = await this.o.pool.run(spec, handlers, {
+          signal: delivery.withdraw.signal,
+          mayStart,
+          progressIntervalMs: this.o.progressIntervalMs,
+          hardLimit,
+        });
       } catch (error) {
         if (error instanceof RunDeferredError) {
           this.o.logger.warn(`job ${jobId} waits: cancels stored while this worker was cut off from NATS are still being read`);
-          await Promise.race([this.o.cancelsRead(), sleep(this.o.retryDelayMs, undefined, { signal: this.o.stopSignal }).catch(() => undefined)]);
+          await Promise.race([
+            this.o.cancelsRead(),
+            sleep(this.o.retryDelayMs, undefined, { signal: this.o.stopSignal }).catch(() => undefined),
+          ]);
           continue;
         }
         if (!(error instanceof RunAbortedError)) throw error;
@@ -229,7 +258,10 @@ export class DeliveryRunner {
         } satisfies JobCompletedData);
         return;
       case 'failed':
-        await recorder.finish(delivery, created, publisher, outcome, JobEventType.Failed, { error: outcome.error, reason: outcome.reason } satisfies JobFailedData);
+        await recorder.finish(delivery, created, publisher, outcome, JobEventType.Failed, {
+          error: outcome.error,
+          reason: outcome.reason,
+        } satisfies JobFailedData);
         if (!delivery.cancel) this.o.logger.log(`job ${jobId} failed: ${outcome.error}`);
         return;
       case 'lost':

@@ -84,7 +84,11 @@ export class EventFollower {
       opt_start_seq: this.lastSeq + 1,
       headers_only: true,
     });
-    const messages = await this.consumer.consume({ expires: PULL_EXPIRES_MS, idle_heartbeat: HEARTBEAT_MS, callback: (msg) => this.heard(msg) });
+    const messages = await this.consumer.consume({
+      expires: PULL_EXPIRES_MS,
+      idle_heartbeat: HEARTBEAT_MS,
+      callback: (msg) => this.heard(msg),
+    });
     if (this.stopped) {
       await messages.close().catch(() => undefined);
       return;
@@ -136,8 +140,13 @@ export class EventFollower {
           }
         } catch (error) {
           const replace = Date.now() - this.openedAt >= REOPEN_AFTER_MS;
-          this.logger.warn(`following ${Subjects.eventsOfType(this.type)}: ${(error as Error).message}; ${replace ? `following again from stream seq ${this.lastSeq + 1}` : 'trying again'}`);
-          if (replace) await this.open().catch((e: unknown) => this.logger.warn(`following ${Subjects.eventsOfType(this.type)} again failed: ${(e as Error).message}`));
+          this.logger.warn(
+            `following ${Subjects.eventsOfType(this.type)}: ${(error as Error).message}; ${replace ? `following again from stream seq ${this.lastSeq + 1}` : 'trying again'}`,
+          );
+          if (replace)
+            await this.open().catch((e: unknown) =>
+              this.logger.warn(`following ${Subjects.eventsOfType(this.type)} again failed: ${(e as Error).message}`),
+            );
         }
         await new Promise((resolve) => setTimeout(resolve, CATCH_UP_PAUSE_MS));
       }
@@ -167,7 +176,9 @@ export class EventFollower {
       for await (const s of status) {
         if (s.type === 'disconnect') {
           this.isLive = false;
-          this.logger.warn(`disconnected from NATS (${s.server}): ${Subjects.eventsOfType(this.type)} events stored meanwhile are read on reconnect`);
+          this.logger.warn(
+            `disconnected from NATS (${s.server}): ${Subjects.eventsOfType(this.type)} events stored meanwhile are read on reconnect`,
+          );
         } else if (s.type === 'reconnect') this.catchUp();
       }
     })().catch(() => undefined);

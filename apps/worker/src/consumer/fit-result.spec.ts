@@ -9,7 +9,13 @@ const result = (output: string, candidate: string): SolveResult => ({
   processing_time: 1,
   converged: false,
   stop_reason: 'max_iters',
-  metadata: { provider: 'simulated', history: [{ iteration: 1, candidate, score: 0.5 }, { iteration: 2, candidate, score: 0.6 }] },
+  metadata: {
+    provider: 'simulated',
+    history: [
+      { iteration: 1, candidate, score: 0.5 },
+      { iteration: 2, candidate, score: 0.6 },
+    ],
+  },
 });
 
 const bytes = (r: SolveResult) => Buffer.byteLength(JSON.stringify({ result: r }));

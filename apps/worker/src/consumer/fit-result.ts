@@ -12,7 +12,10 @@ const KEPT_CHARS = 200;
 export function fitResult(result: SolveResult, maxPayloadBytes: number): SolveResult {
   const budget = maxPayloadBytes - ENVELOPE_ALLOWANCE;
   if (size(result) <= budget) return result;
-  const metadata = { ...(shorten(result.metadata) as Record<string, unknown>), truncated: 'texts in the metadata were shortened to fit the message size limit' };
+  const metadata = {
+    ...(shorten(result.metadata) as Record<string, unknown>),
+    truncated: 'texts in the metadata were shortened to fit the message size limit',
+  };
   const slim = { ...result, metadata };
   const over = size(slim) - budget;
   if (over <= 0) return slim;

@@ -91,11 +91,16 @@ export class JobConsumer {
     this.router = new CancelRouter(options.pool, options.revokeGraceMs, this.logger);
     this.cancels = new EventFollower(options.nc, JobEventType.Cancel, (e) => this.heardCancel(e), this.logger);
     this.deletions = new EventFollower(options.nc, JobEventType.Deleted, (e) => this.notices.heardDeletion(e), this.logger);
-    this.puller = new WorkPuller(options.nc, (msg) => this.received(msg), () => this.askForWork(), {
-      expiresMs: options.pullExpiresMs,
-      heartbeatMs: options.pullHeartbeatMs,
-      logger: this.logger,
-    });
+    this.puller = new WorkPuller(
+      options.nc,
+      (msg) => this.received(msg),
+      () => this.askForWork(),
+      {
+        expiresMs: options.pullExpiresMs,
+        heartbeatMs: options.pullHeartbeatMs,
+        logger: this.logger,
+      },
+    );
   }
 
   /** Jobs this worker holds now. */
@@ -166,7 +171,10 @@ export class JobConsumer {
     // Jobs taken ahead that no child has yet are handed back at once, not run during the grace.
     for (const delivery of this.active) if (delivery.phase === DeliveryPhase.Starting && !delivery.cancel) delivery.withdraw.abort();
     const ac = new AbortController();
-    await Promise.race([Promise.all([...this.active].map((a) => a.done)), sleep(graceMs, undefined, { signal: ac.signal }).catch(() => undefined)]);
+    await Promise.race([
+      Promise.all([...this.active].map((a) => a.done)),
+      sleep(graceMs, undefined, { signal: ac.signal }).catch(() => undefined),
+    ]);
     ac.abort();
     for (const delivery of this.active) {
       if (delivery.cancel) continue;

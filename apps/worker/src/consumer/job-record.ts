@@ -26,7 +26,8 @@ export async function readJobRecord(jsm: JetStreamManager, jobId: string): Promi
     const info = await jsm.streams.info(StreamName.Jobs, { subjects_filter: Subjects.jobHistory(jobId) });
     const subjects = info.state.subjects ?? {};
     const count = (type: JobEventType) => subjects[Subjects.jobEvent(type, jobId)] ?? 0;
-    const outcome = count(JobEventType.Completed) > 0 ? JobEventType.Completed : count(JobEventType.Failed) > 0 ? JobEventType.Failed : null;
+    const outcome =
+      count(JobEventType.Completed) > 0 ? JobEventType.Completed : count(JobEventType.Failed) > 0 ? JobEventType.Failed : null;
     return {
       kind: 'read',
       starts: count(JobEventType.Started),

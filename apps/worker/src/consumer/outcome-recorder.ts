@@ -5,7 +5,16 @@
  * per cancel). A message is acknowledged only after the event that settles the job has its
  * PubAck, so a worker that dies at any point leaves the job to be redelivered.
  */
-import { followEvent, makeEvent, StreamName, type Actor, type EventEnvelope, type JobCreated, type JobEventType, type JobRevokedData } from '@crux/contracts';
+import {
+  followEvent,
+  makeEvent,
+  StreamName,
+  type Actor,
+  type EventEnvelope,
+  type JobCreated,
+  type JobEventType,
+  type JobRevokedData,
+} from '@crux/contracts';
 import type { JetStreamClient, PubAck } from '@crux/messaging';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobOutcome, PoolLogger, RevokeResult } from '../pool/pool-types.js';
@@ -42,7 +51,14 @@ export class OutcomeRecorder {
   }
 
   /** Records a completed or failed run, unless the job turns out to be cancelled first. */
-  async finish<D>(delivery: ActiveDelivery, created: JobCreated, publisher: JobEventPublisher, outcome: JobOutcome, type: TerminalType, data: D): Promise<void> {
+  async finish<D>(
+    delivery: ActiveDelivery,
+    created: JobCreated,
+    publisher: JobEventPublisher,
+    outcome: JobOutcome,
+    type: TerminalType,
+    data: D,
+  ): Promise<void> {
     const jobId = created.job_id;
     // A cancel stored while this worker was cut off is read first: the job may be cancelled.
     await this.options.cancelsRead();
@@ -91,11 +107,16 @@ export class OutcomeRecorder {
    */
   async settleCancelled(delivery: ActiveDelivery, created: JobCreated, outcome: JobOutcome): Promise<void> {
     const finished = outcome.kind === 'completed' || outcome.kind === 'failed';
-    const stopped: JobOutcome = finished && delivery.pid !== null ? { kind: 'revoked', revoke: await this.options.retireChild(delivery.pid, created.job_id) } : outcome;
+    const stopped: JobOutcome =
+      finished && delivery.pid !== null
+        ? { kind: 'revoked', revoke: await this.options.retireChild(delivery.pid, created.job_id) }
+        : outcome;
     const data = revokedData(stopped, this.options.workerId, delivery.pid);
     await this.recordRevoke(delivery, created, data);
     this.ack(delivery.msg);
-    this.options.logger.log(`job ${created.job_id} revoked: ${data.outcome}${data.signal ? ` by ${data.signal}` : ''} (child ${data.pid}, ${data.took_ms} ms)`);
+    this.options.logger.log(
+      `job ${created.job_id} revoked: ${data.outcome}${data.signal ? ` by ${data.signal}` : ''} (child ${data.pid}, ${data.took_ms} ms)`,
+    );
   }
 
   /** Settled: the queue forgets the job. A lost ack only means one more delivery, which finds the job settled in JOBS and skips it. */
@@ -103,7 +124,9 @@ export class OutcomeRecorder {
     try {
       msg.ack();
     } catch (error) {
-      this.options.logger.warn(`ack of stream seq ${msg.seq} not sent (${(error as Error).message}); the job will be delivered again and skipped`);
+      this.options.logger.warn(
+        `ack of stream seq ${msg.seq} not sent (${(error as Error).message}); the job will be delivered again and skipped`,
+      );
     }
   }
 
@@ -120,7 +143,10 @@ export class OutcomeRecorder {
     await delivery.started.catch(() => undefined);
     const publisher = this.publisherFor(jobId);
     const causationId = delivery.cancel?.eventId ?? null;
-    const revoked = makeEvent('revoked', jobId, this.options.actor, data, { correlation_id: created.correlation_id, causation_id: causationId });
+    const revoked = makeEvent('revoked', jobId, this.options.actor, data, {
+      correlation_id: created.correlation_id,
+      causation_id: causationId,
+    });
     // One revoke per cancel, even when two runs of the job (a redelivery) are both revoked for it.
     const event = { ...revoked, id: revokedEventId(jobId, causationId) ?? revoked.id };
     for (;;) {
@@ -129,7 +155,9 @@ export class OutcomeRecorder {
         return;
       } catch (error) {
         if (this.options.stopping()) {
-          this.options.logger.error(`REVOKE NOT RECORDED: job.revoked of job ${jobId} could not be published before shutdown (${(error as Error).message})`);
+          this.options.logger.error(
+            `REVOKE NOT RECORDED: job.revoked of job ${jobId} could not be published before shutdown (${(error as Error).message})`,
+          );
           return;
         }
         this.options.logger.error(`job.revoked of job ${jobId} not published yet (${(error as Error).message}); trying again`);
@@ -149,6 +177,9 @@ export class OutcomeRecorder {
    * an earlier try of this very publish whose PubAck was lost); this one was not stored.
    */
   private noteIfAlreadyStored(jobId: string, type: TerminalType, pubAck: PubAck | null): void {
-    if (pubAck?.duplicate) this.options.logger.log(`job ${jobId}: its outcome was already in ${StreamName.Jobs} (seq ${pubAck.seq}); this ${type} was not stored again`);
+    if (pubAck?.duplicate)
+      this.options.logger.log(
+        `job ${jobId}: its outcome was already in ${StreamName.Jobs} (seq ${pubAck.seq}); this ${type} was not stored again`,
+      );
   }
 }

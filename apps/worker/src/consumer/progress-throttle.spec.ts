@@ -5,7 +5,11 @@ describe('progress throttling', () => {
   it('sends nothing in the first interval from the start, then holds back a burst, keeping only the newest', () => {
     let t = 0;
     const sent: number[] = [];
-    const throttle = new ProgressThrottle<number>(100, (v) => sent.push(v), () => t);
+    const throttle = new ProgressThrottle<number>(
+      100,
+      (v) => sent.push(v),
+      () => t,
+    );
     throttle.offer(1);
     expect(sent).toEqual([]);
     t = 100;
@@ -30,7 +34,11 @@ describe('progress throttling', () => {
   it('publishes nothing for a job that ends within its first interval', () => {
     let t = 0;
     const sent: number[] = [];
-    const throttle = new ProgressThrottle<number>(100, (v) => sent.push(v), () => t);
+    const throttle = new ProgressThrottle<number>(
+      100,
+      (v) => sent.push(v),
+      () => t,
+    );
     throttle.offer(1);
     t = 40;
     throttle.offer(2);

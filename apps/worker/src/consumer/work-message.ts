@@ -58,5 +58,7 @@ export function parseAckSubject(subject: string): { deliveryCount: number; strea
   if (at < 0) return null;
   const deliveryCount = Number(t[at]);
   const streamSeq = Number(t[at + 1]);
-  return Number.isSafeInteger(deliveryCount) && Number.isSafeInteger(streamSeq) && deliveryCount > 0 && streamSeq > 0 ? { deliveryCount, streamSeq } : null;
+  return Number.isSafeInteger(deliveryCount) && Number.isSafeInteger(streamSeq) && deliveryCount > 0 && streamSeq > 0
+    ? { deliveryCount, streamSeq }
+    : null;
 }

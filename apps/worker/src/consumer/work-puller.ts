@@ -47,7 +47,9 @@ export class WorkPuller {
   ) {}
 
   start(): void {
-    this.sub = this.nc.subscribe(this.inbox, { callback: (error, msg) => (error ? this.options.logger.error(`the job inbox failed: ${error.message}`) : this.received(msg)) });
+    this.sub = this.nc.subscribe(this.inbox, {
+      callback: (error, msg) => (error ? this.options.logger.error(`the job inbox failed: ${error.message}`) : this.received(msg)),
+    });
     const hb = this.options.heartbeatMs ?? 5000;
     this.monitor = setInterval(() => {
       if (this.owed > 0 && Date.now() - this.lastHeard > 2 * hb) this.lost('two heartbeats missed');

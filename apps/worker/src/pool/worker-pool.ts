@@ -188,7 +188,8 @@ export class WorkerPool {
     slot.job = job;
     if (hardLimit) job.hardLimitTimer = setTimeout(() => this.enforceHardLimit(slot, job, hardLimit.ms, hardLimit.graceMs), hardLimit.ms);
     handlers.onStart?.(slot.pid);
-    const message: ParentMessage = progressIntervalMs === undefined ? { type: 'run', spec } : { type: 'run', spec, progress_interval_ms: progressIntervalMs };
+    const message: ParentMessage =
+      progressIntervalMs === undefined ? { type: 'run', spec } : { type: 'run', spec, progress_interval_ms: progressIntervalMs };
     slot.child.send(message, (error) => {
       // The child is dying; its exit reports the job lost.
       if (error) this.logger.warn(`could not hand job ${spec.job_id} to child ${slot.pid}: ${error.message}`);
@@ -242,7 +243,13 @@ export class WorkerPool {
   }
 
   /** Kills the job's child once (a second call gets the first kill) and ends the job with `ended` once the process is gone. */
-  private stopJob(slot: Slot, job: ActiveJob, graceMs: number, label: string, ended: (result: RevokeResult, signal: 'SIGTERM' | 'SIGKILL') => JobOutcome): Promise<RevokeResult> {
+  private stopJob(
+    slot: Slot,
+    job: ActiveJob,
+    graceMs: number,
+    label: string,
+    ended: (result: RevokeResult, signal: 'SIGTERM' | 'SIGKILL') => JobOutcome,
+  ): Promise<RevokeResult> {
     job.revoke ??= this.terminate(slot, graceMs, label).then(({ signal, tookMs }) => {
       const result: RevokeResult = {
         terminated: true,
@@ -393,7 +400,8 @@ export class WorkerPool {
       const wasStarting = slot.state === 'starting';
       slot.state = 'exited';
       this.slots.delete(slot);
-      if (wasStarting) notReady(new Error(`pool child ${slot.pid} (${this.childPath}) exited before it was ready (code ${code}, signal ${signal})`));
+      if (wasStarting)
+        notReady(new Error(`pool child ${slot.pid} (${this.childPath}) exited before it was ready (code ${code}, signal ${signal})`));
       const job = slot.job;
       if (job && !job.revoke) {
         if (this.closing) this.logger.log(`stopped pool child ${slot.pid}, which was running job ${job.id}`);

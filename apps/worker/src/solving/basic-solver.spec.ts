@@ -19,7 +19,10 @@ class ScriptedProvider implements ModelProvider {
     this.calls.push({ purpose: options.purpose, user });
     if (options.purpose === 'evaluate') {
       const { score, stop } = this.script[this.reviews++];
-      return { text: `SCORE: ${score}\nSTOP: ${stop ? 'yes' : 'no'}\nFEEDBACK: fix #${this.reviews}`, usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } };
+      return {
+        text: `SCORE: ${score}\nSTOP: ${stop ? 'yes' : 'no'}\nFEEDBACK: fix #${this.reviews}`,
+        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+      };
     }
     return { text: `draft ${++this.drafts}`, usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } };
   }
@@ -79,7 +82,11 @@ describe('basic self-evolve', () => {
 
   it('reports progress from 0 to 1, never going back, with phases and the best candidate so far', async () => {
     const updates: SolveProgress[] = [];
-    const result = await solveBasic(new SimulatedProvider({ latencyMs: 0 }), { question: HARD, n_iters: 3 }, { onProgress: (u) => updates.push(u) });
+    const result = await solveBasic(
+      new SimulatedProvider({ latencyMs: 0 }),
+      { question: HARD, n_iters: 3 },
+      { onProgress: (u) => updates.push(u) },
+    );
     expect(updates[0]).toEqual({ progress: 0, current_phase: 'iteration 1/3: generating', partial_results: null });
     expect(updates.map((u) => u.current_phase)).toEqual([
       'iteration 1/3: generating',
@@ -91,13 +98,21 @@ describe('basic self-evolve', () => {
       'done',
     ]);
     for (let i = 1; i < updates.length; i++) expect(updates[i].progress).toBeGreaterThan(updates[i - 1].progress);
-    expect(updates.at(-1)).toEqual({ progress: 1, current_phase: 'done', partial_results: { output: result.output, score: expect.any(Number), iteration: 3 } });
+    expect(updates.at(-1)).toEqual({
+      progress: 1,
+      current_phase: 'done',
+      partial_results: { output: result.output, score: expect.any(Number), iteration: 3 },
+    });
     expect(updates[2].partial_results).toMatchObject({ iteration: 1, score: expect.any(Number) });
   });
 
   it('jumps to 1 when the evaluator stops early', async () => {
     const updates: SolveProgress[] = [];
-    const result = await solveBasic(new SimulatedProvider({ latencyMs: 0 }), { question: EASY, n_iters: 10 }, { onProgress: (u) => updates.push(u) });
+    const result = await solveBasic(
+      new SimulatedProvider({ latencyMs: 0 }),
+      { question: EASY, n_iters: 10 },
+      { onProgress: (u) => updates.push(u) },
+    );
     expect(result.iterations).toBeLessThan(10);
     expect(updates.at(-2)!.progress).toBeLessThan(0.5);
     expect(updates.at(-1)!.progress).toBe(1);
@@ -105,7 +120,11 @@ describe('basic self-evolve', () => {
 
   it('measures processing time in seconds with the clock it is given', async () => {
     let t = 1_000;
-    const result = await solveBasic(new ScriptedProvider([{ score: 1, stop: true }]), { question: 'q', n_iters: 1 }, { now: () => (t += 750) });
+    const result = await solveBasic(
+      new ScriptedProvider([{ score: 1, stop: true }]),
+      { question: 'q', n_iters: 1 },
+      { now: () => (t += 750) },
+    );
     expect(result.processing_time).toBe(0.75);
   });
 
@@ -149,7 +168,10 @@ describe('basic self-evolve', () => {
       const next = await solveBasic(provider, {
         question: HARD,
         n_iters: 2,
-        continuation: { from: 'o', seed: { history, best: { output: origin.output, score: origin.metadata.best_score as number, iteration: 1 } } },
+        continuation: {
+          from: 'o',
+          seed: { history, best: { output: origin.output, score: origin.metadata.best_score as number, iteration: 1 } },
+        },
       });
       expect(next.iterations).toBe(3);
       expect(next.metadata.best_score as number).toBeGreaterThan(origin.metadata.best_score as number);

@@ -2,7 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import { evolveSeedOf } from './continuation.js';
 import { InvalidJobError } from './provider-error.js';
 
-const round = (iteration: number, score = 0.5) => ({ iteration, candidate: `c${iteration}`, score, feedback: `f${iteration}`, stop: false });
+const round = (iteration: number, score = 0.5) => ({
+  iteration,
+  candidate: `c${iteration}`,
+  score,
+  feedback: `f${iteration}`,
+  stop: false,
+});
 
 describe('evolveSeedOf', () => {
   it('given no continuation, then there is no seed', () => {
@@ -19,7 +25,11 @@ describe('evolveSeedOf', () => {
 
   it.each([
     ['no rounds', { iterations: [], best: { output: 'x', score: 0.5, iteration: 1 } }, /no earlier iterations/],
-    ['a gap in the numbering', { iterations: [round(1), round(3)], best: { output: 'x', score: 0.5, iteration: 1 } }, /iteration 2 is malformed/],
+    [
+      'a gap in the numbering',
+      { iterations: [round(1), round(3)], best: { output: 'x', score: 0.5, iteration: 1 } },
+      /iteration 2 is malformed/,
+    ],
     ['a score out of range', { iterations: [round(1, 7)], best: { output: 'x', score: 0.5, iteration: 1 } }, /iteration 1 is malformed/],
     ['no best', { iterations: [round(1)] }, /no valid best candidate/],
   ])('given %s, then the job fails with a message that says so', (_name, seed, message) => {

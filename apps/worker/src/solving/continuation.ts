@@ -24,7 +24,9 @@ function iterationOf(record: unknown, index: number): IterationRecord {
   const r = (record ?? {}) as Record<string, unknown>;
   // Numbered from 1 without gaps, so the continued job's own rounds follow on.
   if (r.iteration !== index + 1 || typeof r.candidate !== 'string' || !isScore(r.score) || typeof r.feedback !== 'string') {
-    throw new InvalidJobError(`continuation iteration ${index + 1} is malformed: it needs iteration ${index + 1}, candidate, score (0..1) and feedback`);
+    throw new InvalidJobError(
+      `continuation iteration ${index + 1} is malformed: it needs iteration ${index + 1}, candidate, score (0..1) and feedback`,
+    );
   }
   return { iteration: index + 1, candidate: r.candidate, score: r.score, feedback: r.feedback, stop: r.stop === true };
 }

@@ -121,8 +121,15 @@ describe('enhanced solve', () => {
     it('nested_self_evolve false gives each specialist a single pass: one draft, one review, no refinement', async () => {
       const provider = new NeverSatisfied();
       const updates: string[] = [];
-      const result = await solveEnhanced(provider, { ...base, nested_self_evolve: false }, { onProgress: (u) => updates.push(u.current_phase) });
-      const meta = result.metadata as { options: Record<string, unknown>; specialists: Array<{ iterations: number; history: unknown[]; output: string }> };
+      const result = await solveEnhanced(
+        provider,
+        { ...base, nested_self_evolve: false },
+        { onProgress: (u) => updates.push(u.current_phase) },
+      );
+      const meta = result.metadata as {
+        options: Record<string, unknown>;
+        specialists: Array<{ iterations: number; history: unknown[]; output: string }>;
+      };
       expect(meta.specialists.map((s) => s.iterations)).toEqual([1, 1, 1]);
       expect(meta.specialists.every((s) => s.history.length === 1 && s.output.startsWith('draft'))).toBe(true);
       expect(count(provider.calls, 'generate')).toBe(3);

@@ -3,12 +3,20 @@ import { NO_FEEDBACK, parseEvaluation } from './evaluation.js';
 
 describe('reading a reviewer reply', () => {
   it('reads the labelled format', () => {
-    expect(parseEvaluation('SCORE: 0.72\nSTOP: no\nFEEDBACK: add an example')).toEqual({ score: 0.72, stop: false, feedback: 'add an example' });
+    expect(parseEvaluation('SCORE: 0.72\nSTOP: no\nFEEDBACK: add an example')).toEqual({
+      score: 0.72,
+      stop: false,
+      feedback: 'add an example',
+    });
     expect(parseEvaluation('score = 0.9\nstop: YES\nfeedback: fine')).toEqual({ score: 0.9, stop: true, feedback: 'fine' });
   });
 
   it('reads markdown labels and explicit scales', () => {
-    expect(parseEvaluation('**Score:** 7/10\n**Stop:** no\n**Feedback:** cite a source')).toEqual({ score: 0.7, stop: false, feedback: 'cite a source' });
+    expect(parseEvaluation('**Score:** 7/10\n**Stop:** no\n**Feedback:** cite a source')).toEqual({
+      score: 0.7,
+      stop: false,
+      feedback: 'cite a source',
+    });
     expect(parseEvaluation('Rating: 90%\nDone: yes\nFeedback: good').score).toBeCloseTo(0.9);
     expect(parseEvaluation('Score: 4/5').score).toBeCloseTo(0.8);
   });
@@ -19,7 +27,8 @@ describe('reading a reviewer reply', () => {
   });
 
   it('reads JSON inside a code fence after prose that has braces of its own', () => {
-    const reply = 'The set {a, b} is fine.\n```json\n{\n  "Score": "0.65",\n  "stop": "yes",\n  "feedback": ["name {the} units", "shorter"]\n}\n```\nThat is all.';
+    const reply =
+      'The set {a, b} is fine.\n```json\n{\n  "Score": "0.65",\n  "stop": "yes",\n  "feedback": ["name {the} units", "shorter"]\n}\n```\nThat is all.';
     expect(parseEvaluation(reply)).toEqual({ score: 0.65, stop: true, feedback: 'name {the} units\nshorter' });
   });
 
@@ -39,7 +48,20 @@ describe('reading a reviewer reply', () => {
   });
 
   it('never throws on garbage, and keeps scores within 0..1', () => {
-    for (const reply of ['', '   ', '{', '{"score": }', '}{', '{"score": "high"}', 'SCORE: -3', '{"score": 1e400}', null, undefined, 42, '\u0000\uffff']) {
+    for (const reply of [
+      '',
+      '   ',
+      '{',
+      '{"score": }',
+      '}{',
+      '{"score": "high"}',
+      'SCORE: -3',
+      '{"score": 1e400}',
+      null,
+      undefined,
+      42,
+      '\u0000\uffff',
+    ]) {
       const evaluation = parseEvaluation(reply);
       expect(evaluation.score).toBeGreaterThanOrEqual(0);
       expect(evaluation.score).toBeLessThanOrEqual(1);

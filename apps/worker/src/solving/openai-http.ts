@@ -57,7 +57,10 @@ export function postJson(url: URL, headers: Record<string, string>, body: string
     const connected = () => {
       clearTimeout(connectTimer);
       if (settled || readTimer) return;
-      readTimer = setTimeout(() => fail('read_timeout', `no complete answer within the read timeout of ${timeouts.readMs} ms`), timeouts.readMs);
+      readTimer = setTimeout(
+        () => fail('read_timeout', `no complete answer within the read timeout of ${timeouts.readMs} ms`),
+        timeouts.readMs,
+      );
     };
 
     const request = transport.request(url, {

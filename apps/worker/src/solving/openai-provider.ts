@@ -49,7 +49,8 @@ function requestBody(model: string, messages: readonly ChatMessage[], options: C
   return body;
 }
 
-type AttemptOutcome = { ok: true; completion: Completion; usageReported: boolean } | { ok: false; failure: AttemptFailure; final: FinalFailure };
+type AttemptOutcome =
+  { ok: true; completion: Completion; usageReported: boolean } | { ok: false; failure: AttemptFailure; final: FinalFailure };
 
 export class OpenAIProvider implements ModelProvider {
   readonly name = 'openai';
@@ -93,7 +94,8 @@ export class OpenAIProvider implements ModelProvider {
       if (outcome.failure.kind === 'invalid_body') invalidBodies += 1;
       const decision = decideRetry(outcome.failure, attempt, invalidBodies, this.options.retry, this.random);
       // Redacted again as a whole: the model name and host come from configuration and requests too.
-      if (!decision.retry) throw new ProviderError('openai', redact(describeFailure(target, outcome.final, attempt), [this.options.apiKey]));
+      if (!decision.retry)
+        throw new ProviderError('openai', redact(describeFailure(target, outcome.final, attempt), [this.options.apiKey]));
       this.stats.retries += 1;
       await this.sleep(decision.delayMs);
     }
@@ -101,7 +103,13 @@ export class OpenAIProvider implements ModelProvider {
 
   report(): Record<string, unknown> {
     const { calls, attempts, retries, callsWithoutUsage } = this.stats;
-    const report: Record<string, unknown> = { host: this.host, calls, http_attempts: attempts, retries, calls_without_usage: callsWithoutUsage };
+    const report: Record<string, unknown> = {
+      host: this.host,
+      calls,
+      http_attempts: attempts,
+      retries,
+      calls_without_usage: callsWithoutUsage,
+    };
     if (callsWithoutUsage > 0) {
       report.usage_note = `the server reported no token usage for ${callsWithoutUsage} of ${calls} calls; they count 0 in total_tokens`;
     }
@@ -124,7 +132,11 @@ export class OpenAIProvider implements ModelProvider {
     }
     const parsed = parseChatCompletion(answer.body);
     if (!parsed.ok) {
-      return { ok: false, failure: { kind: 'invalid_body' }, final: { kind: 'invalid_body', problem: parsed.problem, detail: this.excerpt(answer.body) } };
+      return {
+        ok: false,
+        failure: { kind: 'invalid_body' },
+        final: { kind: 'invalid_body', problem: parsed.problem, detail: this.excerpt(answer.body) },
+      };
     }
     const usage = parsed.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
     return { ok: true, completion: { text: parsed.text, usage }, usageReported: parsed.usage !== null };

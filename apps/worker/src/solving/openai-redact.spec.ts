@@ -12,7 +12,8 @@ describe('redacting credentials from server text', () => {
   it('removes Authorization and bearer values, key-shaped tokens and api_key fields, even for a key it was not told about', () => {
     const echoed = `{"headers":{"Authorization":"Bearer other-secret-123"}} authorization: Basic dXNlcjpwYXNz bearer abc.def api_key=hunter22 "x-api-key": "k-9" Incorrect API key provided: sk-proj-12**********xyz.`;
     const out = redact(echoed);
-    for (const secret of ['other-secret-123', 'dXNlcjpwYXNz', 'abc.def', 'hunter22', 'k-9', 'sk-proj-12']) expect(out).not.toContain(secret);
+    for (const secret of ['other-secret-123', 'dXNlcjpwYXNz', 'abc.def', 'hunter22', 'k-9', 'sk-proj-12'])
+      expect(out).not.toContain(secret);
     expect(out).toContain('Incorrect API key provided');
   });
 

@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { errorMessageOf, parseChatCompletion, parseUsage } from './openai-response.js';
 
 const completion = (over: Record<string, unknown> = {}) =>
-  JSON.stringify({ id: 'c1', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'Forty-two.' }, finish_reason: 'stop' }], ...over });
+  JSON.stringify({
+    id: 'c1',
+    object: 'chat.completion',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'Forty-two.' }, finish_reason: 'stop' }],
+    ...over,
+  });
 
 describe('reading a chat-completions answer', () => {
   it('takes the first choice and the usage', () => {
@@ -21,7 +26,9 @@ describe('reading a chat-completions answer', () => {
   });
 
   it('joins text parts when content is a list', () => {
-    const body = JSON.stringify({ choices: [{ message: { content: [{ type: 'text', text: 'a' }, { type: 'image' }, { type: 'text', text: 'b' }] } }] });
+    const body = JSON.stringify({
+      choices: [{ message: { content: [{ type: 'text', text: 'a' }, { type: 'image' }, { type: 'text', text: 'b' }] } }],
+    });
     expect(parseChatCompletion(body)).toMatchObject({ ok: true, text: 'ab' });
   });
 

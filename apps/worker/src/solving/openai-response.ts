@@ -4,9 +4,7 @@
  */
 import type { TokenUsage } from './model-provider.js';
 
-export type ParsedCompletion =
-  | { ok: true; text: string; usage: TokenUsage | null }
-  | { ok: false; problem: string };
+export type ParsedCompletion = { ok: true; text: string; usage: TokenUsage | null } | { ok: false; problem: string };
 
 /** The answer text and token usage of a 200 body, or what is wrong with it. */
 export function parseChatCompletion(body: string): ParsedCompletion {
@@ -34,7 +32,9 @@ export function parseChatCompletion(body: string): ParsedCompletion {
 function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    return content.map((part) => (isObject(part) && typeof part.text === 'string' ? part.text : typeof part === 'string' ? part : '')).join('');
+    return content
+      .map((part) => (isObject(part) && typeof part.text === 'string' ? part.text : typeof part === 'string' ? part : ''))
+      .join('');
   }
   return '';
 }

@@ -29,7 +29,10 @@ describe('openai retry schedule', () => {
 
   it('honours Retry-After over the backoff, capped at the longest wait', () => {
     expect(decideRetry({ kind: 'status', status: 429, retryAfterMs: 2000 }, 1, 0, policy, top)).toEqual({ retry: true, delayMs: 2000 });
-    expect(decideRetry({ kind: 'status', status: 503, retryAfterMs: 3_600_000 }, 1, 0, policy, top)).toEqual({ retry: true, delayMs: 30_000 });
+    expect(decideRetry({ kind: 'status', status: 503, retryAfterMs: 3_600_000 }, 1, 0, policy, top)).toEqual({
+      retry: true,
+      delayMs: 30_000,
+    });
     expect(decideRetry({ kind: 'status', status: 500, retryAfterMs: null }, 2, 0, policy, top)).toEqual({ retry: true, delayMs: 999 });
   });
 
@@ -42,7 +45,8 @@ describe('openai retry schedule', () => {
   });
 
   it('fails a non-retryable 4xx at once', () => {
-    for (const status of [400, 401, 403, 404]) expect(decideRetry({ kind: 'status', status, retryAfterMs: 1 }, 1, 0, policy)).toEqual({ retry: false });
+    for (const status of [400, 401, 403, 404])
+      expect(decideRetry({ kind: 'status', status, retryAfterMs: 1 }, 1, 0, policy)).toEqual({ retry: false });
   });
 
   it('retries a 200 with an invalid body only a bounded number of times', () => {

@@ -72,6 +72,7 @@ export function decideRetry(
   if (failure.kind === 'status' && !isRetryableStatus(failure.status)) return { retry: false };
   if (failure.kind === 'invalid_body' && invalidBodies > INVALID_BODY_RETRIES) return { retry: false };
   // The server's own estimate beats our guess, but never makes one job wait unboundedly.
-  if (failure.kind === 'status' && failure.retryAfterMs !== null) return { retry: true, delayMs: Math.min(policy.maxMs, failure.retryAfterMs) };
+  if (failure.kind === 'status' && failure.retryAfterMs !== null)
+    return { retry: true, delayMs: Math.min(policy.maxMs, failure.retryAfterMs) };
   return { retry: true, delayMs: backoffMs(attempt, policy, random) };
 }

@@ -16,7 +16,8 @@ export interface SpecialistRole {
   focus: string;
 }
 
-export const EVALUATION_FORMAT = 'SCORE: <a number from 0 to 1>\nSTOP: <yes if the answer needs no further refinement, otherwise no>\nFEEDBACK: <what to improve>';
+export const EVALUATION_FORMAT =
+  'SCORE: <a number from 0 to 1>\nSTOP: <yes if the answer needs no further refinement, otherwise no>\nFEEDBACK: <what to improve>';
 
 function taskSection(task: SolveTask): string {
   const parts = [`Question:\n${task.question}`];
@@ -76,7 +77,8 @@ export function synthesizeMessages(task: SolveTask, findings: ReadonlyArray<{ ro
   return [
     {
       role: 'system',
-      content: 'You are a professor. Combine your specialists’ answers into one answer that keeps what each got right and resolves their disagreements.',
+      content:
+        'You are a professor. Combine your specialists’ answers into one answer that keeps what each got right and resolves their disagreements.',
     },
     { role: 'user', content: `${taskSection(task)}\n\nSpecialists' answers:\n\n${panel}\n\nWrite the combined answer.` },
   ];

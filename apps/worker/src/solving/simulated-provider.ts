@@ -32,7 +32,16 @@ const ROLES: ReadonlyArray<[string, string]> = [
   ['Engineer', 'how to build it and what could break'],
 ];
 
-const ASPECTS = ['definitions', 'a worked example', 'the main counter-argument', 'quantities and units', 'the edge cases', 'a short summary', 'the assumptions', 'sources of error'];
+const ASPECTS = [
+  'definitions',
+  'a worked example',
+  'the main counter-argument',
+  'quantities and units',
+  'the edge cases',
+  'a short summary',
+  'the assumptions',
+  'sources of error',
+];
 
 export interface SimulatedProviderOptions {
   /** Milliseconds each call takes, honoured with a timer (CRUX_SIMULATED_LATENCY_MS); 0 allowed. */
@@ -89,7 +98,10 @@ function answer(messages: readonly ChatMessage[], purpose: CallPurpose): string 
 function draft(revision: number, ref: string, digest: string, user: string, purpose: CallPurpose): string {
   const question = section(user, 'Question') ?? user;
   const topic = question.replace(/\s+/g, ' ').trim().slice(0, 80);
-  const covered = Array.from({ length: Math.min(ASPECTS.length, revision + 1) }, (_, i) => ASPECTS[(parseInt(digest.slice(i * 2, i * 2 + 2), 16) + i) % ASPECTS.length]);
+  const covered = Array.from(
+    { length: Math.min(ASPECTS.length, revision + 1) },
+    (_, i) => ASPECTS[(parseInt(digest.slice(i * 2, i * 2 + 2), 16) + i) % ASPECTS.length],
+  );
   const kind = purpose === 'synthesize' ? 'combined answer' : revision > 1 ? 'revised answer' : 'answer';
   return [
     `${SIMULATED_MARK} [simulated draft r${revision} ref ${ref}]`,

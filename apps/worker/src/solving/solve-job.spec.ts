@@ -6,7 +6,15 @@ import { solveJob } from './solve-job.js';
 import { solveParams, type SolveSpec } from './solve-spec.js';
 
 /** The documented defaults, with a simulated provider that does not wait and no time limits. */
-const settings = { ...loadSettings({}), provider: 'simulated', model: null, simulatedLatencyMs: 0, openaiBaseUrl: null, softTimeLimitS: undefined, hardTimeLimitS: undefined };
+const settings = {
+  ...loadSettings({}),
+  provider: 'simulated',
+  model: null,
+  simulatedLatencyMs: 0,
+  openaiBaseUrl: null,
+  softTimeLimitS: undefined,
+  hardTimeLimitS: undefined,
+};
 const spec = (over: Partial<SolveSpec> = {}): SolveSpec => ({
   job_id: 'j1',
   mode: 'basic',
@@ -34,7 +42,10 @@ describe('solving one job', () => {
     const basic = await solveJob(spec({ request: { question: 'q', n_iters: 2 } }), settings);
     expect(basic.metadata).toMatchObject({ mode: 'basic', provider: 'simulated' });
     expect(basic.iterations).toBeLessThanOrEqual(2);
-    const enhanced = await solveJob(spec({ mode: 'enhanced', llm_provider: 'simulated', request: { question: 'q', num_specialists: 2 } }), settings);
+    const enhanced = await solveJob(
+      spec({ mode: 'enhanced', llm_provider: 'simulated', request: { question: 'q', num_specialists: 2 } }),
+      settings,
+    );
     expect(enhanced.metadata).toMatchObject({ mode: 'enhanced', provider: 'simulated' });
     expect(enhanced.metadata.specialists).toHaveLength(2);
   });
@@ -47,7 +58,9 @@ describe('solving one job', () => {
 
   it('refuses a request it cannot solve with a message that names the problem', async () => {
     await expect(solveJob(spec({ request: {} }), settings)).rejects.toThrow(new InvalidJobError('the request has no question to solve'));
-    await expect(solveJob(spec({ request: { question: 'q', n_iters: 0 } }), settings)).rejects.toThrow(/n_iters must be a whole number from 1 to 50/);
+    await expect(solveJob(spec({ request: { question: 'q', n_iters: 0 } }), settings)).rejects.toThrow(
+      /n_iters must be a whole number from 1 to 50/,
+    );
     await expect(solveJob(spec({ mode: 'turbo' as never }), settings)).rejects.toThrow(/unknown solve mode 'turbo'/);
   });
 
@@ -66,9 +79,10 @@ describe('solving one job', () => {
     let t = 0;
     const limited = { ...settings, softTimeLimitS: 1800, hardTimeLimitS: 3600 };
     // Every look at the clock is 100 ms later; the request asks for a 0.25 s soft limit.
-    const result = await solveJob(spec({ request: { question: 'Explain quicksort.', n_iters: 20, soft_time_limit_s: 0.25 } }), limited, { now: () => (t += 100) });
+    const result = await solveJob(spec({ request: { question: 'Explain quicksort.', n_iters: 20, soft_time_limit_s: 0.25 } }), limited, {
+      now: () => (t += 100),
+    });
     expect(result).toMatchObject({ stop_reason: 'time_limit', converged: false });
     expect(result.iterations).toBeLessThan(20);
   });
 });
-

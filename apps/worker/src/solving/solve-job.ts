@@ -21,7 +21,9 @@ export async function solveJob(spec: SolveSpec, settings: SolveJobSettings, hook
   const provider = createProvider(spec.llm_provider ?? settings.provider, settings);
   const solve = solveParams(spec, settings.model);
   const withDeadline = { ...hooks, timeUp: hooks.timeUp ?? softDeadline(spec, settings, hooks.now ?? Date.now) };
-  const result = await (solve.mode === 'basic' ? solveBasic(provider, solve.params, withDeadline) : solveEnhanced(provider, solve.params, withDeadline));
+  const result = await (solve.mode === 'basic'
+    ? solveBasic(provider, solve.params, withDeadline)
+    : solveEnhanced(provider, solve.params, withDeadline));
   // What the provider itself noticed: retries, and calls the server reported no token usage for.
   return provider.report ? { ...result, metadata: { ...result.metadata, provider_report: provider.report() } } : result;
 }

@@ -23,7 +23,13 @@ export interface SolveSpec {
 }
 
 export function specFromCreated(jobId: string, data: JobCreatedData): SolveSpec {
-  const spec: SolveSpec = { job_id: jobId, mode: data.mode, request: data.request ?? {}, llm_provider: data.llm_provider ?? null, model_name: data.model_name ?? null };
+  const spec: SolveSpec = {
+    job_id: jobId,
+    mode: data.mode,
+    request: data.request ?? {},
+    llm_provider: data.llm_provider ?? null,
+    model_name: data.model_name ?? null,
+  };
   if (data.continuation) {
     spec.continued_from = data.continued_from ?? null;
     spec.continuation = data.continuation;
@@ -47,7 +53,10 @@ export function solveParams(spec: SolveSpec, defaultModel: string | null): Param
   const seed = evolveSeedOf(spec.continuation);
   if (spec.mode === SolveMode.Basic) {
     const n_iters = count(r, 'n_iters', SolveDefaults.n_iters, RequestLimits.maxIters);
-    return { mode: 'basic', params: { ...common, n_iters, ...(seed ? { continuation: { from: spec.continued_from ?? null, seed } } : {}) } };
+    return {
+      mode: 'basic',
+      params: { ...common, n_iters, ...(seed ? { continuation: { from: spec.continued_from ?? null, seed } } : {}) },
+    };
   }
   if (seed) throw new InvalidJobError('only basic jobs can be continued; this one is enhanced');
   if (spec.mode === SolveMode.Enhanced) {

@@ -48,6 +48,8 @@ describe('hardLimitError', () => {
     expect(hardLimitError(2000, 2345, 'SIGTERM')).toBe(
       "the job ran past its hard time limit of 2 s (CRUX_HARD_TIME_LIMIT_S or the request's time_limit_s) and was stopped by SIGTERM after running 2.35 s",
     );
-    expect(hardLimitError(3_600_000, 3_602_500, 'SIGKILL')).toMatch(/hard time limit of 3600 s .* stopped by SIGKILL after running 3603 s$/);
+    expect(hardLimitError(3_600_000, 3_602_500, 'SIGKILL')).toMatch(
+      /hard time limit of 3600 s .* stopped by SIGKILL after running 3603 s$/,
+    );
   });
 });

@@ -86,7 +86,8 @@ export class FakeOpenAIServer {
       }
       this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, receivedAt: Date.now() });
 
-      if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return send(res, 404, { error: { message: `no route ${req.method} ${req.url}` } });
+      if (req.method !== 'POST' || req.url !== '/v1/chat/completions')
+        return send(res, 404, { error: { message: `no route ${req.method} ${req.url}` } });
       const scripted = this.queue.shift();
       if (scripted && 'hang' in scripted) return; // accepted, never answered
       if (scripted) return send(res, scripted.status, scripted.body, scripted.headers);

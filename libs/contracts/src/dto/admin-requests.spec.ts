@@ -14,10 +14,24 @@ describe('parseDuration', () => {
     expect(parseDuration(value)).toBe(seconds);
   });
 
-  it.each([-1, 1.5, Number.NaN, '7', '7 d', '7D', 'd', '-7d', '1.5h', '7days', '', null, true, [7], '36501d', AdminLimits.olderThanMaxS + 1])(
-    'refuses %j',
-    (value) => {
-      expect(parseDuration(value)).toBeNull();
-    },
-  );
+  it.each([
+    -1,
+    1.5,
+    Number.NaN,
+    '7',
+    '7 d',
+    '7D',
+    'd',
+    '-7d',
+    '1.5h',
+    '7days',
+    '',
+    null,
+    true,
+    [7],
+    '36501d',
+    AdminLimits.olderThanMaxS + 1,
+  ])('refuses %j', (value) => {
+    expect(parseDuration(value)).toBeNull();
+  });
 });

@@ -1,4 +1,16 @@
-import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateBy } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+  ValidateBy,
+} from 'class-validator';
 import { JOB_STATUSES, type JobStatus } from '../job-status.js';
 
 /** Limits on the deletion routes' input; a request over them gets a 400 that names the field. */
@@ -57,12 +69,15 @@ export class PurgePlanBody {
   status?: JobStatus[];
 
   @IsOptional()
-  @ValidateBy({
-    name: 'isDuration',
-    validator: { validate: (value: unknown) => parseDuration(value) !== null },
-  }, {
-    message: `older_than must be a duration such as "30m", "12h", "7d" (units s, m, h, d, w) or a whole number of seconds, at most ${AdminLimits.olderThanMaxS}`,
-  })
+  @ValidateBy(
+    {
+      name: 'isDuration',
+      validator: { validate: (value: unknown) => parseDuration(value) !== null },
+    },
+    {
+      message: `older_than must be a duration such as "30m", "12h", "7d" (units s, m, h, d, w) or a whole number of seconds, at most ${AdminLimits.olderThanMaxS}`,
+    },
+  )
   older_than?: string | number;
 
   @IsOptional()

@@ -28,7 +28,10 @@ const Optional = () => ValidateIf((_object: object, value: unknown) => value !==
 const HasText = () =>
   ValidateBy(
     { name: 'hasText', validator: { validate: (value: unknown) => typeof value === 'string' && value.trim() !== '' } },
-    { message: ({ value }: ValidationArguments) => (value === '' ? 'question must not be empty' : 'question must not be blank: it holds only whitespace') },
+    {
+      message: ({ value }: ValidationArguments) =>
+        value === '' ? 'question must not be empty' : 'question must not be blank: it holds only whitespace',
+    },
   );
 
 /** The soft limit stops a job with its best answer; above the hard limit the kill always comes first. */

@@ -29,12 +29,7 @@ export function makeEvent<T extends string, D>(
 }
 
 /** The event that follows `cause` in the same job's story. */
-export function followEvent<T extends string, D>(
-  cause: EventEnvelope,
-  type: T,
-  actor: Actor,
-  data: D,
-): EventEnvelope<T, D> {
+export function followEvent<T extends string, D>(cause: EventEnvelope, type: T, actor: Actor, data: D): EventEnvelope<T, D> {
   return makeEvent(type, cause.job_id, actor, data, {
     correlation_id: cause.correlation_id,
     causation_id: cause.id,

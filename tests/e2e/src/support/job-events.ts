@@ -14,12 +14,10 @@ export async function jobEvents(natsUrl: string, jobId: string): Promise<EventEn
     const events: EventEnvelope[] = [];
     let seq = 1;
     for (;;) {
-      const msg = await jsm.direct
-        .getMessage(StreamName.Jobs, { seq, next_by_subj: Subjects.jobHistory(jobId) })
-        .catch((error: Error) => {
-          if (/no message found|not found/i.test(error.message)) return null;
-          throw error;
-        });
+      const msg = await jsm.direct.getMessage(StreamName.Jobs, { seq, next_by_subj: Subjects.jobHistory(jobId) }).catch((error: Error) => {
+        if (/no message found|not found/i.test(error.message)) return null;
+        throw error;
+      });
       if (!msg) return events;
       events.push(msg.json<EventEnvelope>());
       seq = msg.seq + 1;

@@ -8,7 +8,11 @@ export async function submit(system: CruxSystem, key: TestKey, mode: 'basic' | '
   return json as { job_id: string; status: string; created_at: string; message: string };
 }
 
-export async function getJob(system: CruxSystem, key: TestKey, id: string): Promise<{ status: number; body: JobView & Record<string, unknown> }> {
+export async function getJob(
+  system: CruxSystem,
+  key: TestKey,
+  id: string,
+): Promise<{ status: number; body: JobView & Record<string, unknown> }> {
   const response = await system.request(`/api/v1/jobs/${id}`, key);
   return { status: response.status, body: (await response.json()) as JobView & Record<string, unknown> };
 }
