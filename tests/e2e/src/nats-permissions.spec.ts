@@ -151,7 +151,9 @@ describe('the shipped NATS permissions', () => {
       what: 'the erase in the trail',
       timeoutMs: 30_000,
     });
-    const long = await submit(system, alice, 'basic', { question: 'to cancel', n_iters: 50 });
+    // A question the simulated reviewer never passes, so the job runs all 50 rounds (about 0.5 s at
+    // 5 ms a call) and is still running when the cancel arrives; one it passes ends in ~20 ms.
+    const long = await submit(system, alice, 'basic', { question: 'cancel me', n_iters: 50 });
     const cancelled = await system.request(`/api/v1/jobs/${long.job_id}`, alice, {
       method: 'DELETE',
       body: JSON.stringify({ reason: 'spec' }),
