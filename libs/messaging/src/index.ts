@@ -2,6 +2,7 @@ export * from './batch-drain.js';
 export * from './connection.js';
 export * from './consumers.js';
 export * from './job-event-feed.js';
+export * from './overlapping-pulls.js';
 export * from './publish.js';
 export * from './rpc-client.js';
 export * from './rpc-server.js';

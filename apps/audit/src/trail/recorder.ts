@@ -1,11 +1,12 @@
 import { ConsumerName, isJudgedEventType, StreamName } from '@crux/contracts';
-import { BatchDrain, jetstream, MAX_BATCH, type JsMsg, type NatsConnection } from '@crux/messaging';
+import { BatchDrain, jetstream, MAX_BATCH, runOverlappingPulls, type JsMsg, type NatsConnection } from '@crux/messaging';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readJobEvent, type RecordableEvent } from '../domain/index.js';
-import { PULL_MESSAGES, runOverlappingPulls } from './overlapping-pulls.js';
 import type { TrailWriter, WriterLogger } from './trail-writer.js';
 import type { VerdictsClient } from './verdicts-client.js';
 
+/** Messages asked for per pull, and most held unprocessed before pulling more. */
+const PULL_MESSAGES = 1000;
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 5000;
 /** Lost races for the tail after which a replica that is not leading steps back. */
@@ -86,17 +87,21 @@ export class Recorder {
     this.stopping = false;
     this.stopSignal = new AbortController();
     const consumer = await jetstream(this.nc).consumers.get(StreamName.Jobs, ConsumerName.Audit);
-    this.pulling = runOverlappingPulls(consumer, {
-      deliver: (msg) => this.enqueue(msg),
-      holdOffMs: () => {
-        if (this.paused) return this.pausedUntil - Date.now();
-        // The trail is slower than the stream: let the writer catch up before taking more.
-        return this.batches.size >= PULL_MESSAGES ? 20 : 0;
+    this.pulling = runOverlappingPulls(
+      consumer,
+      {
+        deliver: (msg) => this.enqueue(msg),
+        holdOffMs: () => {
+          if (this.paused) return this.pausedUntil - Date.now();
+          // The trail is slower than the stream: let the writer catch up before taking more.
+          return this.batches.size >= PULL_MESSAGES ? 20 : 0;
+        },
+        wait: (ms) => this.pause(ms),
+        stopping: () => this.stopping,
+        warn: (message) => this.logger.warn(`job events: ${message}`),
       },
-      wait: (ms) => this.pause(ms),
-      stopping: () => this.stopping,
-      warn: (message) => this.logger.warn(message),
-    });
+      { messages: PULL_MESSAGES },
+    );
   }
 
   /**

@@ -5,11 +5,12 @@ import {
   jetstream,
   projectorConsumerConfig,
   rewindConsumerToAckFloor,
+  runOverlappingPulls,
   type JetStreamManager,
   type JsMsg,
   type NatsConnection,
 } from '@crux/messaging';
-import type { ConsumerMessages } from '@nats-io/jetstream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { notStartedRevoke, parseJobEvent, planUpdate, type PlannedUpdate } from '../domain/index.js';
 import { EventPublisher } from '../events/event-publisher.js';
 import { OwnDeletions } from '../expiry/own-deletions.js';
@@ -20,16 +21,18 @@ import { Tokens } from '../tokens.js';
 import { JudgedMark } from '../verdicts/judged-mark.js';
 import { deliveryGap } from './delivery-gap.js';
 
-/** Messages the server may have outstanding to us; acks free room as batches land. */
-const PULL_MESSAGES = 1000;
 /**
- * A pull request lives this long and the server heartbeats it every PULL_HEARTBEAT_MS. When
- * the consumer's leader moves to another NATS node (a node died) the pending pull is gone
- * without a word; the client notices two missed heartbeats and pulls again. The client's
- * default (30 s) left the projection still for about 35 s after a node was killed.
+ * The projector's pulls: up to 1,000 messages each, living 2 s, with the next asked for
+ * after 1 s (runOverlappingPulls), so a request always waits on the server behind the one
+ * being served. With the client's consume() the server's silent drop of a pull expiring
+ * while events keep coming left the client counting that pull's messages as still owed; it
+ * stopped asking and the projection stood still for two missed heartbeats (~2 s) every so
+ * often at a few dozen events/s. When the consumer's leader moves to another NATS node (a
+ * node died) the pending pulls are gone without a word; the next is asked for within 1 s
+ * anyway. (The client's default expiry, 30 s, once left the projection still for about 35 s
+ * after a node was killed.)
  */
-const PULL_EXPIRES_MS = 5_000;
-const PULL_HEARTBEAT_MS = 1_000;
+const PULLS = { messages: 1000, expiresMs: 2_000, heartbeatMs: 500 };
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 5000;
 
@@ -67,6 +70,12 @@ export interface ProjectorLease {
   lost(epoch: string, reason: string): void;
 }
 
+/** One run of overlapping pulls, from start() or a rewind until stopped. */
+interface PullRun {
+  /** Stops asking; later deliveries of this run are dropped unacked (its generation is over). */
+  stop(): void;
+}
+
 interface Pending {
   msg: JsMsg;
   event: JobEvent;
@@ -95,7 +104,7 @@ interface Pending {
 @Injectable()
 export class Projector {
   private readonly logger = new Logger(Projector.name);
-  private messages: ConsumerMessages | undefined;
+  private messages: PullRun | undefined;
   /** A batch of events per MULTI/EXEC; none once fenced out. */
   private readonly batches = new BatchDrain<JsMsg>((batch) => this.applyBatch(batch), { shouldContinue: () => !this.fenced });
   private stopping = false;
@@ -103,9 +112,9 @@ export class Projector {
   private fenced = false;
   private wake: (() => void) | null = null;
   private lease: ProjectorLease | null = null;
-  /** Which consume() deliveries are taken from: those of an earlier one are dropped unacked. */
+  /** Which run of pulls deliveries are taken from: those of an earlier one are dropped unacked. */
   private generation = 0;
-  /** Delivery sequence of the last message taken from the current consume(). */
+  /** Delivery sequence of the last message taken from the current run of pulls. */
   private lastDelivery = 0;
   /** Why a rewind is wanted, while one is wanted or under way. */
   private rewindWanted: string | null = null;
@@ -170,20 +179,30 @@ export class Projector {
     this.messages = await this.consumeFromAckFloor();
   }
 
-  /** Rewinds the consumer to its ack floor and consumes it; deliveries of any earlier consume() are dropped from now on. */
-  private async consumeFromAckFloor(): Promise<ConsumerMessages> {
+  /** Rewinds the consumer to its ack floor and pulls from it; deliveries of any earlier run are dropped from now on. */
+  private async consumeFromAckFloor(): Promise<PullRun> {
     const from = await rewindConsumerToAckFloor(this.jsm, StreamName.Jobs, projectorConsumerConfig());
     this.logger.log(`projecting JOBS from sequence ${from}`);
     this.judged.reset(from - 1);
     const consumer = await jetstream(this.nc).consumers.get(StreamName.Jobs, ConsumerName.Projector);
     const generation = ++this.generation;
     this.lastDelivery = 0;
-    return consumer.consume({
-      max_messages: PULL_MESSAGES,
-      expires: PULL_EXPIRES_MS,
-      idle_heartbeat: PULL_HEARTBEAT_MS,
-      callback: (msg) => this.enqueue(msg, generation),
-    });
+    const stopSignal = new AbortController();
+    const over = () => stopSignal.signal.aborted || generation !== this.generation;
+    // Not awaited: a run's last pulls end on their own (or with the consumer a rewind deletes),
+    // and what they still deliver is dropped by its generation and comes again after the rewind every start makes.
+    void runOverlappingPulls(
+      consumer,
+      {
+        deliver: (msg) => this.enqueue(msg, generation),
+        holdOffMs: () => 0,
+        wait: (ms) => sleep(ms, undefined, { signal: stopSignal.signal }).catch(() => undefined),
+        stopping: over,
+        warn: (message) => this.logger.warn(`${ConsumerName.Projector}: ${message}`),
+      },
+      PULLS,
+    );
+    return { stop: () => stopSignal.abort() };
   }
 
   /** Stops pulling and finishes what was already received (unless Redis is down). Safe twice. */
@@ -193,7 +212,9 @@ export class Projector {
     this.stopping = true;
     this.judged.lose();
     this.wake?.();
-    await messages?.close();
+    // Whatever the stopped pulls still deliver is dropped unacked; the next start rewinds to the ack floor.
+    this.generation++;
+    messages?.stop();
     await this.batches.settled();
   }
 
@@ -204,7 +225,7 @@ export class Projector {
 
   private enqueue(msg: JsMsg, generation: number): void {
     if (this.fenced) return; // the new leader rewound the consumer: it applies these
-    // From a consume() given up for a rewind: the rewound consumer delivers it again, in order.
+    // From a run of pulls given up (a rewind, a stop): the rewound consumer delivers it again, in order.
     if (generation !== this.generation) return;
     const delivery = msg.info.deliverySequence;
     const gap = deliveryGap(this.lastDelivery, delivery);
@@ -240,12 +261,12 @@ export class Projector {
         this.logger.warn(`${this.rewindWanted}: rewinding ${ConsumerName.Projector} to its ack floor`);
         this.rewindWanted = null;
         try {
-          await messages.close().catch(() => undefined);
+          messages.stop();
           await this.batches.settled();
           if (this.messages !== messages || this.stopping || this.fenced) return;
           const next = await this.consumeFromAckFloor();
           if (this.messages !== messages || this.stopping || this.fenced) {
-            await next.close().catch(() => undefined);
+            next.stop();
             return;
           }
           this.messages = next;

@@ -1,17 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  closeNats,
-  connectNats,
-  jetstream,
-  jetstreamManager,
-  type JetStreamManager,
-  type JsMsg,
-  type NatsConnection,
-} from '@crux/messaging';
 import { startNats, waitFor, type TestServer } from '@crux/test-harness';
-import { AckPolicy } from '@nats-io/jetstream';
+import { AckPolicy, jetstream, jetstreamManager, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runOverlappingPulls } from '../src/trail/overlapping-pulls.js';
+import { closeNats, connectNats } from './connection.js';
+import { runOverlappingPulls, type OverlappingPullOptions } from './overlapping-pulls.js';
 
 const STREAM = 'PULLS';
 
@@ -33,23 +26,27 @@ describe('overlapping pulls on a real nats-server', () => {
   });
 
   /** Runs the pulls on a fresh durable consumer; `stop()` ends them and resolves once every pull has ended. */
-  async function reader(name: string) {
-    await jsm.consumers.add(STREAM, { durable_name: name, ack_policy: AckPolicy.Explicit });
+  async function reader(name: string, options: OverlappingPullOptions = {}) {
+    await jsm.consumers.add(STREAM, { durable_name: name, ack_policy: AckPolicy.Explicit, filter_subject: `pulls.${name}` });
     const consumer = await jetstream(nc).consumers.get(STREAM, name);
     const delivered: JsMsg[] = [];
     const warnings: string[] = [];
     const stopSignal = new AbortController();
     let stopping = false;
-    const running = runOverlappingPulls(consumer, {
-      deliver: (msg) => {
-        delivered.push(msg);
-        msg.ack();
+    const running = runOverlappingPulls(
+      consumer,
+      {
+        deliver: (msg) => {
+          delivered.push(msg);
+          msg.ack();
+        },
+        holdOffMs: () => 0,
+        wait: (ms) => sleep(ms, undefined, { signal: stopSignal.signal }).catch(() => undefined),
+        stopping: () => stopping,
+        warn: (message) => warnings.push(message),
       },
-      holdOffMs: () => 0,
-      wait: (ms) => sleep(ms, undefined, { signal: stopSignal.signal }).catch(() => undefined),
-      stopping: () => stopping,
-      warn: (message) => warnings.push(message),
-    });
+      options,
+    );
     const stop = async () => {
       stopping = true;
       stopSignal.abort();
@@ -96,5 +93,24 @@ describe('overlapping pulls on a real nats-server', () => {
     const info = await jsm.consumers.info(STREAM, 'flow');
     expect(info.num_waiting).toBe(0);
     expect(info.num_ack_pending).toBe(0);
+  });
+
+  it('delivers in stream order while the server deals messages round-robin to overlapping pulls', async () => {
+    // Pulls of 50 that live 1 s (the client's least) and are renewed after 0.5 s, fed 80
+    // messages/s: each outlives its renewal, so two wait on the server at once and it deals
+    // them messages in turn.
+    const pulls = await reader('order', { messages: 50, expiresMs: 1000 });
+    const js = jetstream(nc);
+    const total = 400;
+    for (let i = 0; i < total; i++) {
+      void js.publish('pulls.order', `${i}`);
+      if (i % 20 === 19) await sleep(250);
+    }
+    await waitFor(() => pulls.delivered.length >= total, { what: `${total} messages delivered`, timeoutMs: 20_000 });
+    await pulls.stop();
+    const seqs = pulls.delivered.map((m) => m.info.streamSequence);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(total);
+    expect(pulls.warnings).toEqual([]);
   });
 });
