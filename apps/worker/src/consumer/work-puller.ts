@@ -9,10 +9,14 @@
  * A pull request lasts `expiresMs`; the server answers an expired one with 408 and how many
  * jobs it still owed. Heartbeats every `heartbeatMs` while a request waits: two missed (the
  * server dropped the requests, a failover), or a reconnect, and the worker asks again.
+ * nats-server 2.9 sends no 408 for a request that expires just as a job arrives (the job goes
+ * to the next request, or waits for one): at each heartbeat check the worker stops counting
+ * jobs no request still alive can owe (owedCap) and asks again for its room.
  */
 import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { ConsumerName, StreamName } from '@crux/contracts';
 import type { PoolLogger } from '../pool/pool-types.js';
+import { owedCap, type SentPull } from './owed-cap.js';
 import { pullSize } from './pull-size.js';
 import { WorkMessage } from './work-message.js';
 
@@ -25,6 +29,8 @@ export interface WorkPullerOptions {
 }
 
 const nanos = (ms: number) => ms * 1_000_000;
+/** How long after its expiry a request sent may still be on its way to the server or its 408 to us. */
+const TRIP_MARGIN_MS = 1000;
 
 export class WorkPuller {
   private readonly inbox = createInbox();
@@ -32,6 +38,8 @@ export class WorkPuller {
   private sub: Subscription | undefined;
   /** Jobs asked for and not yet received. */
   private owed = 0;
+  /** The requests sent that may still be waiting on the server, oldest first. */
+  private sent: SentPull[] = [];
   private lastHeard = Date.now();
   private monitor: NodeJS.Timeout | undefined;
   private stopStatus: () => void = () => undefined;
@@ -53,6 +61,7 @@ export class WorkPuller {
     const hb = this.options.heartbeatMs ?? 5000;
     this.monitor = setInterval(() => {
       if (this.owed > 0 && Date.now() - this.lastHeard > 2 * hb) this.lost('two heartbeats missed');
+      else this.forgetExpired();
     }, hb);
     const status = this.nc.status();
     this.stopStatus = () => (status as Partial<{ stop(): void }>).stop?.();
@@ -75,6 +84,7 @@ export class WorkPuller {
     }
     if (this.owed === 0) this.lastHeard = Date.now();
     this.owed += more;
+    this.sent.push({ at: Date.now(), batch: more });
   }
 
   stop(): void {
@@ -110,10 +120,21 @@ export class WorkPuller {
     if (code === 409) this.lost(`the server ended a pull: ${msg.headers?.description ?? code}`);
   }
 
+  /** Jobs counted as owed by requests that are gone (expired without their 408) are owed by nobody: ask for them again. */
+  private forgetExpired(): void {
+    if (this.stopped || this.sent.length === 0) return;
+    const { alive, cap } = owedCap(this.sent, Date.now(), (this.options.expiresMs ?? 30_000) + TRIP_MARGIN_MS);
+    this.sent = alive;
+    if (this.owed <= cap) return;
+    this.owed = cap;
+    this.onLost();
+  }
+
   private lost(why: string): void {
     if (this.stopped) return;
     if (this.owed > 0 && why !== 'reconnected') this.options.logger.warn(`asking for jobs again: ${why}`);
     this.owed = 0;
+    this.sent = [];
     this.lastHeard = Date.now();
     this.onLost();
   }
