@@ -134,7 +134,9 @@ describe('cancel and revoke', () => {
   it('answers 409 for a second cancel and a finished job, 404 to another submitter, 403 to an auditor', async () => {
     system = await CruxSystem.start({ env: { CRUX_WORKER_CONCURRENCY: '1', CRUX_SIMULATED_LATENCY_MS: '100' } });
     const sys = system;
-    const { job_id } = await submit(sys, alice, 'basic', { question: 'cancel me twice', n_iters: 30 });
+    // A question the simulated reviewer never passes: all 30 rounds (6 s at 100 ms a call), so the
+    // job is still running when the cancels arrive; 'cancel me twice' ended after 4 calls (0.4 s).
+    const { job_id } = await submit(sys, alice, 'basic', { question: 'cancel this one twice', n_iters: 30 });
     expect((await cancel(sys, bob, job_id)).status).toBe(404);
     expect((await cancel(sys, auditor, job_id)).status).toBe(403);
     expect((await cancel(sys, alice, job_id)).status).toBe(202);
@@ -154,7 +156,8 @@ describe('cancel and revoke', () => {
       env: { CRUX_WORKER_CONCURRENCY: '1', CRUX_SIMULATED_LATENCY_MS: '200', CRUX_REVOKE_CONFIRM_MS: '1500' },
     });
     const sys = system;
-    const { job_id } = await submit(sys, alice, 'basic', { question: 'frozen worker', n_iters: 30 });
+    // Runs all 30 rounds (12 s at 200 ms a call): still running when the worker is frozen.
+    const { job_id } = await submit(sys, alice, 'basic', { question: 'freeze the worker', n_iters: 30 });
     const started = await startedEvent(sys, job_id);
     const worker = sys.service(started.data.worker_id);
     worker.signal('SIGSTOP');
