@@ -23,6 +23,7 @@ import {
   type JobEvent,
   type JobView,
 } from '@crux/contracts';
+import { responseSchemas } from './response-schemas.js';
 
 type Schema = Record<string, unknown>;
 type EventOf<K extends JobEventType> = Extract<JobEvent, { type: K }>;
@@ -42,7 +43,14 @@ const obj = (required: string[], properties: Record<string, Schema>, description
 /** Subjects here are written with `{job_id}` (and `{action}`) where the contracts put an id. */
 const JOB_ID = '{job_id}';
 
+// A job and its result are described once, for the HTTP answers (typed against the contracts'
+// interfaces, so a field added to JobView without a schema does not compile); the bus carries
+// the same shapes in `completed` and in deletion snapshots.
+const { JobView, SolveResult } = responseSchemas();
+
 const SHARED_SCHEMAS: Record<string, Schema> = {
+  SolveResult,
+  JobView,
   Actor: obj(
     ['kind', 'id'],
     {
@@ -50,56 +58,6 @@ const SHARED_SCHEMAS: Record<string, Schema> = {
       id: str("the API key's name for a user; the service or component otherwise"),
     },
     'Who caused the event.',
-  ),
-  SolveResult: obj(['output', 'iterations', 'total_tokens', 'processing_time', 'converged', 'stop_reason', 'metadata'], {
-    output: str('the answer'),
-    iterations: { type: 'integer', minimum: 0 },
-    total_tokens: { type: 'integer', minimum: 0 },
-    processing_time: { type: 'number', minimum: 0, description: 'seconds' },
-    converged: { type: 'boolean' },
-    stop_reason: { type: 'string', enum: ['evaluator_stop', 'max_iters', 'time_limit'] },
-    metadata: { type: 'object', additionalProperties: true },
-  }),
-  JobView: obj(
-    [
-      'job_id',
-      'status',
-      'created_at',
-      'started_at',
-      'completed_at',
-      'progress',
-      'current_phase',
-      'result',
-      'error',
-      'partial_results',
-      'request',
-      'mode',
-      'owner',
-      'model_name',
-      'continued_from',
-      'version',
-    ],
-    {
-      job_id: str('the job'),
-      status: { type: 'string', enum: [...JOB_STATUSES] },
-      created_at: time('when it was submitted'),
-      started_at: nullable(time('when a worker started it')),
-      completed_at: nullable(time('when it ended')),
-      progress: { type: 'number', minimum: 0, maximum: 1 },
-      current_phase: nullable({ type: 'string' }),
-      result: nullable(ref('SolveResult')),
-      error: nullable({ type: 'string' }),
-      partial_results: { description: 'the best candidate so far, any JSON' },
-      request: { type: 'object', additionalProperties: true, description: 'the request as submitted' },
-      mode: { type: 'string', enum: Object.values(SolveMode) },
-      owner: str('the API key name that submitted it'),
-      model_name: nullable({ type: 'string' }),
-      continued_from: nullable({ type: 'string' }),
-      version: { type: 'integer', description: 'JOBS stream sequence of the last event applied' },
-      ttl_s: nullable({ type: 'integer' }),
-      held: { type: 'boolean' },
-    },
-    'A job as clients see it (GET /api/v1/jobs/{id}).',
   ),
   IterationSeed: obj(['iteration', 'candidate', 'score', 'feedback', 'stop'], {
     iteration: { type: 'integer' },
