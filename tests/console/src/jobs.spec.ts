@@ -62,6 +62,9 @@ describe('jobs in the console', () => {
     await page.getByTestId('job-result').waitFor();
     await expect(page.getByTestId('job-status').textContent()).resolves.toBe('completed');
     await expect(page.getByTestId('job-result').textContent()).resolves.toContain('[simulated]');
+    // The result comes with the job's fields; the timeline is replayed from the event stream
+    // beside them, so it is read once that stream has ended.
+    await page.locator('[data-testid="stream-state"][data-state="ended"]').waitFor();
     const types = await page
       .getByTestId('timeline')
       .locator('li')
