@@ -11,7 +11,7 @@
  * Also printed, to say where the time goes: each stage from the services' own timestamps,
  * the purge's milestones, and the CPU of each process.
  */
-import { ConsumerName, StreamName } from '@crux/contracts';
+import { auditConsumerName, JobEventType, StreamName } from '@crux/contracts';
 import { TEST_KEYS } from '@crux/test-harness';
 import { closeNats, connectNats, jetstream, jetstreamManager } from '@crux/messaging';
 import { Redis } from 'ioredis';
@@ -125,7 +125,7 @@ export const trail = {
       durationS: k.BENCH_TRAIL_RATE_S,
       drainMs,
       watched,
-      pulls: `$JS.API.CONSUMER.MSG.NEXT.${StreamName.Jobs}.${ConsumerName.Audit}`,
+      pulls: `$JS.API.CONSUMER.MSG.NEXT.${StreamName.Jobs}.${auditConsumerName(JobEventType.Deleted)}`,
     });
     ctx.log(`(a) deletion → trail p99 ${ms(rate.latency.p99)} (${rate.recorded} of ${rate.sent} recorded)`);
 

@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { StreamName, type Settings } from '@crux/contracts';
+import type { Settings } from '@crux/contracts';
 import {
-  auditConsumerConfig,
   closeNats,
   ensureAuditStream,
-  ensureConsumer,
+  ensureAuditConsumers,
   ensureJobsStream,
   jetstreamManager,
   type NatsConnection,
@@ -39,7 +38,8 @@ export class AuditLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     await ensureAuditStream(jsm, this.settings);
     const tightened = await enforceTrailGuards(jsm, this.settings.streamReplicas);
     if (tightened.length > 0) this.logger.warn(`the AUDIT stream allowed its records to be removed; set ${tightened.join(', ')} back`);
-    await ensureConsumer(jsm, StreamName.Jobs, auditConsumerConfig());
+    const legacy = await ensureAuditConsumers(jsm);
+    if (legacy) this.logger.warn(legacy);
     await this.writer.open();
     const tail = this.writer.tail;
     this.logger.log(`trail loaded: ${tail.seq} records, tail ${tail.hash.slice(0, 12)}…`);

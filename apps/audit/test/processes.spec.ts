@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
-import { ConsumerName, StreamName, verifyChain } from '@crux/contracts';
+import { auditConsumerName, JobEventType, StreamName, verifyChain } from '@crux/contracts';
 import { closeNats, connectNats, type NatsConnection } from '@crux/messaging';
 import { ManagedProcess, startNats, waitFor, type TestServer } from '@crux/test-harness';
 import { deletion } from './support/events.js';
@@ -94,7 +94,8 @@ describe('the built audit service', () => {
     const publish = async (from: number, to: number) => {
       for (let i = from; i < to; i += 20) await Promise.all(events.slice(i, Math.min(i + 20, to)).map((e) => trail.publish(e)));
     };
-    const jobs = async () => trail.jsm.consumers.info(StreamName.Jobs, ConsumerName.Audit);
+    // Only deletions are published here: the audit's consumer of them is the one to watch.
+    const jobs = async () => trail.jsm.consumers.info(StreamName.Jobs, auditConsumerName(JobEventType.Deleted));
     const redeliveries = async () => ((c) => c.delivered.consumer_seq - c.delivered.stream_seq)(await jobs());
     const redeliveredBefore = await redeliveries();
 

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ConsumerName, StreamName, Subjects } from '@crux/contracts';
+import { AckPolicy } from '@nats-io/jetstream';
+import { AUDIT_ACTIONS, auditConsumerName, ConsumerName, JobEventType, StreamName, Subjects } from '@crux/contracts';
+import { ensureJobsStream, jetstream } from '@crux/messaging';
 import { startAuditRig, type AuditRig } from './support/audit-rig.js';
 import { deletion } from './support/events.js';
 
@@ -28,10 +30,12 @@ describe('provisioning at start', () => {
     await rig.trail.nc.request('audit.held.by-hand', JSON.stringify({ not: 'a record' }));
     await expect(jsm.streams.deleteMessage(StreamName.Audit, 2)).rejects.toThrow(/not permitted/);
     expect((await jsm.streams.info(StreamName.Jobs)).config.subjects).toEqual(Subjects.jobsStreamSubjects());
-    expect((await jsm.consumers.info(StreamName.Jobs, ConsumerName.Audit)).config).toMatchObject({
-      filter_subject: 'job.>',
-      ack_policy: 'explicit',
-    });
+    for (const action of AUDIT_ACTIONS) {
+      expect((await jsm.consumers.info(StreamName.Jobs, auditConsumerName(action))).config).toMatchObject({
+        filter_subject: `job.${action}.*`,
+        ack_policy: 'explicit',
+      });
+    }
 
     // It records on top of what it found, and verification points at the foreign message.
     const event = deletion();
@@ -42,5 +46,47 @@ describe('provisioning at start', () => {
       ok: true,
       value: { ok: false, first_bad_sequence: 2, problem: expect.stringMatching(/not an audit record/) },
     });
+  });
+});
+
+describe('moving from the single consumer of earlier versions', () => {
+  let rig: AuditRig;
+
+  beforeAll(async () => {
+    rig = await startAuditRig({ app: false });
+  });
+
+  afterAll(async () => {
+    await rig?.close();
+  });
+
+  it('starts the per-type consumers where the old one had acked everything, and removes it', async () => {
+    const jsm = rig.trail.jsm;
+    await ensureJobsStream(jsm, rig.settings);
+    // The old consumer read every job event; it had recorded and acked the first deletion only.
+    const recordedBefore = deletion();
+    const recordedBeforeAck = await rig.trail.publish(recordedBefore);
+    await jsm.consumers.add(StreamName.Jobs, {
+      durable_name: ConsumerName.LegacyAudit,
+      ack_policy: AckPolicy.Explicit,
+      filter_subject: 'job.>',
+    });
+    const legacy = await jetstream(rig.nc).consumers.get(StreamName.Jobs, ConsumerName.LegacyAudit);
+    const first = await legacy.next({ expires: 2000 });
+    expect(first?.seq).toBe(recordedBeforeAck.seq);
+    await first!.ackAck();
+    const unrecorded = deletion();
+    await rig.trail.publish(unrecorded);
+
+    await rig.startApp();
+
+    await rig.trail.waitRecorded([unrecorded.id]);
+    await rig.trail.waitSettled();
+    expect(await rig.trail.recordsOf(unrecorded.id)).toHaveLength(1);
+    // Acked by the old consumer: the record it made then is not made again.
+    expect(await rig.trail.recordsOf(recordedBefore.id)).toHaveLength(0);
+    await expect(jsm.consumers.info(StreamName.Jobs, ConsumerName.LegacyAudit)).rejects.toThrow(/consumer not found/);
+    const deletions = await jsm.consumers.info(StreamName.Jobs, auditConsumerName(JobEventType.Deleted));
+    expect(deletions.config.opt_start_seq).toBe(recordedBeforeAck.seq + 1);
   });
 });

@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ConsumerName, contentHash, StreamName, Subjects, sealRecord, verifyChain, type AuditRecord, type JobEvent } from '@crux/contracts';
+import {
+  auditConsumerName,
+  contentHash,
+  JobEventType,
+  StreamName,
+  Subjects,
+  sealRecord,
+  verifyChain,
+  type AuditRecord,
+  type JobEvent,
+} from '@crux/contracts';
 import { jetstream } from '@crux/messaging';
 import { waitFor } from '@crux/test-harness';
 import { recordBody, type RecordableEvent } from '../src/domain/index.js';
@@ -120,6 +130,26 @@ describe('recording the deletion paths', () => {
     expect(verifyChain(records).ok).toBe(true);
   });
 
+  it('records in stream order across kinds of events, even when one kind is far behind the others', async () => {
+    await rig.stopApp();
+    // A purge's deletions pile up while the service is down; then one job is cancelled,
+    // deleted, restored, held and released. The audit reads each kind from its own consumer,
+    // so the restore reaches it long before the 1,500 deletions ahead of it in JOBS.
+    const backlog = Array.from({ length: 1500 }, () => deletion());
+    for (let i = 0; i < backlog.length; i += 100) await Promise.all(backlog.slice(i, i + 100).map((e) => rig.trail.publish(e)));
+    const story = storyOf(crypto.randomUUID());
+    const deleted = story.deleted('purge');
+    const after = [story.cancel('changed my mind'), deleted, story.restored(deleted.id), story.held(), story.released()];
+    for (const event of after) await rig.trail.publish(event);
+
+    await rig.startApp();
+    await rig.trail.waitSettled(60_000);
+    const published = [...backlog, ...after].map((e) => e.id);
+    const ours = new Set(published);
+    const recorded = (await rig.trail.records()).map((r) => r.source_event_id).filter((id) => ours.has(id));
+    expect(recorded).toEqual(published);
+  }, 90_000);
+
   it('leaves out a command the projection refused, and records nothing of a batch until its verdicts are known', async () => {
     const jobId = crypto.randomUUID();
     const story = storyOf(jobId);
@@ -176,7 +206,7 @@ describe('recording the deletion paths', () => {
     const event = deletion();
     const ack = await rig.trail.publish(event);
     // Play the recorder that dies: take the delivery, append the record, never ack.
-    const consumer = await jetstream(rig.nc).consumers.get(StreamName.Jobs, ConsumerName.Audit);
+    const consumer = await jetstream(rig.nc).consumers.get(StreamName.Jobs, auditConsumerName(JobEventType.Deleted));
     let delivered = false;
     for (let tries = 0; tries < 20 && !delivered; tries++) {
       const msg = await consumer.next({ expires: 1000 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { ConsumerName, contentHash, RedisKeys, StreamName, Subjects } from '@crux/contracts';
-import { auditConsumerConfig, ensureConsumer, jetstream } from '@crux/messaging';
+import { contentHash, RedisKeys, StreamName, Subjects } from '@crux/contracts';
+import { auditConsumerConfigs, ensureAuditConsumers, jetstream } from '@crux/messaging';
 import { waitFor } from '@crux/test-harness';
 import { jobContentHash, toJobHash } from '../src/domain/index.js';
 import { jobEvents, operator } from './support/job-events.js';
@@ -188,7 +188,7 @@ describe('purging jobs: plan, confirm, archive', () => {
   it('erases only after the audit service has read what erasing removes', async () => {
     // An audit consumer that has read nothing yet: the job's cancel/revoke history must
     // reach the trail before it leaves JOBS.
-    await ensureConsumer(rig.jsm, StreamName.Jobs, auditConsumerConfig());
+    await ensureAuditConsumers(rig.jsm);
     try {
       const job = await makeJob(rig, 'uma');
       const plan = value(await ops.plan({ job_ids: [job.id], erase: true }));
@@ -198,18 +198,21 @@ describe('purging jobs: plan, confirm, archive', () => {
       expect((await rig.history(job.id)).length).toBeGreaterThan(1);
       expect(value(await ops.status(plan.plan_id)).status).toBe('running');
 
-      // The audit service catches up: everything it was sent is acked.
-      const audit = await jetstream(rig.nc).consumers.get(StreamName.Jobs, ConsumerName.Audit);
-      for (;;) {
-        const msg = await audit.next({ expires: 1000 });
-        if (!msg) break;
-        msg.ack();
-        if (msg.info.pending === 0) break;
+      // The audit service catches up: everything it was sent is acked, on each of its consumers.
+      for (const { durable_name } of auditConsumerConfigs()) {
+        if ((await rig.jsm.consumers.info(StreamName.Jobs, durable_name)).num_pending === 0) continue;
+        const audit = await jetstream(rig.nc).consumers.get(StreamName.Jobs, durable_name);
+        for (;;) {
+          const msg = await audit.next({ expires: 1000 });
+          if (!msg) break;
+          msg.ack();
+          if (msg.info.pending === 0) break;
+        }
       }
       await untilCompleted(plan.plan_id);
       expect(await rig.history(job.id)).toHaveLength(1);
     } finally {
-      await rig.jsm.consumers.delete(StreamName.Jobs, ConsumerName.Audit);
+      for (const { durable_name } of auditConsumerConfigs()) await rig.jsm.consumers.delete(StreamName.Jobs, durable_name);
     }
   });
 

@@ -15,9 +15,20 @@ export const ConsumerName = {
   Projector: 'job-state-projector',
   /** The work queue of `job.created` shared by every worker. */
   Workers: 'workers',
-  /** The audit service's reading of every JOBS event it records; shared by audit replicas. */
-  Audit: 'audit-recorder',
+  /**
+   * The audit service's single reading of every JOBS event, before it read one consumer per
+   * recorded type (`auditConsumerName`); kept only to carry its position over and remove it.
+   */
+  LegacyAudit: 'audit-recorder',
 } as const;
+
+/**
+ * The audit service's durable consumer of one event type it records (`audit-recorder-deleted`
+ * …); shared by audit replicas. One per type, since nats-server 2.9 takes one filter per consumer.
+ */
+export function auditConsumerName(eventType: string): string {
+  return `${ConsumerName.LegacyAudit}-${eventType}`;
+}
 
 export const QueueGroup = { JobState: 'job-state', Audit: 'audit' } as const;
 

@@ -2,7 +2,7 @@
  * Durable consumer configurations, in one place, and their provisioning.
  */
 import { AckPolicy, DeliverPolicy, type ConsumerConfig, type JetStreamManager } from '@nats-io/jetstream';
-import { ConsumerName, Subjects, JobEventType } from '@crux/contracts';
+import { AUDIT_ACTIONS, auditConsumerName, ConsumerName, JobEventType, StreamName, Subjects } from '@crux/contracts';
 import { isNotFound } from './streams.js';
 
 const nanos = (ms: number) => ms * 1_000_000;
@@ -97,16 +97,78 @@ export async function rewindConsumerToAckFloor(
 }
 
 /**
- * The audit service's reading of the JOBS stream. nats-server 2.9 has no multi-subject
- * filters, so it reads every job event and records the ones the trail keeps.
+ * The audit service's readings of the JOBS stream: one durable consumer per event type the
+ * trail records, so that the events of a normal job (created, started, progress, completed)
+ * never reach it. nats-server 2.9 has no multi-subject filters; the audit merges the
+ * consumers back into stream order.
  */
-export function auditConsumerConfig(): Partial<ConsumerConfig> & { durable_name: string } {
-  return {
-    durable_name: ConsumerName.Audit,
+export function auditConsumerConfigs(): (Partial<ConsumerConfig> & { durable_name: string })[] {
+  return AUDIT_ACTIONS.map((action) => ({
+    durable_name: auditConsumerName(action),
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
-    filter_subject: Subjects.allJobEvents,
+    filter_subject: Subjects.eventsOfType(action),
     ack_wait: nanos(30_000),
     max_ack_pending: 10_000,
-  };
+  }));
+}
+
+/**
+ * Provisions the audit consumers. Where the single consumer of earlier versions
+ * (`audit-recorder`, every job event) still exists, the new ones start where it had
+ * acknowledged everything, so nothing recorded is read twice and nothing unrecorded is
+ * skipped, and it is then removed. Answers what went wrong in removing it, if anything.
+ */
+export async function ensureAuditConsumers(jsm: JetStreamManager): Promise<string | null> {
+  const legacy = await jsm.consumers.info(StreamName.Jobs, ConsumerName.LegacyAudit).catch((error: unknown) => {
+    if (isNotFound(error)) return null;
+    throw error;
+  });
+  const resumeAt = legacy ? legacy.ack_floor.stream_seq + 1 : 0;
+  for (const config of auditConsumerConfigs()) {
+    const exists = await jsm.consumers.info(StreamName.Jobs, config.durable_name).then(
+      () => true,
+      (error: unknown) => {
+        if (isNotFound(error)) return false;
+        throw error;
+      },
+    );
+    if (!exists && resumeAt > 1) {
+      await jsm.consumers.add(StreamName.Jobs, { ...config, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: resumeAt });
+    } else {
+      await ensureConsumer(jsm, StreamName.Jobs, config);
+    }
+  }
+  if (!legacy) return null;
+  return jsm.consumers.delete(StreamName.Jobs, ConsumerName.LegacyAudit).then(
+    () => null,
+    (error: unknown) => `could not remove the old consumer ${ConsumerName.LegacyAudit} (${(error as Error).message}); it is no longer read`,
+  );
+}
+
+/**
+ * Whether the audit service has acknowledged every JOBS event up to `seq` (already stored):
+ * each of its consumers has acked past it, or has nothing undelivered and nothing unacked.
+ * Null when the audit consumers do not exist (no audit service has ever run).
+ */
+export async function auditAckedUpTo(jsm: JetStreamManager, seq: number): Promise<{ acked: boolean; floor: number } | null> {
+  const infos = await Promise.all(
+    auditConsumerConfigs().map((config) =>
+      jsm.consumers.info(StreamName.Jobs, config.durable_name).catch((error: unknown) => {
+        if (isNotFound(error)) return null;
+        throw error;
+      }),
+    ),
+  );
+  let acked = true;
+  let floor = Infinity;
+  for (const info of infos) {
+    if (!info) return null;
+    const done = info.ack_floor.stream_seq >= seq || (info.num_pending === 0 && info.num_ack_pending === 0);
+    if (!done) {
+      acked = false;
+      floor = Math.min(floor, info.ack_floor.stream_seq);
+    }
+  }
+  return { acked, floor: acked ? seq : floor };
 }

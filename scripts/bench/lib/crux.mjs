@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ConsumerName, StreamName } from '@crux/contracts';
+import { AUDIT_ACTIONS, auditConsumerName, ConsumerName, StreamName } from '@crux/contracts';
 import { CruxSystem, TEST_KEYS } from '@crux/test-harness';
 import { childrenOf } from './proc.mjs';
 
@@ -78,6 +78,16 @@ export async function backlog(jsm, consumer) {
   } catch {
     return null;
   }
+}
+
+/**
+ * What the audit service has not acked, over its consumers (one per recorded event type);
+ * null when it has none.
+ * @param {import('@crux/messaging').JetStreamManager} jsm
+ */
+export async function auditBacklog(jsm) {
+  const each = await Promise.all(AUDIT_ACTIONS.map((action) => backlog(jsm, auditConsumerName(action))));
+  return each.includes(null) ? null : each.reduce((sum, n) => sum + (n ?? 0), 0);
 }
 
 /**

@@ -9,7 +9,7 @@
 import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 import { ConsumerName, JobEventType, StreamName, Subjects } from '@crux/contracts';
 import { closeNats, connectNats, jetstream, jetstreamManager } from '@crux/messaging';
-import { AUTH_HEADERS, CruxSystem, SOLVE_BODY, SOLVE_PATH, backlog, cruxProcesses, processEnv } from '../lib/crux.mjs';
+import { AUTH_HEADERS, CruxSystem, SOLVE_BODY, SOLVE_PATH, auditBacklog, backlog, cruxProcesses, processEnv } from '../lib/crux.mjs';
 import { jsonClient } from '../lib/http-client.mjs';
 import { JobLog, epochNow } from './job-log.mjs';
 
@@ -55,7 +55,7 @@ export async function startCrux({ concurrency, inFlight, services }) {
       const [queue, projection, audit] = await Promise.all([
         backlog(jsm, ConsumerName.Workers),
         backlog(jsm, ConsumerName.Projector),
-        backlog(jsm, ConsumerName.Audit),
+        auditBacklog(jsm),
       ]);
       return { 'work queue (workers)': queue, 'projection (job-state)': projection, 'trail (audit)': audit };
     };

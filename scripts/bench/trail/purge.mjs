@@ -14,7 +14,7 @@ import { publishEvent } from '@crux/messaging';
 import { Redis } from 'ioredis';
 import { burst } from '../lib/arrivals.mjs';
 import { epochNow } from '../lib/clock.mjs';
-import { backlog } from '../lib/crux.mjs';
+import { auditBacklog, backlog } from '../lib/crux.mjs';
 import { UsageWindow } from '../lib/proc.mjs';
 import { countOnSubject, streamState } from '../lib/stream-count.mjs';
 import { completedJobEvents, oldSystemHash } from './job-events.mjs';
@@ -61,7 +61,7 @@ export async function seedCompletedJobs({ js, jsm, redis, count, inFlight, timeo
     const [projected, projector, audit] = await Promise.all([
       redis.zcard(RedisKeys.byStatus('completed')),
       backlog(jsm, ConsumerName.Projector),
-      backlog(jsm, ConsumerName.Audit),
+      auditBacklog(jsm),
     ]);
     if (projected - before >= count && projector === 0 && (audit ?? 0) === 0) break;
     if (performance.now() > deadline)

@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConsumerName, StreamName, Subjects } from '@crux/contracts';
+import { auditConsumerName, ConsumerName, JobEventType, StreamName, Subjects } from '@crux/contracts';
 import {
   closeNats,
   connectNats,
@@ -94,7 +94,7 @@ describe('the deploy/nats cluster configuration', () => {
     // The first call creates it, the second deletes it and creates it again at its ack floor.
     expect(await rewindConsumerToAckFloor(jsm, StreamName.Jobs, projectorConsumerConfig())).toBe(1);
     expect(await rewindConsumerToAckFloor(jsm, StreamName.Jobs, projectorConsumerConfig())).toBe(1);
-    for (const other of [ConsumerName.Workers, ConsumerName.Audit]) {
+    for (const other of [ConsumerName.Workers, auditConsumerName(JobEventType.Deleted), ConsumerName.LegacyAudit]) {
       await expect(jsm.consumers.delete(StreamName.Jobs, other)).rejects.toThrow(/permission/i);
     }
   });

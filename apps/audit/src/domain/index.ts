@@ -7,3 +7,4 @@ export * from './record-body.js';
 export * from './seen-events.js';
 export * from './stored-record.js';
 export * from './trail-query.js';
+export * from './stream-order-merge.js';

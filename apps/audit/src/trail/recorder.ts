@@ -1,12 +1,11 @@
-import { ConsumerName, isJudgedEventType, StreamName } from '@crux/contracts';
-import { BatchDrain, jetstream, MAX_BATCH, runOverlappingPulls, type JsMsg, type NatsConnection } from '@crux/messaging';
+import { isJudgedEventType } from '@crux/contracts';
+import { BatchDrain, MAX_BATCH, type JsMsg, type NatsConnection } from '@crux/messaging';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readJobEvent, type RecordableEvent } from '../domain/index.js';
+import { PULL_MESSAGES, RecordedEventsReader } from './recorded-events-reader.js';
 import type { TrailWriter, WriterLogger } from './trail-writer.js';
 import type { VerdictsClient } from './verdicts-client.js';
 
-/** Messages asked for per pull, and most held unprocessed before pulling more. */
-const PULL_MESSAGES = 1000;
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 5000;
 /** Lost races for the tail after which a replica that is not leading steps back. */
@@ -21,7 +20,7 @@ const STEP_BACK_MS = [500, 5000] as const;
 const BATCHES_AHEAD = 4;
 
 export interface RecorderStats {
-  /** JOBS messages acked without a record: event types the trail does not keep. */
+  /** JOBS messages acked without a record: event types the trail does not keep (none reach it since it reads one consumer per kept type). */
   ignored: number;
   /** Unreadable deletion-path messages, dropped. */
   malformed: number;
@@ -39,8 +38,9 @@ interface Held {
 }
 
 /**
- * Feeds the durable consumer `audit-recorder` (every JOBS event, shared by audit replicas)
- * to the trail writer, in stream order, a batch at a time. Batches are pipelined: while one
+ * Feeds the events the trail keeps (RecordedEventsReader: a durable consumer per recorded
+ * type, shared by audit replicas, merged back into stream order) to the trail writer, a
+ * batch at a time. Batches are pipelined: while one
  * is being appended, job-state is already asked for the verdicts of the next (in a backlog,
  * of the next few), so an append rarely waits for a round trip to job-state. A batch is
  * appended only after the one before it, and only once its own verdicts are known.
@@ -66,6 +66,7 @@ export class Recorder {
   /** The appends of the batches taken and not yet appended, oldest first. */
   private readonly unappended: Promise<void>[] = [];
   private pulling: Promise<void> | null = null;
+  private reader: RecordedEventsReader | null = null;
   private stopping = false;
   private stopSignal = new AbortController();
   /** Until when this replica stands back: whatever arrives meanwhile goes straight back. */
@@ -81,27 +82,25 @@ export class Recorder {
     private readonly logger: WriterLogger,
   ) {}
 
-  /** Starts consuming; the consumer must exist (ensureConsumer) and the writer be open. */
+  /** Starts consuming; the consumers must exist (ensureAuditConsumers) and the writer be open. */
   async start(): Promise<void> {
     if (this.pulling) return;
     this.stopping = false;
     this.stopSignal = new AbortController();
-    const consumer = await jetstream(this.nc).consumers.get(StreamName.Jobs, ConsumerName.Audit);
-    this.pulling = runOverlappingPulls(
-      consumer,
-      {
-        deliver: (msg) => this.enqueue(msg),
-        holdOffMs: () => {
-          if (this.paused) return this.pausedUntil - Date.now();
-          // The trail is slower than the stream: let the writer catch up before taking more.
-          return this.batches.size >= PULL_MESSAGES ? 20 : 0;
-        },
-        wait: (ms) => this.pause(ms),
-        stopping: () => this.stopping,
-        warn: (message) => this.logger.warn(`job events: ${message}`),
+    const reader = new RecordedEventsReader(this.nc, {
+      deliver: (msg) => this.enqueue(msg),
+      holdOffMs: () => {
+        if (this.paused) return this.pausedUntil - Date.now();
+        // The trail is slower than the stream: let the writer catch up before taking more.
+        return this.batches.size >= PULL_MESSAGES ? 20 : 0;
       },
-      { messages: PULL_MESSAGES },
-    );
+      wait: (ms) => this.pause(ms),
+      stopping: () => this.stopping,
+      warn: (message) => this.logger.warn(`job events: ${message}`),
+    });
+    await reader.open();
+    this.reader = reader;
+    this.pulling = reader.run();
   }
 
   /**
@@ -115,7 +114,18 @@ export class Recorder {
     this.pulling = null;
     await this.batches.settled();
     await this.appending;
-    for (const msg of this.batches.takeAll()) quietly(() => msg.nak());
+    for (const msg of this.takeBuffered()) this.settle(msg, 'nak');
+  }
+
+  /** Everything received and not yet in a batch: in the buffer, and waiting in the reader. */
+  private takeBuffered(): JsMsg[] {
+    return [...this.batches.takeAll(), ...(this.reader?.takeAll() ?? [])];
+  }
+
+  /** Acks, naks or terminates a delivery; the reader counts what it still holds unsettled. */
+  private settle(msg: JsMsg, how: 'ack' | 'nak' | 'term'): void {
+    quietly(() => msg[how]());
+    this.reader?.settled(msg);
   }
 
   private get paused(): boolean {
@@ -124,7 +134,7 @@ export class Recorder {
 
   private enqueue(msg: JsMsg): void {
     if (this.stopping || this.paused) {
-      quietly(() => msg.nak());
+      this.settle(msg, 'nak');
       return;
     }
     this.batches.push(msg);
@@ -159,13 +169,13 @@ export class Recorder {
       switch (reading.kind) {
         case 'ignore':
           this.stats.ignored++;
-          quietly(() => msg.ack());
+          this.settle(msg, 'ack');
           break;
         case 'malformed':
           // Unreadable now means unreadable forever: holding it would block the trail.
           this.stats.malformed++;
           this.logger.error(`dropping JOBS message ${msg.seq} on ${msg.subject}, which the trail cannot read: ${reading.reason}`);
-          quietly(() => msg.term());
+          this.settle(msg, 'term');
           break;
         case 'record':
           held.push({ msg, event: reading.event });
@@ -178,27 +188,32 @@ export class Recorder {
   /** Appends the batch once its verdicts are in, leaving out what the projection refused, and acks. */
   private async append(held: Held[], verdicts: Promise<Map<string, string> | null>): Promise<void> {
     // Stepped back or stopping since the batch was taken: it goes back to JetStream unrecorded.
-    if (this.stopping || this.paused) return handBack(held);
+    if (this.stopping || this.paused) return this.handBack(held);
     const refused = await verdicts;
-    if (!refused) return handBack(held);
+    if (!refused) return this.handBack(held);
     const kept = held.filter((h) => {
       const why = refused.get(h.event.id);
       if (why === undefined) return true;
       this.stats.refused++;
       this.logger.log(`not recording ${h.event.type} ${h.event.id}: it changed nothing (${why})`);
-      quietly(() => h.msg.ack());
+      this.settle(h.msg, 'ack');
       return false;
     });
     if (kept.length === 0) return;
     const settled = await this.recordInPlace(kept);
-    if (!settled) return handBack(kept);
+    if (!settled) return this.handBack(kept);
     const left: JsMsg[] = [];
     for (const h of kept) {
-      if (settled.has(h.event.id)) quietly(() => h.msg.ack());
+      if (settled.has(h.event.id)) this.settle(h.msg, 'ack');
       else left.push(h.msg);
     }
     if (left.length > 0) this.stepBack(left);
     else this.stepBacksInARow = 0;
+  }
+
+  /** Hands events back for redelivery at once (to another replica, or this one after a restart). */
+  private handBack(held: Held[]): void {
+    for (const h of held) this.settle(h.msg, 'nak');
   }
 
   private unexpected(error: unknown): void {
@@ -212,8 +227,8 @@ export class Recorder {
     this.stepBacksInARow++;
     const pause = Math.round(base * (0.75 + Math.random() * 0.5));
     this.pausedUntil = Date.now() + pause;
-    const returned = [...left, ...this.batches.takeAll()];
-    for (const msg of returned) quietly(() => msg.nak());
+    const returned = [...left, ...this.takeBuffered()];
+    for (const msg of returned) this.settle(msg, 'nak');
     this.logger.log(`another audit replica is appending: handed ${returned.length} events to it, pulling again in ${pause} ms`);
   }
 
@@ -273,11 +288,6 @@ export class Recorder {
   private async pause(ms: number): Promise<void> {
     await sleep(Math.max(0, ms), undefined, { signal: this.stopSignal.signal }).catch(() => undefined);
   }
-}
-
-/** Hands events back for redelivery at once (to another replica, or this one after a restart). */
-function handBack(held: Held[]): void {
-  for (const h of held) quietly(() => h.msg.nak());
 }
 
 /** Acks fail only when the connection is gone, and then the server redelivers anyway. */

@@ -1,5 +1,4 @@
 import {
-  ConsumerName,
   StreamName,
   Subjects,
   type AuditPage,
@@ -10,6 +9,7 @@ import {
   type Reply,
 } from '@crux/contracts';
 import {
+  auditAckedUpTo,
   createRpcClient,
   jetstream,
   jetstreamManager,
@@ -109,11 +109,8 @@ export class TrailAccess {
   async waitSettled(timeoutMs = 30_000): Promise<void> {
     await waitFor(
       async () => {
-        const [jobs, consumer] = await Promise.all([
-          this.jsm.streams.info(StreamName.Jobs),
-          this.jsm.consumers.info(StreamName.Jobs, ConsumerName.Audit),
-        ]);
-        return consumer.ack_floor.stream_seq >= jobs.state.last_seq && consumer.num_ack_pending === 0 && consumer.num_pending === 0;
+        const jobs = await this.jsm.streams.info(StreamName.Jobs);
+        return (await auditAckedUpTo(this.jsm, jobs.state.last_seq))?.acked === true;
       },
       { what: 'the recorder to ack every JOBS event', timeoutMs, intervalMs: 100 },
     );

@@ -6,14 +6,25 @@ import type { Logger } from '@nestjs/common';
 const STALL_MS = 30_000;
 const POLL_MS = 100;
 
+/** Whether a reader of JOBS has acked everything up to a sequence, and where it stands; null when it does not exist. */
+export type AckProbe = () => Promise<{ acked: boolean; floor: number } | null>;
+
+/** The probe of one durable consumer on JOBS: acked up to `seq` once its ack floor is there. */
+export function consumerAckProbe(jsm: JetStreamManager, consumer: string, seq: number): AckProbe {
+  return async () => {
+    const info = await jsm.consumers.info(StreamName.Jobs, consumer).catch(() => null);
+    if (!info) return null;
+    return { acked: info.ack_floor.stream_seq >= seq, floor: info.ack_floor.stream_seq };
+  };
+}
+
 /**
- * Waits until `consumer` on JOBS has acked everything up to `seq`, for as long as it keeps
- * making progress and `stopping()` is false. An absent or stalled consumer does not block:
+ * Waits until a reader of JOBS has acked everything up to `seq`, for as long as it keeps
+ * making progress and `stopping()` is false. An absent or stalled reader does not block:
  * the caller goes on, and says so in the log.
  */
-export async function awaitConsumer(
-  jsm: JetStreamManager,
-  consumer: string,
+export async function awaitAcked(
+  probe: AckProbe,
   who: string,
   seq: number,
   stopping: () => boolean,
@@ -23,18 +34,17 @@ export async function awaitConsumer(
   let floor = -1;
   let movedAt = Date.now();
   while (!stopping()) {
-    const info = await jsm.consumers.info(StreamName.Jobs, consumer).catch(() => null);
-    if (!info) {
+    const now = await probe().catch(() => null);
+    if (!now) {
       logger.warn(`no ${who} consumer on JOBS; going on without waiting for it`);
       return;
     }
-    const now = info.ack_floor.stream_seq;
-    if (now >= seq) return;
-    if (now !== floor) {
-      floor = now;
+    if (now.acked) return;
+    if (now.floor !== floor) {
+      floor = now.floor;
       movedAt = Date.now();
     } else if (Date.now() - movedAt > STALL_MS) {
-      logger.warn(`the ${who} is stuck at ${now}, before ${seq}; going on anyway`);
+      logger.warn(`the ${who} is stuck at ${now.floor}, before ${seq}; going on anyway`);
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));

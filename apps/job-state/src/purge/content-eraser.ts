@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { ConsumerName, JobEventType, StreamName, Subjects } from '@crux/contracts';
-import type { JetStreamManager } from '@crux/messaging';
+import { auditAckedUpTo, type JetStreamManager } from '@crux/messaging';
 import type { JobHistory } from '../events/job-history.js';
 import type { JobReader } from '../redis/job-reader.js';
 import { forEachLimited } from '../util/for-each-limited.js';
-import { awaitConsumer } from './consumer-progress.js';
+import { awaitAcked, consumerAckProbe } from './consumer-progress.js';
 
 /** Stream purges (and deletion look-ups) in flight at once. */
 const ERASE_CONCURRENCY = 64;
@@ -40,9 +40,9 @@ export class ContentEraser {
     const targets = [...stored, ...unfinished];
     const last = targets.reduce((max, t) => Math.max(max, t.seq), 0);
     // A cancel or revoke the trail had not recorded yet must not vanish with the history.
-    await awaitConsumer(this.jsm, ConsumerName.Audit, 'audit service', last, stopping, this.logger);
+    await awaitAcked(() => auditAckedUpTo(this.jsm, last), 'audit service', last, stopping, this.logger);
     // The projector has then moved a refused deletion from deleted to skipped in the plan's counts.
-    await awaitConsumer(this.jsm, ConsumerName.Projector, 'projector', last, stopping, this.logger);
+    await awaitAcked(consumerAckProbe(this.jsm, ConsumerName.Projector, last), 'projector', last, stopping, this.logger);
     const refused = await this.reader.refusals(targets.map((t) => t.eventId));
     const failed = new Set<string>();
     await forEachLimited(

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import { EventIds, type StoredPlan } from '../domain/index.js';
 import type { EventPublisher } from '../events/event-publisher.js';
 import type { Batch, BatchDeleter, BatchOutcome } from './batch-deleter.js';
-import { awaitConsumer } from './consumer-progress.js';
+import { awaitAcked, consumerAckProbe } from './consumer-progress.js';
 import type { BatchCounts, PurgeStore } from './purge-store.js';
 import { readStoredJobs } from './stored-jobs.js';
 
@@ -148,7 +148,7 @@ export class PurgeExecutor {
     if (halted) throw halted;
     if (this.stopping && cursor < plan.count) return;
     // Completed means the keys are gone, not only that the deletions are recorded.
-    await awaitConsumer(this.jsm, ConsumerName.Projector, 'projector', lastSeq, this.isStopping, this.logger);
+    await awaitAcked(consumerAckProbe(this.jsm, ConsumerName.Projector, lastSeq), 'projector', lastSeq, this.isStopping, this.logger);
     await this.store.complete(planId);
     const done = await this.store.read(planId);
     this.logger.log(

@@ -1,0 +1,128 @@
+/**
+ * Puts the deliveries of several filtered consumers of one stream back into stream order.
+ *
+ * The audit service reads one durable consumer per event type it records (nats-server 2.9
+ * allows one filter subject per consumer), so that the many events of a normal job never
+ * reach it. Each consumer delivers its own events in stream order, but the consumers run
+ * side by side: a restore may arrive before the deletion it undoes, when deletions are
+ * backlogged behind a purge. The merge holds what arrives and releases an item only once
+ * every other source is known to have nothing left below it ("covered" up to its sequence):
+ * a source is covered up to the last sequence it delivered, and up to a higher one when the
+ * server says it has nothing else there (the reader's barrier, see `behind`).
+ */
+export class StreamOrderMerge<T> {
+  /** Per source, the sequence up to which every one of its items has arrived here. */
+  private readonly covered = new Map<string, number>();
+  /** Items not yet released, ascending by sequence. */
+  private held: { seq: number; source: string; item: T }[] = [];
+
+  constructor(sources: readonly string[]) {
+    if (sources.length === 0) throw new RangeError('a merge needs at least one source');
+    for (const source of sources) this.covered.set(source, 0);
+  }
+
+  /** Items held, not yet released. */
+  get size(): number {
+    return this.held.length;
+  }
+
+  /** Items of `source` held, not yet released. */
+  heldFrom(source: string): number {
+    let n = 0;
+    for (const h of this.held) if (h.source === source) n++;
+    return n;
+  }
+
+  /** Takes an item as it arrives; a source delivers in stream order, so it is covered up to it. */
+  add(source: string, seq: number, item: T): void {
+    this.coverUpTo(source, seq);
+    const entry = { seq, source, item };
+    // Almost always the highest so far: append. A redelivery lands in its place.
+    let at = this.held.length;
+    while (at > 0 && this.held[at - 1].seq > seq) at--;
+    this.held.splice(at, 0, entry);
+  }
+
+  /** Records that `source` holds nothing below or at `seq` that has not arrived. */
+  coverUpTo(source: string, seq: number): void {
+    const now = this.covered.get(source);
+    if (now === undefined) throw new RangeError(`unknown source ${source}`);
+    if (seq > now) this.covered.set(source, seq);
+  }
+
+  /** The items every source is covered for, in stream order; they leave the merge. */
+  release(): T[] {
+    if (this.held.length === 0) return [];
+    let floor = Infinity;
+    for (const seq of this.covered.values()) floor = Math.min(floor, seq);
+    let n = 0;
+    while (n < this.held.length && this.held[n].seq <= floor) n++;
+    if (n === 0) return [];
+    return this.held.splice(0, n).map((h) => h.item);
+  }
+
+  /**
+   * What keeps the held items from release: the sources not yet covered up to the highest
+   * held sequence, and that sequence. The reader asks the server about exactly these.
+   */
+  behind(): { sources: string[]; upTo: number } {
+    if (this.held.length === 0) return { sources: [], upTo: 0 };
+    const upTo = this.held[this.held.length - 1].seq;
+    const sources = [...this.covered].filter(([, seq]) => seq < upTo).map(([source]) => source);
+    return { sources, upTo };
+  }
+
+  /** The item held longest below the others (the lowest sequence), left in the merge. */
+  first(): T | undefined {
+    return this.held[0]?.item;
+  }
+
+  /** Every item held, in stream order, left in the merge. */
+  peek(): T[] {
+    return this.held.map((h) => h.item);
+  }
+
+  /**
+   * Empties the merge and forgets every coverage: the caller hands the items back to the
+   * server, which redelivers them later, below sequences already covered.
+   */
+  takeAll(): T[] {
+    for (const source of this.covered.keys()) this.covered.set(source, 0);
+    return this.held.splice(0).map((h) => h.item);
+  }
+}
+
+/** What the server says of one consumer (its consumer info), as far as the merge needs it. */
+export interface ConsumerProgress {
+  /** Messages of the consumer's filter not yet delivered to anyone. */
+  numPending: number;
+  /** The stream sequence of the last message delivered. */
+  deliveredStreamSeq: number;
+  /** The consumer sequence of the last delivery (redeliveries count). */
+  deliveredConsumerSeq: number;
+  /** Messages delivered and not yet acknowledged, anywhere. */
+  numAckPending: number;
+}
+
+/** What this reader has of the same consumer. */
+export interface ProgressHere {
+  /** The highest consumer sequence of a delivery that arrived here. */
+  lastDeliverySeq: number;
+  /** Deliveries that arrived here and are not yet acked, nakked or terminated. */
+  unsettled: number;
+}
+
+/**
+ * Whether a consumer has nothing at or below `upTo` that has not arrived here, judged from
+ * an info taken after everything up to `upTo` was stored. Everything there was delivered
+ * once (nothing pending, or delivered past it); and, unless `lenient`, no delivery is still
+ * on its way here (the server delivered more than arrived) and nothing is held elsewhere or
+ * waiting to be redelivered (more unacked on the server than here). Another replica sharing
+ * the consumer holds some for good; the reader then goes lenient after a few tries, which
+ * keeps the order between the replicas as good as their step-back makes it.
+ */
+export function coversUpTo(server: ConsumerProgress, here: ProgressHere, upTo: number, lenient: boolean): boolean {
+  const deliveredOnce = server.numPending === 0 || server.deliveredStreamSeq >= upTo;
+  if (!deliveredOnce || lenient) return deliveredOnce;
+  return server.deliveredConsumerSeq <= here.lastDeliverySeq && server.numAckPending <= here.unsettled;
+}
