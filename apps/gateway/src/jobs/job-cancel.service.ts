@@ -10,7 +10,6 @@ import {
   type JobCancelData,
   type JobView,
 } from '@crux/contracts';
-import { publishEvent } from '@crux/messaging';
 import { actorOf, ownerScope, type Principal } from '../auth/principal.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { ApiHttpError } from '../errors/api-http-error.js';
@@ -53,7 +52,7 @@ export class JobCancelService {
     if (step.kind === 'publish') {
       const event = { ...makeEvent<'cancel', JobCancelData>('cancel', jobId, actorOf(principal), { reason }), id: step.eventId };
       try {
-        cancelSeq = (await publishEvent(this.nats.js, event)).seq;
+        cancelSeq = (await this.nats.publishEvent(event)).seq;
       } catch (error) {
         throw new ApiHttpError(
           503,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isTerminalEvent, type JobCreated, type SolveBasicRequest, type SolveMode } from '@crux/contracts';
-import { JobEventFeed, publishEvent } from '@crux/messaging';
+import { JobEventFeed } from '@crux/messaging';
 import type { Principal } from '../auth/principal.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config.js';
 import { ApiHttpError } from '../errors/api-http-error.js';
@@ -41,7 +41,7 @@ export class SolveService {
     const mode = event.data.mode;
     let seq: number;
     try {
-      seq = (await publishEvent(this.nats.js, event)).seq;
+      seq = (await this.nats.publishEvent(event)).seq;
     } catch (error) {
       throw new ApiHttpError(
         503,
