@@ -1,5 +1,6 @@
 import { getMetadataStorage, validateSync, ValidationTypes, type ValidationError } from 'class-validator';
 import { ApiHttpError } from '../errors/api-http-error.js';
+import { acceptorFor } from './fast-accept.js';
 
 type DtoClass<T> = new () => T;
 
@@ -78,6 +79,9 @@ export function validateDto<T extends object>(cls: DtoClass<T>, value: unknown, 
     if (RESERVED_KEYS.has(key)) reserved.push(key);
     else instance[key] = (value as Record<string, unknown>)[key];
   }
+  // Most bodies are valid: say so without class-validator's executor. Anything else is judged,
+  // and worded, by class-validator itself.
+  if (reserved.length === 0 && acceptorFor(cls)(instance)) return instance as T;
   const errors = validateSync(instance, {
     whitelist: true,
     forbidNonWhitelisted: true,
