@@ -53,11 +53,12 @@ export function installEdgeHooks(fastify: FastifyInstance, deps: EdgeDeps): void
     const config = request.routeOptions.config as CruxRouteConfig;
     const res = reply.raw;
     setSecurityHeaders(res, config.contentSecurityPolicy);
-    const start = process.hrtime.bigint();
+    // Monotonic like hrtime, without allocating two BigInts per request.
+    const start = performance.now();
     // `close`, not `finish`: a stream the client leaves is counted too.
     res.once('close', () => {
       const route = request.is404 ? UNMATCHED_ROUTE : (request.routeOptions.url ?? UNMATCHED_ROUTE);
-      deps.metrics.observeRequest(request.method, route, res.statusCode, Number(process.hrtime.bigint() - start) / 1e9);
+      deps.metrics.observeRequest(request.method, route, res.statusCode, (performance.now() - start) / 1000);
     });
     const access = config.access;
     if (request.is404 || !access || 'public' in access) {

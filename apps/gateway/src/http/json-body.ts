@@ -44,7 +44,7 @@ export function installJsonBodyParser(
   continueFor: (req: IncomingMessage) => ServerResponse | undefined,
 ): void {
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', (request: FastifyRequest, payload: Readable, done: (error: Error | null, body?: unknown) => void) => {
+  const parse = (request: FastifyRequest, payload: Readable, done: (error: Error | null, body?: unknown) => void): void => {
     if (request.is404) {
       // Not read: Node discards what is left of it once the 404 is sent.
       done(null, undefined);
@@ -63,7 +63,12 @@ export function installJsonBodyParser(
     }
     continueFor(request.raw)?.writeContinue();
     readJson(payload, limit).then((body) => done(null, body), refuse);
-  });
+  };
+  fastify.addContentTypeParser('*', parse);
+  // The same parser, named for the usual type too: Fastify caches the parser it finds by a
+  // request's Content-Type, except the catch-all's, which it looks up again (parsing the
+  // media type) on every request.
+  fastify.addContentTypeParser('application/json', parse);
 }
 
 function readJson(payload: Readable, limit: number): Promise<unknown> {
