@@ -1,5 +1,5 @@
 --[[
-  The fence in front of every script the projector writes with (apply-event, delete-jobs,
+  The fence in front of every script the projector writes with (apply-events, delete-jobs,
   restore-job, set-hold). commands.ts registers, beside each of them, a `fenced…` variant:
   this prologue, then the script's own body run with the KEYS and ARGV that follow the
   fence's. The check and the writes are one script, so Redis performs them atomically: a

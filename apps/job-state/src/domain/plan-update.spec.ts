@@ -7,7 +7,7 @@ import { jobEvents, purgePlannedEvent } from '../../test/support/job-events.js';
 const settings = { ttlActiveS: 100, ttlCompletedS: 700, ttlFailedS: 300, ttlCancelledS: 200 };
 const JOB = '0b6f7f4e-8a53-4c4e-9d61-3c1d2f1a0001';
 
-/** The plan of a lifecycle event, which is always an apply-event plan. */
+/** The plan of a lifecycle event, which is always an apply-events plan. */
 function planUpdateApply(event: JobEvent, seq: number): ApplyPlan {
   const plan = planUpdate(event, seq, settings);
   if (plan.kind !== 'apply') throw new Error(`${event.type} planned as ${plan.kind}`);

@@ -25,7 +25,7 @@ interface PlanBase {
   seq: number;
 }
 
-/** A lifecycle event (created … revoke_unconfirmed): apply-event-11.lua. */
+/** A lifecycle event (created … revoke_unconfirmed): apply-events.lua. */
 export interface ApplyPlan extends PlanBase {
   kind: 'apply';
   /** Statuses the event may apply from (null: no job yet), straight from STATUS_TRANSITIONS. */
@@ -47,7 +47,7 @@ export interface ApplyPlan extends PlanBase {
   endsRevokeWait: boolean;
 }
 
-/** `deleted`: the key and every index entry go, a tombstone stays (delete-job-10.lua). */
+/** `deleted`: the key and every index entry go, a tombstone stays (delete-jobs.lua). */
 export interface DeletePlan extends PlanBase {
   kind: 'delete';
   /** From the event (its snapshot or facts), for the owner index when the hash is already gone; null when erased. */

@@ -17,7 +17,7 @@ export interface ReplayState {
 export const NO_JOB: ReplayState = { hash: null, tombstone: null };
 
 /**
- * The state after `plan`, by the same rules the Lua scripts follow (apply-event, delete-job,
+ * The state after `plan`, by the same rules the Lua scripts follow (apply-events, delete-jobs,
  * restore-job, set-hold): the evolve function of the projection. Used to rebuild a job's
  * snapshot from its events once Redis can no longer be read (expired, deleted outside Crux).
  */

@@ -1,4 +1,4 @@
-/** What an apply script answered (apply-event, delete-job, restore-job, set-hold); each header lists its codes. */
+/** What an apply script answered (apply-events, delete-jobs, restore-job, set-hold); each header lists its codes. */
 export const ApplyCode = {
   Applied: 1,
   /** The hash's version is already at or past this event: a redelivery or duplicate. */

@@ -47,50 +47,113 @@ describe('apply script arguments', () => {
     for (const c of calls) {
       expect(scriptFile(c.command)).toBeDefined();
       const argv = c.args.slice(keyCount(c.command, c));
-      // ARGV[1] is the sequence; delete-jobs has three fixed arguments before the jobs'.
-      expect(c.command === 'deleteJobs' ? argv[3] : argv[0]).toMatch(/^\d+$/);
+      // ARGV[1] is the sequence; apply-events has two fixed arguments before the events', delete-jobs three.
+      const fixed = { applyEvents: 2, deleteJobs: 3 }[c.command as string] ?? 0;
+      expect(argv[fixed]).toMatch(/^\d+$/);
     }
   });
 
-  it('lays out apply-event as its header says, the owner index only when creating', () => {
+  it('lays out apply-events as its header says, the owner index only when creating', () => {
     const created = call(events.created(), 5);
-    expect(created.command).toBe('applyEvent');
-    const n = keyCount('applyEvent');
-    expect(n).toBe(6 + JOB_STATUSES.length);
-    expect(created.args.slice(0, n)).toEqual([
-      RedisKeys.job('job-1'),
+    expect(created.command).toBe('applyEvents');
+    expect(scriptFile('applyEvents')).toBe('apply-events.lua');
+    const n = Number(created.args[0]);
+    expect(created.args.slice(1, 1 + n)).toEqual([
       RedisKeys.byCreated,
-      RedisKeys.byOwner('alice'),
       RedisKeys.expiry,
       RedisKeys.revokePending,
-      RedisKeys.tombstone('job-1'),
       ...statusKeys,
+      RedisKeys.job('job-1'),
+      RedisKeys.tombstone('job-1'),
+      RedisKeys.byOwner('alice'),
     ]);
+    const createdPlan = planUpdate(events.created(), 5, settings);
+    if (createdPlan.kind !== 'apply') throw new Error('not an apply plan');
+    const argv = created.args.slice(1 + n);
+    expect(argv.slice(0, 11)).toEqual([
+      JSON.stringify(JOB_STATUSES),
+      '60',
+      '5',
+      'job-1',
+      ',,',
+      'pending',
+      '100',
+      String(createdPlan.createdMs),
+      '',
+      '',
+      String(Object.keys(createdPlan.set).length),
+    ]);
+    // Every field of the created job, then none to set only where empty.
+    expect(argv.slice(11, -1)).toEqual(Object.entries(createdPlan.set).flat());
+    expect(argv.at(-1)).toBe('0');
+
     const started = call(events.started(), 6);
-    expect(started.args[2]).toBe(RedisKeys.job('job-1'));
+    const m = Number(started.args[0]);
+    expect(started.args.slice(m - 2, 1 + m)).toEqual([RedisKeys.job('job-1'), RedisKeys.tombstone('job-1'), RedisKeys.job('job-1')]);
     const plan = planUpdate(events.started(), 6, settings);
-    expect(started.args.slice(n)).toEqual([
+    expect(started.args.slice(1 + m)).toEqual([
+      JSON.stringify(JOB_STATUSES),
+      '60',
       '6',
       'job-1',
-      JSON.stringify(JOB_STATUSES),
-      JSON.stringify(['pending', 'running']),
+      ',pending,running,',
       'running',
       '100',
-      '60',
       '',
       '',
       '',
       '0',
+      '1',
       'started_at',
       plan.kind === 'apply' ? plan.setIfEmpty.started_at : 'not an apply plan',
     ]);
   });
 
   it('asks a cancel to start the revoke wait and a revoke to end it', () => {
-    const n = keyCount('applyEvent');
-    expect(call(events.cancel(), 9).args.slice(n + 8, n + 10)).toEqual(['5000', '']);
-    const revoked = call(events.revoked(), 9).args.slice(n);
-    expect(revoked.slice(3, 11)).toEqual([JSON.stringify(JOB_STATUSES), '', '', '60', '', '', '1', '0']);
+    const record = (event: Parameters<typeof planUpdate>[0]) => {
+      const c = call(event, 9);
+      return c.args.slice(1 + Number(c.args[0]) + 2);
+    };
+    expect(record(events.cancel()).slice(6, 8)).toEqual(['5000', '']);
+    expect(record(events.revoked())).toEqual(['9', 'job-1', `,${JOB_STATUSES.join(',')},`, '', '', '', '', '1', '0', '0']);
+  });
+
+  it('puts a run of lifecycle events of several jobs in one call, each with its own record', () => {
+    const other = jobEvents('job-2', 'bob');
+    const plans = [
+      planUpdate(events.created(), 1, settings),
+      planUpdate(other.created(), 2, settings),
+      planUpdate(events.started(), 3, settings),
+      planUpdate(other.completed(), 4, settings),
+    ];
+    const groups = groupScriptCalls(plans, scriptSettings);
+    expect(groups.map((g) => [g.call.command, g.plans])).toEqual([['applyEvents', [0, 1, 2, 3]]]);
+    const { args } = groups[0].call;
+    const n = Number(args[0]);
+    expect(n).toBe(3 + JOB_STATUSES.length + 3 * plans.length);
+    expect(args.slice(1 + 3 + JOB_STATUSES.length, 1 + n)).toEqual([
+      RedisKeys.job('job-1'),
+      RedisKeys.tombstone('job-1'),
+      RedisKeys.byOwner('alice'),
+      RedisKeys.job('job-2'),
+      RedisKeys.tombstone('job-2'),
+      RedisKeys.byOwner('bob'),
+      RedisKeys.job('job-1'),
+      RedisKeys.tombstone('job-1'),
+      RedisKeys.job('job-1'),
+      RedisKeys.job('job-2'),
+      RedisKeys.tombstone('job-2'),
+      RedisKeys.job('job-2'),
+    ]);
+    // Walking the records as the script does finds each event's sequence and job in order.
+    const argv = args.slice(1 + n);
+    const found: string[] = [];
+    for (let a = 2; a < argv.length;) {
+      found.push(`${argv[a]}:${argv[a + 1]}`);
+      const keepAt = a + 9 + 2 * Number(argv[a + 8]);
+      a = keepAt + 1 + 2 * Number(argv[keepAt]);
+    }
+    expect(found).toEqual(['1:job-1', '2:job-2', '3:job-1', '4:job-2']);
   });
 
   it('deletes with every index, the owner prefix and the tombstone retention', () => {
@@ -123,7 +186,7 @@ describe('apply script arguments', () => {
     const groups = groupScriptCalls(plans, scriptSettings);
     expect(groups.map((g) => [g.call.command, g.plans])).toEqual([
       ['deleteJobs', [0, 1]],
-      ['applyEvent', [2]],
+      ['applyEvents', [2]],
       ['deleteJobs', [4]],
     ]);
     const first = groups[0].call.args;

@@ -1,5 +1,5 @@
 import { JOB_STATUSES, RedisKeys } from '@crux/contracts';
-import { assertNever, type DeletePlan, type EventFields, type PlannedUpdate } from '../domain/index.js';
+import { assertNever, type ApplyPlan, type DeletePlan, type EventFields, type PlannedUpdate } from '../domain/index.js';
 import { ScriptCommand } from './commands.js';
 
 /** What the scripts need beyond the event itself. */
@@ -12,12 +12,45 @@ export interface ScriptSettings {
   archiveRetentionS: number;
 }
 
-const pairs = (fields: EventFields): string[] =>
-  Object.entries(fields).flatMap(([field, value]) => (value === undefined ? [] : [field, value]));
+const pairs = (fields: EventFields): string[] => {
+  const out: string[] = [];
+  pushPairs(out, fields);
+  return out;
+};
 
-const statusKeys = () => JOB_STATUSES.map((status) => RedisKeys.byStatus(status));
+/** Appends the fields that have a value as field, value pairs; answers how many pairs. */
+function pushPairs(out: string[], fields: EventFields): number {
+  let count = 0;
+  for (const field in fields) {
+    const value = fields[field as keyof EventFields];
+    if (value === undefined) continue;
+    out.push(field, value);
+    count++;
+  }
+  return count;
+}
+
+/** The indexes every apply and delete call names first, in the scripts' order; built once. */
+const STATUS_KEYS: readonly string[] = JOB_STATUSES.map((status) => RedisKeys.byStatus(status));
+const STATUSES_JSON = JSON.stringify(JOB_STATUSES);
+const INDEX_KEYS: readonly string[] = [RedisKeys.byCreated, RedisKeys.expiry, RedisKeys.revokePending, ...STATUS_KEYS];
 /** The owner index name without the owner: delete-jobs appends the owner it finds. */
 export const OWNER_INDEX_PREFIX = RedisKeys.byOwner('');
+
+/**
+ * apply-events.lua's `from`: each status between commas, the empty one for "no job yet", so
+ * the script checks it with one plain find. STATUS_TRANSITIONS' arrays are few and constant:
+ * each is encoded once.
+ */
+const fromCache = new WeakMap<readonly (string | null)[], string>();
+export function allowedFromArg(allowed: readonly (string | null)[]): string {
+  let text = fromCache.get(allowed);
+  if (text === undefined) {
+    text = `,${allowed.map((s) => s ?? '').join(',')},`;
+    fromCache.set(allowed, text);
+  }
+  return text;
+}
 
 export interface ScriptCall {
   command: Exclude<ScriptCommand, 'confirmPurge' | 'holdLease' | 'countRefusedDeletion'>;
@@ -26,6 +59,8 @@ export interface ScriptCall {
 
 /** How many jobs one delete-jobs call takes at most. */
 const DELETES_PER_CALL = 500;
+/** How many events one apply-events call takes at most (a projector batch is at most 500 too). */
+const APPLIES_PER_CALL = 500;
 
 /** A script call and the plans (by index) whose outcomes its reply holds, in order. */
 export interface GroupedCall {
@@ -34,27 +69,30 @@ export interface GroupedCall {
 }
 
 /**
- * The script calls for a batch of plans, in order: runs of consecutive deletions share one
- * delete-jobs call; plans with nothing for Redis to do get none.
+ * The script calls for a batch of plans, in order: runs of consecutive lifecycle events share
+ * one apply-events call, runs of consecutive deletions one delete-jobs call; plans with
+ * nothing for Redis to do get none. A batch of a normal job's events (created, started,
+ * completed, from any number of jobs) is one call.
  */
 export function groupScriptCalls(plans: readonly PlannedUpdate[], s: ScriptSettings): GroupedCall[] {
   const calls: GroupedCall[] = [];
   let run: number[] = [];
+  let runKind: 'apply' | 'delete' | null = null;
   const flush = () => {
-    if (run.length > 0)
-      calls.push({
-        call: deleteJobsCall(
-          run.map((i) => plans[i] as DeletePlan),
-          s,
-        ),
-        plans: run,
-      });
+    if (run.length > 0) {
+      const planned = run.map((i) => plans[i]);
+      const call = runKind === 'apply' ? applyEventsCall(planned as ApplyPlan[], s) : deleteJobsCall(planned as DeletePlan[], s);
+      calls.push({ call, plans: run });
+    }
     run = [];
+    runKind = null;
   };
   plans.forEach((plan, i) => {
-    if (plan.kind === 'delete') {
+    if (plan.kind === 'apply' || plan.kind === 'delete') {
+      if (runKind !== plan.kind) flush();
+      runKind = plan.kind;
       run.push(i);
-      if (run.length >= DELETES_PER_CALL) flush();
+      if (run.length >= (plan.kind === 'apply' ? APPLIES_PER_CALL : DELETES_PER_CALL)) flush();
       return;
     }
     flush();
@@ -65,15 +103,45 @@ export function groupScriptCalls(plans: readonly PlannedUpdate[], s: ScriptSetti
   return calls;
 }
 
+/**
+ * One apply-events.lua call for several lifecycle events, in order: the key count, KEYS, then
+ * ARGV (its header lays them out). The indexes, the status list and the grace go once; each
+ * event adds its three keys and its record.
+ */
+export function applyEventsCall(plans: readonly ApplyPlan[], s: ScriptSettings): ScriptCall {
+  const keys = INDEX_KEYS.slice();
+  const argv = [STATUSES_JSON, String(s.expiryGraceS)];
+  const revokeConfirmMs = String(s.revokeConfirmMs);
+  for (const plan of plans) {
+    const jobKey = RedisKeys.job(plan.jobId);
+    keys.push(jobKey, RedisKeys.tombstone(plan.jobId), plan.owner !== null ? RedisKeys.byOwner(plan.owner) : jobKey);
+    argv.push(
+      String(plan.seq),
+      plan.jobId,
+      allowedFromArg(plan.allowedFrom),
+      plan.status ?? '',
+      plan.ttlS === null ? '' : String(plan.ttlS),
+      plan.createdMs === null ? '' : String(plan.createdMs),
+      plan.awaitsRevoke ? revokeConfirmMs : '',
+      plan.endsRevokeWait ? '1' : '',
+    );
+    const setAt = argv.push('');
+    argv[setAt - 1] = String(pushPairs(argv, plan.set));
+    const keepAt = argv.push('');
+    argv[keepAt - 1] = String(pushPairs(argv, plan.setIfEmpty));
+  }
+  return { command: ScriptCommand.ApplyEvents, args: [String(keys.length), ...keys].concat(argv) };
+}
+
 /** One delete-jobs.lua call for several deletions: the key count, KEYS, then ARGV. */
 export function deleteJobsCall(plans: readonly DeletePlan[], s: ScriptSettings): ScriptCall {
-  const keys = [RedisKeys.byCreated, RedisKeys.expiry, RedisKeys.revokePending, ...statusKeys()];
-  const argv = [JSON.stringify(JOB_STATUSES), OWNER_INDEX_PREFIX, String(s.archiveRetentionS)];
+  const keys = INDEX_KEYS.slice();
+  const argv = [STATUSES_JSON, OWNER_INDEX_PREFIX, String(s.archiveRetentionS)];
   for (const plan of plans) {
     keys.push(RedisKeys.job(plan.jobId), RedisKeys.tombstone(plan.jobId));
     argv.push(String(plan.seq), plan.jobId, plan.owner ?? '', plan.needs);
   }
-  return { command: ScriptCommand.DeleteJobs, args: [String(keys.length), ...keys, ...argv] };
+  return { command: ScriptCommand.DeleteJobs, args: [String(keys.length), ...keys].concat(argv) };
 }
 
 /** The script and its KEYS then ARGV for one planned update (each script's header explains them); null when Redis has nothing to do. */
@@ -81,34 +149,8 @@ export function scriptCall(plan: PlannedUpdate, s: ScriptSettings): ScriptCall |
   const jobKey = RedisKeys.job(plan.jobId);
   const seq = String(plan.seq);
   switch (plan.kind) {
-    case 'apply': {
-      const set = pairs(plan.set);
-      return {
-        command: ScriptCommand.ApplyEvent,
-        args: [
-          jobKey,
-          RedisKeys.byCreated,
-          plan.owner !== null ? RedisKeys.byOwner(plan.owner) : jobKey,
-          RedisKeys.expiry,
-          RedisKeys.revokePending,
-          RedisKeys.tombstone(plan.jobId),
-          ...statusKeys(),
-          seq,
-          plan.jobId,
-          JSON.stringify(JOB_STATUSES),
-          JSON.stringify(plan.allowedFrom),
-          plan.status ?? '',
-          plan.ttlS === null ? '' : String(plan.ttlS),
-          String(s.expiryGraceS),
-          plan.createdMs === null ? '' : String(plan.createdMs),
-          plan.awaitsRevoke ? String(s.revokeConfirmMs) : '',
-          plan.endsRevokeWait ? '1' : '',
-          String(set.length / 2),
-          ...set,
-          ...pairs(plan.setIfEmpty),
-        ],
-      };
-    }
+    case 'apply':
+      return applyEventsCall([plan], s);
     case 'delete':
       return deleteJobsCall([plan], s);
     case 'restore':
@@ -120,10 +162,10 @@ export function scriptCall(plan: PlannedUpdate, s: ScriptSettings): ScriptCall |
           RedisKeys.byOwner(plan.owner),
           RedisKeys.expiry,
           RedisKeys.tombstone(plan.jobId),
-          ...statusKeys(),
+          ...STATUS_KEYS,
           seq,
           plan.jobId,
-          JSON.stringify(JOB_STATUSES),
+          STATUSES_JSON,
           plan.status,
           String(plan.ttlS),
           String(s.expiryGraceS),

@@ -6,7 +6,7 @@ import { FENCED_SCRIPTS, wrapInFence, type FenceableCommand } from './fenced-scr
 
 /** The Lua scripts, registered under the command name their file is named after. */
 export const ScriptCommand = {
-  ApplyEvent: 'applyEvent',
+  ApplyEvents: 'applyEvents',
   DeleteJobs: 'deleteJobs',
   RestoreJob: 'restoreJob',
   SetHold: 'setHold',
@@ -19,7 +19,8 @@ export type ScriptCommand = (typeof ScriptCommand)[keyof typeof ScriptCommand];
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    applyEvent(...args: (string | number)[]): Result<unknown, Context>;
+    /** Variable key count: the first argument is the number of keys. */
+    applyEvents(...args: (string | number)[]): Result<unknown, Context>;
     /** Variable key count: the first argument is the number of keys. */
     deleteJobs(...args: (string | number)[]): Result<unknown, Context>;
     restoreJob(...args: (string | number)[]): Result<unknown, Context>;
@@ -30,7 +31,7 @@ declare module 'ioredis' {
     /** The epoch the caller leads in, or '' when another replica holds the lease. */
     holdProjectorLease(...args: (string | number)[]): Result<string, Context>;
     /** The projector's writes: lua/fenced/projector-fence.lua in front of the script of the same name. */
-    fencedApplyEvent(...args: (string | number)[]): Result<unknown, Context>;
+    fencedApplyEvents(...args: (string | number)[]): Result<unknown, Context>;
     fencedDeleteJobs(...args: (string | number)[]): Result<unknown, Context>;
     fencedRestoreJob(...args: (string | number)[]): Result<unknown, Context>;
     fencedSetHold(...args: (string | number)[]): Result<unknown, Context>;

@@ -26,12 +26,12 @@ describe('fencedCall', () => {
     });
   });
 
-  it("splits apply-event's 11 keys from its ARGV", () => {
-    const keys = Array.from({ length: 11 }, (_, i) => `k${i}`);
+  it("splits restore-job's 10 keys from its ARGV", () => {
+    const keys = Array.from({ length: 10 }, (_, i) => `k${i}`);
     const argv = ['5', 'j1', 'x'];
-    const { args } = fencedCall('applyEvent', [...keys, ...argv], fence);
-    expect(args.slice(0, 12)).toEqual([RedisKeys.projectorEpoch, ...keys]);
-    expect(args.slice(12)).toEqual([fence.epoch, ...argv]);
+    const { args } = fencedCall('restoreJob', [...keys, ...argv], fence);
+    expect(args.slice(0, 11)).toEqual([RedisKeys.projectorEpoch, ...keys]);
+    expect(args.slice(11)).toEqual([fence.epoch, ...argv]);
   });
 
   it('refuses a script that has no fenced variant', () => {

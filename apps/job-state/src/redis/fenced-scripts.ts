@@ -13,7 +13,7 @@ export interface ProjectorFence {
  * count first). defineScripts checks these counts against the files.
  */
 export const FENCED_SCRIPTS = {
-  applyEvent: { fenced: 'fencedApplyEvent', keys: 11 },
+  applyEvents: { fenced: 'fencedApplyEvents', keys: null },
   deleteJobs: { fenced: 'fencedDeleteJobs', keys: null },
   restoreJob: { fenced: 'fencedRestoreJob', keys: 10 },
   setHold: { fenced: 'fencedSetHold', keys: 2 },

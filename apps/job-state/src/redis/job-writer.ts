@@ -1,9 +1,9 @@
 import { isJobStatus, RedisKeys, type EventRefusal, type JobStatus } from '@crux/contracts';
-import type { Redis } from 'ioredis';
+import { ReplyError, type Redis } from 'ioredis';
 import { refusalOf, type PlannedUpdate } from '../domain/index.js';
 import { ApplyCode, toApplyCode } from './apply-code.js';
-import { groupScriptCalls, type GroupedCall, type ScriptSettings } from './apply-event-args.js';
-import { fencedCall, isFencedError, type ProjectorFence } from './fenced-scripts.js';
+import { groupScriptCalls, type GroupedCall, type ScriptCall, type ScriptSettings } from './apply-event-args.js';
+import { fencedCall, isFencedError, type FencedCommand, type ProjectorFence } from './fenced-scripts.js';
 
 /**
  * Redis refused a batch: its epoch is not the projector's any more (another replica took the
@@ -18,7 +18,7 @@ export class ProjectorFencedError extends Error {
 
 export type ApplyOutcome = { ok: true; code: ApplyCode; previous: JobStatus | null } | { ok: false; error: Error };
 
-/** delete-jobs.lua's answer for one job it could not handle (the others of its call went ahead). */
+/** apply-events.lua's and delete-jobs.lua's answer for one event they could not apply (the others of the call went ahead). */
 const SCRIPT_FAILED = -4;
 
 /** Nothing to write (a purge plan event): answered without Redis, as if already there. */
@@ -62,10 +62,12 @@ export class JobWriter {
   }
 
   /**
-   * Applies `plans` in order in one MULTI/EXEC: one round trip, and all-or-nothing when the
-   * connection fails, so a retried batch never finds a later event applied before an
-   * earlier one. Throws when the transaction did not run; a script error fails only the
-   * events of its call.
+   * Applies `plans` in order in one round trip, all-or-nothing when the connection fails, so
+   * a retried batch never finds a later event applied before an earlier one: one script call
+   * when the batch makes one (a run of lifecycle events, or of deletions: the common case),
+   * which Redis runs atomically by itself, else the calls in one MULTI/EXEC. Throws when
+   * nothing ran; a script error fails only the events of its call, and an event a script
+   * fails on (apply-events, delete-jobs) only itself.
    *
    * With a `fence` (the projector's), every call is the script's fenced variant, which checks
    * the projector epoch in the same script as its writes: no extra round trip, and no window
@@ -76,17 +78,8 @@ export class JobWriter {
     const groups = groupScriptCalls(plans, this.settings);
     const outcomes: ApplyOutcome[] = plans.map(() => NOTHING_TO_DO);
     if (groups.length === 0) return outcomes;
-    const multi = this.redis.multi();
-    for (const { call } of groups) {
-      if (fence) {
-        const fenced = fencedCall(call.command, call.args, fence);
-        multi[fenced.command](...fenced.args);
-      } else {
-        multi[call.command](...call.args);
-      }
-    }
-    const replies = await multi.exec();
-    if (!replies) throw new Error(`the transaction applying ${plans.length} events was aborted`);
+    const calls = groups.map(({ call }) => (fence ? fencedCall(call.command, call.args, fence) : call));
+    const replies = calls.length === 1 ? [await this.callOne(calls[0])] : await this.transaction(calls, plans.length);
     const refused = replies.find(([error]) => isFencedError(error));
     if (refused) throw new ProjectorFencedError(plans.length, refused[0] as Error);
     groups.forEach((group, g) => {
@@ -95,6 +88,30 @@ export class JobWriter {
     });
     await this.keepRefusals(plans, outcomes);
     return outcomes;
+  }
+
+  /** One script call, answered as a transaction's reply: an error Redis answered is the call's, any other is thrown. */
+  private async callOne({
+    command,
+    args,
+  }: {
+    command: ScriptCall['command'] | FencedCommand;
+    args: string[];
+  }): Promise<[Error | null, unknown]> {
+    try {
+      return [null, await this.redis[command](...args)];
+    } catch (error) {
+      if (error instanceof ReplyError) return [error as Error, null];
+      throw error;
+    }
+  }
+
+  private async transaction(calls: { command: ScriptCall['command'] | FencedCommand; args: string[] }[], events: number) {
+    const multi = this.redis.multi();
+    for (const { command, args } of calls) multi[command](...args);
+    const replies = await multi.exec();
+    if (!replies) throw new Error(`the transaction applying ${events} events was aborted`);
+    return replies;
   }
 
   /**
