@@ -119,6 +119,15 @@ describe('applying a run of lifecycle events in one script call', () => {
     expect(await redis.hget(RedisKeys.job(running), 'status')).toBe('cancelled');
   });
 
+  it('takes a full batch of 500 events in one call', async () => {
+    const ids = Array.from({ length: 250 }, () => randomUUID());
+    const plans = [...ids.map((id) => plan(jobEvents(id).created())), ...ids.map((id) => plan(jobEvents(id).started()))];
+    const outcomes = await writer.applyBatch(plans);
+    expect(outcomes.filter((o) => o.ok && o.code === ApplyCode.Applied)).toHaveLength(500);
+    expect(await redis.zcard(RedisKeys.byStatus('running'))).toBeGreaterThanOrEqual(250);
+    expect(await redis.hget(RedisKeys.job(ids[249]), 'status')).toBe('running');
+  });
+
   it('refuses the whole call under another epoch, writing nothing', async () => {
     const id = randomUUID();
     await redis.set(RedisKeys.projectorEpoch, '2:other:b');

@@ -194,6 +194,14 @@ describe('apply script arguments', () => {
     expect(first.slice(-8)).toEqual(['1', 'job-1', 'alice', 'live', '2', 'job-2', '', 'live']);
   });
 
+  it('splits a run of more than 500 lifecycle events into calls of 500', () => {
+    const plans = Array.from({ length: 501 }, (_, i) => planUpdate(jobEvents(`job-${i}`).created(), i + 1, settings));
+    expect(groupScriptCalls(plans, scriptSettings).map((g) => [g.call.command, g.plans.length])).toEqual([
+      ['applyEvents', 500],
+      ['applyEvents', 1],
+    ]);
+  });
+
   it('restores into the owner and status indexes with the TTL of the status', () => {
     const restored = call(events.restored(snapshot), 30);
     expect(restored.command).toBe('restoreJob');
