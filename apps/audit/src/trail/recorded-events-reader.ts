@@ -4,6 +4,7 @@ import {
   jetstreamManager,
   runOverlappingPulls,
   type Consumer,
+  type ConsumerInfo,
   type JetStreamManager,
   type JsMsg,
   type NatsConnection,
@@ -12,8 +13,12 @@ import { coversUpTo, StreamOrderMerge, type ProgressHere } from '../domain/index
 
 /** Messages asked for per pull of each consumer, and most held from one consumer before pulling more. */
 export const PULL_MESSAGES = 1000;
-/** Shortest time between two questions to the server about the consumers that are behind. */
+/** Shortest time between two questions to the server about where the consumers stand. */
 const ROUND_INTERVAL_MS = 4;
+/** Questions open at once. */
+const ROUNDS_IN_FLIGHT = 2;
+/** How long to wait after a question went unanswered. */
+const UNANSWERED_PAUSE_MS = 200;
 /**
  * How long an event waits for a consumer whose deliveries the server counts but this reader
  * has not seen (on their way, handed back, or held by another replica) before it goes on.
@@ -41,14 +46,16 @@ interface Arrival {
 /**
  * Reads the audit's consumers, one per recorded event type, and hands their events on in
  * stream order (see StreamOrderMerge). An event that arrives ahead of other consumers waits
- * until the server says those have nothing left below it: a round of consumer infos, asked
- * only about the consumers behind, only while something waits, at most every few ms. Events
+ * until the server says those have nothing left below it: a round asking where every
+ * consumer stands (one request), only while something waits, at most every few ms. Events
  * of a normal job never reach this reader, and cost it nothing.
  */
 export class RecordedEventsReader {
   private readonly merge = new StreamOrderMerge<Arrival>(AUDIT_ACTIONS);
   private readonly here = new Map<string, ProgressHere>(AUDIT_ACTIONS.map((a) => [a, { lastDeliverySeq: 0, unsettled: 0 }]));
-  private rounds: Promise<void> | null = null;
+  private readonly rounds = new Set<Promise<void>>();
+  private nextRound: NodeJS.Timeout | null = null;
+  private lastRound = 0;
   private jsm: JetStreamManager | null = null;
   private consumers: { action: string; consumer: Consumer }[] = [];
 
@@ -98,7 +105,9 @@ export class RecordedEventsReader {
       );
     } finally {
       clearInterval(keepAlive);
-      await this.rounds;
+      if (this.nextRound) clearTimeout(this.nextRound);
+      this.nextRound = null;
+      await Promise.all(this.rounds);
     }
   }
 
@@ -119,19 +128,7 @@ export class RecordedEventsReader {
     here.lastDeliverySeq = Math.max(here.lastDeliverySeq, msg.info.deliverySequence);
     this.merge.add(action, msg.seq, { msg, at: Date.now() });
     this.release();
-    if (this.merge.size === 0) return;
-    this.askUntilCovered();
-  }
-
-  /** Starts the rounds unless they run; one that ends as an event arrives is started again. */
-  private askUntilCovered(): void {
-    if (this.rounds || this.hooks.stopping()) return;
-    this.rounds = this.askWhileBehind()
-      .catch((error: unknown) => this.hooks.warn(`asking where the consumers stand failed: ${(error as Error).message}`))
-      .finally(() => {
-        this.rounds = null;
-        if (this.merge.behind().sources.length > 0) this.askUntilCovered();
-      });
+    this.schedule();
   }
 
   private release(): void {
@@ -139,35 +136,69 @@ export class RecordedEventsReader {
   }
 
   /**
-   * Asks the server about the consumers the held events wait for, round after round, until
-   * nothing waits; rounds start at most every ROUND_INTERVAL_MS, so under load each covers
-   * all that arrived meanwhile.
+   * Starts a round while events wait, at most every ROUND_INTERVAL_MS and at most
+   * ROUNDS_IN_FLIGHT at once: an event that arrives during a round gets the next one without
+   * waiting for the first to answer, and under load each round covers all that arrived
+   * before it. Coverage only grows, so rounds may answer in any order.
    */
-  private async askWhileBehind(): Promise<void> {
-    while (!this.hooks.stopping()) {
-      const { sources, upTo } = this.merge.behind();
-      if (sources.length === 0) return;
-      const started = Date.now();
-      const lenient = started - (this.merge.first()?.at ?? started) >= LENIENT_AFTER_MS;
-      const infos = await Promise.all(
-        sources.map((source) => this.jsm!.consumers.info(StreamName.Jobs, auditConsumerName(source)).catch(() => null)),
-      );
-      sources.forEach((source, i) => {
-        const info = infos[i];
-        if (!info) return;
-        const server = {
-          numPending: info.num_pending,
-          deliveredStreamSeq: info.delivered.stream_seq,
-          deliveredConsumerSeq: info.delivered.consumer_seq,
-          numAckPending: info.num_ack_pending,
-        };
-        if (coversUpTo(server, this.here.get(source)!, upTo, lenient)) this.merge.coverUpTo(source, upTo);
-      });
-      this.release();
-      if (this.merge.behind().sources.length === 0) continue;
-      // Still behind: a consumer still delivering (its events release as they arrive), or no answer.
-      const pause = infos.includes(null) ? 200 : ROUND_INTERVAL_MS - (Date.now() - started);
-      if (pause > 0) await this.hooks.wait(pause);
+  private schedule(): void {
+    if (this.hooks.stopping() || this.nextRound || this.rounds.size >= ROUNDS_IN_FLIGHT) return;
+    if (this.merge.behind().sources.length === 0) return;
+    const wait = this.lastRound + ROUND_INTERVAL_MS - Date.now();
+    if (wait > 0) {
+      this.nextRound = setTimeout(() => {
+        this.nextRound = null;
+        this.schedule();
+      }, wait);
+      return;
+    }
+    this.lastRound = Date.now();
+    const round = this.round().catch((error: unknown) =>
+      this.hooks.warn(`asking where the consumers stand failed: ${(error as Error).message}`),
+    );
+    this.rounds.add(round);
+    void round.finally(() => {
+      this.rounds.delete(round);
+      this.schedule();
+    });
+  }
+
+  /** Asks where the consumers stand and covers what the answer allows; a failed question waits a while. */
+  private async round(): Promise<void> {
+    const { sources, upTo } = this.merge.behind();
+    const now = Date.now();
+    const lenient = now - (this.merge.first()?.at ?? now) >= LENIENT_AFTER_MS;
+    const infos = await this.whereTheyStand();
+    if (!infos) {
+      this.lastRound = Date.now() + UNANSWERED_PAUSE_MS;
+      return;
+    }
+    for (const source of sources) {
+      const info = infos.get(auditConsumerName(source));
+      if (!info) continue;
+      const server = {
+        numPending: info.num_pending,
+        deliveredStreamSeq: info.delivered.stream_seq,
+        deliveredConsumerSeq: info.delivered.consumer_seq,
+        numAckPending: info.num_ack_pending,
+      };
+      if (coversUpTo(server, this.here.get(source)!, upTo, lenient)) this.merge.coverUpTo(source, upTo);
+    }
+    this.release();
+  }
+
+  /**
+   * Every consumer of JOBS as the server sees it, in one request (a page holds 256; JOBS has
+   * a handful: the audit's, the projector, the work queue, each worker's followers); null
+   * when it could not be had.
+   */
+  private async whereTheyStand(): Promise<Map<string, ConsumerInfo> | null> {
+    try {
+      const all = new Map<string, ConsumerInfo>();
+      for await (const info of this.jsm!.consumers.list(StreamName.Jobs)) all.set(info.name, info);
+      return all;
+    } catch {
+      return null;
     }
   }
 
