@@ -18,9 +18,11 @@ export interface SolveJobSettings extends ProviderSettings, Partial<TimeLimitSet
  * caller brings its own `timeUp`; without time-limit settings there is none.
  */
 export async function solveJob(spec: SolveSpec, settings: SolveJobSettings, hooks: SolveHooks = {}): Promise<SolveResult> {
-  const provider = createProvider(spec.llm_provider ?? settings.provider, settings);
+  // Before the provider, whose first use in a child may import its code: the soft limit counts from this call.
+  const timeUp = hooks.timeUp ?? softDeadline(spec, settings, hooks.now ?? Date.now);
+  const provider = await createProvider(spec.llm_provider ?? settings.provider, settings);
   const solve = solveParams(spec, settings.model);
-  const withDeadline = { ...hooks, timeUp: hooks.timeUp ?? softDeadline(spec, settings, hooks.now ?? Date.now) };
+  const withDeadline = { ...hooks, timeUp };
   const result = await (solve.mode === 'basic'
     ? solveBasic(provider, solve.params, withDeadline)
     : solveEnhanced(provider, solve.params, withDeadline));
