@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { waitFor } from '@crux/test-harness';
 import { IGNORE_SIGTERM_FLAG } from '../src/pool/protocol.js';
@@ -209,6 +210,71 @@ describe('the pool of child processes', () => {
     expect(result).toMatchObject({ terminated: true, outcome: 'killed', signal: 'SIGKILL', pid: job.pid });
     expect(processExists(job.pid)).toBe(false);
     expect(log.count(new RegExp(`REVOKE NOT CONFIRMED: pool child ${job.pid} \\(job hard-to-kill\\) is still alive`))).toBe(2);
+  });
+
+  describe('a replacement while another child is still being killed', () => {
+    const held: number[] = [];
+    // Before the pool closes (an outer hook): a held child would ignore the close's signals too.
+    afterEach(() => {
+      for (const pid of held.splice(0)) if (processExists(pid)) process.kill(pid, 'SIGKILL');
+    });
+
+    /**
+     * A pool of two running `a` and `b`, whose child `b` does not die on its signals (they are
+     * dropped) until the test kills it: `a`'s revoke ends while `b`'s is still under way.
+     */
+    async function oneKilledOneDying(respawnDeferMaxMs: number) {
+      let holding = 0;
+      const pool = open(
+        testPool(2, 200, {
+          respawnDeferMaxMs,
+          sendSignal: (child, signal) => {
+            if (child.pid !== holding) child.kill(signal);
+          },
+        }),
+      );
+      await pool.start();
+      const [a, b] = await Promise.all([pool.run(basicSpec('a', 10)), pool.run(basicSpec('b', 10))]);
+      holding = b.pid;
+      held.push(b.pid);
+      const revokingB = pool.revoke('b', 60_000);
+      expect(await pool.revoke('a', 10_000)).toMatchObject({ terminated: true, pid: a.pid });
+      expect(processExists(b.pid)).toBe(true);
+      return { pool, a, b, revokingB };
+    }
+
+    it('waits for it to be gone, then forks both replacements', async () => {
+      const { pool, a, b, revokingB } = await oneKilledOneDying(60_000);
+      // Long enough for a replacement forked at once to show in pids().
+      await sleep(100);
+      expect(pool.pids()).toEqual([b.pid]);
+
+      process.kill(b.pid, 'SIGKILL');
+      expect(await revokingB).toMatchObject({ terminated: true, pid: b.pid });
+      await waitFor(() => pool.pids().length === 2 && pool.idleCount === 2, { what: 'both replacements', timeoutMs: 30_000 });
+      expect(pool.pids()).not.toContain(a.pid);
+      expect(pool.pids()).not.toContain(b.pid);
+    });
+
+    it('forks the replacement at once when a job is waiting for a child', async () => {
+      const { pool, a, b, revokingB } = await oneKilledOneDying(60_000);
+      const next = await pool.run(basicSpec('next', 1));
+      expect([a.pid, b.pid]).not.toContain(next.pid);
+      expect((await next.outcome).kind).toBe('completed');
+      expect(processExists(b.pid)).toBe(true);
+      process.kill(b.pid, 'SIGKILL');
+      await revokingB;
+    });
+
+    it('forks the replacement after the longest wait even if the other child is not gone by then', async () => {
+      const { pool, a, b, revokingB } = await oneKilledOneDying(200);
+      await waitFor(() => pool.idleCount === 1, { what: 'the replacement of the revoked child', timeoutMs: 30_000 });
+      expect(pool.pids()).not.toContain(a.pid);
+      expect(processExists(b.pid)).toBe(true);
+      process.kill(b.pid, 'SIGKILL');
+      await revokingB;
+      await waitFor(() => pool.pids().length === 2 && pool.idleCount === 2, { what: 'the second replacement', timeoutMs: 30_000 });
+    });
   });
 
   it('withdraws a job still waiting for a child: no child ever starts it, and the pool stays whole', async () => {

@@ -11,6 +11,7 @@ import { hardLimitError } from '../solving/time-limits.js';
 import { defaultChildPath } from './child-path.js';
 import { isChildMessage, type ChildMessage, type ParentMessage } from './protocol.js';
 import type { JobOutcome, PoolLogger, RevokeResult, RunHandlers, RunningJob, RunOptions } from './pool-types.js';
+import { respawnPlan } from './respawn-policy.js';
 
 export interface WorkerPoolOptions {
   /** Number of children (CRUX_WORKER_CONCURRENCY). */
@@ -34,6 +35,11 @@ export interface WorkerPoolOptions {
    * its own), so anything the solver spawned dies with it.
    */
   sendSignal?: (child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL') => void;
+  /**
+   * How long the replacement of a dead child may wait for the other children being killed to
+   * be gone (see respawn-policy.ts); 0 forks every replacement at once. @defaultValue 250
+   */
+  respawnDeferMaxMs?: number;
   logger?: PoolLogger;
 }
 
@@ -53,6 +59,8 @@ interface Slot {
   child: ChildProcess;
   pid: number;
   state: 'starting' | 'idle' | 'busy' | 'exited';
+  /** Signalled to die (revoke, time limit, retire, shutdown) and not yet reaped. */
+  dying?: boolean;
   job?: ActiveJob;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   ready: Promise<void>;
@@ -107,6 +115,9 @@ export class WorkerPool {
   /** Consecutive children that died before becoming ready: slows respawning down. */
   private failedStarts = 0;
   private respawnTimers = new Set<NodeJS.Timeout>();
+  /** Replacements waiting for the children being killed to be gone, and the timer that ends their wait. */
+  private deferredSpawns = 0;
+  private deferTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: WorkerPoolOptions) {
     if (!Number.isInteger(options.size) || options.size < 1) throw new RangeError(`pool size must be at least 1, got ${options.size}`);
@@ -269,6 +280,8 @@ export class WorkerPool {
     this.closing ??= (async () => {
       for (const timer of this.respawnTimers) clearTimeout(timer);
       this.respawnTimers.clear();
+      clearTimeout(this.deferTimer);
+      this.deferredSpawns = 0;
       for (const waiter of this.waiters.splice(0)) waiter.reject(new PoolClosedError());
       await Promise.all([...this.slots].map((slot) => this.terminate(slot, graceMs, 'pool shutdown')));
     })();
@@ -309,6 +322,8 @@ export class WorkerPool {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.push(waiter);
+      // A job is waiting: a replacement held back for the kills under way would only keep it waiting.
+      this.spawnDeferred();
     });
   }
 
@@ -334,6 +349,7 @@ export class WorkerPool {
     const started = Date.now();
     if (slot.state === 'exited') return { signal: 'SIGTERM', tookMs: 0 };
     const send = this.options.sendSignal ?? signalChild;
+    slot.dying = true;
     send(slot.child, 'SIGTERM');
     if (await this.exitsWithin(slot, graceMs)) return { signal: 'SIGTERM', tookMs: Date.now() - started };
     send(slot.child, 'SIGKILL');
@@ -448,15 +464,37 @@ export class WorkerPool {
     }
   }
 
+  /** Called once a child is gone (it has left `slots`): forks its replacement now, later, or once the other kills are over. */
   private replace(afterFailedStart: boolean): void {
     if (this.closing) return;
     if (afterFailedStart) this.failedStarts++;
-    // A child that cannot start would otherwise be re-forked in a tight loop.
-    const delay = this.failedStarts === 0 ? 0 : Math.min(5000, 100 * 2 ** Math.min(this.failedStarts, 6));
+    let othersDying = 0;
+    for (const slot of this.slots) if (slot.dying) othersDying++;
+    const plan = respawnPlan(
+      { failedStarts: this.failedStarts, othersDying, jobsWaiting: this.waiters.length },
+      this.options.respawnDeferMaxMs ?? 250,
+    );
+    if (plan.kind === 'after-kills') {
+      this.deferredSpawns++;
+      this.deferTimer ??= setTimeout(() => this.spawnDeferred(), plan.maxMs);
+      return;
+    }
+    this.spawnLater(plan.kind === 'backoff' ? plan.ms : 0);
+    // This was the last child being killed: the replacements that waited for it go too.
+    if (othersDying === 0) this.spawnDeferred();
+  }
+
+  private spawnDeferred(): void {
+    clearTimeout(this.deferTimer);
+    this.deferTimer = undefined;
+    for (; this.deferredSpawns > 0; this.deferredSpawns--) this.spawnLater(0);
+  }
+
+  private spawnLater(delayMs: number): void {
     const timer = setTimeout(() => {
       this.respawnTimers.delete(timer);
       if (!this.closing) this.spawn();
-    }, delay);
+    }, delayMs);
     this.respawnTimers.add(timer);
   }
 }
