@@ -50,12 +50,14 @@ describe('a follower of JOBS whose node dies', () => {
 
       const during = await waitFor(() => publishCancel(publisher, crypto.randomUUID()).catch(() => undefined), {
         what: 'JOBS to take a cancel without the dead node',
-        timeoutMs: 30_000,
+        timeoutMs: 60_000,
         intervalMs: 500,
       });
       await waitFor(() => heard.some((e) => e.jobId === during.job_id), {
         what: 'the cancel stored while the node was down',
-        timeoutMs: 45_000,
+        // The client reconnects, the stream elects a leader and the follower replaces its
+        // consumer, each with its own timeouts: on a busy machine this took up to ~40 s.
+        timeoutMs: 90_000,
         intervalMs: 200,
       });
       await follower.untilLive();
@@ -73,5 +75,5 @@ describe('a follower of JOBS whose node dies', () => {
     } finally {
       await follower.stop();
     }
-  }, 120_000);
+  }, 240_000);
 });
