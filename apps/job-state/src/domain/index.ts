@@ -1,6 +1,7 @@
 export * from './assert-never.js';
 export * from './command-validation.js';
 export * from './deletion-facts.js';
+export * from './framed-job.js';
 export * from './job-hash.js';
 export * from './job-state-events.js';
 export * from './list-cursor.js';

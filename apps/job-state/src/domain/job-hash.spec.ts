@@ -7,7 +7,6 @@ import {
   jobContentHash,
   jobHashFromFields,
   snapshotOf,
-  storedJobFromFields,
   toJobHash,
   ttlFromDeadline,
   ttlFromRedis,
@@ -118,17 +117,6 @@ describe('the content hash a deletion names a job by', () => {
     expect(jobContentHash(withoutError)).toBe(jobContentHash(stored));
     expect(CONTENT_FIELDS).not.toContain('version');
     expect(CONTENT_FIELDS).not.toContain('held');
-  });
-
-  it('reads a job from the raw bytes of an HMGET of every field: its facts, hold and content hash, the rest on demand', () => {
-    const stored = toJobHash({ ...completed, request: { question: 'déjà vu ✓' }, held: true });
-    const raw = JOB_HASH_FIELDS.map((f) => (f === 'error' ? null : Buffer.from(stored[f], 'utf8')));
-    const job = storedJobFromFields(raw)!;
-    expect(job.job).toEqual({ owner: 'alice', status: 'completed', mode: 'enhanced', created_at: completed.created_at, version: 41 });
-    expect(job.held).toBe(true);
-    expect(job.contentHash).toBe(jobContentHash(stored));
-    expect(job.decode()).toEqual(stored);
-    expect(storedJobFromFields(JOB_HASH_FIELDS.map(() => null))).toBeNull();
   });
 
   it('reads an HMGET reply of every field, and no job where the status is missing', () => {

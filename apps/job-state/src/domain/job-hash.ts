@@ -163,25 +163,3 @@ export interface StoredJob {
   /** The whole hash as strings, decoded on demand (a job that must travel as a snapshot). */
   decode(): JobHash;
 }
-
-const AT = Object.fromEntries(JOB_HASH_FIELDS.map((f, i) => [f, i])) as Record<JobHashField, number>;
-const CONTENT_AT = CONTENT_FIELDS.map((f) => AT[f]);
-
-/** An HMGET reply for JOB_HASH_FIELDS in raw bytes; null when there is no job. */
-export function storedJobFromFields(values: readonly (Buffer | null)[]): StoredJob | null {
-  const text = (field: JobHashField) => values[AT[field]]?.toString('utf8') ?? '';
-  const status = text('status');
-  if (!isJobStatus(status)) return null;
-  return {
-    job: {
-      owner: text('owner'),
-      status,
-      mode: text('mode') as SolveMode,
-      created_at: text('created_at'),
-      version: Number(text('version')) || 0,
-    },
-    held: text('held') === '1',
-    contentHash: contentHashOf(CONTENT_AT.map((i) => values[i])),
-    decode: () => jobHashFromFields(values.map((v) => v?.toString('utf8') ?? null))!,
-  };
-}

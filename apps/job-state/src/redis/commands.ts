@@ -8,6 +8,7 @@ import { FENCED_SCRIPTS, wrapInFence, type FenceableCommand } from './fenced-scr
 export const ScriptCommand = {
   ApplyEvents: 'applyEvents',
   DeleteJobs: 'deleteJobs',
+  ReadJobs: 'readJobs',
   RestoreJob: 'restoreJob',
   SetHold: 'setHold',
   ConfirmPurge: 'confirmPurge',
@@ -23,6 +24,8 @@ declare module 'ioredis' {
     applyEvents(...args: (string | number)[]): Result<unknown, Context>;
     /** Variable key count: the first argument is the number of keys. */
     deleteJobs(...args: (string | number)[]): Result<unknown, Context>;
+    /** Variable key count: the first argument is the number of keys. Each job's fields framed, as bytes. */
+    readJobsBuffer(...args: (string | number)[]): Result<Buffer[], Context>;
     restoreJob(...args: (string | number)[]): Result<unknown, Context>;
     setHold(...args: (string | number)[]): Result<unknown, Context>;
     confirmPurge(...args: (string | number)[]): Result<number, Context>;
