@@ -1,5 +1,6 @@
 import type { JobEvent } from '@crux/contracts';
 import { jetstream, publishEvent, type JetStreamClient, type NatsConnection, type PubAck } from '@crux/messaging';
+import { BulkPublisher } from './bulk-publisher.js';
 
 const RETRY_MS = [100, 400, 1500];
 
@@ -9,9 +10,16 @@ const RETRY_MS = [100, 400, 1500];
  */
 export class EventPublisher {
   private readonly js: JetStreamClient;
+  private readonly bulk: BulkPublisher;
 
   constructor(nc: NatsConnection) {
     this.js = jetstream(nc);
+    this.bulk = new BulkPublisher(nc);
+  }
+
+  /** Many events at once (a purge's batch): each one's PubAck, or the error it still had after the retries, in order. */
+  publishAll(events: readonly JobEvent[]): Promise<(PubAck | Error)[]> {
+    return this.bulk.publishAll(events);
   }
 
   async publish(event: JobEvent): Promise<PubAck> {

@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { PubAck } from '@crux/messaging';
-import { DeletionArchive, DeletionReason } from '@crux/contracts';
+import { DeletionArchive, DeletionReason, type JobDeleted } from '@crux/contracts';
 import {
   deletionEvent,
   fromJobHash,
@@ -60,7 +59,7 @@ export class BatchDeleter {
     const counts: BatchCounts = { deleted: 0, skipped: 0, failed: 0 };
     const reason = plan.erase ? DeletionReason.Erase : DeletionReason.Purge;
     const now = new Date();
-    const sent: { jobId: string; eventId: string; ack: Promise<PubAck | null> }[] = [];
+    const sent: { jobId: string; event: JobDeleted }[] = [];
     const gone: string[] = [];
     batch.ids.forEach((jobId, i) => {
       const stored = batch.jobs[i];
@@ -70,17 +69,14 @@ export class BatchDeleter {
         if (!stored) gone.push(jobId);
         return;
       }
-      const event = this.deletion(plan, reason, jobId, stored, now);
-      const ack = this.publisher.publish(event).catch((error: unknown) => {
-        this.logger.error(`purge plan ${plan.planId}: job ${jobId} not deleted: ${(error as Error).message}`);
-        return null;
-      });
-      sent.push({ jobId, eventId: event.id, ack });
+      sent.push({ jobId, event: this.deletion(plan, reason, jobId, stored, now) });
     });
-    const acks = await Promise.all(sent.map((s) => s.ack));
-    const stored: Tombstone[] = sent.flatMap((s, i) => {
-      const ack = acks[i];
-      return ack ? [{ jobId: s.jobId, eventId: s.eventId, seq: ack.seq }] : [];
+    const acks = await this.publisher.publishAll(sent.map((s) => s.event));
+    const stored: Tombstone[] = [];
+    acks.forEach((ack, i) => {
+      const { jobId, event } = sent[i];
+      if (ack instanceof Error) this.logger.error(`purge plan ${plan.planId}: job ${jobId} not deleted: ${ack.message}`);
+      else stored.push({ jobId, eventId: event.id, seq: ack.seq });
     });
     counts.failed += sent.length - stored.length;
     const maxSeq = stored.reduce((max, s) => Math.max(max, s.seq), 0);
