@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import { createdBeforeMs, fromPlanHash, toPlanHash, type PurgeCandidate, type PurgeQuery, type StoredPlan } from '../domain/index.js';
 
 const CHUNK = 1000;
+/** What a plan's selection reads of each candidate, in read-fields.lua's order. */
+const CANDIDATE_FIELDS = ['status', 'held', 'created_at'] as const;
 
 /** The outcome of confirm-purge-1.lua. */
 export const ConfirmCode = { Confirmed: 1, NotPlanned: -1, Expired: -2, NoPlan: -3 } as const;
@@ -35,19 +37,23 @@ export class PurgeStore {
       const lists = await Promise.all(query.statuses.map((s) => this.redis.zrange(RedisKeys.byStatus(s), '-inf', max, 'BYSCORE')));
       ids = lists.flat();
     } else ids = await this.redis.zrange(RedisKeys.byCreated, '-inf', max, 'BYSCORE');
-    const out: PurgeCandidate[] = [];
+    // One read-fields call per chunk, all in one pipeline: a value per field rather than a
+    // reply per job to decode, and one round trip for the whole plan.
+    const pipeline = this.redis.pipeline();
     for (let i = 0; i < ids.length; i += CHUNK) {
-      const chunk = ids.slice(i, i + CHUNK);
-      const pipeline = this.redis.pipeline();
-      for (const id of chunk) pipeline.hmget(RedisKeys.job(id), 'status', 'held', 'created_at');
-      const replies = (await pipeline.exec()) ?? [];
-      chunk.forEach((id, j) => {
-        const [error, fields] = replies[j] ?? [new Error('no reply'), null];
-        if (error) throw error;
-        const [status, held, createdAt] = fields as (string | null)[];
-        out.push({ id, status: isJobStatus(status) ? status : null, held: held === '1', createdMs: Date.parse(createdAt ?? '') || 0 });
-      });
+      const keys = ids.slice(i, i + CHUNK).map((id) => RedisKeys.job(id));
+      pipeline.readFields(keys.length, ...keys, ...CANDIDATE_FIELDS);
     }
+    const replies = ids.length > 0 ? ((await pipeline.exec()) ?? []) : [];
+    const out: PurgeCandidate[] = [];
+    ids.forEach((id, i) => {
+      const [error, values] = replies[Math.floor(i / CHUNK)] ?? [new Error('no reply'), null];
+      if (error) throw error;
+      const v = values as (string | null)[];
+      const at = (i % CHUNK) * CANDIDATE_FIELDS.length;
+      const [status, held, createdAt] = [v[at], v[at + 1], v[at + 2]];
+      out.push({ id, status: isJobStatus(status) ? status : null, held: held === '1', createdMs: Date.parse(createdAt ?? '') || 0 });
+    });
     return out;
   }
 

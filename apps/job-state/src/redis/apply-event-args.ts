@@ -53,7 +53,7 @@ export function allowedFromArg(allowed: readonly (string | null)[]): string {
 }
 
 export interface ScriptCall {
-  command: Exclude<ScriptCommand, 'confirmPurge' | 'holdLease' | 'countRefusedDeletion' | 'readJobs'>;
+  command: Exclude<ScriptCommand, 'confirmPurge' | 'holdLease' | 'countRefusedDeletion' | 'readJobs' | 'readFields'>;
   args: string[];
 }
 

@@ -9,6 +9,7 @@ export const ScriptCommand = {
   ApplyEvents: 'applyEvents',
   DeleteJobs: 'deleteJobs',
   ReadJobs: 'readJobs',
+  ReadFields: 'readFields',
   RestoreJob: 'restoreJob',
   SetHold: 'setHold',
   ConfirmPurge: 'confirmPurge',
@@ -25,6 +26,8 @@ declare module 'ioredis' {
     /** Variable key count: the first argument is the number of keys. */
     deleteJobs(...args: (string | number)[]): Result<unknown, Context>;
     /** Variable key count: the first argument is the number of keys. Each job's fields framed, as bytes. */
+    /** Variable key count: the first argument is the number of keys. The fields of every job, one after another. */
+    readFields(...args: (string | number)[]): Result<(string | null)[], Context>;
     readJobsBuffer(...args: (string | number)[]): Result<Buffer[], Context>;
     restoreJob(...args: (string | number)[]): Result<unknown, Context>;
     setHold(...args: (string | number)[]): Result<unknown, Context>;
