@@ -182,8 +182,6 @@ export class DeliveryRunner {
         delivery.pid = pid;
         startedAt = Date.now();
         release();
-        // Cancelled while queued on a child that started it before the withdrawal reached it: nothing but `job.revoked` is published.
-        if (delivery.cancel) return;
         const data: JobStartedData = { worker_id: this.o.workerId, pid, attempt };
         // Queued before any progress can arrive, so `started` is always first.
         delivery.started = publisher.publish(followEvent(created, JobEventType.Started, this.o.actor, data));
@@ -225,13 +223,6 @@ export class DeliveryRunner {
       }
     }
     this.o.logger.debug?.(`running job ${jobId} (attempt ${attempt}) in child ${running.pid}`);
-    if (delivery.cancel) {
-      // Its child started it (queued there) before taking it back: it is running, so it is killed like any running job.
-      this.o.logger.log(`job ${jobId} cancelled while queued, but child ${running.pid} had started it: revoking it`);
-      throttle.cancel();
-      publisher.close();
-      void this.o.pool.revoke(jobId, this.o.revokeGraceMs);
-    }
 
     // Without `started` on record job-state would refuse every later event of this run.
     const startedOk = await delivery.started.then(

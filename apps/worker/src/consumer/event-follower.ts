@@ -48,7 +48,6 @@ export class EventFollower {
   private lastSeq = 0;
   private isLive = false;
   private liveWaiters: Array<() => void> = [];
-  private notLiveListeners = new Set<() => void>();
   private catchingUp: Promise<void> | null = null;
   private stopStatus: () => void = () => undefined;
   private stopped = false;
@@ -63,12 +62,6 @@ export class EventFollower {
   /** Caught up with the stream since the connection last dropped. */
   get live(): boolean {
     return this.isLive;
-  }
-
-  /** Calls `listener` whenever the follower stops being live (events may be going unheard); returns the unsubscribe function. */
-  onNotLive(listener: () => void): () => void {
-    this.notLiveListeners.add(listener);
-    return () => this.notLiveListeners.delete(listener);
   }
 
   /** Starts reading at stream sequence `fromSeq`; resolves once caught up with the stream as it is now. */
@@ -165,15 +158,10 @@ export class EventFollower {
     for await (const s of messages.status()) {
       if (this.messages !== messages || this.stopped) return;
       if (s.type === 'heartbeats_missed' || s.type === 'consumer_not_found' || s.type === 'consumer_deleted') {
-        this.notLive();
+        this.isLive = false;
         this.catchUp();
       }
     }
-  }
-
-  private notLive(): void {
-    this.isLive = false;
-    for (const listener of this.notLiveListeners) listener();
   }
 
   private setLive(): void {
@@ -187,7 +175,7 @@ export class EventFollower {
     void (async () => {
       for await (const s of status) {
         if (s.type === 'disconnect') {
-          this.notLive();
+          this.isLive = false;
           this.logger.warn(
             `disconnected from NATS (${s.server}): ${Subjects.eventsOfType(this.type)} events stored meanwhile are read on reconnect`,
           );

@@ -85,7 +85,6 @@ export class JobConsumer {
   private stopping = false;
   private forgetTimer: NodeJS.Timeout | undefined;
   private unsubscribeIdle: () => void = () => undefined;
-  private unsubscribeNotLive: Array<() => void> = [];
 
   constructor(private readonly options: JobConsumerOptions) {
     this.logger = options.logger ?? silent;
@@ -155,8 +154,6 @@ export class JobConsumer {
     this.forgetTimer = setInterval(() => void this.forgetSettled(), o.forgetEveryMs ?? 60_000);
     this.puller.start();
     this.unsubscribeIdle = o.pool.onIdle(() => this.askForWork());
-    // A job queued on a busy child was let start while every cancel had been read: once that may no longer hold, it comes back to be checked again.
-    this.unsubscribeNotLive = [this.cancels, this.deletions].map((follower) => follower.onNotLive(() => o.pool.recheckQueued()));
     this.askForWork();
   }
 
@@ -186,7 +183,6 @@ export class JobConsumer {
       this.logger.log(`handed job ${delivery.jobId} back to the queue at shutdown`);
     }
     this.unsubscribeIdle();
-    for (const unsubscribe of this.unsubscribeNotLive.splice(0)) unsubscribe();
   }
 
   /** Resolves once every job this worker held has been settled or handed back; then stops reading cancels. */

@@ -1,8 +1,6 @@
 /**
- * Entry point of a pool child (run from the built file by `child_process.fork`). It solves
- * one job at a time and reports progress, result or error back over IPC; it may hold one
- * more job queued, which it starts in the same turn as it sends the outcome of the one before
- * (no wait for the parent to answer), unless the parent takes it back first (`unqueue`).
+ * Entry point of a pool child (run from the built file by `child_process.fork`). It waits
+ * for one job at a time over IPC, solves it, and reports progress, result or error back.
  * It holds no connections: the parent owns NATS, so killing a child loses nothing but the
  * job's computation.
  */
@@ -11,7 +9,7 @@ import { ProgressThrottle } from '../consumer/progress-throttle.js';
 import type { SolveProgress } from '../solving/progress.js';
 import { InvalidJobError, ProviderError } from '../solving/provider-error.js';
 import { solveJob } from '../solving/solve-job.js';
-import { IGNORE_SIGTERM_FLAG, type ChildMessage, type ParentMessage, type RunMessage } from './protocol.js';
+import { IGNORE_SIGTERM_FLAG, type ChildMessage, type ParentMessage } from './protocol.js';
 
 if (!process.send) {
   console.error('crux-worker child: must be started by the worker pool (no IPC channel)');
@@ -27,8 +25,6 @@ process.on('disconnect', () => process.exit(0));
 
 const settings = loadSettings(process.env);
 let busy = false;
-/** The job to start once the running one ends. */
-let queued: RunMessage | null = null;
 
 function send(message: ChildMessage): void {
   process.send?.(message);
@@ -41,32 +37,12 @@ function failureOf(error: unknown): { reason: FailureReason; error: string } {
   return { reason: FailureReason.Error, error: `the solver failed: ${message}` };
 }
 
-function take(message: RunMessage): void {
-  if (!busy) {
-    void run(message);
-    return;
-  }
-  if (queued) {
-    send({
-      type: 'failed',
-      job_id: message.spec.job_id,
-      reason: FailureReason.Error,
-      error: 'internal: a pool child was given a third job',
-    });
-    return;
-  }
-  queued = message;
-}
-
-function unqueue(jobId: string): void {
-  // A job already started is not queued any more: the parent learns it started from the outcome sent before.
-  if (queued?.spec.job_id !== jobId) return;
-  queued = null;
-  send({ type: 'unqueued', job_id: jobId });
-}
-
-async function run(message: RunMessage): Promise<void> {
+async function run(message: ParentMessage): Promise<void> {
   const jobId = message.spec.job_id;
+  if (busy) {
+    send({ type: 'failed', job_id: jobId, reason: FailureReason.Error, error: 'internal: a pool child was given a second job' });
+    return;
+  }
   busy = true;
   const report = (progress: SolveProgress) => send({ type: 'progress', job_id: jobId, progress });
   // Throttled here rather than only in the worker, so what would not be published never crosses the IPC channel.
@@ -81,16 +57,11 @@ async function run(message: RunMessage): Promise<void> {
     send({ type: 'failed', job_id: jobId, ...failureOf(error) });
   } finally {
     busy = false;
-    // Started in the same turn as the outcome above was sent: no `unqueue` can come in between.
-    const next = queued;
-    queued = null;
-    if (next) void run(next);
   }
 }
 
 process.on('message', (message: ParentMessage) => {
-  if (message?.type === 'run') take(message);
-  else if (message?.type === 'unqueue') unqueue(message.job_id);
+  if (message?.type === 'run') void run(message);
 });
 
 send({ type: 'ready', pid: process.pid });

@@ -10,24 +10,18 @@ export type JobOutcome =
   | { kind: 'revoked'; revoke: RevokeResult };
 
 export interface RunHandlers {
-  /**
-   * Called once a child has started the job, before any progress of it: when the job is
-   * given to a free child, or when the child it was queued on has ended the job before it
-   * (whose outcome is settled first).
-   */
+  /** Called synchronously once a child is assigned, before the child gets the job. */
   onStart?: (pid: number) => void;
   onProgress?: (progress: SolveProgress) => void;
 }
 
 export interface RunOptions {
-  /** Aborting it withdraws the job while it still waits for a free child or sits queued on a busy one. */
+  /** Aborting it withdraws the job while it still waits for a free child. */
   signal?: AbortSignal;
   /**
    * Asked once a child is free for the job, just before the child gets it: false hands the
    * child back and rejects the run with RunDeferredError, so the caller can make sure the job
-   * is still wanted before it starts. Also asked before the job is queued on a busy child
-   * (false: it is not queued), and by `WorkerPool.recheckQueued()`, which takes the job back
-   * from the child if it now says no.
+   * is still wanted before it starts.
    */
   mayStart?: () => boolean;
   /**

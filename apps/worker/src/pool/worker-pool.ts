@@ -1,14 +1,6 @@
 /**
  * A pool of pre-started child processes, one job per child at a time, so a job can be
  * revoked by killing exactly its process. A child that dies for any reason is replaced.
- *
- * While every child is busy, a waiting job may be queued on one of them (at most one per
- * child): the child starts it as soon as its job ends, without waiting for this process to
- * wake up and hand it over. A queued job has not started: `run()` still waits, a revoke does
- * not see it, and it is taken back (`unqueue`) when withdrawn, when its child dies or is being
- * killed, when a child is free while it waits behind a busy one, or when `mayStart` no longer
- * says yes. The child starts it in the turn it sends the outcome of the job before, so this
- * process learns of the start on reading that outcome, before any progress of the new job.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,9 +9,8 @@ import { FailureReason } from '@crux/contracts/core';
 import type { SolveSpec } from '../solving/solve-spec.js';
 import { hardLimitError } from '../solving/time-limits.js';
 import { defaultChildPath } from './child-path.js';
-import { isChildMessage, type ChildMessage, type RunMessage } from './protocol.js';
+import { isChildMessage, type ChildMessage, type ParentMessage } from './protocol.js';
 import type { JobOutcome, PoolLogger, RevokeResult, RunHandlers, RunningJob, RunOptions } from './pool-types.js';
-import { queueHost, takeBackPlan } from './queue-policy.js';
 import { respawnPlan } from './respawn-policy.js';
 
 export interface WorkerPoolOptions {
@@ -49,29 +40,7 @@ export interface WorkerPoolOptions {
    * be gone (see respawn-policy.ts); 0 forks every replacement at once. @defaultValue 250
    */
   respawnDeferMaxMs?: number;
-  /** Queue a waiting job on a busy child while every child is busy (one per child). @defaultValue true */
-  queueOnBusy?: boolean;
-  /**
-   * A job queued behind a run at least this long is taken back for a child that is free (see
-   * queue-policy.ts); behind a shorter run it stays, as it starts within moments. @defaultValue 50
-   */
-  takeBackAfterMs?: number;
   logger?: PoolLogger;
-}
-
-/** A call of `run` whose job has not started: waiting in the pool, or queued on a busy child. */
-interface PendingRun {
-  spec: SolveSpec;
-  handlers: RunHandlers;
-  options: RunOptions;
-  resolve: (running: RunningJob) => void;
-  reject: (error: Error) => void;
-  /** Stops listening to `options.signal`; called once the run starts or ends. */
-  detach: () => void;
-  /** The child it is queued on. */
-  queuedOn?: Slot;
-  /** Asked back from its child and not yet back: what then (withdrawn, or back to the waiting jobs). */
-  unqueue?: 'abort' | 'requeue';
 }
 
 interface ActiveJob {
@@ -93,8 +62,6 @@ interface Slot {
   /** Signalled to die (revoke, time limit, retire, shutdown) and not yet reaped. */
   dying?: boolean;
   job?: ActiveJob;
-  /** The job it starts once `job` ends. */
-  queued?: PendingRun;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   ready: Promise<void>;
 }
@@ -140,8 +107,7 @@ function signalChild(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): void {
 
 export class WorkerPool {
   private readonly slots = new Set<Slot>();
-  /** Jobs waiting for a child, first come first. */
-  private readonly waiting: PendingRun[] = [];
+  private readonly waiters: Array<{ resolve: (slot: Slot) => void; reject: (error: Error) => void }> = [];
   private readonly idleListeners = new Set<() => void>();
   private readonly childPath: string;
   private readonly logger: PoolLogger;
@@ -152,8 +118,6 @@ export class WorkerPool {
   /** Replacements waiting for the children being killed to be gone, and the timer that ends their wait. */
   private deferredSpawns = 0;
   private deferTimer: NodeJS.Timeout | undefined;
-  /** Looks again for queued jobs to take back for a free child, once the runs they wait behind are long enough. */
-  private takeBackTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: WorkerPoolOptions) {
     if (!Number.isInteger(options.size) || options.size < 1) throw new RangeError(`pool size must be at least 1, got ${options.size}`);
@@ -175,11 +139,6 @@ export class WorkerPool {
   /** Ids of the jobs running now. */
   runningJobs(): string[] {
     return [...this.slots].flatMap((slot) => (slot.state === 'busy' && slot.job ? [slot.job.id] : []));
-  }
-
-  /** Ids of the jobs queued on busy children, not started yet. */
-  queuedJobs(): string[] {
-    return [...this.slots].flatMap((slot) => (slot.queued ? [slot.queued.spec.job_id] : []));
   }
 
   pidOf(jobId: string): number | null {
@@ -207,162 +166,25 @@ export class WorkerPool {
   }
 
   /**
-   * Hands a job to the next free child, or queues it on a busy one, or waits; resolves once a
-   * child has started it (`onStart` is called just before). Aborting `options.signal` before
-   * then withdraws it: the promise rejects with RunAbortedError and no child runs it; so does
-   * `options.mayStart` answering false when a child is free, with RunDeferredError. A job
-   * queued on a child that starts it before the withdrawal reaches the child has started: the
-   * promise resolves, and the caller revokes it if it still wants it stopped.
+   * Hands a job to the next free child, waiting for one if all are busy. Aborting
+   * `options.signal` before a child takes the job withdraws it: the promise rejects with
+   * RunAbortedError and no child ever sees the job; so does `options.mayStart` answering
+   * false, with RunDeferredError.
    */
-  run(spec: SolveSpec, handlers: RunHandlers = {}, options: RunOptions = {}): Promise<RunningJob> {
-    if (this.closing) return Promise.reject(new PoolClosedError());
-    const { signal } = options;
-    if (signal?.aborted) return Promise.reject(new RunAbortedError(spec.job_id));
-    return new Promise<RunningJob>((resolve, reject) => {
-      const onAbort = () => this.withdraw(entry);
-      const entry: PendingRun = { spec, handlers, options, resolve, reject, detach: () => signal?.removeEventListener('abort', onAbort) };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiting.push(entry);
-      this.dispatch();
-      // A job is waiting: a replacement held back for the kills under way would only keep it waiting.
-      if (this.waiting.includes(entry)) this.spawnDeferred();
-    });
-  }
-
-  /**
-   * Gives waiting jobs to free children, then queues them on busy ones while every child is
-   * busy, then asks back queued jobs for children still free. First come, first served: a job
-   * that may not start now blocks the queueing of those behind it.
-   */
-  private dispatch(): void {
-    if (this.closing) return;
-    while (this.waiting.length > 0) {
-      const idle = this.firstIdle();
-      if (idle) {
-        const entry = this.waiting.shift()!;
-        if (entry.options.mayStart && !entry.options.mayStart()) {
-          entry.detach();
-          entry.reject(new RunDeferredError(entry.spec.job_id));
-          continue;
-        }
-        idle.state = 'busy';
-        this.begin(idle, entry);
-        this.send(idle, this.runMessage(entry));
-        continue;
-      }
-      if (this.options.queueOnBusy === false) break;
-      const entry = this.waiting[0];
-      // Queued only while it may start: checked again whenever that may have changed (recheckQueued).
-      if (entry.options.mayStart && !entry.options.mayStart()) break;
-      const slots = [...this.slots];
-      const host = queueHost(
-        slots.map((slot) => ({
-          runningLive: slot.state === 'busy' && !!slot.job && !slot.job.revoke && !slot.dying,
-          hasQueued: !!slot.queued,
-          startedAt: slot.job?.startedAt ?? 0,
-        })),
-      );
-      if (host < 0) break;
-      this.waiting.shift();
-      this.queueOn(slots[host], entry);
+  async run(spec: SolveSpec, handlers: RunHandlers = {}, options: RunOptions = {}): Promise<RunningJob> {
+    const { signal, mayStart, progressIntervalMs, hardLimit } = options;
+    let slot = await this.acquire(signal, spec.job_id);
+    // A child can die between being reserved and being given the job.
+    while (slot.state === 'exited') slot = await this.acquire(signal, spec.job_id);
+    if (signal?.aborted) {
+      // Withdrawn while this call was resuming: the reserved child goes back unused.
+      this.becameIdle(slot);
+      throw new RunAbortedError(spec.job_id);
     }
-    this.takeBackForIdle();
-  }
-
-  private queueOn(slot: Slot, entry: PendingRun): void {
-    slot.queued = entry;
-    entry.queuedOn = slot;
-    this.logger.debug?.(`queued job ${entry.spec.job_id} on child ${slot.pid} behind job ${slot.job?.id}`);
-    this.send(slot, this.runMessage(entry));
-  }
-
-  /** A child free while jobs sit queued behind busy ones: the oldest queued come back to run on it. */
-  private takeBackForIdle(): void {
-    let idle = 0;
-    let comingBack = 0;
-    const takeable: Array<{ entry: PendingRun; hostRunningMs: number }> = [];
-    const now = Date.now();
-    for (const slot of this.slots) {
-      if (slot.state === 'idle') idle++;
-      if (slot.queued?.unqueue === 'requeue') comingBack++;
-      else if (slot.queued && !slot.queued.unqueue)
-        takeable.push({ entry: slot.queued, hostRunningMs: now - (slot.job?.startedAt ?? now) });
+    if (mayStart && !mayStart()) {
+      this.becameIdle(slot);
+      throw new RunDeferredError(spec.job_id);
     }
-    const plan = takeBackPlan({ idle, waiting: this.waiting.length, comingBack, queued: takeable }, this.options.takeBackAfterMs ?? 50);
-    for (const i of plan.take) this.askBack(takeable[i].entry, 'requeue');
-    clearTimeout(this.takeBackTimer);
-    this.takeBackTimer = undefined;
-    if (plan.recheckInMs !== null) {
-      this.takeBackTimer = setTimeout(() => {
-        this.takeBackTimer = undefined;
-        this.dispatch();
-      }, plan.recheckInMs);
-    }
-  }
-
-  /**
-   * Asks the queued job's child to give it back; `unqueued` brings it back, unless the child
-   * started it first (its outcome of the job before arrives first and starts it here too).
-   * A withdrawal overrides a requeue already asked.
-   */
-  private askBack(entry: PendingRun, then: 'abort' | 'requeue'): void {
-    const slot = entry.queuedOn;
-    if (!slot) return;
-    const asked = entry.unqueue !== undefined;
-    if (then === 'abort' || !asked) entry.unqueue = then;
-    if (asked) return;
-    slot.child.send({ type: 'unqueue', job_id: entry.spec.job_id }, (error) => {
-      // The child is dying; its exit gives the job back.
-      if (error) this.logger.warn(`could not take job ${entry.spec.job_id} back from child ${slot.pid}: ${error.message}`);
-    });
-  }
-
-  /** The signal of a job not started yet was aborted. */
-  private withdraw(entry: PendingRun): void {
-    const index = this.waiting.indexOf(entry);
-    if (index >= 0) {
-      this.waiting.splice(index, 1);
-      entry.reject(new RunAbortedError(entry.spec.job_id));
-      return;
-    }
-    this.askBack(entry, 'abort');
-  }
-
-  /**
-   * A queued job that is out of its child without having started (given back, its child dead
-   * or being killed): withdrawn if it was, else first in line again.
-   */
-  private putBack(entry: PendingRun): void {
-    const slot = entry.queuedOn;
-    if (slot?.queued === entry) slot.queued = undefined;
-    entry.queuedOn = undefined;
-    const aborted = entry.unqueue === 'abort' || entry.options.signal?.aborted;
-    entry.unqueue = undefined;
-    if (aborted || this.closing) {
-      entry.detach();
-      entry.reject(aborted ? new RunAbortedError(entry.spec.job_id) : new PoolClosedError());
-      return;
-    }
-    this.waiting.unshift(entry);
-  }
-
-  /**
-   * Asks back every queued job whose `mayStart` now says no, so that none starts unchecked:
-   * to be called whenever `mayStart` may have turned false (the worker lost sight of the
-   * cancels). One its child started before the request arrived has started.
-   */
-  recheckQueued(): void {
-    for (const slot of this.slots) {
-      const entry = slot.queued;
-      if (entry?.options.mayStart && !entry.unqueue && !entry.options.mayStart()) this.askBack(entry, 'requeue');
-    }
-  }
-
-  /** The job has started on `slot` (given to it free, or queued there and its job before ended). */
-  private begin(slot: Slot, entry: PendingRun): void {
-    const { spec, handlers } = entry;
-    const { hardLimit } = entry.options;
-    entry.detach();
     let settle!: (outcome: JobOutcome) => void;
     const outcome = new Promise<JobOutcome>((r) => (settle = r));
     const job: ActiveJob = {
@@ -377,19 +199,13 @@ export class WorkerPool {
     slot.job = job;
     if (hardLimit) job.hardLimitTimer = setTimeout(() => this.enforceHardLimit(slot, job, hardLimit.ms, hardLimit.graceMs), hardLimit.ms);
     handlers.onStart?.(slot.pid);
-    entry.resolve({ pid: slot.pid, outcome });
-  }
-
-  private runMessage(entry: PendingRun): RunMessage {
-    const interval = entry.options.progressIntervalMs;
-    return interval === undefined ? { type: 'run', spec: entry.spec } : { type: 'run', spec: entry.spec, progress_interval_ms: interval };
-  }
-
-  private send(slot: Slot, message: RunMessage): void {
+    const message: ParentMessage =
+      progressIntervalMs === undefined ? { type: 'run', spec } : { type: 'run', spec, progress_interval_ms: progressIntervalMs };
     slot.child.send(message, (error) => {
-      // The child is dying; its exit reports the job lost, or gives a queued one back.
-      if (error) this.logger.warn(`could not hand job ${message.spec.job_id} to child ${slot.pid}: ${error.message}`);
+      // The child is dying; its exit reports the job lost.
+      if (error) this.logger.warn(`could not hand job ${spec.job_id} to child ${slot.pid}: ${error.message}`);
     });
+    return { pid: slot.pid, outcome };
   }
 
   /**
@@ -445,7 +261,6 @@ export class WorkerPool {
     label: string,
     ended: (result: RevokeResult, signal: 'SIGTERM' | 'SIGKILL') => JobOutcome,
   ): Promise<RevokeResult> {
-    const first = !job.revoke;
     job.revoke ??= this.terminate(slot, graceMs, label).then(({ signal, tookMs }) => {
       const result: RevokeResult = {
         terminated: true,
@@ -457,11 +272,6 @@ export class WorkerPool {
       job.resolve(ended(result, signal));
       return result;
     });
-    if (first && slot.queued) {
-      // It never starts there: it runs on another child or the replacement.
-      this.putBack(slot.queued);
-      this.dispatch();
-    }
     return job.revoke;
   }
 
@@ -471,15 +281,8 @@ export class WorkerPool {
       for (const timer of this.respawnTimers) clearTimeout(timer);
       this.respawnTimers.clear();
       clearTimeout(this.deferTimer);
-      clearTimeout(this.takeBackTimer);
       this.deferredSpawns = 0;
-      const queued = [...this.slots].flatMap((slot) => (slot.queued ? [slot.queued] : []));
-      for (const slot of this.slots) slot.queued = undefined;
-      for (const entry of [...this.waiting.splice(0), ...queued]) {
-        entry.queuedOn = undefined;
-        entry.detach();
-        entry.reject(new PoolClosedError());
-      }
+      for (const waiter of this.waiters.splice(0)) waiter.reject(new PoolClosedError());
       await Promise.all([...this.slots].map((slot) => this.terminate(slot, graceMs, 'pool shutdown')));
     })();
     return this.closing;
@@ -490,32 +293,50 @@ export class WorkerPool {
     return undefined;
   }
 
-  private firstIdle(): Slot | undefined {
-    for (const slot of this.slots) if (slot.state === 'idle') return slot;
-    return undefined;
-  }
-
-  /** The slot's job ended: it starts its queued job, or is free. */
-  private jobEnded(slot: Slot): void {
-    slot.job = undefined;
-    const next = slot.queued;
-    if (next) {
-      slot.queued = undefined;
-      next.queuedOn = undefined;
-      // Started even if asked back meanwhile: the child started it before it read the request.
-      next.unqueue = undefined;
-      this.begin(slot, next);
-      this.dispatch();
-      return;
+  /** A child reserved for the caller (state busy, no job yet). */
+  private acquire(signal: AbortSignal | undefined, jobId: string): Promise<Slot> {
+    if (this.closing) return Promise.reject(new PoolClosedError());
+    if (signal?.aborted) return Promise.reject(new RunAbortedError(jobId));
+    for (const slot of this.slots) {
+      if (slot.state === 'idle') {
+        // Reserved now, not when the caller resumes, so two callers never share a child.
+        slot.state = 'busy';
+        return Promise.resolve(slot);
+      }
     }
-    this.becameIdle(slot);
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+        reject(new RunAbortedError(jobId));
+      };
+      const waiter = {
+        resolve: (slot: Slot) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(slot);
+        },
+        reject: (error: Error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+      // A job is waiting: a replacement held back for the kills under way would only keep it waiting.
+      this.spawnDeferred();
+    });
   }
 
   private becameIdle(slot: Slot): void {
     slot.state = 'idle';
     slot.job = undefined;
-    this.dispatch();
-    if (slot.state !== 'idle') return;
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      // Reserve it for the waiter before anyone else looks.
+      slot.state = 'busy';
+      waiter.resolve(slot);
+      return;
+    }
     for (const listener of this.idleListeners) listener();
   }
 
@@ -598,8 +419,6 @@ export class WorkerPool {
       if (wasStarting)
         notReady(new Error(`pool child ${slot.pid} (${this.childPath}) exited before it was ready (code ${code}, signal ${signal})`));
       const job = slot.job;
-      // A queued job never started: it runs on another child or the replacement (forked at once for it).
-      if (slot.queued) this.putBack(slot.queued);
       if (job && !job.revoke) {
         if (this.closing) this.logger.log(`stopped pool child ${slot.pid}, which was running job ${job.id}`);
         else this.logger.warn(`pool child ${slot.pid} died under job ${job.id} (code ${code}, signal ${signal})`);
@@ -607,7 +426,6 @@ export class WorkerPool {
       }
       slot.job = undefined;
       this.replace(wasStarting);
-      this.dispatch();
     });
     return slot;
   }
@@ -618,13 +436,6 @@ export class WorkerPool {
       this.failedStarts = 0;
       ready();
       this.becameIdle(slot);
-      return;
-    }
-    if (message.type === 'unqueued') {
-      const entry = slot.queued;
-      if (entry?.spec.job_id !== message.job_id) return;
-      this.putBack(entry);
-      this.dispatch();
       return;
     }
     const job = slot.job;
@@ -640,11 +451,11 @@ export class WorkerPool {
         return;
       case 'completed':
         job.resolve({ kind: 'completed', result: message.result });
-        this.jobEnded(slot);
+        this.becameIdle(slot);
         return;
       case 'failed':
         job.resolve({ kind: 'failed', reason: message.reason, error: message.error });
-        this.jobEnded(slot);
+        this.becameIdle(slot);
         return;
       default: {
         const unknown: never = message;
@@ -660,7 +471,7 @@ export class WorkerPool {
     let othersDying = 0;
     for (const slot of this.slots) if (slot.dying) othersDying++;
     const plan = respawnPlan(
-      { failedStarts: this.failedStarts, othersDying, jobsWaiting: this.waiting.length },
+      { failedStarts: this.failedStarts, othersDying, jobsWaiting: this.waiters.length },
       this.options.respawnDeferMaxMs ?? 250,
     );
     if (plan.kind === 'after-kills') {
