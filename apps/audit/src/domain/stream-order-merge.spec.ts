@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { coversUpTo, StreamOrderMerge, type ConsumerProgress } from './stream-order-merge.js';
+import { probeVerdict, StreamOrderMerge } from './stream-order-merge.js';
 
 describe('StreamOrderMerge', () => {
   it('holds an item until every other source is covered up to it, then releases in stream order', () => {
@@ -59,26 +59,13 @@ describe('StreamOrderMerge', () => {
   });
 });
 
-describe('coversUpTo', () => {
-  const quiet: ConsumerProgress = { numPending: 0, deliveredStreamSeq: 40, deliveredConsumerSeq: 9, numAckPending: 0 };
-
-  it('covers a consumer with nothing pending and nothing on its way', () => {
-    expect(coversUpTo(quiet, { lastDeliverySeq: 9, unsettled: 0 }, 100, false)).toBe(true);
-  });
-
-  it('covers one with a backlog only up to what it has delivered', () => {
-    const backlog = { ...quiet, numPending: 500, deliveredStreamSeq: 120 };
-    expect(coversUpTo(backlog, { lastDeliverySeq: 9, unsettled: 0 }, 100, false)).toBe(true);
-    expect(coversUpTo(backlog, { lastDeliverySeq: 9, unsettled: 0 }, 130, false)).toBe(false);
-    expect(coversUpTo(backlog, { lastDeliverySeq: 9, unsettled: 0 }, 130, true)).toBe(false);
-  });
-
-  it('waits for a delivery still on its way, or one handed back and not yet redelivered, unless lenient', () => {
-    const inFlight = { ...quiet, deliveredConsumerSeq: 10, numAckPending: 1 };
-    expect(coversUpTo(inFlight, { lastDeliverySeq: 9, unsettled: 0 }, 100, false)).toBe(false);
-    expect(coversUpTo(inFlight, { lastDeliverySeq: 10, unsettled: 1 }, 100, false)).toBe(true);
-    const handedBack = { ...quiet, numAckPending: 2 };
-    expect(coversUpTo(handedBack, { lastDeliverySeq: 9, unsettled: 1 }, 100, false)).toBe(false);
-    expect(coversUpTo(handedBack, { lastDeliverySeq: 9, unsettled: 1 }, 100, true)).toBe(true);
+describe('probeVerdict', () => {
+  it('reads a 404 as nothing left, a message as one to hand back, anything else as unknown', () => {
+    expect(probeVerdict(404, false)).toBe('nothing-left');
+    expect(probeVerdict(0, true)).toBe('message');
+    expect(probeVerdict(408, false)).toBe('unknown');
+    // 409: a message is waiting; the one-byte probe leaves it to the pulls.
+    expect(probeVerdict(409, false)).toBe('unknown');
+    expect(probeVerdict(0, false)).toBe('unknown');
   });
 });

@@ -8,7 +8,7 @@
  * backlogged behind a purge. The merge holds what arrives and releases an item only once
  * every other source is known to have nothing left below it ("covered" up to its sequence):
  * a source is covered up to the last sequence it delivered, and up to a higher one when the
- * server says it has nothing else there (the reader's barrier, see `behind`).
+ * server says it has nothing else there (the reader's probe, see `behind`).
  */
 export class StreamOrderMerge<T> {
   /** Per source, the sequence up to which every one of its items has arrived here. */
@@ -92,37 +92,22 @@ export class StreamOrderMerge<T> {
   }
 }
 
-/** What the server says of one consumer (its consumer info), as far as the merge needs it. */
-export interface ConsumerProgress {
-  /** Messages of the consumer's filter not yet delivered to anyone. */
-  numPending: number;
-  /** The stream sequence of the last message delivered. */
-  deliveredStreamSeq: number;
-  /** The consumer sequence of the last delivery (redeliveries count). */
-  deliveredConsumerSeq: number;
-  /** Messages delivered and not yet acknowledged, anywhere. */
-  numAckPending: number;
-}
-
-/** What this reader has of the same consumer. */
-export interface ProgressHere {
-  /** The highest consumer sequence of a delivery that arrived here. */
-  lastDeliverySeq: number;
-  /** Deliveries that arrived here and are not yet acked, nakked or terminated. */
-  unsettled: number;
-}
-
 /**
- * Whether a consumer has nothing at or below `upTo` that has not arrived here, judged from
- * an info taken after everything up to `upTo` was stored. Everything there was delivered
- * once (nothing pending, or delivered past it); and, unless `lenient`, no delivery is still
- * on its way here (the server delivered more than arrived) and nothing is held elsewhere or
- * waiting to be redelivered (more unacked on the server than here). Another replica sharing
- * the consumer holds some for good; the reader then goes lenient after a few tries, which
- * keeps the order between the replicas as good as their step-back makes it.
+ * What a probe of a consumer (a pull of at most one message and one byte, no waiting) says:
+ * - `nothing-left`: the server answered 404 (no messages). It had nothing undelivered at all,
+ *   redeliveries included, when it read the request, which came after everything the reader
+ *   holds was stored; and the consumer sends that answer behind its earlier deliveries, so
+ *   they have all arrived. The consumer is covered up to the highest sequence held.
+ * - `message`: a message came all the same (a server that ignores max_bytes): it must be
+ *   handed back (it comes again through the reader's pulls), and nothing is proven.
+ * - `unknown`: any other status — 409 when the consumer has a message to deliver (it exceeds
+ *   the one byte, and stays for the reader's pulls), 408, too many pulls waiting …; the
+ *   consumer's own deliveries, or a later probe, settle it.
  */
-export function coversUpTo(server: ConsumerProgress, here: ProgressHere, upTo: number, lenient: boolean): boolean {
-  const deliveredOnce = server.numPending === 0 || server.deliveredStreamSeq >= upTo;
-  if (!deliveredOnce || lenient) return deliveredOnce;
-  return server.deliveredConsumerSeq <= here.lastDeliverySeq && server.numAckPending <= here.unsettled;
+export type ProbeVerdict = 'nothing-left' | 'message' | 'unknown';
+
+export function probeVerdict(statusCode: number, hasAckSubject: boolean): ProbeVerdict {
+  if (statusCode === 404) return 'nothing-left';
+  if (statusCode === 0 && hasAckSubject) return 'message';
+  return 'unknown';
 }

@@ -1,34 +1,33 @@
-import { AUDIT_ACTIONS, auditConsumerName, parseJobSubject, StreamName } from '@crux/contracts';
-import {
-  jetstream,
-  jetstreamManager,
-  runOverlappingPulls,
-  type Consumer,
-  type ConsumerInfo,
-  type JetStreamManager,
-  type JsMsg,
-  type NatsConnection,
-} from '@crux/messaging';
-import { coversUpTo, StreamOrderMerge, type ProgressHere } from '../domain/index.js';
+import { AUDIT_ACTIONS, auditConsumerName, StreamName } from '@crux/contracts';
+import { jetstream, runOverlappingPulls, type Consumer, type JsMsg, type NatsConnection } from '@crux/messaging';
+import { probeVerdict, StreamOrderMerge } from '../domain/index.js';
 
 /** Messages asked for per pull of each consumer, and most held from one consumer before pulling more. */
 export const PULL_MESSAGES = 1000;
-/** Shortest time between two questions to the server about where the consumers stand. */
-const ROUND_INTERVAL_MS = 4;
-/** Questions open at once. */
-const ROUNDS_IN_FLIGHT = 2;
-/** How long to wait after a question went unanswered. */
-const UNANSWERED_PAUSE_MS = 200;
 /**
- * How long an event waits for a consumer whose deliveries the server counts but this reader
- * has not seen (on their way, handed back, or held by another replica) before it goes on.
+ * Shortest time between two rounds of probes: each round costs the server one small request
+ * per consumer behind (eight while only deletions come). At 500 deletions/s, 4 ms cost NATS
+ * 0.45 ms of CPU per deletion more than one consumer of every event did, 10 ms about 0.2 ms,
+ * 20 ms nothing, for a p50 wait of about 5, 10 and 15 ms (BENCHMARKS.md).
  */
-const LENIENT_AFTER_MS = 25;
+const ROUND_INTERVAL_MS = 10;
+/** Rounds open at once. */
+const ROUNDS_IN_FLIGHT = 2;
+/** How long a probe may take before the round counts it unanswered. */
+const PROBE_TIMEOUT_MS = 2_000;
+/** How long to wait after a round in which a probe went unanswered. */
+const UNANSWERED_PAUSE_MS = 200;
 /** Held events are marked in progress this often, so JetStream does not redeliver them (ack_wait 30 s). */
 const KEEP_ALIVE_MS = 10_000;
+/**
+ * A pull that can never take a message: no-wait, at most one byte. The consumer answers 404
+ * when it has nothing to deliver and 409 (message size exceeds max bytes) when it has, and
+ * leaves the message for the reader's pulls either way.
+ */
+const PROBE_PULL = JSON.stringify({ batch: 1, no_wait: true, max_bytes: 1 });
 
 export interface ReaderHooks {
-  /** Takes each event released, in stream order (from a read loop or the barrier: must not throw). */
+  /** Takes each event released, in stream order (from a read loop or a probe round: must not throw). */
   deliver(msg: JsMsg): void;
   /** How long every consumer holds off before asking again (standing back, a full buffer); 0 to ask now. */
   holdOffMs(): number;
@@ -46,17 +45,20 @@ interface Arrival {
 /**
  * Reads the audit's consumers, one per recorded event type, and hands their events on in
  * stream order (see StreamOrderMerge). An event that arrives ahead of other consumers waits
- * until the server says those have nothing left below it: a round asking where every
- * consumer stands (one request), only while something waits, at most every few ms. Events
- * of a normal job never reach this reader, and cost it nothing.
+ * until those are known to have nothing left below it: a round of probes (PROBE_PULL), one
+ * per consumer behind, whose 404 proves it (probeVerdict), asked only while something waits
+ * and at most every few ms. A probe is answered by the consumer itself, without building a
+ * consumer info, and never takes a message. Events of a normal job never reach this reader,
+ * and cost it nothing.
+ *
+ * Another audit replica holding some of a consumer's events is not waited for: their order
+ * between replicas is as good as the step-back makes it (one writes, the other stands by).
  */
 export class RecordedEventsReader {
   private readonly merge = new StreamOrderMerge<Arrival>(AUDIT_ACTIONS);
-  private readonly here = new Map<string, ProgressHere>(AUDIT_ACTIONS.map((a) => [a, { lastDeliverySeq: 0, unsettled: 0 }]));
   private readonly rounds = new Set<Promise<void>>();
   private nextRound: NodeJS.Timeout | null = null;
   private lastRound = 0;
-  private jsm: JetStreamManager | null = null;
   private consumers: { action: string; consumer: Consumer }[] = [];
 
   constructor(
@@ -69,27 +71,20 @@ export class RecordedEventsReader {
     return this.merge.size;
   }
 
-  /** Finds the consumers (they must exist: ensureAuditConsumers) and where each stands. */
+  /** Finds the consumers; they must exist (ensureAuditConsumers). */
   async open(): Promise<void> {
-    const jsm = (this.jsm = await jetstreamManager(this.nc));
     const js = jetstream(this.nc);
     this.consumers = await Promise.all(
-      AUDIT_ACTIONS.map(async (action) => {
-        // Deliveries before this start are not ours to wait for: what was unacked comes again under a new number.
-        const info = await jsm.consumers.info(StreamName.Jobs, auditConsumerName(action));
-        this.here.set(action, { lastDeliverySeq: info.delivered.consumer_seq, unsettled: 0 });
-        return { action, consumer: await js.consumers.get(StreamName.Jobs, auditConsumerName(action)) };
-      }),
+      AUDIT_ACTIONS.map(async (action) => ({ action, consumer: await js.consumers.get(StreamName.Jobs, auditConsumerName(action)) })),
     );
   }
 
-  /** Pulls until stopping (after open()); resolves once every pull has ended and nothing is being asked. */
+  /** Pulls until stopping (after open()); resolves once every pull has ended and no round is open. */
   async run(): Promise<void> {
-    const consumers = this.consumers;
     const keepAlive = setInterval(() => this.keepHeldAlive(), KEEP_ALIVE_MS);
     try {
       await Promise.all(
-        consumers.map(({ action, consumer }) =>
+        this.consumers.map(({ action, consumer }) =>
           runOverlappingPulls(
             consumer,
             {
@@ -116,16 +111,7 @@ export class RecordedEventsReader {
     return this.merge.takeAll().map((a) => a.msg);
   }
 
-  /** Tells the reader an event it delivered was acked, nakked or terminated. */
-  settled(msg: JsMsg): void {
-    const here = this.here.get(typeOf(msg));
-    if (here && here.unsettled > 0) here.unsettled--;
-  }
-
   private arrive(action: string, msg: JsMsg): void {
-    const here = this.here.get(action)!;
-    here.unsettled++;
-    here.lastDeliverySeq = Math.max(here.lastDeliverySeq, msg.info.deliverySequence);
     this.merge.add(action, msg.seq, { msg, at: Date.now() });
     this.release();
     this.schedule();
@@ -153,9 +139,7 @@ export class RecordedEventsReader {
       return;
     }
     this.lastRound = Date.now();
-    const round = this.round().catch((error: unknown) =>
-      this.hooks.warn(`asking where the consumers stand failed: ${(error as Error).message}`),
-    );
+    const round = this.round().catch((error: unknown) => this.hooks.warn(`probing the consumers failed: ${(error as Error).message}`));
     this.rounds.add(round);
     void round.finally(() => {
       this.rounds.delete(round);
@@ -163,42 +147,29 @@ export class RecordedEventsReader {
     });
   }
 
-  /** Asks where the consumers stand and covers what the answer allows; a failed question waits a while. */
+  /** Probes every consumer the held events wait for, and covers those with nothing left. */
   private async round(): Promise<void> {
     const { sources, upTo } = this.merge.behind();
-    const now = Date.now();
-    const lenient = now - (this.merge.first()?.at ?? now) >= LENIENT_AFTER_MS;
-    const infos = await this.whereTheyStand();
-    if (!infos) {
-      this.lastRound = Date.now() + UNANSWERED_PAUSE_MS;
-      return;
-    }
-    for (const source of sources) {
-      const info = infos.get(auditConsumerName(source));
-      if (!info) continue;
-      const server = {
-        numPending: info.num_pending,
-        deliveredStreamSeq: info.delivered.stream_seq,
-        deliveredConsumerSeq: info.delivered.consumer_seq,
-        numAckPending: info.num_ack_pending,
-      };
-      if (coversUpTo(server, this.here.get(source)!, upTo, lenient)) this.merge.coverUpTo(source, upTo);
-    }
+    const verdicts = await Promise.all(sources.map((source) => this.probe(source)));
+    sources.forEach((source, i) => {
+      if (verdicts[i] === 'nothing-left') this.merge.coverUpTo(source, upTo);
+    });
     this.release();
+    if (verdicts.includes('unknown')) this.lastRound = Date.now() + UNANSWERED_PAUSE_MS;
   }
 
-  /**
-   * Every consumer of JOBS as the server sees it, in one request (a page holds 256; JOBS has
-   * a handful: the audit's, the projector, the work queue, each worker's followers); null
-   * when it could not be had.
-   */
-  private async whereTheyStand(): Promise<Map<string, ConsumerInfo> | null> {
+  /** A probe of `source`'s consumer (PROBE_PULL); a message it brings all the same is handed back at once. */
+  private async probe(source: string) {
     try {
-      const all = new Map<string, ConsumerInfo>();
-      for await (const info of this.jsm!.consumers.list(StreamName.Jobs)) all.set(info.name, info);
-      return all;
+      const answer = await this.nc.request(`$JS.API.CONSUMER.MSG.NEXT.${StreamName.Jobs}.${auditConsumerName(source)}`, PROBE_PULL, {
+        timeout: PROBE_TIMEOUT_MS,
+      });
+      const verdict = probeVerdict(answer.headers?.code ?? 0, Boolean(answer.reply));
+      // It comes again through the pulls, in order; the redelivery costs nothing else.
+      if (verdict === 'message') answer.respond('-NAK');
+      return verdict;
     } catch {
-      return null;
+      return 'unknown' as const;
     }
   }
 
@@ -211,8 +182,4 @@ export class RecordedEventsReader {
       }
     }
   }
-}
-
-function typeOf(msg: JsMsg): string {
-  return parseJobSubject(msg.subject)?.type ?? '';
 }

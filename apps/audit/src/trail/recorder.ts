@@ -122,10 +122,9 @@ export class Recorder {
     return [...this.batches.takeAll(), ...(this.reader?.takeAll() ?? [])];
   }
 
-  /** Acks, naks or terminates a delivery; the reader counts what it still holds unsettled. */
+  /** Acks, naks or terminates a delivery. */
   private settle(msg: JsMsg, how: 'ack' | 'nak' | 'term'): void {
     quietly(() => msg[how]());
-    this.reader?.settled(msg);
   }
 
   private get paused(): boolean {
