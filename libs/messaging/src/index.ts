@@ -8,6 +8,6 @@ export * from './rpc-client.js';
 export * from './rpc-server.js';
 export * from './streams.js';
 export { jetstream, jetstreamManager } from '@nats-io/jetstream';
-export type { Consumer, ConsumerInfo, JetStreamClient, JetStreamManager, JsMsg, PubAck } from '@nats-io/jetstream';
+export type { Consumer, JetStreamClient, JetStreamManager, JsMsg, PubAck } from '@nats-io/jetstream';
 export type { NatsConnection } from '@nats-io/transport-node';
 export * from './nats-url.js';
