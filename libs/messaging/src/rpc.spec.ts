@@ -167,6 +167,15 @@ describe('request/reply on the Nest NATS transport', () => {
 
   it('sends the answers in progress when a replica closes, and hands new requests to the others', async () => {
     const third = await startReplica();
+    // listen() does not wait for the server to have the new subscription: until it does, the
+    // queue group has two members, and every request below could go to the other two.
+    await waitFor(
+      async () => {
+        const reply = await requestReply<{ by: string }>(client, 'test.echo', { n: 0 }, 10_000);
+        return reply.ok && reply.value.by === 'replica-3';
+      },
+      { what: 'the third replica to take requests', intervalMs: 20 },
+    );
     slow.current = gate();
     slowEntered.length = 0;
     // Enough slow requests that some land on the replica that closes; all are being answered when it does.
