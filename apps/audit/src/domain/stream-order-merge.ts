@@ -72,11 +72,6 @@ export class StreamOrderMerge<T> {
     return { sources, upTo };
   }
 
-  /** The item held longest below the others (the lowest sequence), left in the merge. */
-  first(): T | undefined {
-    return this.held[0]?.item;
-  }
-
   /** Every item held, in stream order, left in the merge. */
   peek(): T[] {
     return this.held.map((h) => h.item);

@@ -37,11 +37,6 @@ export interface ReaderHooks {
   warn(message: string): void;
 }
 
-interface Arrival {
-  msg: JsMsg;
-  at: number;
-}
-
 /**
  * Reads the audit's consumers, one per recorded event type, and hands their events on in
  * stream order (see StreamOrderMerge). An event that arrives ahead of other consumers waits
@@ -55,7 +50,7 @@ interface Arrival {
  * between replicas is as good as the step-back makes it (one writes, the other stands by).
  */
 export class RecordedEventsReader {
-  private readonly merge = new StreamOrderMerge<Arrival>(AUDIT_ACTIONS);
+  private readonly merge = new StreamOrderMerge<JsMsg>(AUDIT_ACTIONS);
   private readonly rounds = new Set<Promise<void>>();
   private nextRound: NodeJS.Timeout | null = null;
   private lastRound = 0;
@@ -65,11 +60,6 @@ export class RecordedEventsReader {
     private readonly nc: NatsConnection,
     private readonly hooks: ReaderHooks,
   ) {}
-
-  /** Events held here, waiting for other consumers. */
-  get size(): number {
-    return this.merge.size;
-  }
 
   /** Finds the consumers; they must exist (ensureAuditConsumers). */
   async open(): Promise<void> {
@@ -108,17 +98,17 @@ export class RecordedEventsReader {
 
   /** Empties the reader: what it held, to hand back to JetStream. */
   takeAll(): JsMsg[] {
-    return this.merge.takeAll().map((a) => a.msg);
+    return this.merge.takeAll();
   }
 
   private arrive(action: string, msg: JsMsg): void {
-    this.merge.add(action, msg.seq, { msg, at: Date.now() });
+    this.merge.add(action, msg.seq, msg);
     this.release();
     this.schedule();
   }
 
   private release(): void {
-    for (const { msg } of this.merge.release()) this.hooks.deliver(msg);
+    for (const msg of this.merge.release()) this.hooks.deliver(msg);
   }
 
   /**
@@ -174,7 +164,7 @@ export class RecordedEventsReader {
   }
 
   private keepHeldAlive(): void {
-    for (const { msg } of this.merge.peek()) {
+    for (const msg of this.merge.peek()) {
       try {
         msg.working();
       } catch {
