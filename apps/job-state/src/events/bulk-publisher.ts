@@ -3,10 +3,10 @@ import type { PubAck } from '@crux/messaging';
 import { createInbox, headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readPubAck } from './pub-ack.js';
+import { PUBLISH_RETRY_MS } from './publish-retry.js';
 
 /** How long a round of publishes waits for its PubAcks; the missing ones are published again (same ids: stored once). */
 const ACK_WAIT_MS = 5_000;
-const RETRY_MS = [100, 400, 1500];
 const MSG_ID = 'Nats-Msg-Id';
 
 /**
@@ -35,8 +35,8 @@ export class BulkPublisher {
         answers[todo[k]] = answer;
         if (answer instanceof Error) again.push(todo[k]);
       });
-      if (again.length === 0 || attempt >= RETRY_MS.length) return answers;
-      await sleep(RETRY_MS[attempt]);
+      if (again.length === 0 || attempt >= PUBLISH_RETRY_MS.length) return answers;
+      await sleep(PUBLISH_RETRY_MS[attempt]);
       todo = again;
     }
   }

@@ -1,8 +1,7 @@
 import type { JobEvent } from '@crux/contracts';
 import { jetstream, publishEvent, type JetStreamClient, type NatsConnection, type PubAck } from '@crux/messaging';
 import { BulkPublisher } from './bulk-publisher.js';
-
-const RETRY_MS = [100, 400, 1500];
+import { PUBLISH_RETRY_MS } from './publish-retry.js';
 
 /**
  * Publishes job-state's own events to JOBS. A failed publish is retried: safe, because every
@@ -27,8 +26,8 @@ export class EventPublisher {
       try {
         return await publishEvent(this.js, event);
       } catch (error) {
-        if (attempt >= RETRY_MS.length) throw error;
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS[attempt]));
+        if (attempt >= PUBLISH_RETRY_MS.length) throw error;
+        await new Promise((resolve) => setTimeout(resolve, PUBLISH_RETRY_MS[attempt]));
       }
     }
   }
