@@ -15,13 +15,12 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import playwright from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { CruxSystem, TEST_KEYS, waitFor } from '@crux/test-harness';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const JOBS = Number(process.env.BENCH_CONSOLE_JOBS ?? 20);
 const LOADS = Number(process.env.BENCH_CONSOLE_LOADS ?? 15);
-const CHROMIUM = process.env.CRUX_CHROMIUM ?? '/usr/bin/chromium';
 
 function kb(bytes) {
   return `${(bytes / 1024).toFixed(1)} KiB`;
@@ -73,21 +72,7 @@ async function tableTimes() {
       },
       { what: `${JOBS} jobs to complete`, timeoutMs: 120_000, intervalMs: 200 },
     );
-    context = await playwright.chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1280, height: 900 },
-    });
+    context = await launchChromium(profile, { width: 1280, height: 900 });
     const page = await context.newPage();
     const url = `${system.url}/console#/jobs`;
     const rows = page.locator('[data-testid="jobs-table"] tbody tr');

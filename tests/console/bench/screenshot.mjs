@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import playwright from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { CruxSystem, TEST_KEYS, waitFor } from '@crux/test-harness';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -40,21 +40,7 @@ try {
   });
   await submit(alice, 'an endless question', 50);
 
-  context = await playwright.chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CRUX_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1200, height: 760 },
-  });
+  context = await launchChromium(profile, { width: 1200, height: 760 });
   const page = await context.newPage();
   await page.goto(`${system.url}/console#/jobs`);
   await page.getByLabel('API key').fill(ops.secret);
