@@ -9,14 +9,15 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BENCHMARKS } from './benchmarks.mjs';
-import { build, missingBuilds } from './lib/build.mjs';
+import { build, buildLibraries, missingBuilds } from './lib/build.mjs';
 import { describeMachine, machineLine } from './lib/machine.mjs';
 import { childrenOf, loadAverage } from './lib/proc.mjs';
 import { printTable } from './lib/table.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const USAGE = `usage: npm run bench [-- [name…] [--no-build] [--json <file>] [--list]]
+/** @type {import('./benchmarks.mjs').Benchmark[]} */
+let BENCHMARKS = [];
+const usage = () => `usage: npm run bench [-- [name…] [--no-build] [--json <file>] [--list]]
   name        run only these benchmarks (default: all), one of:
 ${BENCHMARKS.map((b) => `                ${b.name}${b.aliases.length ? ` (${b.aliases.join(', ')})` : ''}: ${b.summary}`).join('\n')}
   --no-build  use the existing dist/ builds instead of building first
@@ -33,7 +34,7 @@ function parseArgs(argv) {
     else if (arg === '--list') options.list = true;
     else if (arg === '--json') options.json = argv[++i] ?? null;
     else if (arg === '--help' || arg === '-h') options.list = true;
-    else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}\n${USAGE}`);
+    else if (arg.startsWith('-')) throw new Error(`unknown option ${arg} (npm run bench -- --list says what there is)`);
     else options.names.push(arg);
   }
   return options;
@@ -44,7 +45,7 @@ function select(names) {
   if (names.length === 0) return BENCHMARKS;
   return names.map((name) => {
     const found = BENCHMARKS.find((b) => b.name === name || b.aliases.includes(name));
-    if (!found) throw new Error(`no benchmark '${name}'\n${USAGE}`);
+    if (!found) throw new Error(`no benchmark '${name}'\n${usage()}`);
     return found;
   });
 }
@@ -106,8 +107,11 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  // The benchmark scripts import the built libraries: on a fresh checkout those come first.
+  if (options.build) await buildLibraries(root);
+  BENCHMARKS = (await import('./benchmarks.mjs')).BENCHMARKS;
   if (options.list) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${usage()}\n`);
     return 0;
   }
   const chosen = select(options.names);

@@ -24,7 +24,25 @@ export function missingBuilds(root, services) {
  * @param {number} [timeoutMs]
  */
 export function build(root, services, timeoutMs = 600_000) {
-  const args = ['nx', 'run-many', '-t', 'build', '-p', 'test-harness', ...services, '--outputStyle=static'];
+  return runNxBuild(root, ['test-harness', ...services], timeoutMs);
+}
+
+/**
+ * Builds the libraries the benchmark scripts themselves import (a fresh checkout has no
+ * dist/ yet, and the scripts are loaded before the services are built).
+ * @param {string} root
+ */
+export function buildLibraries(root) {
+  return runNxBuild(root, ['test-harness', 'contracts', 'messaging']);
+}
+
+/**
+ * @param {string} root
+ * @param {string[]} projects
+ * @param {number} [timeoutMs]
+ */
+function runNxBuild(root, projects, timeoutMs = 600_000) {
+  const args = ['nx', 'run-many', '-t', 'build', '-p', ...projects, '--outputStyle=static'];
   return new Promise((resolve, reject) => {
     const child = spawn('npx', args, {
       cwd: root,
