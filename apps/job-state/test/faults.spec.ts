@@ -53,28 +53,38 @@ describe('projecting through faults', () => {
     );
   });
 
-  // Last in this suite: the unacked poison message holds the ack floor until its redelivery.
-  it('leaves an event Redis fails on unacked for redelivery, without blocking later events', async () => {
+  it('retries an event Redis fails on in place, holding back its ack and every event after it until it applies', async () => {
     const poisoned = randomUUID();
     // Something else wrote a string where the job's hash belongs: the script fails on it.
     await rig.redis.set(RedisKeys.job(poisoned), 'not a hash');
     const failedBefore = rig.projector.stats.failed;
     const poisonAck = await rig.publish(jobEvents(poisoned).created());
+    // Retried in place, not left for a redelivery after ack_wait (30 s).
+    await waitFor(() => rig.projector.stats.failed >= failedBefore + 2, { what: 'the poisoned event to be retried', timeoutMs: 20_000 });
     const other = randomUUID();
     const otherAck = await rig.publish(jobEvents(other).created());
+    await waitFor(
+      async () => (await rig.jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector)).delivered.stream_seq >= otherAck.seq,
+      {
+        what: 'the event after the poison to be delivered',
+      },
+    );
+    const failedSinceDelivered = rig.projector.stats.failed;
+    await waitFor(() => rig.projector.stats.failed >= failedSinceDelivered + 2, { what: 'two more retries', timeoutMs: 20_000 });
 
-    await waitFor(async () => (await rig.redis.hget(RedisKeys.job(other), 'version')) === String(otherAck.seq), {
-      what: 'the event after the poison to apply',
-      timeoutMs: 30_000,
-    });
-    expect(rig.projector.stats.failed).toBeGreaterThan(failedBefore);
-    const info = await rig.jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector);
-    expect(info.ack_floor.stream_seq).toBe(poisonAck.seq - 1);
-    expect(info.num_ack_pending).toBeGreaterThanOrEqual(1);
-    expect(await rig.redis.get(RedisKeys.job(poisoned))).toBe('not a hash');
+    // An ack of the later event would ack the poisoned one too: both wait, unapplied and unacked.
+    expect(await rig.redis.exists(RedisKeys.job(other))).toBe(0);
+    const held = await rig.jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector);
+    expect(held.ack_floor.stream_seq).toBe(poisonAck.seq - 1);
+    expect(held.num_ack_pending).toBe(2);
+
+    await rig.redis.del(RedisKeys.job(poisoned));
+    await rig.projected(otherAck.seq);
+    expect(await rig.redis.hget(RedisKeys.job(poisoned), 'version')).toBe(String(poisonAck.seq));
+    expect(await rig.redis.hget(RedisKeys.job(other), 'version')).toBe(String(otherAck.seq));
   });
 
-  // After the poison test above: this one leaves an unacked message too, and never waits on the ack floor.
+  // Last in this suite: the poisoned deletion is retried until the end, holding back everything after it.
   it('fails only the poisoned job of a run of deletions; the others in the same call are deleted', async () => {
     const poisoned = randomUUID();
     const healthy = randomUUID();

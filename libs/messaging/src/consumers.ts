@@ -7,11 +7,17 @@ import { isNotFound } from './streams.js';
 
 const nanos = (ms: number) => ms * 1_000_000;
 
-/** job-state's projection: every job event, in stream order, acknowledged once applied. */
+/**
+ * job-state's projection: every job event, in stream order, acknowledged once applied. The
+ * projector applies in stream order and acks a batch with one ack, of its last event, which
+ * covers every event before it (AckPolicy.All): one message per batch instead of one per event.
+ * The ack policy of a consumer cannot be changed; this one is re-created at every start
+ * (rewindConsumerToAckFloor), which is how a consumer of earlier versions (Explicit) moves over.
+ */
 export function projectorConsumerConfig(): Partial<ConsumerConfig> & { durable_name: string } {
   return {
     durable_name: ConsumerName.Projector,
-    ack_policy: AckPolicy.Explicit,
+    ack_policy: AckPolicy.All,
     deliver_policy: DeliverPolicy.All,
     filter_subject: Subjects.allJobEvents,
     ack_wait: nanos(30_000),
@@ -73,7 +79,8 @@ export async function ensureConsumer(
  * ack floor of a consumer created at sequence S as 0 (not S-1) until something is acked, and
  * whoever reads the floor (read-your-writes, purge completion) would see the projection
  * jump back to nothing. That one already-applied message is acked at once (stale) and the
- * floor is right again. Answers the first sequence it will deliver.
+ * floor is right again. The new consumer takes all of `config`, its ack policy included (which
+ * an update could not change). Answers the first sequence it will deliver.
  */
 export async function rewindConsumerToAckFloor(
   jsm: JetStreamManager,

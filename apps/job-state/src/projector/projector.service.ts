@@ -35,9 +35,13 @@ import { deliveryGap } from './delivery-gap.js';
 const PULLS = { messages: 1000, expiresMs: 2_000, heartbeatMs: 500 };
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 5000;
+/** How often a running projector checks that no ack but its own moved its consumer's ack floor. */
+const ACK_FLOOR_CHECK_MS = 3_000;
 
 /** Counters since start, for tests and metrics. */
 export interface ProjectorStats {
+  /** Batches judged whole, each acked with one ack. */
+  batches: number;
   applied: number;
   stale: number;
   /** Rejected by the state machine or aimed at no job: normal, e.g. a progress after completed. */
@@ -46,13 +50,13 @@ export interface ProjectorStats {
   skipped: number;
   /** Unreadable messages acked and dropped. */
   dropped: number;
-  /** Events a script failed on, left unacked for redelivery. */
+  /** Times a script failed on an event; it is retried in place, its ack and those after it held back. */
   failed: number;
   /** Batches Redis did not take and that were retried. */
   retries: number;
   /** Batches Redis refused because another replica took the projector lease over (never acked). */
   fenced: number;
-  /** Times deliveries were lost on the way and the consumer was rewound to its ack floor. */
+  /** Times the consumer was rewound to its ack floor: deliveries lost on the way, or an ack from elsewhere. */
   rewinds: number;
 }
 
@@ -72,7 +76,7 @@ export interface ProjectorLease {
 
 /** One run of overlapping pulls, from start() or a rewind until stopped. */
 interface PullRun {
-  /** Stops asking; later deliveries of this run are dropped unacked (its generation is over). */
+  /** Stops asking (and checking its ack floor); later deliveries of this run are dropped unacked (its generation is over). */
   stop(): void;
 }
 
@@ -87,10 +91,13 @@ interface Pending {
  *
  * Messages are buffered as they arrive and applied in stream order, a batch per MULTI/EXEC,
  * one batch at a time: while a batch is in flight the next one gathers, so batches grow
- * with load and an idle stream still sees each event at once. A message is acked only after
- * Redis has answered for it (applied, stale or rejected). When Redis is down the batch is
- * retried in place, holding back everything after it, so events are never applied out of
- * order because an earlier one failed. Nor because one was lost on the way: a gap in the
+ * with load and an idle stream still sees each event at once. A batch is acked with one ack,
+ * of its last event, only after Redis has answered for every event of it (applied, stale or
+ * rejected): the consumer acks all (AckPolicy.All), so that ack covers the whole batch. When
+ * Redis is down the batch is retried in place, and when a script fails on an event that event
+ * is, with those after it: everything after it is held back (an ack of any of them would cover
+ * it too), so events are never acked past one that failed, nor applied out of order because an
+ * earlier one failed. Nor because one was lost on the way: a gap in the
  * consumer's delivery numbers (its connection or NATS node died with deliveries in flight)
  * rewinds the consumer to its ack floor, so the lost events come first.
  *
@@ -122,6 +129,7 @@ export class Projector {
   /** The epoch this run writes under, taken from the lease at start(); none without a lease. */
   private fence: ProjectorFence | undefined;
   readonly stats: ProjectorStats = {
+    batches: 0,
     applied: 0,
     stale: 0,
     ignored: 0,
@@ -185,6 +193,7 @@ export class Projector {
     this.logger.log(`projecting JOBS from sequence ${from}`);
     this.judged.reset(from - 1);
     const consumer = await jetstream(this.nc).consumers.get(StreamName.Jobs, ConsumerName.Projector);
+    const { created } = await consumer.info(true);
     const generation = ++this.generation;
     this.lastDelivery = 0;
     const stopSignal = new AbortController();
@@ -202,7 +211,34 @@ export class Projector {
       },
       PULLS,
     );
-    return { stop: () => stopSignal.abort() };
+    const checks = setInterval(() => void this.checkAckFloor(generation, created), ACK_FLOOR_CHECK_MS);
+    checks.unref();
+    return {
+      stop: () => {
+        stopSignal.abort();
+        clearInterval(checks);
+      },
+    };
+  }
+
+  /**
+   * An ack covers everything before it, whoever sends it. A late ack from a replica that lost
+   * the lease (paused between Redis and its ack while this one took over and re-created the
+   * consumer) would land on this consumer with that replica's delivery number, and the server
+   * then ignores every ack of this run below that number: the ack floor stands still, and the
+   * projection with it once max_ack_pending is reached. It shows as an ack floor past the last
+   * delivery this run took: the consumer is rewound to that floor, up to which the other
+   * replica had applied everything (it acks only what Redis took, in order).
+   */
+  private async checkAckFloor(generation: number, created: string): Promise<void> {
+    if (this.rewinding || this.stopping || this.fenced) return;
+    const info = await this.jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector).catch(() => null);
+    // Re-created by another replica: not this run's consumer, and not this replica's to rewind.
+    if (!info || info.created !== created || generation !== this.generation || this.stopping || this.fenced) return;
+    const floor = info.ack_floor.consumer_seq;
+    if (floor > this.lastDelivery) {
+      this.rewind(`an ack from elsewhere moved the ack floor to delivery ${floor}, past the last one taken here (${this.lastDelivery})`);
+    }
   }
 
   /** Stops pulling and finishes what was already received (unless Redis is down). Safe twice. */
@@ -282,57 +318,85 @@ export class Projector {
 
   private async applyBatch(batch: JsMsg[]): Promise<void> {
     const judged = await this.judgeBatch(batch);
-    if (judged) this.judged.advance(Math.max(...batch.map((m) => m.seq)));
-    else this.judged.lose();
+    if (judged) {
+      this.stats.batches++;
+      this.judged.advance(Math.max(...batch.map((m) => m.seq)));
+    } else this.judged.lose();
   }
 
-  /** Applies (or refuses) and acks every event of the batch; false when any is left unacked. */
+  /**
+   * Applies (or refuses) every event of the batch, then acks it with one ack, of its last
+   * message. Where a script failed on an event, what came before it is acked, and it is
+   * retried in place with everything after it until it applies; false when the batch was left
+   * partly unacked (stopped, or fenced out).
+   */
   private async judgeBatch(batch: JsMsg[]): Promise<boolean> {
     const pending: Pending[] = [];
     for (const msg of batch) {
       const parsed = parseJobEvent(msg.subject, msg.string());
       if (!parsed.ok) {
-        // Unreadable now means unreadable forever: holding it would block the stream.
+        // Unreadable now means unreadable forever: holding it would block the stream. Acked with the batch.
         this.logger.error(`dropping JOBS message ${msg.seq} on ${msg.subject}: ${parsed.reason}`);
         this.stats.dropped++;
-        msg.ack();
         continue;
       }
       pending.push({ msg, event: parsed.event, plan: planUpdate(parsed.event, msg.seq, this.settings) });
     }
-    if (pending.length === 0) return true;
-    this.ownDeletions.note(pending.filter((p) => p.plan.kind === 'delete').map((p) => p.plan.jobId));
-    const outcomes = await this.applyInPlace(pending);
-    if (!outcomes) return false;
-    let whole = true;
-    // Before the cancels are acked: once acked, a crash would leave nobody to say it.
-    await this.revokeNotStarted(pending, outcomes);
-    outcomes.forEach((outcome, i) => {
-      const { msg, plan } = pending[i];
-      if (plan.kind === 'skip') {
-        this.stats.skipped++;
-        msg.ack();
-        return;
-      }
-      if (!outcome.ok) {
-        whole = false;
-        this.stats.failed++;
+    /** The first outcome Redis gave each event: a retry finds those it applied stale. */
+    const firstOutcomes: (ApplyOutcome | undefined)[] = [];
+    let from = 0;
+    let acked = -1;
+    let delay = RETRY_MIN_MS;
+    for (let attempt = 1; from < pending.length; attempt++) {
+      const rest = pending.slice(from);
+      this.ownDeletions.note(rest.filter((p) => p.plan.kind === 'delete').map((p) => p.plan.jobId));
+      const outcomes = await this.applyInPlace(rest);
+      if (!outcomes) return false;
+      // Before the cancels are acked: once acked, a crash would leave nobody to say it.
+      await this.revokeNotStarted(rest, outcomes);
+      outcomes.forEach((outcome, i) => {
+        if (outcome.ok) firstOutcomes[from + i] ??= outcome;
+      });
+      const failedAt = outcomes.findIndex((outcome, i) => !outcome.ok && rest[i].plan.kind !== 'skip');
+      const settled = failedAt === -1 ? rest.length : failedAt;
+      for (let i = from; i < from + settled; i++) this.count(pending[i].plan, firstOutcomes[i]);
+      if (failedAt === -1) break;
+      from += failedAt;
+      const { msg, plan } = pending[from];
+      const failure = outcomes[failedAt];
+      this.stats.failed++;
+      if (attempt === 1 || attempt % 10 === 0) {
         this.logger.error(
-          `could not apply ${plan.eventType} #${plan.seq} to job ${plan.jobId}: ${outcome.error.message}; left for redelivery`,
-        );
-        return;
-      }
-      if (outcome.code === ApplyCode.Applied) this.stats.applied++;
-      else if (outcome.code === ApplyCode.Stale) this.stats.stale++;
-      else {
-        this.stats.ignored++;
-        this.logger.debug(
-          `ignored ${plan.eventType} #${plan.seq} for job ${plan.jobId}: ${outcome.code === ApplyCode.Tombstoned ? 'it was deleted' : outcome.previous ? `it is ${outcome.previous}` : 'no such job'}`,
+          `could not apply ${plan.eventType} #${plan.seq} to job ${plan.jobId}: ${failure.ok ? '?' : failure.error.message}; retrying it in place, holding back the ${batch.length - batch.indexOf(msg)} events from it`,
         );
       }
-      msg.ack();
-    });
-    return whole;
+      const before = batch.indexOf(msg) - 1;
+      if (before > acked) {
+        batch[before].ack();
+        acked = before;
+      }
+      if (!(await this.retryPause(delay, batch.slice(before + 1)))) return false;
+      delay = Math.min(delay * 2, RETRY_MAX_MS);
+    }
+    batch[batch.length - 1].ack();
+    return true;
+  }
+
+  /** Counts an event Redis has answered for (or that needed no answer: a skip). */
+  private count(plan: PlannedUpdate, outcome: ApplyOutcome | undefined): void {
+    if (plan.kind === 'skip') {
+      this.stats.skipped++;
+      return;
+    }
+    if (!outcome?.ok) return;
+    if (outcome.code === ApplyCode.Applied) this.stats.applied++;
+    else if (outcome.code === ApplyCode.Stale) this.stats.stale++;
+    else {
+      this.stats.ignored++;
+      this.logger.debug(
+        `ignored ${plan.eventType} #${plan.seq} for job ${plan.jobId}: ${outcome.code === ApplyCode.Tombstoned ? 'it was deleted' : outcome.previous ? `it is ${outcome.previous}` : 'no such job'}`,
+      );
+    }
   }
 
   /**
@@ -401,18 +465,29 @@ export class Projector {
           this.logger.warn(`Redis did not take a batch of ${pending.length} events (${(error as Error).message}); retrying`);
         }
         this.stats.retries++;
-        // Keeps JetStream from handing these to another replica while we hold them.
-        for (const p of pending) p.msg.working();
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = null;
+        await this.retryPause(
+          delay,
+          pending.map((p) => p.msg),
+        );
         delay = Math.min(delay * 2, RETRY_MAX_MS);
       }
     }
+  }
+
+  /**
+   * Waits `ms` before a retry, or until stop() wakes it, keeping JetStream from handing `held`
+   * to another reader meanwhile; false when stopping or fenced out by then.
+   */
+  private async retryPause(ms: number, held: readonly JsMsg[]): Promise<boolean> {
+    for (const msg of held) msg.working();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = null;
+    return !this.stopping && !this.fenced;
   }
 }
