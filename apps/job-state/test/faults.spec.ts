@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { ConsumerName, RedisKeys, StreamName } from '@crux/contracts';
+import { ConsumerName, RedisKeys, RefusalReason, StreamName, Subjects, type JobDeleted, type VerdictsReply } from '@crux/contracts';
 import { waitFor } from '@crux/test-harness';
+import { planUpdate } from '../src/domain/index.js';
+import { JobWriter } from '../src/redis/job-writer.js';
 import { jobEvents } from './support/job-events.js';
 import { startJobState, type JobStateRig } from './support/job-state-harness.js';
 
@@ -53,39 +55,68 @@ describe('projecting through faults', () => {
     );
   });
 
-  it('retries an event Redis fails on in place, holding back its ack and every event after it until it applies', async () => {
+  it('sets aside an event Redis fails on at every try, goes on with other jobs, and applies it once its key is fixed', async () => {
     const poisoned = randomUUID();
+    const events = jobEvents(poisoned);
     // Something else wrote a string where the job's hash belongs: the script fails on it.
     await rig.redis.set(RedisKeys.job(poisoned), 'not a hash');
+    const setAsideBefore = rig.projector.stats.setAside;
     const failedBefore = rig.projector.stats.failed;
-    const poisonAck = await rig.publish(jobEvents(poisoned).created());
-    // Retried in place, not left for a redelivery after ack_wait (30 s).
-    await waitFor(() => rig.projector.stats.failed >= failedBefore + 2, { what: 'the poisoned event to be retried', timeoutMs: 20_000 });
+    const poisonAck = await rig.publish(events.created());
     const other = randomUUID();
     const otherAck = await rig.publish(jobEvents(other).created());
-    await waitFor(
-      async () => (await rig.jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector)).delivered.stream_seq >= otherAck.seq,
-      {
-        what: 'the event after the poison to be delivered',
-      },
-    );
-    const failedSinceDelivered = rig.projector.stats.failed;
-    await waitFor(() => rig.projector.stats.failed >= failedSinceDelivered + 2, { what: 'two more retries', timeoutMs: 20_000 });
 
-    // An ack of the later event would ack the poisoned one too: both wait, unapplied and unacked.
-    expect(await rig.redis.exists(RedisKeys.job(other))).toBe(0);
-    const held = await rig.jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector);
-    expect(held.ack_floor.stream_seq).toBe(poisonAck.seq - 1);
-    expect(held.num_ack_pending).toBe(2);
-
-    await rig.redis.del(RedisKeys.job(poisoned));
+    // Retried in place a few times, then set aside: the later event of another job applies and is acked.
     await rig.projected(otherAck.seq);
-    expect(await rig.redis.hget(RedisKeys.job(poisoned), 'version')).toBe(String(poisonAck.seq));
     expect(await rig.redis.hget(RedisKeys.job(other), 'version')).toBe(String(otherAck.seq));
+    expect(rig.projector.stats.failed).toBeGreaterThanOrEqual(failedBefore + 2);
+    expect(rig.projector.stats.setAside).toBe(setAsideBefore + 1);
+    const entry = JSON.parse((await rig.redis.hget(RedisKeys.setAside, String(poisonAck.seq))) ?? 'null') as Record<string, string>;
+    expect(entry).toMatchObject({ job_id: poisoned, type: 'created' });
+    expect(entry.reason).toMatch(/WRONGTYPE/);
+    expect(await rig.redis.get(RedisKeys.job(poisoned))).toBe('not a hash');
+
+    // A later event of the same job goes aside at once, behind the first, and the stream goes on.
+    const startedAck = await rig.publish(events.started());
+    const third = randomUUID();
+    const thirdAck = await rig.publish(jobEvents(third).created());
+    await rig.projected(thirdAck.seq);
+    expect(await rig.redis.hexists(RedisKeys.setAside, String(startedAck.seq))).toBe(1);
+    expect(await rig.redis.hget(RedisKeys.job(third), 'version')).toBe(String(thirdAck.seq));
+    expect((await rig.jsm.consumers.info(StreamName.Jobs, ConsumerName.Projector)).num_ack_pending).toBe(0);
+
+    // The key fixed, the sweeper applies both, in stream order, and forgets them.
+    await rig.redis.del(RedisKeys.job(poisoned));
+    await waitFor(async () => (await rig.redis.hget(RedisKeys.job(poisoned), 'version')) === String(startedAck.seq), {
+      what: 'the sweeper to apply the set-aside events',
+      timeoutMs: 30_000,
+    });
+    expect(await rig.redis.hget(RedisKeys.job(poisoned), 'status')).toBe('running');
+    await waitFor(async () => (await rig.redis.hlen(RedisKeys.setAside)) === 0, { what: 'the set-aside events to be forgotten' });
+    expect(rig.projector.stats.recovered).toBeGreaterThanOrEqual(2);
   });
 
-  // Last in this suite: the poisoned deletion is retried until the end, holding back everything after it.
-  it('fails only the poisoned job of a run of deletions; the others in the same call are deleted', async () => {
+  it('refuses a command it set aside (not_applied): the verdict says so and it is not tried again', async () => {
+    const job = randomUUID();
+    const events = jobEvents(job);
+    const created = await rig.publish(events.created());
+    await rig.projected(created.seq);
+    await rig.redis.set(RedisKeys.job(job), 'not a hash');
+    const held = events.held();
+    const heldAck = await rig.publish(held);
+    await rig.projected(heldAck.seq);
+
+    const reply = await rig.request<VerdictsReply>(Subjects.stateVerdicts, { events: [{ id: held.id, seq: heldAck.seq }] });
+    if (!reply.ok) throw new Error(reply.error.message);
+    expect(reply.value.refused).toEqual([
+      expect.objectContaining({ event_id: held.id, job_id: job, type: 'held', reason: RefusalReason.NotApplied }),
+    ]);
+    expect(reply.value.refused[0].message).toMatch(/WRONGTYPE/);
+    // A refused command stays refused: not kept for the sweeper.
+    expect(await rig.redis.hexists(RedisKeys.setAside, String(heldAck.seq))).toBe(0);
+  });
+
+  it('fails only the poisoned job of a run of deletions; the others in the same call are deleted, the poisoned one refused', async () => {
     const poisoned = randomUUID();
     const healthy = randomUUID();
     const created = await rig.publish(jobEvents(healthy).created());
@@ -94,18 +125,36 @@ describe('projecting through faults', () => {
     });
     await rig.redis.set(RedisKeys.job(poisoned), 'not a hash');
     const failedBefore = rig.projector.stats.failed;
+    const poisonedDeletion = jobEvents(poisoned).deleted(null, 'external');
     // Published back to back, so they travel in one batch and one delete-jobs call.
-    await Promise.all([
-      rig.publish(jobEvents(poisoned).deleted(null, 'external')),
-      rig.publish(jobEvents(healthy).deleted(null, 'external')),
-    ]);
+    const [, healthyAck] = await Promise.all([rig.publish(poisonedDeletion), rig.publish(jobEvents(healthy).deleted(null, 'external'))]);
     await waitFor(async () => (await rig.redis.exists(RedisKeys.job(healthy))) === 0, {
       what: 'the healthy job to be deleted',
       timeoutMs: 30_000,
     });
     expect(await rig.redis.zscore(RedisKeys.byCreated, healthy)).toBeNull();
     expect(await rig.redis.exists(RedisKeys.tombstone(healthy))).toBe(1);
+    await rig.projected(healthyAck.seq);
+    expect(rig.projector.stats.failed).toBeGreaterThan(failedBefore);
     expect(await rig.redis.get(RedisKeys.job(poisoned))).toBe('not a hash');
-    await waitFor(() => rig.projector.stats.failed > failedBefore, { what: 'the poisoned deletion to fail' });
+    expect(JSON.parse((await rig.redis.get(RedisKeys.refusal(poisonedDeletion.id))) ?? 'null')).toMatchObject({
+      job_id: poisoned,
+      type: 'deleted',
+      reason: RefusalReason.NotApplied,
+    });
+  });
+
+  it("counts a purge plan's deletion it set aside as skipped, once however often it is retried", async () => {
+    const planId = randomUUID();
+    await rig.redis.hset(RedisKeys.purgePlan(planId), { deleted: 1, skipped: 0 });
+    const base = jobEvents(randomUUID()).deleted(null, 'purge');
+    const deletion: JobDeleted = { ...base, data: { ...base.data, plan_id: planId } };
+    const plan = planUpdate(deletion, 123_456, rig.settings);
+    const store = rig.app.get(JobWriter).setAside;
+
+    await store.put([{ plan, reason: 'WRONGTYPE for the test' }], undefined);
+    await store.put([{ plan, reason: 'WRONGTYPE for the test' }], undefined);
+    expect(await rig.redis.hgetall(RedisKeys.purgePlan(planId))).toMatchObject({ deleted: '0', skipped: '1' });
+    expect(JSON.parse((await rig.redis.get(RedisKeys.refusal(deletion.id))) ?? 'null')).toMatchObject({ reason: RefusalReason.NotApplied });
   });
 });

@@ -63,6 +63,14 @@ export const RedisKeys = {
    * EventRefusal, kept for the archive retention. The trail never records a refused event.
    */
   refusal: (eventId: string) => `jobs:refused:${eventId}`,
+  /**
+   * Lifecycle events the projector set aside: a script failed on them at every try (something
+   * else wrote at the job's key, say), and the events after them went on. A hash, JOBS
+   * sequence → JSON {event_id, job_id, type, reason, at}; the projector's sweeper applies each
+   * again, in sequence order, and removes it once Redis answered. A command set aside is
+   * refused instead (RefusalReason.NotApplied) and is not kept here.
+   */
+  setAside: 'jobs:set-aside',
 } as const;
 
 export const JOB_KEY_PREFIX = 'job:';

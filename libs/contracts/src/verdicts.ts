@@ -31,6 +31,8 @@ export const RefusalReason = {
   Held: 'held',
   /** A hold of a held job, a release of one not held. */
   Unchanged: 'unchanged',
+  /** Redis failed on it at every try (something else wrote at the job's key): set aside, it changed nothing. */
+  NotApplied: 'not_applied',
 } as const;
 export type RefusalReason = (typeof RefusalReason)[keyof typeof RefusalReason];
 

@@ -3,7 +3,7 @@ import { loadSettings } from '@crux/contracts';
 import { jobEvents } from '../../test/support/job-events.js';
 import { ApplyCode } from '../redis/apply-code.js';
 import { planUpdate } from './plan-update.js';
-import { refusalOf } from './refusal.js';
+import { notAppliedRefusal, refusalOf } from './refusal.js';
 
 const settings = loadSettings({});
 const JOB = '0b6f7f4e-8a53-4c4e-9d61-3c1d2f1a0002';
@@ -42,5 +42,18 @@ describe('refusals: which script answers mean a command changed nothing', () => 
     );
     expect(refusalOf(planUpdate(events.held(), 14, settings), ApplyCode.NoJob, null)?.reason).toBe('no_job');
     expect(refusalOf(planUpdate(events.cancel(), 15, settings), ApplyCode.Tombstoned, null)?.reason).toBe('deleted');
+  });
+
+  it('given a command set aside (Redis failed on it at every try), then it is refused not_applied, naming the error; a lifecycle event is not', () => {
+    const held = events.held();
+    expect(notAppliedRefusal(planUpdate(held, 14, settings), 'WRONGTYPE Operation against a key holding the wrong kind of value')).toEqual({
+      event_id: held.id,
+      job_id: JOB,
+      type: 'held',
+      reason: 'not_applied',
+      status: null,
+      message: `the held of job ${JOB} could not be applied and was set aside; it changed nothing (WRONGTYPE Operation against a key holding the wrong kind of value)`,
+    });
+    expect(notAppliedRefusal(planUpdate(events.started(), 15, settings), 'WRONGTYPE')).toBeNull();
   });
 });

@@ -29,6 +29,23 @@ export function refusalOf(plan: PlannedUpdate, code: ApplyCode, status: string |
   };
 }
 
+/**
+ * The refusal of a command event the projector set aside: Redis failed on it at every try
+ * (`error`; something else wrote at the job's key, say), so it changed nothing. Null for an
+ * event that is not a command: a lifecycle event set aside is applied later instead.
+ */
+export function notAppliedRefusal(plan: PlannedUpdate, error: string): EventRefusal | null {
+  if (!isJudgedEventType(plan.eventType)) return null;
+  return {
+    event_id: plan.eventId,
+    job_id: plan.jobId,
+    type: plan.eventType,
+    reason: RefusalReason.NotApplied,
+    status: null,
+    message: `${refusalMessage(plan, RefusalReason.NotApplied, null)} (${error})`,
+  };
+}
+
 function refusalMessage(plan: PlannedUpdate, reason: RefusalReason, status: string | null): string {
   const job = `job ${plan.jobId}`;
   switch (reason) {
@@ -44,5 +61,7 @@ function refusalMessage(plan: PlannedUpdate, reason: RefusalReason, status: stri
       return `${job} is on legal hold; it was not deleted`;
     case RefusalReason.Unchanged:
       return plan.eventType === 'held' ? `${job} is already on hold` : `${job} is not on hold`;
+    case RefusalReason.NotApplied:
+      return `the ${plan.eventType} of ${job} could not be applied and was set aside; it changed nothing`;
   }
 }

@@ -1,7 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConsumerName, JobStatus, StreamName, type JobCancelled, type JobEvent, type Settings } from '@crux/contracts';
+import {
+  ConsumerName,
+  isJudgedEventType,
+  JobStatus,
+  RefusalReason,
+  StreamName,
+  type JobCancelled,
+  type JobEvent,
+  type Settings,
+} from '@crux/contracts';
 import {
   BatchDrain,
+  isNotFound,
   jetstream,
   projectorConsumerConfig,
   rewindConsumerToAckFloor,
@@ -15,8 +25,9 @@ import { notStartedRevoke, parseJobEvent, planUpdate, type PlannedUpdate } from 
 import { EventPublisher } from '../events/event-publisher.js';
 import { OwnDeletions } from '../expiry/own-deletions.js';
 import { ApplyCode } from '../redis/apply-code.js';
-import type { ProjectorFence } from '../redis/fenced-scripts.js';
+import { isFencedError, type ProjectorFence } from '../redis/fenced-scripts.js';
 import { JobWriter, ProjectorFencedError, type ApplyOutcome } from '../redis/job-writer.js';
+import type { SetAside } from '../redis/set-aside-store.js';
 import { Tokens } from '../tokens.js';
 import { JudgedMark } from '../verdicts/judged-mark.js';
 import { deliveryGap } from './delivery-gap.js';
@@ -37,6 +48,14 @@ const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 5000;
 /** How often a running projector checks that no ack but its own moved its consumer's ack floor. */
 const ACK_FLOOR_CHECK_MS = 3_000;
+/**
+ * A script failing on the same event this many times in a row (pauses of 200, 400, 800 and
+ * 1,600 ms between: about 3 s) sets it aside, so that one bad key cannot hold back the whole
+ * projection behind it.
+ */
+const SET_ASIDE_AFTER_ATTEMPTS = 5;
+/** How often the running projector tries the lifecycle events it set aside again. */
+const SET_ASIDE_SWEEP_MS = 10_000;
 
 /** Counters since start, for tests and metrics. */
 export interface ProjectorStats {
@@ -50,8 +69,16 @@ export interface ProjectorStats {
   skipped: number;
   /** Unreadable messages acked and dropped. */
   dropped: number;
-  /** Times a script failed on an event; it is retried in place, its ack and those after it held back. */
+  /** Times a script failed on an event: retried in place, its ack and those after it held back, or kept set aside. */
   failed: number;
+  /**
+   * Events set aside: a script failed on them SET_ASIDE_AFTER_ATTEMPTS times, or an earlier
+   * event of their job is set aside. A command is refused (not_applied); a lifecycle event
+   * waits in jobs:set-aside for the sweeper.
+   */
+  setAside: number;
+  /** Set-aside lifecycle events the sweeper has since applied (or found stale or ignored). */
+  recovered: number;
   /** Batches Redis did not take and that were retried. */
   retries: number;
   /** Batches Redis refused because another replica took the projector lease over (never acked). */
@@ -94,12 +121,15 @@ interface Pending {
  * with load and an idle stream still sees each event at once. A batch is acked with one ack,
  * of its last event, only after Redis has answered for every event of it (applied, stale or
  * rejected): the consumer acks all (AckPolicy.All), so that ack covers the whole batch. When
- * Redis is down the batch is retried in place, and when a script fails on an event that event
- * is, with those after it: everything after it is held back (an ack of any of them would cover
- * it too), so events are never acked past one that failed, nor applied out of order because an
- * earlier one failed. Nor because one was lost on the way: a gap in the
- * consumer's delivery numbers (its connection or NATS node died with deliveries in flight)
- * rewinds the consumer to its ack floor, so the lost events come first.
+ * Redis is down the batch is retried in place. When a script fails on an event, that event is
+ * retried in place with those after it held back (an ack of any of them would cover it too),
+ * for SET_ASIDE_AFTER_ATTEMPTS attempts; then it is set aside in Redis (jobs:set-aside: a
+ * command is refused, a lifecycle event waits there, with every later event of its job, for a
+ * sweep every SET_ASIDE_SWEEP_MS that applies them in order) and the batch goes on past it.
+ * So events are never applied out of order because an earlier one failed, nor because one
+ * was lost on the way: a gap in the consumer's delivery numbers (its connection or NATS node
+ * died with deliveries in flight) rewinds the consumer to its ack floor, so the lost events
+ * come first.
  *
  * With several replicas, only the holder of the projector lease consumes (see
  * ProjectorLeadership): start() does nothing elsewhere, and every batch is written under the
@@ -128,6 +158,14 @@ export class Projector {
   private rewinding = false;
   /** The epoch this run writes under, taken from the lease at start(); none without a lease. */
   private fence: ProjectorFence | undefined;
+  /**
+   * Jobs with lifecycle events in jobs:set-aside: their later events are set aside too,
+   * untried, so the sweeper applies a job's events in stream order. Read again every run.
+   */
+  private asideJobs: Set<string> | null = null;
+  /** Batches and sweeps of the set-aside events take turns, so a sweep never overtakes a batch. */
+  private exclusive: Promise<void> = Promise.resolve();
+  private sweepQueued = false;
   readonly stats: ProjectorStats = {
     batches: 0,
     applied: 0,
@@ -136,6 +174,8 @@ export class Projector {
     skipped: 0,
     dropped: 0,
     failed: 0,
+    setAside: 0,
+    recovered: 0,
     retries: 0,
     fenced: 0,
     rewinds: 0,
@@ -184,6 +224,7 @@ export class Projector {
     this.fence = this.lease?.epoch ? { epoch: this.lease.epoch } : undefined;
     this.stopping = false;
     this.fenced = false;
+    this.asideJobs = null;
     this.messages = await this.consumeFromAckFloor();
   }
 
@@ -213,10 +254,13 @@ export class Projector {
     );
     const checks = setInterval(() => void this.checkAckFloor(generation, created), ACK_FLOOR_CHECK_MS);
     checks.unref();
+    const sweeps = setInterval(() => this.sweepSetAside(), SET_ASIDE_SWEEP_MS);
+    sweeps.unref();
     return {
       stop: () => {
         stopSignal.abort();
         clearInterval(checks);
+        clearInterval(sweeps);
       },
     };
   }
@@ -252,6 +296,7 @@ export class Projector {
     this.generation++;
     messages?.stop();
     await this.batches.settled();
+    await this.exclusive;
   }
 
   /** Applies one planned update outside the stream; the same path a batch takes. */
@@ -316,19 +361,29 @@ export class Projector {
     })().finally(() => (this.rewinding = false));
   }
 
-  private async applyBatch(batch: JsMsg[]): Promise<void> {
-    const judged = await this.judgeBatch(batch);
-    if (judged) {
-      this.stats.batches++;
-      this.judged.advance(Math.max(...batch.map((m) => m.seq)));
-    } else this.judged.lose();
+  private applyBatch(batch: JsMsg[]): Promise<void> {
+    return this.serially(async () => {
+      const judged = await this.judgeBatch(batch);
+      if (judged) {
+        this.stats.batches++;
+        this.judged.advance(Math.max(...batch.map((m) => m.seq)));
+      } else this.judged.lose();
+    });
+  }
+
+  /** Runs `work` after every batch or sweep before it has finished. */
+  private serially(work: () => Promise<void>): Promise<void> {
+    const turn = this.exclusive.then(work);
+    this.exclusive = turn.catch(() => undefined);
+    return turn;
   }
 
   /**
    * Applies (or refuses) every event of the batch, then acks it with one ack, of its last
-   * message. Where a script failed on an event, what came before it is acked, and it is
-   * retried in place with everything after it until it applies; false when the batch was left
-   * partly unacked (stopped, or fenced out).
+   * message. Where a script fails on an event, what came before it is acked, and it is retried
+   * in place with everything after it, up to SET_ASIDE_AFTER_ATTEMPTS times; then it is set
+   * aside and the batch goes on past it. An event of a job with a lifecycle event set aside is
+   * set aside at once. False when the batch was left partly unacked (stopped, or fenced out).
    */
   private async judgeBatch(batch: JsMsg[]): Promise<boolean> {
     const pending: Pending[] = [];
@@ -342,32 +397,65 @@ export class Projector {
       }
       pending.push({ msg, event: parsed.event, plan: planUpdate(parsed.event, msg.seq, this.settings) });
     }
+    const aside = await this.knowAsideJobs(batch);
+    if (!aside) return false;
     /** The first outcome Redis gave each event: a retry finds those it applied stale. */
     const firstOutcomes: (ApplyOutcome | undefined)[] = [];
-    let from = 0;
+    /** Answered for by Redis, or set aside. */
+    const done: boolean[] = [];
     let acked = -1;
+    let failing = -1;
+    let attempts = 0;
     let delay = RETRY_MIN_MS;
-    for (let attempt = 1; from < pending.length; attempt++) {
-      const rest = pending.slice(from);
+    for (;;) {
+      const behind = pending.flatMap((p, i) =>
+        !done[i] && !firstOutcomes[i] && p.plan.kind !== 'skip' && aside.has(p.plan.jobId) ? [i] : [],
+      );
+      if (behind.length > 0) {
+        const events = behind.map((i) => ({
+          plan: pending[i].plan,
+          reason: `an earlier event of job ${pending[i].plan.jobId} is set aside`,
+        }));
+        if (!(await this.setAsideInPlace(events, batch.slice(acked + 1)))) return false;
+        for (const i of behind) done[i] = true;
+      }
+      const todo = pending.flatMap((_, i) => (done[i] ? [] : [i]));
+      if (todo.length === 0) break;
+      const rest = todo.map((i) => pending[i]);
       this.ownDeletions.note(rest.filter((p) => p.plan.kind === 'delete').map((p) => p.plan.jobId));
       const outcomes = await this.applyInPlace(rest);
       if (!outcomes) return false;
       // Before the cancels are acked: once acked, a crash would leave nobody to say it.
       await this.revokeNotStarted(rest, outcomes);
-      outcomes.forEach((outcome, i) => {
-        if (outcome.ok) firstOutcomes[from + i] ??= outcome;
+      outcomes.forEach((outcome, k) => {
+        if (outcome.ok) firstOutcomes[todo[k]] ??= outcome;
       });
-      const failedAt = outcomes.findIndex((outcome, i) => !outcome.ok && rest[i].plan.kind !== 'skip');
-      const settled = failedAt === -1 ? rest.length : failedAt;
-      for (let i = from; i < from + settled; i++) this.count(pending[i].plan, firstOutcomes[i]);
+      const failedAt = outcomes.findIndex((outcome, k) => !outcome.ok && rest[k].plan.kind !== 'skip');
+      const settled = failedAt === -1 ? todo.length : failedAt;
+      for (let k = 0; k < settled; k++) {
+        done[todo[k]] = true;
+        this.count(pending[todo[k]].plan, firstOutcomes[todo[k]]);
+      }
       if (failedAt === -1) break;
-      from += failedAt;
-      const { msg, plan } = pending[from];
-      const failure = outcomes[failedAt];
+      const at = todo[failedAt];
+      if (at !== failing) {
+        failing = at;
+        attempts = 0;
+        delay = RETRY_MIN_MS;
+      }
+      attempts++;
       this.stats.failed++;
-      if (attempt === 1 || attempt % 10 === 0) {
+      const { msg, plan } = pending[at];
+      const failure = outcomes[failedAt];
+      const error = failure.ok ? '?' : failure.error.message;
+      if (attempts >= SET_ASIDE_AFTER_ATTEMPTS) {
+        if (!(await this.setAsideInPlace([{ plan, reason: error }], batch.slice(acked + 1)))) return false;
+        done[at] = true;
+        continue;
+      }
+      if (attempts === 1) {
         this.logger.error(
-          `could not apply ${plan.eventType} #${plan.seq} to job ${plan.jobId}: ${failure.ok ? '?' : failure.error.message}; retrying it in place, holding back the ${batch.length - batch.indexOf(msg)} events from it`,
+          `could not apply ${plan.eventType} #${plan.seq} to job ${plan.jobId}: ${error}; retrying it in place, holding back the ${batch.length - batch.indexOf(msg)} events from it, before setting it aside`,
         );
       }
       const before = batch.indexOf(msg) - 1;
@@ -380,6 +468,131 @@ export class Projector {
     }
     batch[batch.length - 1].ack();
     return true;
+  }
+
+  /** The jobs with lifecycle events set aside, read once a run; null when stopped or fenced out first. */
+  private async knowAsideJobs(held: readonly JsMsg[]): Promise<Set<string> | null> {
+    if (this.asideJobs) return this.asideJobs;
+    const entries = await this.untilRedisAnswers('read the set-aside events', held, () => this.writer.setAside.list());
+    if (!entries) return null;
+    this.asideJobs = new Set(entries.flatMap(({ entry }) => (entry ? [entry.job_id] : [])));
+    return this.asideJobs;
+  }
+
+  /**
+   * Sets `events` aside in Redis before the ack that passes them, retried until Redis takes
+   * it (a Redis that cannot take even that is down: nothing is passed); false when stopped or
+   * fenced out first.
+   */
+  private async setAsideInPlace(events: SetAside[], held: readonly JsMsg[]): Promise<boolean> {
+    const put = await this.untilRedisAnswers(`set aside ${events.length} events`, held, () =>
+      this.writer.setAside.put(events, this.fence).then(() => true),
+    );
+    if (!put) return false;
+    for (const { plan, reason } of events) {
+      this.stats.setAside++;
+      const command = isJudgedEventType(plan.eventType);
+      if (!command) this.asideJobs?.add(plan.jobId);
+      this.logger.error(
+        `set aside ${plan.eventType} ${plan.eventId} (JOBS #${plan.seq}) of job ${plan.jobId}: ${reason}; ${command ? `refused (${RefusalReason.NotApplied}), it changed nothing` : 'kept in jobs:set-aside until it applies'}`,
+      );
+    }
+    return true;
+  }
+
+  /** Runs `work` until Redis answers, holding `held` meanwhile; null when stopped or fenced out first. */
+  private async untilRedisAnswers<T>(what: string, held: readonly JsMsg[], work: () => Promise<T>): Promise<T | null> {
+    let delay = RETRY_MIN_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (isFencedError(error)) {
+          this.fencedOut(new ProjectorFencedError(held.length, error as Error), held.length);
+          return null;
+        }
+        if (attempt === 1 || attempt % 10 === 0) this.logger.warn(`could not ${what} (${(error as Error).message}); retrying`);
+        this.stats.retries++;
+        if (!(await this.retryPause(delay, held))) return null;
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
+      }
+    }
+  }
+
+  /** Queues a sweep of the set-aside events behind the batch in hand, unless one is queued already. */
+  private sweepSetAside(): void {
+    if (this.sweepQueued || this.stopping || this.fenced) return;
+    this.sweepQueued = true;
+    void this.serially(async () => {
+      this.sweepQueued = false;
+      if (this.stopping || this.fenced) return;
+      await this.sweep().catch((error: Error) =>
+        this.logger.warn(`could not retry the set-aside events (${error.message}); trying again later`),
+      );
+    });
+  }
+
+  /**
+   * Applies the lifecycle events set aside through the same (fenced) path, in stream order,
+   * and forgets each once Redis answered for it (applied, stale or ignored). One that fails
+   * again stays, and the later ones of its job with it; one gone from JOBS (retention) is dropped.
+   */
+  private async sweep(): Promise<void> {
+    const entries = await this.writer.setAside.list();
+    const blocked = new Set<string>();
+    const answered: number[] = [];
+    try {
+      for (const { seq, entry } of entries) {
+        if (this.stopping || this.fenced || (entry && blocked.has(entry.job_id))) continue;
+        const plan = await this.setAsidePlan(seq);
+        if (!plan) {
+          answered.push(seq);
+          continue;
+        }
+        if (blocked.has(plan.jobId)) continue;
+        let outcome: ApplyOutcome;
+        try {
+          [outcome] = await this.writer.applyBatch([plan], this.fence);
+        } catch (error) {
+          if (error instanceof ProjectorFencedError) this.fencedOut(error, 0);
+          throw error;
+        }
+        if (!outcome.ok) {
+          blocked.add(plan.jobId);
+          this.stats.failed++;
+          this.logger.warn(
+            `set-aside ${plan.eventType} #${seq} of job ${plan.jobId} still fails (${outcome.error.message}); kept, with the later events of its job`,
+          );
+          continue;
+        }
+        this.count(plan, outcome);
+        this.stats.recovered++;
+        answered.push(seq);
+        this.logger.log(`applied the set-aside ${plan.eventType} #${seq} of job ${plan.jobId}`);
+      }
+    } finally {
+      const gone = new Set(answered);
+      this.asideJobs = new Set(entries.flatMap(({ seq, entry }) => (!gone.has(seq) && entry ? [entry.job_id] : [])));
+      await this.writer.setAside.forget(answered);
+    }
+  }
+
+  /** The planned update of set-aside event `seq`, read from JOBS; null when gone (retention) or unreadable. */
+  private async setAsidePlan(seq: number): Promise<PlannedUpdate | null> {
+    const msg = await this.jsm.streams.getMessage(StreamName.Jobs, { seq }).catch((error: unknown) => {
+      if (isNotFound(error)) return null;
+      throw error;
+    });
+    if (!msg || msg.seq !== seq) {
+      this.logger.error(`set-aside JOBS event #${seq} is gone from JOBS (retention): dropping it; its job never gets it`);
+      return null;
+    }
+    const parsed = parseJobEvent(msg.subject, msg.string());
+    if (!parsed.ok) {
+      this.logger.error(`set-aside JOBS message #${seq} is unreadable (${parsed.reason}): dropping it`);
+      return null;
+    }
+    return planUpdate(parsed.event, seq, this.settings);
   }
 
   /** Counts an event Redis has answered for (or that needed no answer: a skip). */

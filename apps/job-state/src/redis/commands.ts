@@ -16,6 +16,7 @@ export const ScriptCommand = {
   HoldLease: 'holdLease',
   HoldProjectorLease: 'holdProjectorLease',
   CountRefusedDeletion: 'countRefusedDeletion',
+  SetAside: 'setAside',
 } as const;
 export type ScriptCommand = (typeof ScriptCommand)[keyof typeof ScriptCommand];
 
@@ -34,6 +35,8 @@ declare module 'ioredis' {
     confirmPurge(...args: (string | number)[]): Result<number, Context>;
     holdLease(...args: (string | number)[]): Result<number, Context>;
     countRefusedDeletion(...args: (string | number)[]): Result<number, Context>;
+    /** Variable key count: the first argument is the number of keys. */
+    setAside(...args: (string | number)[]): Result<number, Context>;
     /** The epoch the caller leads in, or '' when another replica holds the lease. */
     holdProjectorLease(...args: (string | number)[]): Result<string, Context>;
     /** The projector's writes: lua/fenced/projector-fence.lua in front of the script of the same name. */
@@ -41,6 +44,7 @@ declare module 'ioredis' {
     fencedDeleteJobs(...args: (string | number)[]): Result<unknown, Context>;
     fencedRestoreJob(...args: (string | number)[]): Result<unknown, Context>;
     fencedSetHold(...args: (string | number)[]): Result<unknown, Context>;
+    fencedSetAside(...args: (string | number)[]): Result<number, Context>;
   }
 }
 

@@ -17,6 +17,7 @@ export const FENCED_SCRIPTS = {
   deleteJobs: { fenced: 'fencedDeleteJobs', keys: null },
   restoreJob: { fenced: 'fencedRestoreJob', keys: 10 },
   setHold: { fenced: 'fencedSetHold', keys: 2 },
+  setAside: { fenced: 'fencedSetAside', keys: null },
 } as const satisfies Partial<Record<ScriptCommand, { fenced: string; keys: number | null }>>;
 export type FenceableCommand = keyof typeof FENCED_SCRIPTS;
 export type FencedCommand = (typeof FENCED_SCRIPTS)[FenceableCommand]['fenced'];

@@ -4,6 +4,7 @@ import { refusalOf, type PlannedUpdate } from '../domain/index.js';
 import { ApplyCode, toApplyCode } from './apply-code.js';
 import { groupScriptCalls, type GroupedCall, type ScriptCall, type ScriptSettings } from './apply-event-args.js';
 import { fencedCall, isFencedError, type FencedCommand, type ProjectorFence } from './fenced-scripts.js';
+import { SetAsideStore } from './set-aside-store.js';
 
 /**
  * Redis refused a batch: its epoch is not the projector's any more (another replica took the
@@ -50,10 +51,15 @@ function spread(group: GroupedCall, plans: readonly PlannedUpdate[], error: Erro
 
 /** Writes job events into Redis through the apply scripts: the only way job state changes. */
 export class JobWriter {
+  /** Where the projector puts an event Redis fails on at every try, so that those after it go on. */
+  readonly setAside: SetAsideStore;
+
   constructor(
     private readonly redis: Redis,
     private readonly settings: ScriptSettings,
-  ) {}
+  ) {
+    this.setAside = new SetAsideStore(redis, settings.archiveRetentionS);
+  }
 
   async apply(plan: PlannedUpdate): Promise<ApplyOutcome> {
     const [outcome] = await this.applyBatch([plan]);

@@ -16,7 +16,7 @@ describe('the projector judged mark', () => {
     await expect(later).resolves.toBe(true);
   });
 
-  it('given an event left for redelivery, then waiters fall back and later asks are not answered here', async () => {
+  it('given a batch left unacked, then waiters fall back and later asks are not answered here', async () => {
     const mark = new JudgedMark();
     mark.reset(3);
     const waiting = mark.wait(8, 10_000);

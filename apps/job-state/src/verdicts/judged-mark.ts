@@ -7,8 +7,10 @@ interface Waiter {
  * How far this replica's projector has judged JOBS, in memory: every event up to `seq` is
  * applied or refused, its refusal kept, its ack sent. A verdicts request that lands on the
  * projecting replica waits on this (woken by the batch that gets there) instead of polling
- * the consumer's ack floor. Only while it is known to be contiguous: a failed event (left for
- * redelivery), a stop or a lost lease makes it unknown, and askers fall back to the ack floor.
+ * the consumer's ack floor. Only while it is known to be contiguous: a batch left partly
+ * unacked (a stop, a lost lease) makes it unknown, and askers fall back to the ack floor. An
+ * event Redis failed on holds its batch back until it applies or is set aside (a command set
+ * aside is refused, its refusal kept first): either way judged once the batch advances this.
  */
 export class JudgedMark {
   private seq = 0;
@@ -29,7 +31,7 @@ export class JudgedMark {
     this.wake();
   }
 
-  /** No longer known here (a failed event, a stop, the lease lost): waiters fall back. */
+  /** No longer known here (a batch left unacked, a stop, the lease lost): waiters fall back. */
   lose(): void {
     this.known = false;
     for (const w of this.waiters) w.resolve(false);
