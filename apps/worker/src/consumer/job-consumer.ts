@@ -24,6 +24,7 @@ import type { PublishRetry } from './job-event-publisher.js';
 import { JobNotices } from './job-notices.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
 import { RecentRuns } from './recent-runs.js';
+import { SendTurn } from './send-turn.js';
 import type { WorkMessage } from './work-message.js';
 import { WorkPuller } from './work-puller.js';
 
@@ -80,6 +81,10 @@ export class JobConsumer {
   private jsm: JetStreamManager | undefined;
   /** How long recent runs took: jobs are taken ahead only while they are short. */
   private readonly recentRuns = new RecentRuns();
+  /** The turn's publishes, acks and pull request share one socket write. */
+  private readonly sends = new SendTurn();
+  /** A pull request is already due at the end of this turn. */
+  private askDue = false;
   /** Jobs received that have not yet been given a child (or let go). */
   private reserved = 0;
   private stopping = false;
@@ -126,6 +131,7 @@ export class JobConsumer {
       cancelsRead: () => this.cancels.untilLive(),
       stopping: () => this.stopping,
       retireChild: (pid, jobId) => o.pool.retire(pid, o.revokeGraceMs, `job ${jobId}, cancelled after its child finished it`),
+      sends: this.sends,
     });
     this.runner = new DeliveryRunner({
       nc: o.nc,
@@ -191,9 +197,18 @@ export class JobConsumer {
     await Promise.all([this.cancels.stop(), this.deletions.stop()]);
   }
 
+  /**
+   * Asks for the room the worker has, once at the end of the turn: the children and the jobs
+   * that came free in one turn make one pull request, sent with the turn's other messages.
+   */
   private askForWork(): void {
-    if (this.stopping) return;
-    this.puller.want(this.options.pool.idleCount + this.aheadNow() - this.reserved);
+    if (this.stopping || this.askDue) return;
+    this.askDue = true;
+    this.sends.later(() => {
+      this.askDue = false;
+      if (this.stopping) return;
+      this.puller.want(this.options.pool.idleCount + this.aheadNow() - this.reserved);
+    });
   }
 
   /** How many jobs to take ahead of free children now. */

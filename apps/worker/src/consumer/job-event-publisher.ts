@@ -5,6 +5,7 @@
 import type { EventEnvelope, JobEventType } from '@crux/contracts';
 import { publishEvent, type JetStreamClient, type PubAck } from '@crux/messaging';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SEND_NOW, type Sends } from './send-turn.js';
 
 export interface PublishRetry {
   /** Delays between attempts; one attempt more than there are delays. */
@@ -29,6 +30,8 @@ export class JobEventPublisher {
     private readonly js: JetStreamClient,
     private readonly retry: PublishRetry = DEFAULT_PUBLISH_RETRY,
     private readonly onRetry: (event: EventEnvelope<JobEventType>, error: unknown) => void = () => undefined,
+    /** When each attempt goes on the wire: with the other sends of its turn (SendTurn), or at once. */
+    private readonly sends: Sends = SEND_NOW,
   ) {}
 
   /** Queues `event` after every event queued before it; resolves with its PubAck. */
@@ -56,7 +59,10 @@ export class JobEventPublisher {
     for (let attempt = 0; ; attempt++) {
       if (this.closed) throw new PublisherClosedError(event);
       try {
-        return await publishEvent(this.js, event);
+        // Checked again when the attempt is made: one closed while it waited for the end of the turn is dropped.
+        return await this.sends.submit(() =>
+          this.closed ? Promise.reject(new PublisherClosedError(event)) : publishEvent(this.js, event),
+        );
       } catch (error) {
         if (this.closed) throw new PublisherClosedError(event);
         if (attempt >= this.retry.delaysMs.length) throw error;
