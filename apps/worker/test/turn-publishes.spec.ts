@@ -4,7 +4,7 @@
  * of the turn drops it, as it drops any event not yet on the wire.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { closeNats, connectNats, jetstream, jetstreamManager, type NatsConnection } from '@crux/messaging';
+import { closeNats, connectNats, jetstream, jetstreamManager, publishEvent, type NatsConnection } from '@crux/messaging';
 import { JobEventType, StreamName, makeEvent, serviceActor } from '@crux/contracts';
 import { startNats, type TestServer } from '@crux/test-harness';
 import { JobEventPublisher, PublisherClosedError } from '../src/consumer/job-event-publisher.js';
@@ -35,7 +35,9 @@ describe('job events published a turn at a time (real nats-server)', () => {
     const due: Array<() => void> = [];
     const sends = new SendTurn((run) => due.push(run));
     const before = await stored();
-    const publishers = [0, 1, 2].map(() => new JobEventPublisher(jetstream(nc), { delaysMs: [] }, undefined, sends));
+    const publishers = [0, 1, 2].map(
+      () => new JobEventPublisher((event) => publishEvent(jetstream(nc), event), { delaysMs: [] }, undefined, sends),
+    );
     const acks = publishers.map((p) => p.publish(progress(crypto.randomUUID())));
     // The publishes wait behind their queue's tail: let them reach the turn.
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -51,7 +53,7 @@ describe('job events published a turn at a time (real nats-server)', () => {
     const due: Array<() => void> = [];
     const sends = new SendTurn((run) => due.push(run));
     const before = await stored();
-    const publisher = new JobEventPublisher(jetstream(nc), { delaysMs: [] }, undefined, sends);
+    const publisher = new JobEventPublisher((event) => publishEvent(jetstream(nc), event), { delaysMs: [] }, undefined, sends);
     const ack = publisher.publish(progress(crypto.randomUUID()));
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(due).toHaveLength(1);

@@ -10,7 +10,7 @@
  * ahead waits for a child of this worker while another worker may be free).
  */
 import { JobEventType, serviceActor, StreamName, ConsumerName } from '@crux/contracts';
-import { jetstream, jetstreamManager, type JetStreamManager, type NatsConnection } from '@crux/messaging';
+import { jetstreamManager, type JetStreamManager, type NatsConnection } from '@crux/messaging';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PoolLogger } from '../pool/pool-types.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
@@ -23,6 +23,7 @@ import { EventFollower, type HeardEvent } from './event-follower.js';
 import type { PublishRetry } from './job-event-publisher.js';
 import { JobNotices } from './job-notices.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
+import { PubAckInbox } from './pub-ack-inbox.js';
 import { RecentRuns } from './recent-runs.js';
 import { SendTurn } from './send-turn.js';
 import type { WorkMessage } from './work-message.js';
@@ -78,6 +79,7 @@ export class JobConsumer {
   private readonly puller: WorkPuller;
   private readonly stopAbort = new AbortController();
   private runner: DeliveryRunner | undefined;
+  private pubAcks: PubAckInbox | undefined;
   private jsm: JetStreamManager | undefined;
   /** How long recent runs took: jobs are taken ahead only while they are short. */
   private readonly recentRuns = new RecentRuns();
@@ -122,8 +124,10 @@ export class JobConsumer {
     this.jsm = await jetstreamManager(o.nc);
     const floor = await this.ackFloor();
     await Promise.all([this.cancels.start(floor + 1), this.deletions.start(floor + 1)]);
+    const pubAcks = new PubAckInbox(o.nc);
+    this.pubAcks = pubAcks;
     const recorder = new OutcomeRecorder({
-      js: jetstream(o.nc),
+      publish: (event) => pubAcks.publish(event),
       actor: serviceActor(o.workerId),
       workerId: o.workerId,
       publishRetry: o.publishRetry,
@@ -195,6 +199,7 @@ export class JobConsumer {
   async idle(): Promise<void> {
     await Promise.all([...this.active].map((a) => a.done));
     await Promise.all([this.cancels.stop(), this.deletions.stop()]);
+    this.pubAcks?.close();
   }
 
   /**

@@ -15,12 +15,18 @@ import {
   type JobEventType,
   type JobRevokedData,
 } from '@crux/contracts';
-import type { JetStreamClient, PubAck } from '@crux/messaging';
+import type { PubAck } from '@crux/messaging';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobOutcome, PoolLogger, RevokeResult } from '../pool/pool-types.js';
 import type { ActiveDelivery, CancelNotice } from './active-delivery.js';
 import { revokedData } from './cancel-decision.js';
-import { DEFAULT_PUBLISH_RETRY, JobEventPublisher, PublisherClosedError, type PublishRetry } from './job-event-publisher.js';
+import {
+  DEFAULT_PUBLISH_RETRY,
+  JobEventPublisher,
+  PublisherClosedError,
+  type PublishOne,
+  type PublishRetry,
+} from './job-event-publisher.js';
 import { SEND_NOW, type Sends } from './send-turn.js';
 import { revokedEventId, terminalEventId, type TerminalType } from './terminal-event.js';
 import type { WorkMessage } from './work-message.js';
@@ -29,7 +35,8 @@ import type { WorkMessage } from './work-message.js';
 const REVOKED_REPUBLISH_PAUSE_MS = 1000;
 
 export interface OutcomeRecorderOptions {
-  js: JetStreamClient;
+  /** How one event goes to JOBS (PubAckInbox.publish). */
+  publish: PublishOne;
   actor: Actor;
   workerId: string;
   publishRetry?: PublishRetry;
@@ -49,7 +56,7 @@ export class OutcomeRecorder {
 
   publisherFor(jobId: string): JobEventPublisher {
     return new JobEventPublisher(
-      this.options.js,
+      this.options.publish,
       this.options.publishRetry ?? DEFAULT_PUBLISH_RETRY,
       (event, error) => this.options.logger.warn(`retrying job.${event.type} of job ${jobId}: ${(error as Error).message}`),
       this.options.sends,
