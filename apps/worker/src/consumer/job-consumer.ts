@@ -10,7 +10,7 @@
  * ahead waits for a child of this worker while another worker may be free).
  */
 import { JobEventType, serviceActor, StreamName, ConsumerName } from '@crux/contracts';
-import { jetstream, jetstreamManager, type JetStreamManager, type NatsConnection } from '@crux/messaging';
+import { jetstreamManager, type JetStreamManager, type NatsConnection } from '@crux/messaging';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PoolLogger } from '../pool/pool-types.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
@@ -23,7 +23,9 @@ import { EventFollower, type HeardEvent } from './event-follower.js';
 import type { PublishRetry } from './job-event-publisher.js';
 import { JobNotices } from './job-notices.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
+import { PubAckInbox } from './pub-ack-inbox.js';
 import { RecentRuns } from './recent-runs.js';
+import { SendTurn } from './send-turn.js';
 import type { WorkMessage } from './work-message.js';
 import { WorkPuller } from './work-puller.js';
 
@@ -77,9 +79,14 @@ export class JobConsumer {
   private readonly puller: WorkPuller;
   private readonly stopAbort = new AbortController();
   private runner: DeliveryRunner | undefined;
+  private pubAcks: PubAckInbox | undefined;
   private jsm: JetStreamManager | undefined;
   /** How long recent runs took: jobs are taken ahead only while they are short. */
   private readonly recentRuns = new RecentRuns();
+  /** The turn's publishes, acks and pull request share one socket write. */
+  private readonly sends = new SendTurn();
+  /** A pull request is already due at the end of this turn. */
+  private askDue = false;
   /** Jobs received that have not yet been given a child (or let go). */
   private reserved = 0;
   private stopping = false;
@@ -117,8 +124,10 @@ export class JobConsumer {
     this.jsm = await jetstreamManager(o.nc);
     const floor = await this.ackFloor();
     await Promise.all([this.cancels.start(floor + 1), this.deletions.start(floor + 1)]);
+    const pubAcks = new PubAckInbox(o.nc);
+    this.pubAcks = pubAcks;
     const recorder = new OutcomeRecorder({
-      js: jetstream(o.nc),
+      publish: (event) => pubAcks.publish(event),
       actor: serviceActor(o.workerId),
       workerId: o.workerId,
       publishRetry: o.publishRetry,
@@ -126,6 +135,7 @@ export class JobConsumer {
       cancelsRead: () => this.cancels.untilLive(),
       stopping: () => this.stopping,
       retireChild: (pid, jobId) => o.pool.retire(pid, o.revokeGraceMs, `job ${jobId}, cancelled after its child finished it`),
+      sends: this.sends,
     });
     this.runner = new DeliveryRunner({
       nc: o.nc,
@@ -189,11 +199,21 @@ export class JobConsumer {
   async idle(): Promise<void> {
     await Promise.all([...this.active].map((a) => a.done));
     await Promise.all([this.cancels.stop(), this.deletions.stop()]);
+    this.pubAcks?.close();
   }
 
+  /**
+   * Asks for the room the worker has, once at the end of the turn: the children and the jobs
+   * that came free in one turn make one pull request, sent with the turn's other messages.
+   */
   private askForWork(): void {
-    if (this.stopping) return;
-    this.puller.want(this.options.pool.idleCount + this.aheadNow() - this.reserved);
+    if (this.stopping || this.askDue) return;
+    this.askDue = true;
+    this.sends.later(() => {
+      this.askDue = false;
+      if (this.stopping) return;
+      this.puller.want(this.options.pool.idleCount + this.aheadNow() - this.reserved);
+    });
   }
 
   /** How many jobs to take ahead of free children now. */

@@ -3,8 +3,9 @@
  * retried with the same event id, so JetStream stores it once however often it is sent.
  */
 import type { EventEnvelope, JobEventType } from '@crux/contracts';
-import { publishEvent, type JetStreamClient, type PubAck } from '@crux/messaging';
+import type { PubAck } from '@crux/messaging';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SEND_NOW, type Sends } from './send-turn.js';
 
 export interface PublishRetry {
   /** Delays between attempts; one attempt more than there are delays. */
@@ -21,14 +22,19 @@ export class PublisherClosedError extends Error {
   }
 }
 
+/** Sends one event to JOBS and resolves with its PubAck (PubAckInbox.publish, or publishEvent of libs/messaging). */
+export type PublishOne = (event: EventEnvelope<JobEventType>) => Promise<PubAck>;
+
 export class JobEventPublisher {
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   constructor(
-    private readonly js: JetStreamClient,
+    private readonly publishOne: PublishOne,
     private readonly retry: PublishRetry = DEFAULT_PUBLISH_RETRY,
     private readonly onRetry: (event: EventEnvelope<JobEventType>, error: unknown) => void = () => undefined,
+    /** When each attempt goes on the wire: with the other sends of its turn (SendTurn), or at once. */
+    private readonly sends: Sends = SEND_NOW,
   ) {}
 
   /** Queues `event` after every event queued before it; resolves with its PubAck. */
@@ -56,7 +62,8 @@ export class JobEventPublisher {
     for (let attempt = 0; ; attempt++) {
       if (this.closed) throw new PublisherClosedError(event);
       try {
-        return await publishEvent(this.js, event);
+        // Checked again when the attempt is made: one closed while it waited for the end of the turn is dropped.
+        return await this.sends.submit(() => (this.closed ? Promise.reject(new PublisherClosedError(event)) : this.publishOne(event)));
       } catch (error) {
         if (this.closed) throw new PublisherClosedError(event);
         if (attempt >= this.retry.delaysMs.length) throw error;

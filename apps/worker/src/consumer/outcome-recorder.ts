@@ -15,12 +15,19 @@ import {
   type JobEventType,
   type JobRevokedData,
 } from '@crux/contracts';
-import type { JetStreamClient, PubAck } from '@crux/messaging';
+import type { PubAck } from '@crux/messaging';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobOutcome, PoolLogger, RevokeResult } from '../pool/pool-types.js';
 import type { ActiveDelivery, CancelNotice } from './active-delivery.js';
 import { revokedData } from './cancel-decision.js';
-import { DEFAULT_PUBLISH_RETRY, JobEventPublisher, PublisherClosedError, type PublishRetry } from './job-event-publisher.js';
+import {
+  DEFAULT_PUBLISH_RETRY,
+  JobEventPublisher,
+  PublisherClosedError,
+  type PublishOne,
+  type PublishRetry,
+} from './job-event-publisher.js';
+import { SEND_NOW, type Sends } from './send-turn.js';
 import { revokedEventId, terminalEventId, type TerminalType } from './terminal-event.js';
 import type { WorkMessage } from './work-message.js';
 
@@ -28,7 +35,8 @@ import type { WorkMessage } from './work-message.js';
 const REVOKED_REPUBLISH_PAUSE_MS = 1000;
 
 export interface OutcomeRecorderOptions {
-  js: JetStreamClient;
+  /** How one event goes to JOBS (PubAckInbox.publish). */
+  publish: PublishOne;
   actor: Actor;
   workerId: string;
   publishRetry?: PublishRetry;
@@ -39,14 +47,19 @@ export interface OutcomeRecorderOptions {
   stopping: () => boolean;
   /** Stops the (idle) child `pid` that finished the cancelled job `jobId`; resolves once it is gone (WorkerPool.retire). */
   retireChild: (pid: number, jobId: string) => Promise<RevokeResult>;
+  /** When publishes and acks go on the wire: with the other sends of their turn (SendTurn). @defaultValue at once */
+  sends?: Sends;
 }
 
 export class OutcomeRecorder {
   constructor(private readonly options: OutcomeRecorderOptions) {}
 
   publisherFor(jobId: string): JobEventPublisher {
-    return new JobEventPublisher(this.options.js, this.options.publishRetry ?? DEFAULT_PUBLISH_RETRY, (event, error) =>
-      this.options.logger.warn(`retrying job.${event.type} of job ${jobId}: ${(error as Error).message}`),
+    return new JobEventPublisher(
+      this.options.publish,
+      this.options.publishRetry ?? DEFAULT_PUBLISH_RETRY,
+      (event, error) => this.options.logger.warn(`retrying job.${event.type} of job ${jobId}: ${(error as Error).message}`),
+      this.options.sends,
     );
   }
 
@@ -121,13 +134,15 @@ export class OutcomeRecorder {
 
   /** Settled: the queue forgets the job. A lost ack only means one more delivery, which finds the job settled in JOBS and skips it. */
   ack(msg: WorkMessage): void {
-    try {
-      msg.ack();
-    } catch (error) {
-      this.options.logger.warn(
-        `ack of stream seq ${msg.seq} not sent (${(error as Error).message}); the job will be delivered again and skipped`,
-      );
-    }
+    (this.options.sends ?? SEND_NOW).later(() => {
+      try {
+        msg.ack();
+      } catch (error) {
+        this.options.logger.warn(
+          `ack of stream seq ${msg.seq} not sent (${(error as Error).message}); the job will be delivered again and skipped`,
+        );
+      }
+    });
   }
 
   /**
