@@ -86,6 +86,23 @@ describe('JobEventPublisher', () => {
     }
   });
 
+  it('rejects what still waits for its PubAck when the connection closes, without waiting out the timer', async () => {
+    const own = await connectNats({ url: server.url, name: 'publisher-spec-closing' });
+    const silent = nc.subscribe('job.started.*');
+    try {
+      const publisher = new JobEventPublisher(own, 60_000);
+      const unacknowledged = publisher.publish(makeEvent('started', 'closing', actor, {}) as EventEnvelope<JobEventType>);
+      // Sent, then heard by the silent subscriber: nothing will acknowledge it.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(publisher.pending).toBe(1);
+      await own.close();
+      await expect(unacknowledged).rejects.toThrow('the NATS connection closed before the PubAck came');
+      expect(publisher.pending).toBe(0);
+    } finally {
+      silent.unsubscribe();
+    }
+  });
+
   it('passes on what the stream refuses, and rejects publishes on a closed connection', async () => {
     await jsm.streams.add({ name: 'PUBLISHER_SPEC_SMALL', subjects: ['job.failed.*'], max_msg_size: 16 });
     const publisher = new JobEventPublisher(nc);

@@ -108,8 +108,14 @@ export class JobEventPublisher {
 
   private listen(): void {
     if (this.subscription && !this.subscription.isClosed()) return;
-    this.subscription = this.nc.subscribe(`${this.inbox}.*`, {
+    const subscription = this.nc.subscribe(`${this.inbox}.*`, {
       callback: (error, msg) => (error ? this.failAll(error) : this.hear(msg)),
+    });
+    this.subscription = subscription;
+    // Drained or closed with the connection: no PubAck can come any more, so none is waited
+    // for (as js.publish's requests were rejected when the connection closed).
+    void subscription.closed.then((error) => {
+      if (this.subscription === subscription) this.failAll(error ?? new Error('the NATS connection closed before the PubAck came'));
     });
   }
 
