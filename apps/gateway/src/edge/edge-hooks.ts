@@ -50,15 +50,18 @@ export function installEdgeHooks(fastify: FastifyInstance, deps: EdgeDeps): void
       done();
       return;
     }
-    const config = request.routeOptions.config as CruxRouteConfig;
+    // Fastify builds a new object on every read of `routeOptions`: read it once.
+    const route = request.routeOptions;
+    const config = route.config as CruxRouteConfig;
     const res = reply.raw;
     setSecurityHeaders(res, config.contentSecurityPolicy);
     // Monotonic like hrtime, without allocating two BigInts per request.
     const start = performance.now();
-    // `close`, not `finish`: a stream the client leaves is counted too.
+    // `close`, not `finish`: a stream the client leaves is counted too. `is404` is read then:
+    // a request Nest sends to the not-found handler after this hook counts as unmatched.
     res.once('close', () => {
-      const route = request.is404 ? UNMATCHED_ROUTE : (request.routeOptions.url ?? UNMATCHED_ROUTE);
-      deps.metrics.observeRequest(request.method, route, res.statusCode, (performance.now() - start) / 1000);
+      const label = request.is404 ? UNMATCHED_ROUTE : (route.url ?? UNMATCHED_ROUTE);
+      deps.metrics.observeRequest(request.method, label, res.statusCode, (performance.now() - start) / 1000);
     });
     const access = config.access;
     if (request.is404 || !access || 'public' in access) {

@@ -1,17 +1,7 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventEnvelope, JobEventType } from '@crux/contracts';
-import {
-  closeNats,
-  connectNats,
-  jetstream,
-  jetstreamManager,
-  publishEvent,
-  type JetStreamClient,
-  type JetStreamManager,
-  type NatsConnection,
-  type PubAck,
-} from '@crux/messaging';
-import { TurnBatch } from './turn-batch.js';
+import { closeNats, connectNats, jetstreamManager, type JetStreamManager, type NatsConnection, type PubAck } from '@crux/messaging';
+import { JobEventPublisher } from './event-publisher.js';
 
 /**
  * The gateway's one NATS connection and its JetStream clients. Tracks whether the connection
@@ -20,21 +10,19 @@ import { TurnBatch } from './turn-batch.js';
  */
 export class NatsService implements OnApplicationShutdown {
   private readonly logger = new Logger('Nats');
-  readonly js: JetStreamClient;
-  /** Job events published in one turn of the event loop share one socket write (see TurnBatch). */
-  private readonly events: TurnBatch<EventEnvelope<JobEventType>, PubAck>;
+  /** Job events published in one turn of the event loop share one socket write (see JobEventPublisher). */
+  private readonly events: JobEventPublisher;
   private jsmPromise: Promise<JetStreamManager> | undefined;
   private up = true;
 
   private constructor(readonly nc: NatsConnection) {
-    this.js = jetstream(nc);
-    this.events = new TurnBatch((event) => publishEvent(this.js, event));
+    this.events = new JobEventPublisher(nc);
     void this.watchStatus();
   }
 
-  /** Publishes a job event to the JOBS stream (publishEvent: Nats-Msg-Id = event id) and resolves with its PubAck. */
+  /** Publishes a job event to the JOBS stream (Nats-Msg-Id = event id) and resolves with its PubAck. */
   publishEvent(event: EventEnvelope<JobEventType>): Promise<PubAck> {
-    return this.events.submit(event);
+    return this.events.publish(event);
   }
 
   static async connect(url: string): Promise<NatsService> {
