@@ -11,7 +11,6 @@ import {
 } from '@crux/contracts';
 import {
   BatchDrain,
-  isNotFound,
   jetstream,
   projectorConsumerConfig,
   rewindConsumerToAckFloor,
@@ -31,6 +30,7 @@ import type { SetAside } from '../redis/set-aside-store.js';
 import { Tokens } from '../tokens.js';
 import { JudgedMark } from '../verdicts/judged-mark.js';
 import { deliveryGap } from './delivery-gap.js';
+import { sweepSetAside } from './set-aside-sweep.js';
 
 /**
  * The projector's pulls: up to 1,000 messages each, living 2 s, with the next asked for
@@ -532,67 +532,26 @@ export class Projector {
     });
   }
 
-  /**
-   * Applies the lifecycle events set aside through the same (fenced) path, in stream order,
-   * and forgets each once Redis answered for it (applied, stale or ignored). One that fails
-   * again stays, and the later ones of its job with it; one gone from JOBS (retention) is dropped.
-   */
+  /** One sweep of the set-aside events (set-aside-sweep.ts) under this run's fence. */
   private async sweep(): Promise<void> {
-    const entries = await this.writer.setAside.list();
-    const blocked = new Set<string>();
-    const answered: number[] = [];
     try {
-      for (const { seq, entry } of entries) {
-        if (this.stopping || this.fenced || (entry && blocked.has(entry.job_id))) continue;
-        const plan = await this.setAsidePlan(seq);
-        if (!plan) {
-          answered.push(seq);
-          continue;
-        }
-        if (blocked.has(plan.jobId)) continue;
-        let outcome: ApplyOutcome;
-        try {
-          [outcome] = await this.writer.applyBatch([plan], this.fence);
-        } catch (error) {
-          if (error instanceof ProjectorFencedError) this.fencedOut(error, 0);
-          throw error;
-        }
-        if (!outcome.ok) {
-          blocked.add(plan.jobId);
-          this.stats.failed++;
-          this.logger.warn(
-            `set-aside ${plan.eventType} #${seq} of job ${plan.jobId} still fails (${outcome.error.message}); kept, with the later events of its job`,
-          );
-          continue;
-        }
-        this.count(plan, outcome);
-        this.stats.recovered++;
-        answered.push(seq);
-        this.logger.log(`applied the set-aside ${plan.eventType} #${seq} of job ${plan.jobId}`);
-      }
-    } finally {
-      const gone = new Set(answered);
-      this.asideJobs = new Set(entries.flatMap(({ seq, entry }) => (!gone.has(seq) && entry ? [entry.job_id] : [])));
-      await this.writer.setAside.forget(answered);
-    }
-  }
-
-  /** The planned update of set-aside event `seq`, read from JOBS; null when gone (retention) or unreadable. */
-  private async setAsidePlan(seq: number): Promise<PlannedUpdate | null> {
-    const msg = await this.jsm.streams.getMessage(StreamName.Jobs, { seq }).catch((error: unknown) => {
-      if (isNotFound(error)) return null;
+      this.asideJobs = await sweepSetAside({
+        writer: this.writer,
+        jsm: this.jsm,
+        settings: this.settings,
+        logger: this.logger,
+        fence: this.fence,
+        halted: () => this.stopping || this.fenced,
+        answered: (plan, outcome) => {
+          this.count(plan, outcome);
+          this.stats.recovered++;
+        },
+        failedAgain: () => this.stats.failed++,
+      });
+    } catch (error) {
+      if (error instanceof ProjectorFencedError) this.fencedOut(error, 0);
       throw error;
-    });
-    if (!msg || msg.seq !== seq) {
-      this.logger.error(`set-aside JOBS event #${seq} is gone from JOBS (retention): dropping it; its job never gets it`);
-      return null;
     }
-    const parsed = parseJobEvent(msg.subject, msg.string());
-    if (!parsed.ok) {
-      this.logger.error(`set-aside JOBS message #${seq} is unreadable (${parsed.reason}): dropping it`);
-      return null;
-    }
-    return planUpdate(parsed.event, seq, this.settings);
   }
 
   /** Counts an event Redis has answered for (or that needed no answer: a skip). */
