@@ -1,5 +1,6 @@
 import { StreamName, Subjects, type AuditRecord } from '@crux/contracts';
 import {
+  BulkJetStreamPublisher,
   jetstream,
   jetstreamManager,
   type JetStreamClient,
@@ -7,7 +8,8 @@ import {
   type NatsConnection,
   type PubAck,
 } from '@crux/messaging';
-import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, PubHeaders } from '@nats-io/jetstream';
+import { headers } from '@nats-io/transport-node';
 
 /** One message of the AUDIT stream, as read back. */
 export interface TrailEntry {
@@ -53,22 +55,31 @@ export class TrailStream {
   private constructor(
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
+    private readonly bulk: BulkJetStreamPublisher,
   ) {}
 
   static async open(nc: NatsConnection): Promise<TrailStream> {
-    return new TrailStream(jetstream(nc), await jetstreamManager(nc));
+    return new TrailStream(jetstream(nc), await jetstreamManager(nc), new BulkJetStreamPublisher(nc));
   }
 
   /**
-   * Appends a record on `audit.<action>.<job_id>`. Nats-Msg-Id = the source event id, so a
-   * retried append inside the duplicate window is stored once; the expected last sequence
-   * makes the server refuse a record that does not sit right after its predecessor.
+   * Appends records, each on `audit.<action>.<job_id>` as `payload` (its JSON). Nats-Msg-Id =
+   * the source event id, so a retried append inside the duplicate window is stored once; the
+   * expected last sequence (and message id) makes the server refuse a record that does not
+   * sit right after its predecessor. Sent together, their PubAcks heard on one subscription
+   * with one timer for all: each record's PubAck, or the error js.publish would have thrown
+   * (a tail conflict keeps its code, see isTailConflict), in order. Never rejects.
    */
-  append(record: AuditRecord, expect: AppendExpectation): Promise<PubAck> {
-    return this.js.publish(Subjects.auditRecord(record.action, record.job_id), JSON.stringify(record), {
-      msgID: record.source_event_id,
-      expect: expect.lastMsgId ? { lastSequence: expect.lastSequence, lastMsgID: expect.lastMsgId } : { lastSequence: expect.lastSequence },
-    });
+  appendAll(appends: readonly { record: AuditRecord; payload: string; expect: AppendExpectation }[]): Promise<(PubAck | Error)[]> {
+    return this.bulk.publishAll(
+      appends.map(({ record, payload, expect }) => {
+        const h = headers();
+        h.set(PubHeaders.MsgIdHdr, record.source_event_id);
+        h.set(PubHeaders.ExpectedLastSeqHdr, String(expect.lastSequence));
+        if (expect.lastMsgId) h.set(PubHeaders.ExpectedLastMsgIdHdr, expect.lastMsgId);
+        return { subject: Subjects.auditRecord(record.action, record.job_id), payload, headers: h };
+      }),
+    );
   }
 
   async bounds(): Promise<{ firstSeq: number; lastSeq: number; messages: number }> {

@@ -1,6 +1,6 @@
-import { GENESIS_HASH, sha256Hex, Subjects, sealRecord, type AuditRecord } from '@crux/contracts';
+import { GENESIS_HASH, sha256Hex, Subjects, type AuditRecord } from '@crux/contracts';
 import { MAX_BATCH } from '@crux/messaging';
-import { DecayingCount, parseStoredRecord, recordBody, SeenEvents, type RecordableEvent } from '../domain/index.js';
+import { DecayingCount, parseStoredRecord, recordBody, sealRecordQuickly, SeenEvents, type RecordableEvent } from '../domain/index.js';
 import { isTailConflict, type TrailEntry, type TrailStream } from './trail-stream.js';
 
 /** The last record of the trail: what the next record chains from and must follow. */
@@ -144,33 +144,36 @@ export class TrailWriter {
     const records: AuditRecord[] = [];
     let prev = base.hash;
     for (const event of todo) {
-      const record = sealRecord(recordBody(event, prev, this.clock()));
+      const record = sealRecordQuickly(recordBody(event, prev, this.clock()));
       records.push(record);
       prev = record.hash;
     }
-    const acks = await Promise.allSettled(
-      records.map((record, i) =>
-        this.stream.append(record, { lastSequence: base.seq + i, lastMsgId: i > 0 ? records[i - 1].source_event_id : undefined }),
-      ),
+    const acks = await this.stream.appendAll(
+      records.map((record, i) => ({
+        record,
+        payload: JSON.stringify(record),
+        expect: { lastSequence: base.seq + i, lastMsgId: i > 0 ? records[i - 1].source_event_id : undefined },
+      })),
     );
     for (let i = 0; i < acks.length; i++) {
       const ack = acks[i];
       const record = records[i];
-      if (ack.status === 'fulfilled' && !ack.value.duplicate && ack.value.seq === base.seq + i + 1) {
-        this.tailNow = { seq: ack.value.seq, hash: record.hash };
+      if (!(ack instanceof Error) && !ack.duplicate && ack.seq === base.seq + i + 1) {
+        this.tailNow = { seq: ack.seq, hash: record.hash };
         this.seen.add(record.source_event_id);
         this.stats.appended++;
         this.ownLately.add(1, Date.now());
         continue;
       }
       // The chain broke at i: nothing after it can have been stored on top of it.
-      if (ack.status === 'rejected') {
-        if (!isTailConflict(ack.reason)) throw ack.reason;
+      if (ack instanceof Error) {
+        // Not stored, or no PubAck in time: the retry sends it again under the same msg id.
+        if (!isTailConflict(ack)) throw ack;
         this.stats.conflicts++;
         return { appended: i, conflict: true };
       }
       // Stored earlier under the same message id, within the duplicate window.
-      if (ack.value.duplicate) this.seen.add(record.source_event_id);
+      if (ack.duplicate) this.seen.add(record.source_event_id);
       return { appended: i, conflict: false };
     }
     return { appended: acks.length, conflict: false };
