@@ -4,11 +4,10 @@
  * of the turn drops it, as it drops any event not yet on the wire.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { closeNats, connectNats, jetstream, jetstreamManager, publishEvent, type NatsConnection } from '@crux/messaging';
+import { closeNats, connectNats, jetstream, jetstreamManager, publishEvent, SendTurn, type NatsConnection } from '@crux/messaging';
 import { JobEventType, StreamName, makeEvent, serviceActor } from '@crux/contracts';
 import { startNats, type TestServer } from '@crux/test-harness';
 import { JobEventPublisher, PublisherClosedError } from '../src/consumer/job-event-publisher.js';
-import { SendTurn } from '../src/consumer/send-turn.js';
 import { provisionQueue } from './nats-helpers.js';
 
 const progress = (jobId: string) =>

@@ -3,6 +3,7 @@ import { JetStreamApiCodes, JetStreamApiError, jetstreamManager, type PubAck } f
 import { headers, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { startNats, type TestServer } from '@crux/test-harness';
 import { BulkJetStreamPublisher } from './bulk-publish.js';
+import { PubAckTimeoutError } from './pub-ack-inbox.js';
 import { closeNats, connectNats } from './connection.js';
 
 const STREAM = 'BULK_SPEC';
@@ -82,7 +83,7 @@ describe('publishing many messages to JetStream at once', () => {
     const silent = nc.subscribe('quiet.>', { callback: () => undefined });
     try {
       const late = await publisher.publishAll([{ subject: 'quiet.1', payload: '1' }]);
-      expect(late).toEqual([new Error('no PubAck within 300 ms')]);
+      expect(late).toEqual([new PubAckTimeoutError('quiet.1', 300)]);
     } finally {
       silent.unsubscribe();
     }

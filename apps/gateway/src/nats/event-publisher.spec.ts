@@ -89,6 +89,8 @@ describe('JobEventPublisher', () => {
   it('rejects what still waits for its PubAck when the connection closes, without waiting out the timer', async () => {
     const own = await connectNats({ url: server.url, name: 'publisher-spec-closing' });
     const silent = nc.subscribe('job.started.*');
+    // The server must know the subscriber before the publish, or it answers "no responders".
+    await nc.flush();
     try {
       const publisher = new JobEventPublisher(own, 60_000);
       const unacknowledged = publisher.publish(makeEvent('started', 'closing', actor, {}) as EventEnvelope<JobEventType>);
@@ -107,7 +109,7 @@ describe('JobEventPublisher', () => {
     await jsm.streams.add({ name: 'PUBLISHER_SPEC_SMALL', subjects: ['job.failed.*'], max_msg_size: 16 });
     const publisher = new JobEventPublisher(nc);
     const tooLarge = makeEvent('failed', 'too-large', actor, { error: 'x'.repeat(100) }) as EventEnvelope<JobEventType>;
-    await expect(publisher.publish(tooLarge)).rejects.toThrow(/^JetStream refused the event: /);
+    await expect(publisher.publish(tooLarge)).rejects.toThrow(/^JetStream refused the message: /);
 
     const closing = await connectNats({ url: server.url, name: 'publisher-spec-closed' });
     await closing.close();

@@ -1,14 +1,11 @@
-import { Subjects, type JobEvent } from '@crux/contracts';
-import { BulkJetStreamPublisher, type PubAck } from '@crux/messaging';
-import { headers, type NatsConnection } from '@nats-io/transport-node';
+import type { JobEvent } from '@crux/contracts';
+import { BulkJetStreamPublisher, jobEventMessage, type NatsConnection, type PubAck } from '@crux/messaging';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PUBLISH_RETRY_MS } from './publish-retry.js';
 
-const MSG_ID = 'Nats-Msg-Id';
-
 /**
  * Publishes many events to JOBS at once, each with its id as Nats-Msg-Id, their PubAcks
- * heard on one subscription, one timer per round (BulkJetStreamPublisher). An event without
+ * heard on one subscription (BulkJetStreamPublisher). An event without
  * its PubAck in time, or refused, is published again as a failed js.publish would be: the
  * stream stores it once.
  */
@@ -24,7 +21,7 @@ export class BulkPublisher {
     const answers: (PubAck | Error)[] = new Array<PubAck | Error>(events.length);
     let todo = events.map((_, i) => i);
     for (let attempt = 0; ; attempt++) {
-      const round = await this.publisher.publishAll(todo.map((i) => message(events[i])));
+      const round = await this.publisher.publishAll(todo.map((i) => jobEventMessage(events[i])));
       const again: number[] = [];
       round.forEach((answer, k) => {
         answers[todo[k]] = answer;
@@ -35,10 +32,4 @@ export class BulkPublisher {
       todo = again;
     }
   }
-}
-
-function message(event: JobEvent) {
-  const h = headers();
-  h.set(MSG_ID, event.id);
-  return { subject: Subjects.jobEvent(event.type, event.job_id), payload: JSON.stringify(event), headers: h };
 }

@@ -10,7 +10,7 @@
  * ahead waits for a child of this worker while another worker may be free).
  */
 import { JobEventType, serviceActor, StreamName, ConsumerName } from '@crux/contracts';
-import { jetstreamManager, type JetStreamManager, type NatsConnection } from '@crux/messaging';
+import { jetstreamManager, PubAckInbox, publishJobEvent, SendTurn, type JetStreamManager, type NatsConnection } from '@crux/messaging';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PoolLogger } from '../pool/pool-types.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
@@ -23,9 +23,7 @@ import { EventFollower, type HeardEvent } from './event-follower.js';
 import type { PublishRetry } from './job-event-publisher.js';
 import { JobNotices } from './job-notices.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
-import { PubAckInbox } from './pub-ack-inbox.js';
 import { RecentRuns } from './recent-runs.js';
-import { SendTurn } from './send-turn.js';
 import type { WorkMessage } from './work-message.js';
 import { WorkPuller } from './work-puller.js';
 
@@ -127,7 +125,7 @@ export class JobConsumer {
     const pubAcks = new PubAckInbox(o.nc);
     this.pubAcks = pubAcks;
     const recorder = new OutcomeRecorder({
-      publish: (event) => pubAcks.publish(event),
+      publish: (event) => publishJobEvent(pubAcks, event),
       actor: serviceActor(o.workerId),
       workerId: o.workerId,
       publishRetry: o.publishRetry,

@@ -3,9 +3,8 @@
  * retried with the same event id, so JetStream stores it once however often it is sent.
  */
 import type { EventEnvelope, JobEventType } from '@crux/contracts';
-import type { PubAck } from '@crux/messaging';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SEND_NOW, type Sends } from './send-turn.js';
+import { SEND_NOW, type PubAck, type Sends } from '@crux/messaging';
 
 export interface PublishRetry {
   /** Delays between attempts; one attempt more than there are delays. */
@@ -22,7 +21,7 @@ export class PublisherClosedError extends Error {
   }
 }
 
-/** Sends one event to JOBS and resolves with its PubAck (PubAckInbox.publish, or publishEvent of libs/messaging). */
+/** Sends one event to JOBS and resolves with its PubAck (publishJobEvent through a PubAckInbox, or publishEvent). */
 export type PublishOne = (event: EventEnvelope<JobEventType>) => Promise<PubAck>;
 
 export class JobEventPublisher {

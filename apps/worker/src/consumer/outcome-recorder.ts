@@ -15,7 +15,6 @@ import {
   type JobEventType,
   type JobRevokedData,
 } from '@crux/contracts';
-import type { PubAck } from '@crux/messaging';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobOutcome, PoolLogger, RevokeResult } from '../pool/pool-types.js';
 import type { ActiveDelivery, CancelNotice } from './active-delivery.js';
@@ -27,7 +26,7 @@ import {
   type PublishOne,
   type PublishRetry,
 } from './job-event-publisher.js';
-import { SEND_NOW, type Sends } from './send-turn.js';
+import { SEND_NOW, type PubAck, type Sends } from '@crux/messaging';
 import { revokedEventId, terminalEventId, type TerminalType } from './terminal-event.js';
 import type { WorkMessage } from './work-message.js';
 
@@ -35,7 +34,7 @@ import type { WorkMessage } from './work-message.js';
 const REVOKED_REPUBLISH_PAUSE_MS = 1000;
 
 export interface OutcomeRecorderOptions {
-  /** How one event goes to JOBS (PubAckInbox.publish). */
+  /** How one event goes to JOBS (publishJobEvent through a PubAckInbox). */
   publish: PublishOne;
   actor: Actor;
   workerId: string;

@@ -4,15 +4,16 @@ export type Defer = (run: () => void) => void;
 const nextCheckPhase: Defer = (run) => setImmediate(run);
 
 /**
- * Holds the worker's NATS sends (event publishes, acks, pull requests) until the current
- * turn of the event loop has run its I/O callbacks, then makes them all in one synchronous
- * pass (`setImmediate`), so they share one socket write.
+ * Holds NATS sends (event publishes, acks, pull requests) until the current turn of the
+ * event loop has run its I/O callbacks, then makes them all in one synchronous pass
+ * (`setImmediate`), so they share one socket write.
  *
  * Why: the NATS client writes what it has buffered in a microtask, and Node runs microtasks
- * after every callback, so the `started`, outcome, ack and pull request of jobs that move in
- * the same turn (a read of PubAcks, a child's result) each paid a write of their own: the
- * largest item of the worker's CPU in a burst, and as many reads on the server. The gateway
- * does the same for its submits (its TurnBatch).
+ * after every callback, so sends made in the same turn each paid a write of their own: the
+ * gateway's submits (one per HTTP socket's callback), and the worker's `started`, outcome,
+ * ack and pull request of jobs that move together (a read of PubAcks, a child's result). That
+ * was the largest item of the worker's CPU in a burst, a fifth of the gateway's per submit,
+ * and as many reads on the server.
  */
 export class SendTurn {
   private queue: Array<() => void> = [];
