@@ -3,8 +3,9 @@
  * pure functions shared by the audit service (which appends) and the CLI (which verifies
  * an export offline).
  */
+import { hash } from 'node:crypto';
 import type { Actor } from './actor.js';
-import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { canonicalJson } from './canonical-json.js';
 import { JobEventType } from './events/job-events.js';
 
 /** What the trail records: each action is the JOBS event type its record was made from. */
@@ -50,15 +51,52 @@ export interface AuditRecord extends AuditRecordBody {
   sequence?: number;
 }
 
+/** sha256 of `prev_hash` followed by the canonical JSON of every other field of the record. */
 export function hashRecord(body: AuditRecordBody): string {
-  const { action, job_id, actor, reason, occurred_at, recorded_at, source_event_id, content_hash, details, prev_hash } = body;
-  return sha256Hex(
-    prev_hash + canonicalJson({ action, job_id, actor, reason, occurred_at, recorded_at, source_event_id, content_hash, details }),
-  );
+  return hash('sha256', body.prev_hash + hashedJson(body), 'hex');
 }
 
 export function sealRecord(body: AuditRecordBody): AuditRecord {
   return { ...body, hash: hashRecord(body) };
+}
+
+/**
+ * canonicalJson of the hashed fields (all but prev_hash). A record of the usual shape (string
+ * fields, an actor of two strings, details an object) is written out with its keys in the
+ * order canonicalJson sorts them, instead of sorting at run time: the same bytes, at a
+ * fraction of the CPU a purge paid per record. Any other shape takes canonicalJson itself.
+ */
+function hashedJson(body: AuditRecordBody): string {
+  const { action, job_id, actor, reason, occurred_at, recorded_at, source_event_id, content_hash, details } = body;
+  if (
+    typeof action !== 'string' ||
+    typeof job_id !== 'string' ||
+    !plainActor(actor) ||
+    !(reason === null || typeof reason === 'string') ||
+    typeof occurred_at !== 'string' ||
+    typeof recorded_at !== 'string' ||
+    typeof source_event_id !== 'string' ||
+    !(content_hash === null || typeof content_hash === 'string') ||
+    typeof details !== 'object' ||
+    details === null ||
+    Array.isArray(details)
+  ) {
+    return canonicalJson({ action, job_id, actor, reason, occurred_at, recorded_at, source_event_id, content_hash, details });
+  }
+  return (
+    `{"action":${JSON.stringify(action)},"actor":{"id":${JSON.stringify(actor.id)},"kind":${JSON.stringify(actor.kind)}}` +
+    `,"content_hash":${JSON.stringify(content_hash)},"details":${canonicalJson(details)},"job_id":${JSON.stringify(job_id)}` +
+    `,"occurred_at":${JSON.stringify(occurred_at)},"reason":${JSON.stringify(reason)},"recorded_at":${JSON.stringify(recorded_at)}` +
+    `,"source_event_id":${JSON.stringify(source_event_id)}}`
+  );
+}
+
+/** An actor of exactly two string fields (id, kind), as every event carries it. */
+function plainActor(actor: Actor): boolean {
+  if (typeof actor !== 'object' || actor === null || typeof actor.id !== 'string' || typeof actor.kind !== 'string') return false;
+  let keys = 0;
+  for (const key in actor) if (Object.hasOwn(actor, key)) keys++;
+  return keys === 2;
 }
 
 export interface ChainVerdict {

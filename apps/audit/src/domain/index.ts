@@ -4,7 +4,6 @@ export * from './decaying-count.js';
 export * from './job-event-reading.js';
 export * from './json.js';
 export * from './record-body.js';
-export * from './record-seal.js';
 export * from './seen-events.js';
 export * from './stored-record.js';
 export * from './trail-query.js';

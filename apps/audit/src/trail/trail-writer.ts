@@ -1,6 +1,6 @@
-import { GENESIS_HASH, sha256Hex, Subjects, type AuditRecord } from '@crux/contracts';
+import { GENESIS_HASH, sealRecord, sha256Hex, Subjects, type AuditRecord } from '@crux/contracts';
 import { MAX_BATCH } from '@crux/messaging';
-import { DecayingCount, parseStoredRecord, recordBody, sealRecordQuickly, SeenEvents, type RecordableEvent } from '../domain/index.js';
+import { DecayingCount, parseStoredRecord, recordBody, SeenEvents, type RecordableEvent } from '../domain/index.js';
 import { isTailConflict, type TrailEntry, type TrailStream } from './trail-stream.js';
 
 /** The last record of the trail: what the next record chains from and must follow. */
@@ -144,7 +144,7 @@ export class TrailWriter {
     const records: AuditRecord[] = [];
     let prev = base.hash;
     for (const event of todo) {
-      const record = sealRecordQuickly(recordBody(event, prev, this.clock()));
+      const record = sealRecord(recordBody(event, prev, this.clock()));
       records.push(record);
       prev = record.hash;
     }
