@@ -3,20 +3,13 @@
  * this kind of machine (no sandbox, no GPU, no background traffic), as the console's
  * Playwright tests use them (tests/console/src/support/browser.ts).
  */
+import { readFileSync } from 'node:fs';
 import playwright from 'playwright-core';
 
 const CHROMIUM = process.env.CRUX_CHROMIUM ?? '/usr/bin/chromium';
 
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+/** @type {string[]} the same flags as the console's tests (chromium-flags.json) */
+const FLAGS = JSON.parse(readFileSync(new URL('../chromium-flags.json', import.meta.url), 'utf8'));
 
 /**
  * A persistent browser context on `profile` with a window of `viewport`.

@@ -3,7 +3,7 @@
  * (no browser download), with a fresh profile per launch and the flags that keep it from
  * calling out to the network on a machine that has none.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import playwright from 'playwright-core';
@@ -13,16 +13,11 @@ import type { TestKey } from '@crux/test-harness';
 
 export const CHROMIUM = process.env.CRUX_CHROMIUM ?? '/usr/bin/chromium';
 
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+/**
+ * No sandbox, no GPU, and no background traffic: without those last flags Debian's Chromium
+ * stalls on refused connections. One list (chromium-flags.json) for the tests and the bench scripts.
+ */
+const FLAGS: string[] = JSON.parse(readFileSync(new URL('../../chromium-flags.json', import.meta.url), 'utf8'));
 
 /** A desktop window, and a phone's width (the console must work on both). */
 export const WIDE = { width: 1280, height: 900 };
