@@ -408,9 +408,11 @@ export class Projector {
     let attempts = 0;
     let delay = RETRY_MIN_MS;
     for (;;) {
-      const behind = pending.flatMap((p, i) =>
-        !done[i] && !firstOutcomes[i] && p.plan.kind !== 'skip' && aside.has(p.plan.jobId) ? [i] : [],
-      );
+      // Nothing is set aside in the normal case: the hot path skips the look.
+      const behind =
+        aside.size === 0
+          ? []
+          : pending.flatMap((p, i) => (!done[i] && !firstOutcomes[i] && p.plan.kind !== 'skip' && aside.has(p.plan.jobId) ? [i] : []));
       if (behind.length > 0) {
         const events = behind.map((i) => ({
           plan: pending[i].plan,

@@ -15,6 +15,7 @@ import {
   type JobEventType,
   type JobRevokedData,
 } from '@crux/contracts';
+import { SEND_NOW, type PubAck, type Sends } from '@crux/messaging';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobOutcome, PoolLogger, RevokeResult } from '../pool/pool-types.js';
 import type { ActiveDelivery, CancelNotice } from './active-delivery.js';
@@ -26,7 +27,6 @@ import {
   type PublishOne,
   type PublishRetry,
 } from './job-event-publisher.js';
-import { SEND_NOW, type PubAck, type Sends } from '@crux/messaging';
 import { revokedEventId, terminalEventId, type TerminalType } from './terminal-event.js';
 import type { WorkMessage } from './work-message.js';
 
