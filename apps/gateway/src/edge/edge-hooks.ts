@@ -59,7 +59,8 @@ export function installEdgeHooks(fastify: FastifyInstance, deps: EdgeDeps): void
     const start = performance.now();
     // `close`, not `finish`: a stream the client leaves is counted too. `is404` is read then:
     // a request Nest sends to the not-found handler after this hook counts as unmatched.
-    res.once('close', () => {
+    // `on`, not `once`: a response closes once, and `once` wraps the listener on every request.
+    res.on('close', () => {
       const label = request.is404 ? UNMATCHED_ROUTE : (route.url ?? UNMATCHED_ROUTE);
       deps.metrics.observeRequest(request.method, label, res.statusCode, (performance.now() - start) / 1000);
     });

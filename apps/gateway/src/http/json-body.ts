@@ -62,7 +62,7 @@ export function installJsonBodyParser(
       return;
     }
     continueFor(request.raw)?.writeContinue();
-    readJson(payload, limit).then((body) => done(null, body), refuse);
+    readJson(payload, limit, (error, body) => (error ? refuse(error) : done(null, body)));
   };
   fastify.addContentTypeParser('*', parse);
   // The same parser, named for the usual type too: Fastify caches the parser it finds by a
@@ -71,49 +71,54 @@ export function installJsonBodyParser(
   fastify.addContentTypeParser('application/json', parse);
 }
 
-function readJson(payload: Readable, limit: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const cleanup = () => {
-      payload.off('data', onData);
-      payload.off('end', onEnd);
-      payload.off('aborted', onAborted);
-      payload.off('error', onError);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        reject(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
+/**
+ * Reads the whole body and parses it, then calls `settle` once: with the body, or with the
+ * 4xx to answer. A callback, not a promise: it runs on every request with a body, and Fastify
+ * takes the parser's answer by callback anyway.
+ */
+function readJson(payload: Readable, limit: number, settle: (error: ApiHttpError | null, body?: unknown) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const cleanup = () => {
+    payload.off('data', onData);
+    payload.off('end', onEnd);
+    payload.off('aborted', onAborted);
+    payload.off('error', onError);
+  };
+  const onData = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) {
       cleanup();
-      const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
-      if (text.trim() === '') {
-        resolve(EMPTY_BODY);
-        return;
-      }
+      settle(tooLarge(limit));
+      return;
+    }
+    chunks.push(chunk);
+  };
+  const onEnd = () => {
+    cleanup();
+    const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+    let body: unknown = EMPTY_BODY;
+    if (text.trim() !== '') {
       try {
-        resolve(JSON.parse(text));
+        body = JSON.parse(text);
       } catch {
-        reject(new ApiHttpError(400, 'request body is not valid JSON'));
+        settle(new ApiHttpError(400, 'request body is not valid JSON'));
+        return;
       }
-    };
-    const onAborted = () => {
-      cleanup();
-      reject(new ApiHttpError(400, 'the request body was cut off before it was complete'));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(new ApiHttpError(400, 'the request body could not be read', undefined, { cause: error }));
-    };
-    payload.on('data', onData);
-    payload.on('end', onEnd);
-    payload.on('aborted', onAborted);
-    payload.on('error', onError);
-  });
+    }
+    // Outside the try: an error thrown further down the request's handling is not "invalid JSON".
+    settle(null, body);
+  };
+  const onAborted = () => {
+    cleanup();
+    settle(new ApiHttpError(400, 'the request body was cut off before it was complete'));
+  };
+  const onError = (error: Error) => {
+    cleanup();
+    settle(new ApiHttpError(400, 'the request body could not be read', undefined, { cause: error }));
+  };
+  payload.on('data', onData);
+  payload.on('end', onEnd);
+  payload.on('aborted', onAborted);
+  payload.on('error', onError);
 }

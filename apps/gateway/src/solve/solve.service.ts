@@ -31,8 +31,11 @@ export class SolveService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  /** Records the job: one JetStream publish, nothing else on this path. */
-  async submit(mode: SolveMode, request: SolveBasicRequest, principal: Principal): Promise<Submitted> {
+  /**
+   * Records the job: one JetStream publish, nothing else on this path. Not `async`: an async
+   * function returning record()'s promise would wrap it in another, two more microtasks a submit.
+   */
+  submit(mode: SolveMode, request: SolveBasicRequest, principal: Principal): Promise<Submitted> {
     return this.record(createdEvent(mode, request, principal, this.config.settings.provider));
   }
 
