@@ -134,3 +134,47 @@ describe('the trail writer on a real AUDIT stream', () => {
     expect((await jetstreamManager(nc).then((jsm) => jsm.streams.info(StreamName.Audit))).state.messages).toBe(records.length);
   });
 });
+
+describe('the trail writer past its seen set, on an AUDIT stream of its own', () => {
+  let nats: TestServer;
+  let nc: NatsConnection;
+  let trail: TrailAccess;
+
+  beforeAll(async () => {
+    nats = await startNats();
+    nc = await connectNats({ url: nats.url, name: 'trail-writer-seen-spec' });
+    await (await jetstreamManager(nc)).streams.add({ ...auditStreamConfig({ streamReplicas: 1 }), duplicate_window: 100_000_000 });
+    trail = await TrailAccess.open(nc, nats.url);
+  });
+
+  afterAll(async () => {
+    await trail?.close();
+    await closeNats(nc);
+    await nats?.stop();
+  });
+
+  it('looks up only what it may have recorded once its seen set has forgotten some, having started on the whole trail', async () => {
+    const stream = await TrailStream.open(nc);
+    const lookedUp: string[] = [];
+    const lastOn = stream.lastOn.bind(stream);
+    stream.lastOn = (subject: string) => {
+      lookedUp.push(subject);
+      return lastOn(subject);
+    };
+    const writer = new TrailWriter(stream, { seenCapacity: 3 });
+    await writer.open();
+    const first = deletion();
+    await writer.record([first, deletion(), deletion(), deletion(), deletion()].map((e) => recordable(e)));
+    expect(writer.stats.appended).toBe(5);
+    // New events past the set's capacity: proven new by its filter, appended without a look-up.
+    await writer.record([recordable(deletion()), recordable(deletion())]);
+    expect(lookedUp).toEqual([]);
+    expect(await trail.count()).toBe(7);
+    // A forgotten one is looked up, found, and not recorded twice (past the duplicate window).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await writer.record([recordable(first)]);
+    expect(lookedUp).toHaveLength(1);
+    expect(writer.stats.duplicates).toBe(1);
+    expect(await trail.count()).toBe(7);
+  });
+});

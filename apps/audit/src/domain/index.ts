@@ -8,3 +8,4 @@ export * from './seen-events.js';
 export * from './stored-record.js';
 export * from './trail-query.js';
 export * from './stream-order-merge.js';
+export * from './id-filter.js';

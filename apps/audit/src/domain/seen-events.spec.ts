@@ -20,6 +20,30 @@ describe('SeenEvents', () => {
     expect(seen.complete).toBe(true);
   });
 
+  it('still proves an id never recorded after forgetting some, as long as it started whole', () => {
+    const seen = new SeenEvents(2);
+    for (const id of ['a', 'b', 'c', 'd']) seen.add(id);
+    expect(seen.complete).toBe(false);
+    // 'a' was forgotten by the exact set, not by the filter: not proven new, it must be looked up.
+    expect(seen.has('a')).toBe(false);
+    expect(seen.neverRecorded('a')).toBe(false);
+    expect(seen.neverRecorded('d')).toBe(false);
+    expect(seen.neverRecorded('e')).toBe(true);
+  });
+
+  it('proves nothing new when loaded from only the tail of the trail, until loaded whole again', () => {
+    const seen = new SeenEvents(2, false);
+    seen.add('a');
+    expect(seen.neverRecorded('z')).toBe(false);
+    seen.clear(false);
+    expect(seen.neverRecorded('z')).toBe(false);
+    seen.clear(true);
+    expect(seen.neverRecorded('z')).toBe(true);
+    for (const id of ['a', 'b', 'c']) seen.add(id);
+    expect(seen.neverRecorded('a')).toBe(false);
+    expect(seen.neverRecorded('z')).toBe(true);
+  });
+
   it('refuses a capacity that could hold nothing', () => {
     expect(() => new SeenEvents(0)).toThrow(RangeError);
   });

@@ -50,7 +50,8 @@ const silent: WriterLogger = { log: () => undefined, warn: () => undefined, erro
  * new tail. Since no append can succeed on a stale tail, the writer has always seen every
  * record before the one it adds: the set of seen events is exact up to its tail, and a
  * restart reloads it from the stream. It holds the last `seenCapacity` records; once the
- * trail is longer, an event it does not know is looked up by its subject before appending.
+ * trail is longer, an event it does not know is looked up by its subject before appending,
+ * unless the set's filter proves it new (every id since the set was loaded whole is in it).
  */
 export class TrailWriter {
   private tailNow: TrailTail = { seq: 0, hash: GENESIS_HASH };
@@ -112,7 +113,7 @@ export class TrailWriter {
   /** Adds the slice's events to `settled` as they land; false when it gave up to another writer. */
   private async recordSlice(slice: readonly RecordableEvent[], settled: Set<string>, maxConflicts: number): Promise<boolean> {
     // Once the trail outgrew the seen set, an unseen event may still have an old record.
-    if (!this.seen.complete) await this.lookUp(slice.filter((e) => !this.seen.has(e.id)));
+    if (!this.seen.complete) await this.lookUp(slice.filter((e) => !this.seen.has(e.id) && !this.seen.neverRecorded(e.id)));
     let conflicts = 0;
     for (;;) {
       const todo: RecordableEvent[] = [];

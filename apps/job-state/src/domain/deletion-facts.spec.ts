@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { deterministicId, type JobView } from '@crux/contracts';
+import { deterministicId, makeEvent, type JobView } from '@crux/contracts';
 import { jobEvents, operator } from '../../test/support/job-events.js';
 import { checkJobCommand } from './command-validation.js';
 import { classifyMissingJob, goneError, missingKeyReason, needsAckFloor, type JobStreamFacts } from './deletion-facts.js';
@@ -123,6 +123,12 @@ describe("job-state's own events", () => {
     ).toBe(hash);
     expect(restoredEvent(JOB, snapshotOf(live), { seq: 20, event }, operator, null).data.content_hash).toBe(hash);
     expect(JSON.stringify(event).length).toBeLessThan(600);
+
+    // Written out directly, the envelope is still makeEvent's: the same fields, in the same order.
+    const made = makeEvent('deleted', JOB, operator, event.data, { correlation_id: JOB, causation_id: null }, new Date(1));
+    expect(Object.keys(event)).toEqual(Object.keys(made));
+    expect({ ...event, id: made.id }).toEqual(made);
+    expect(referenceDeletionEvent(input, new Date(1).toISOString())).toEqual(event);
 
     const erased = referenceDeletionEvent({ ...input, reason: 'erase', erase: true });
     expect(erased.data).toMatchObject({ archive: 'none', snapshot: null, job: null, content_hash: hash });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isJobStatus, type SolveMode } from '@crux/contracts';
 import { CONTENT_FIELDS, JOB_HASH_FIELDS, jobHashFromFields, type JobHashField, type StoredJob } from './job-hash.js';
 
@@ -71,7 +71,8 @@ export function storedJobFromFrame(record: Buffer): StoredJob | null {
       version: Number(text('version')) || 0,
     },
     held: text('held') === '1',
-    contentHash: createHash('sha256').update(record.subarray(0, ends[CONTENT_END])).digest('hex'),
+    // One-shot: no Hash object per job (a purge hashes every job it deletes).
+    contentHash: hash('sha256', record.subarray(0, ends[CONTENT_END]), 'hex'),
     decode: () => jobHashFromFields(JOB_HASH_FIELDS.map((f) => text(f)))!,
   };
 }

@@ -90,14 +90,21 @@ export interface ReferenceDeletionInput {
 /**
  * A purge's deletion of a job whose history stays in JOBS: it names the job (its facts and
  * content hash, a few hundred bytes) instead of copying it; a restore replays the history.
+ * The envelope is makeEvent's, written out directly: a purge makes one per job, and its id
+ * derives from the job's version (no random id to draw), its time is the batch's (`now` as
+ * an ISO string is taken as it is, so a batch formats it once).
  */
-export function referenceDeletionEvent(input: ReferenceDeletionInput, now = new Date()): JobDeleted {
+export function referenceDeletionEvent(input: ReferenceDeletionInput, now: Date | string = new Date()): JobDeleted {
   const { jobId, reason, job, contentHash: hash, actor, planId, erase } = input;
-  const event = makeEvent(
-    'deleted',
-    jobId,
+  return {
+    id: EventIds.deleted(jobId, job.version),
+    type: 'deleted',
+    job_id: jobId,
+    occurred_at: typeof now === 'string' ? now : now.toISOString(),
     actor,
-    {
+    correlation_id: jobId,
+    causation_id: null,
+    data: {
       reason,
       snapshot: null,
       archive: erase ? DeletionArchive.None : DeletionArchive.History,
@@ -105,10 +112,7 @@ export function referenceDeletionEvent(input: ReferenceDeletionInput, now = new 
       content_hash: hash,
       plan_id: planId,
     },
-    { correlation_id: jobId, causation_id: null },
-    now,
-  );
-  return { ...event, id: EventIds.deleted(jobId, job.version) };
+  };
 }
 
 /**

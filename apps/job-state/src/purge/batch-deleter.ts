@@ -41,14 +41,14 @@ export class BatchDeleter {
   ) {}
 
   /** By reference while the job's history stays in JOBS long enough (purgeArchive); else with its snapshot. */
-  private deletion(plan: StoredPlan, reason: DeletionReason, jobId: string, stored: StoredJob, now: Date) {
+  private deletion(plan: StoredPlan, reason: DeletionReason, jobId: string, stored: StoredJob, now: Date, occurredAt: string) {
     const actor = plan.confirmedBy ?? plan.createdBy;
     const byReference =
       plan.erase || purgeArchive(Date.parse(stored.job.created_at), now.getTime(), this.archiveRetentionS) === DeletionArchive.History;
     if (byReference) {
       return referenceDeletionEvent(
         { jobId, reason, job: stored.job, contentHash: stored.contentHash, actor, planId: plan.planId, erase: plan.erase },
-        now,
+        occurredAt,
       );
     }
     const view = fromJobHash(stored.decode());
@@ -59,6 +59,7 @@ export class BatchDeleter {
     const counts: BatchCounts = { deleted: 0, skipped: 0, failed: 0 };
     const reason = plan.erase ? DeletionReason.Erase : DeletionReason.Purge;
     const now = new Date();
+    const occurredAt = now.toISOString();
     const sent: { jobId: string; event: JobDeleted }[] = [];
     const gone: string[] = [];
     batch.ids.forEach((jobId, i) => {
@@ -69,7 +70,7 @@ export class BatchDeleter {
         if (!stored) gone.push(jobId);
         return;
       }
-      sent.push({ jobId, event: this.deletion(plan, reason, jobId, stored, now) });
+      sent.push({ jobId, event: this.deletion(plan, reason, jobId, stored, now, occurredAt) });
     });
     const acks = await this.publisher.publishAll(sent.map((s) => s.event));
     const stored: Tombstone[] = [];
