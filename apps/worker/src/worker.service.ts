@@ -13,6 +13,7 @@ import {
 import { JobConsumer } from './consumer/job-consumer.js';
 import { WorkerPool } from './pool/worker-pool.js';
 import { TEST_CHILD_IGNORES_SIGTERM, childArgsFor, readTestKnobs } from './test-knobs.js';
+import { workerLogger } from './worker-logger.js';
 import { WORKER_SETTINGS } from './worker-settings.js';
 
 /**
@@ -43,7 +44,8 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
         `TEST KNOB ${TEST_CHILD_IGNORES_SIGTERM}=1: pool children ignore SIGTERM, so every revoke ends in SIGKILL after ${s.revokeGraceMs} ms`,
       );
     }
-    this.pool = new WorkerPool({ size: s.workerConcurrency, childArgs: childArgsFor(knobs), logger: this.logger });
+    const logger = workerLogger(this.logger, s.logLevel);
+    this.pool = new WorkerPool({ size: s.workerConcurrency, childArgs: childArgsFor(knobs), logger });
     await this.pool.start();
     this.consumer = new JobConsumer({
       nc: this.nc,
@@ -53,7 +55,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       ackWaitMs: s.ackWaitMs,
       revokeGraceMs: s.revokeGraceMs,
       timeLimits: { softTimeLimitS: s.softTimeLimitS, hardTimeLimitS: s.hardTimeLimitS },
-      logger: this.logger,
+      logger,
     });
     await this.consumer.start();
     this.logger.log(

@@ -5,10 +5,10 @@
  * job's computation.
  */
 import { FailureReason, loadSettings } from '@crux/contracts/core';
-import { ProgressThrottle } from '../consumer/progress-throttle.js';
 import type { SolveProgress } from '../solving/progress.js';
 import { InvalidJobError, ProviderError } from '../solving/provider-error.js';
 import { solveJob } from '../solving/solve-job.js';
+import { ProgressGate } from './progress-gate.js';
 import { IGNORE_SIGTERM_FLAG, type ChildMessage, type ParentMessage } from './protocol.js';
 
 if (!process.send) {
@@ -25,6 +25,8 @@ process.on('disconnect', () => process.exit(0));
 
 const settings = loadSettings(process.env);
 let busy = false;
+/** One for the child's life (one timer, not one per job); a new one only if the interval asked for changes. */
+let gate: ProgressGate<SolveProgress> | null = null;
 
 function send(message: ChildMessage): void {
   process.send?.(message);
@@ -47,13 +49,15 @@ async function run(message: ParentMessage): Promise<void> {
   const report = (progress: SolveProgress) => send({ type: 'progress', job_id: jobId, progress });
   // Throttled here rather than only in the worker, so what would not be published never crosses the IPC channel.
   const interval = message.progress_interval_ms;
-  const throttle = interval === undefined ? null : new ProgressThrottle<SolveProgress>(interval, report);
+  const throttle =
+    interval === undefined ? null : gate?.intervalMs === interval ? gate : (gate = new ProgressGate<SolveProgress>(interval));
+  throttle?.begin(report);
   try {
     const result = await solveJob(message.spec, settings, { onProgress: throttle ? (progress) => throttle.offer(progress) : report });
-    throttle?.cancel();
+    throttle?.end();
     send({ type: 'completed', job_id: jobId, result });
   } catch (error) {
-    throttle?.cancel();
+    throttle?.end();
     send({ type: 'failed', job_id: jobId, ...failureOf(error) });
   } finally {
     busy = false;

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { ChatMessage } from './model-provider.js';
-import { evaluateMessages, generateMessages, planMessages } from './prompts.js';
+import { evaluateMessages, generateMessages, planMessages, refineMessages, synthesizeMessages } from './prompts.js';
 import { estimateTokens, SIMULATED_MARK, SimulatedProvider, simulatedScore } from './simulated-provider.js';
 
 const task = { question: 'Why is the sky blue?' };
@@ -72,5 +73,45 @@ describe('the simulated provider', () => {
     const provider = new SimulatedProvider({ latencyMs: 0 });
     const { text } = await provider.complete(planMessages(task, 4), { purpose: 'plan' });
     expect(text.split('\n').filter((line) => /^\d+\. [^:]+: .+/.test(line))).toHaveLength(4);
+  });
+
+  it('writes, word for word, the texts it has always written', async () => {
+    // Stored results and the tests of every service depend on them: a faster implementation must not change one byte.
+    const provider = new SimulatedProvider({ latencyMs: 0 });
+    const first = await provider.complete(generateMessages({ ...task, context: 'some context' }), { purpose: 'generate' });
+    expect(first).toEqual({
+      text: '[simulated] [simulated draft r1 ref 2e66abc0]\nSimulated answer to "Why is the sky blue?".\nIt covers the assumptions, sources of error.\n(Generated offline by the simulated provider; fingerprint 2953d81b845c.)',
+      usage: { prompt_tokens: 40, completion_tokens: 52, total_tokens: 92 },
+    });
+    const texts: string[] = [];
+    for (const question of ['Why is the sky blue?', 'What is the sum of the first 100 positive integers?', '  spaced\n\nquestion  ', '']) {
+      const t = { question, context: question ? 'some context' : undefined };
+      const call = (messages: ChatMessage[], purpose: Parameters<SimulatedProvider['complete']>[1]['purpose']) =>
+        provider.complete(messages, { purpose });
+      const draft = await call(generateMessages(t), 'generate');
+      const review = await call(evaluateMessages(t, draft.text), 'evaluate');
+      const refined = await call(refineMessages(t, draft.text, 'more'), 'refine');
+      const again = await call(refineMessages(t, refined.text, 'more'), 'refine');
+      const review2 = await call(evaluateMessages(t, again.text), 'evaluate');
+      const outsider = await call(evaluateMessages(t, 'not simulated'), 'evaluate');
+      const plan = await call(planMessages(t, 3), 'plan');
+      const combined = await call(
+        synthesizeMessages(t, [
+          { role: 'A', output: draft.text },
+          { role: 'B', output: refined.text },
+        ]),
+        'synthesize',
+      );
+      if (question === 'Why is the sky blue?') {
+        expect(review.text).toBe(
+          'SCORE: 0.51\nSTOP: no\nFEEDBACK: [simulated] Expand on the edge cases and tighten the reasoning (simulated review of draft r1).',
+        );
+      }
+      for (const c of [draft, review, refined, again, review2, outsider, plan, combined]) texts.push(JSON.stringify(c));
+    }
+    // The digest of 32 answers (every purpose, revisions, an outsider's text) as the provider wrote them before.
+    expect(createHash('sha256').update(texts.join('\n')).digest('hex')).toBe(
+      '982a65845622e5b2ef616e3943ab808067f9f2a31a53b5d8d42159f0a4ba3b7a',
+    );
   });
 });
