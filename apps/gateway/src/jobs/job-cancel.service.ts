@@ -50,7 +50,7 @@ export class JobCancelService {
     const step = cancelStep(jobId, before.version, await this.lastCancelSeq(jobId));
     let cancelSeq: number;
     if (step.kind === 'publish') {
-      const event = { ...makeEvent<'cancel', JobCancelData>('cancel', jobId, actorOf(principal), { reason }), id: step.eventId };
+      const event = makeEvent<'cancel', JobCancelData>('cancel', jobId, actorOf(principal), { reason }, { id: step.eventId });
       try {
         cancelSeq = (await this.nats.publishEvent(event)).seq;
       } catch (error) {

@@ -124,7 +124,7 @@ describe("job-state's own events", () => {
     expect(restoredEvent(JOB, snapshotOf(live), { seq: 20, event }, operator, null).data.content_hash).toBe(hash);
     expect(JSON.stringify(event).length).toBeLessThan(600);
 
-    // Written out directly, the envelope is still makeEvent's: the same fields, in the same order.
+    // Under its derived id and the batch's preformatted time, the envelope is still makeEvent's, fields in order.
     const made = makeEvent('deleted', JOB, operator, event.data, { correlation_id: JOB, causation_id: null }, new Date(1));
     expect(Object.keys(event)).toEqual(Object.keys(made));
     expect({ ...event, id: made.id }).toEqual(made);

@@ -56,7 +56,7 @@ const factsOf = (view: JobView): DeletedJobFacts => ({
 export function deletionEvent(input: DeletionInput, now = new Date()): JobDeleted {
   const { jobId, reason, snapshot, actor, planId, erase } = input;
   const archive = !snapshot || erase ? DeletionArchive.None : DeletionArchive.Snapshot;
-  const event = makeEvent(
+  return makeEvent(
     'deleted',
     jobId,
     actor,
@@ -68,10 +68,9 @@ export function deletionEvent(input: DeletionInput, now = new Date()): JobDelete
       content_hash: snapshot ? jobContentHash(toJobHash(snapshot)) : contentHash(null),
       plan_id: planId,
     },
-    { correlation_id: jobId, causation_id: null },
+    { correlation_id: jobId, causation_id: null, id: EventIds.deleted(jobId, snapshot?.version ?? 0) },
     now,
   );
-  return { ...event, id: EventIds.deleted(jobId, snapshot?.version ?? 0) };
 }
 
 export interface ReferenceDeletionInput {
@@ -90,21 +89,15 @@ export interface ReferenceDeletionInput {
 /**
  * A purge's deletion of a job whose history stays in JOBS: it names the job (its facts and
  * content hash, a few hundred bytes) instead of copying it; a restore replays the history.
- * The envelope is makeEvent's, written out directly: a purge makes one per job, and its id
- * derives from the job's version (no random id to draw), its time is the batch's (`now` as
- * an ISO string is taken as it is, so a batch formats it once).
+ * A purge makes one per job: `now` may be the batch's time as an ISO string, formatted once.
  */
 export function referenceDeletionEvent(input: ReferenceDeletionInput, now: Date | string = new Date()): JobDeleted {
   const { jobId, reason, job, contentHash: hash, actor, planId, erase } = input;
-  return {
-    id: EventIds.deleted(jobId, job.version),
-    type: 'deleted',
-    job_id: jobId,
-    occurred_at: typeof now === 'string' ? now : now.toISOString(),
+  return makeEvent(
+    'deleted',
+    jobId,
     actor,
-    correlation_id: jobId,
-    causation_id: null,
-    data: {
+    {
       reason,
       snapshot: null,
       archive: erase ? DeletionArchive.None : DeletionArchive.History,
@@ -112,7 +105,9 @@ export function referenceDeletionEvent(input: ReferenceDeletionInput, now: Date 
       content_hash: hash,
       plan_id: planId,
     },
-  };
+    { correlation_id: jobId, causation_id: null, id: EventIds.deleted(jobId, job.version) },
+    now,
+  );
 }
 
 /**
@@ -136,34 +131,37 @@ export function restoredEvent(
   reason: string | null,
 ): JobRestored {
   const content_hash = jobContentHash(toJobHash(snapshot));
-  const event = makeEvent(
+  return makeEvent(
     'restored',
     jobId,
     actor,
     { snapshot, from_event_id: from.event.id, reason, content_hash },
-    { causation_id: from.event.id },
+    { causation_id: from.event.id, id: EventIds.restored(jobId, from.seq) },
   );
-  return { ...event, id: EventIds.restored(jobId, from.seq) };
 }
 
 /** job-state answers a cancel of a job no worker has started: it never will be. */
 export function notStartedRevoke(cancel: JobCancelled): JobRevoked {
-  const event = makeEvent(
+  return makeEvent(
     'revoked',
     cancel.job_id,
     JOB_STATE_ACTOR,
     { terminated: false, outcome: 'not-started' as const, signal: null, pid: null, worker_id: 'job-state', took_ms: 0 },
-    { correlation_id: cancel.correlation_id, causation_id: cancel.id },
+    { correlation_id: cancel.correlation_id, causation_id: cancel.id, id: EventIds.revoked(cancel.job_id) },
   );
-  return { ...event, id: EventIds.revoked(cancel.job_id) };
 }
 
 export function revokeUnconfirmedEvent(jobId: string, workerId: string | null, waitedMs: number): JobRevokeUnconfirmed {
   const who = workerId ? `worker ${workerId} did not confirm` : 'no worker confirmed';
-  const event = makeEvent('revoke_unconfirmed', jobId, JOB_STATE_ACTOR, {
-    worker_id: workerId,
-    waited_ms: waitedMs,
-    detail: `${who} the revoke of running job ${jobId} within ${waitedMs} ms of its cancel; the job stays cancelled`,
-  });
-  return { ...event, id: EventIds.revokeUnconfirmed(jobId) };
+  return makeEvent(
+    'revoke_unconfirmed',
+    jobId,
+    JOB_STATE_ACTOR,
+    {
+      worker_id: workerId,
+      waited_ms: waitedMs,
+      detail: `${who} the revoke of running job ${jobId} within ${waitedMs} ms of its cancel; the job stays cancelled`,
+    },
+    { id: EventIds.revokeUnconfirmed(jobId) },
+  );
 }

@@ -21,13 +21,13 @@ const BATCHES_IN_FLIGHT = 4;
 
 /** The `purge_confirmed` event of a plan; its id derives from the plan, so it is stored once however often it is sent. */
 export function purgeConfirmedEvent(plan: StoredPlan): PurgeConfirmed {
-  const event = makeEvent('purge_confirmed', plan.planId, plan.confirmedBy ?? plan.createdBy, {
-    plan_id: plan.planId,
-    count: plan.count,
-    erase: plan.erase,
-    ids_hash: plan.idsHash,
-  });
-  return { ...event, id: EventIds.purgeConfirmed(plan.planId) };
+  return makeEvent(
+    'purge_confirmed',
+    plan.planId,
+    plan.confirmedBy ?? plan.createdBy,
+    { plan_id: plan.planId, count: plan.count, erase: plan.erase, ids_hash: plan.idsHash },
+    { id: EventIds.purgeConfirmed(plan.planId) },
+  );
 }
 
 /**

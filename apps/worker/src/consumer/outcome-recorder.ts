@@ -157,12 +157,12 @@ export class OutcomeRecorder {
     await delivery.started.catch(() => undefined);
     const publisher = this.publisherFor(jobId);
     const causationId = delivery.cancel?.eventId ?? null;
-    const revoked = makeEvent('revoked', jobId, this.options.actor, data, {
+    const event = makeEvent('revoked', jobId, this.options.actor, data, {
       correlation_id: created.correlation_id,
       causation_id: causationId,
+      // One revoke per cancel, even when two runs of the job (a redelivery) are both revoked for it.
+      id: revokedEventId(jobId, causationId) ?? undefined,
     });
-    // One revoke per cancel, even when two runs of the job (a redelivery) are both revoked for it.
-    const event = { ...revoked, id: revokedEventId(jobId, causationId) ?? revoked.id };
     for (;;) {
       try {
         await publisher.publish(event);
@@ -182,7 +182,7 @@ export class OutcomeRecorder {
 
   /** The job's outcome, under the one id all its outcomes share: JetStream keeps the first stored. */
   private publishOutcome<D>(publisher: JobEventPublisher, created: JobCreated, type: TerminalType, data: D): Promise<PubAck> {
-    const event = { ...followEvent(created, type, this.options.actor, data), id: terminalEventId(created.job_id) };
+    const event = followEvent(created, type, this.options.actor, data, terminalEventId(created.job_id));
     return publisher.publish(event as EventEnvelope<JobEventType>);
   }
 
