@@ -120,6 +120,11 @@ describe('purge, restore and the trail in the console', () => {
     await auditorPage.getByLabel('Job').fill(jobs[1]);
     await auditorPage.getByRole('button', { name: 'Apply' }).click();
     const rows = auditorPage.getByTestId('trail-table').locator('tbody tr');
+    // The unfiltered table already shows this job's deletion: wait for the filtered one, whose rows are all this job's.
+    await auditorPage.waitForFunction((jobId) => {
+      const shown = [...document.querySelectorAll('[data-testid="trail-table"] tbody tr')];
+      return shown.length > 0 && shown.every((tr) => tr.getAttribute('data-job-id') === jobId);
+    }, jobs[1]);
     await auditorPage.locator(`[data-testid="trail-table"] tr[data-action="deleted"][data-job-id="${jobs[1]}"]`).waitFor();
     await expect(rows.evaluateAll((items) => items.map((tr) => tr.getAttribute('data-job-id')))).resolves.toEqual([jobs[1]]);
     await expect(auditorPage.getByRole('button', { name: /Plan the purge|Confirm the purge|Restore/ }).count()).resolves.toBe(0);
