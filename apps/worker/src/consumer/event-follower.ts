@@ -132,6 +132,15 @@ export class EventFollower {
     if (this.catchingUp || !this.consumer) return;
     this.catchingUp = (async () => {
       while (!this.isLive && !this.stopped) {
+        if (!this.messages) {
+          // The last replacement failed after letting the old consumer's reading go: nothing
+          // reads now, so asking how far behind it is would say "behind" for ever. Open again.
+          await this.open().catch((e: unknown) =>
+            this.logger.warn(`following ${Subjects.eventsOfType(this.type)} again failed: ${(e as Error).message}; trying again`),
+          );
+          await new Promise((resolve) => setTimeout(resolve, CATCH_UP_PAUSE_MS));
+          continue;
+        }
         try {
           const info = await this.consumer!.info(false);
           if (info.num_pending === 0) {
