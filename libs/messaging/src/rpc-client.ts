@@ -63,6 +63,11 @@ export function isReconnecting(error: unknown): boolean {
   return typeof error === 'string' && error.startsWith('Error: Connection lost');
 }
 
+/** ClientNats's answer when no replica listens on the subject (nats "no responders"); its class is not exported. */
+export function isNoResponders(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('Empty response. There are no subscribers listening');
+}
+
 /**
  * Sorts a failure of `client.send`: errors of the client itself (the deadline, no responders,
  * a closed or lost connection — Errors, or the string ClientNats rejects with while it
@@ -82,6 +87,7 @@ export function classifyFailure(subject: string, timeoutMs: number, error: unkno
  * ServiceFaultError.
  */
 export async function requestReply<A>(client: ClientNats, subject: string, payload: unknown, timeoutMs: number): Promise<Reply<A>> {
+  let waitedForConnection = false;
   const answer$ = defer(() => client.connect()).pipe(
     tap(() => {
       const maxPayload = (client.unwrap<NatsConnection>().info?.max_payload ?? 0) as number;
@@ -89,8 +95,17 @@ export async function requestReply<A>(client: ClientNats, subject: string, paylo
       if (maxPayload > 0 && packetBytes(subject, payload) > maxPayload) throw new RequestTooLargeError(subject, maxPayload);
     }),
     mergeMap(() => client.send<Reply<A>, unknown>(subject, payload)),
-    // Only a connection being re-established is waited out: nothing was sent then.
-    retry({ delay: (error: unknown) => (isReconnecting(error) ? timer(RECONNECT_POLL_MS) : throwError(() => error)) }),
+    // Only a connection being re-established is waited out: nothing was sent then. Back from
+    // it, "no responders" is waited out too: the services' connections come back on their own
+    // schedule, and may not have subscribed again yet. On a connection that never dropped,
+    // nobody listening is said at once.
+    retry({
+      delay: (error: unknown) => {
+        if (isReconnecting(error)) waitedForConnection = true;
+        else if (!(waitedForConnection && isNoResponders(error))) return throwError(() => error);
+        return timer(RECONNECT_POLL_MS);
+      },
+    }),
     timeout({ first: timeoutMs }),
   );
   try {

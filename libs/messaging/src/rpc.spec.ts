@@ -9,6 +9,7 @@ import { startNats, waitFor, type TestServer } from '@crux/test-harness';
 import {
   classifyFailure,
   createRpcClient,
+  isNoResponders,
   isReconnecting,
   packetBytes,
   requestReply,
@@ -34,6 +35,8 @@ describe('classifyFailure', () => {
     expect(classifyFailure('s', 5, 'Error: Connection lost. Trying to reconnect...')).toBeInstanceOf(ServiceUnavailableError);
     expect(isReconnecting('Error: Connection lost. Trying to reconnect...')).toBe(true);
     expect(isReconnecting(new Error('Connection lost'))).toBe(false);
+    expect(isNoResponders(new Error('Empty response. There are no subscribers listening to that message ("s")'))).toBe(true);
+    expect(isNoResponders('Error: Connection lost. Trying to reconnect...')).toBe(false);
     expect(classifyFailure('s', 5, { status: 'error', message: 'Internal server error' })).toBeInstanceOf(ServiceFaultError);
     expect(classifyFailure('s', 5, 'There is no matching message handler defined in the remote service.')).toBeInstanceOf(
       ServiceFaultError,
